@@ -1,0 +1,1 @@
+"""Sources: FIT files and Garmin Connect, turned into the store's records."""

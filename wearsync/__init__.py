@@ -1,0 +1,1 @@
+"""wearsync: your wearable's data against the guidance that works."""

@@ -1,0 +1,3 @@
+from wearsync.cli import main
+
+raise SystemExit(main())

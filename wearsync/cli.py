@@ -1,0 +1,62 @@
+"""The `wearsync` command: a thin shell over the library. Plain `wearsync` opens the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from wearsync.commands import common
+from wearsync.errors import ConfigError, GarminAuthError, GarminRateLimited, WearsyncError
+
+# Each module registers its subcommand(s); order is the order `--help` lists them.
+COMMAND_MODULES = [
+    "wearsync.commands.import_files",
+    "wearsync.commands.report",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="wearsync",
+        description="See from your own wearable's data whether you are doing what works.",
+        epilog="Run `wearsync COMMAND --help` for a command's options and an example.",
+    )
+    parser.add_argument("--config", metavar="FILE", help="settings file (default: $WEARSYNC_CONFIG, "
+                        "then the platform config dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["dashboard", *(argv or sys.argv[1:])]) if "dashboard" in _commands(parser) \
+            else args
+        if args.command is None:
+            parser.print_help()
+            return common.EXIT_OK
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        common.stderr.print("wearsync: interrupted; everything stored so far is kept")
+        return common.EXIT_INTERRUPTED
+    except GarminAuthError as exc:
+        common.stderr.print(f"wearsync: {exc}", markup=False)
+        return common.EXIT_AUTH
+    except GarminRateLimited as exc:
+        common.stderr.print(f"wearsync: {exc}", markup=False)
+        return common.EXIT_RATE_LIMITED
+    except (ConfigError, WearsyncError) as exc:
+        common.stderr.print(f"wearsync: error: {exc}", markup=False)
+        return common.EXIT_ERROR
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._subparsers._group_actions:  # argparse keeps subcommands here
+        return set(action.choices)
+    return set()

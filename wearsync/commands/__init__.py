@@ -1,0 +1,1 @@
+"""The subcommands of `wearsync`: each module has `register(subparsers)` and sets `run`."""

@@ -1,0 +1,33 @@
+"""The error hierarchy: library code raises these; the CLI and dashboard print them."""
+
+
+class WearsyncError(Exception):
+    """Base of every error wearsync reports to a person."""
+
+
+class ConfigError(WearsyncError):
+    """A setting is unknown, of the wrong type or out of range."""
+
+
+class StoreError(WearsyncError):
+    """The SQLite store cannot be opened or is not what wearsync expects."""
+
+
+class FitError(WearsyncError):
+    """A FIT file cannot be read."""
+
+
+class GarminError(WearsyncError):
+    """Garmin Connect refused, failed or answered something unexpected."""
+
+
+class GarminAuthError(GarminError):
+    """No valid login: the person must run `wearsync login`."""
+
+
+class GarminRateLimited(GarminError):
+    """Garmin answered 429; no request may be sent before `until`."""
+
+    def __init__(self, message: str, until: float):
+        super().__init__(message)
+        self.until = until
