@@ -1,0 +1,254 @@
+"""The wearsync dashboard: one Textual App, built by `build_app` for the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.events import Paste
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from wearsync.config import Config
+from wearsync.dashboard import queries
+from wearsync.dashboard.drop_paths import is_importable, parse_paste
+from wearsync.dashboard.messages import ImportFinished, ImportProgress, PullFinished, PullProgress
+from wearsync.dashboard.screens.base import ViewScreen
+from wearsync.dashboard.screens.day import DayScreen
+from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults, IntakeDialog
+from wearsync.dashboard.screens.first_run import FirstRunScreen
+from wearsync.dashboard.screens.help import HelpScreen
+from wearsync.dashboard.screens.history import HistoryScreen
+from wearsync.dashboard.screens.sources import SourcesScreen
+from wearsync.dashboard.screens.week import WeekScreen
+from wearsync.dashboard.sources import Pull, default_pull, log_intake
+from wearsync.dashboard.widgets.status import StatusLine
+from wearsync.store import Store
+from wearsync.sync.fit_import import import_paths
+
+POLL_SECONDS = 1.0
+
+
+class WearsyncApp(App[None]):
+    """Week, history, day and sources views over one store; drops, imports and pulls in workers."""
+
+    CSS_PATH = "wearsync.tcss"
+    TITLE = "wearsync"
+    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
+        "week": WeekScreen, "history": HistoryScreen, "day": DayScreen, "sources": SourcesScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "today", "Today"),
+        Binding("d", "view('day')", "Day"),
+        Binding("p", "pull", "Pull"),
+        Binding("i", "import", "Import"),
+        Binding("l", "log_intake", "Intake"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+        Binding("w", "view('week')", "Week", show=False),
+        Binding("h", "view('history')", "History", show=False),
+        Binding("s", "view('sources')", "Sources", show=False),
+    ]
+
+    def __init__(self, config: Config, store: Store, *, today: date | None = None,
+                 pull: Pull | None = None, poll_seconds: float = POLL_SECONDS) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.today = today or date.today()
+        self.day = self.today
+        self.history_weeks = 12
+        self.pull_function = pull or default_pull
+        self._poll_seconds = poll_seconds
+        self._seen_version = store.data_version()
+        # What the status line shows, kept here so every view shows the same when switched to.
+        self._status: dict[str, Any] = {"text": "Drop FIT files or a zip on this window to import them."}
+
+    @property
+    def week_start(self) -> date:
+        """The first day of the week holding the selected day."""
+        first = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                 "sunday").index(self.config.analytics.week_start)
+        return self.day - timedelta(days=(self.day.weekday() - first) % 7)
+
+    def on_mount(self) -> None:
+        self.switch_mode("week")
+        if not queries.has_any_data(self.store):
+            self.push_screen(FirstRunScreen())
+        self.set_interval(self._poll_seconds, self.check_for_changes)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def action_view(self, view: str) -> None:
+        """Switch to one of the four views."""
+        if isinstance(self.screen, FirstRunScreen):
+            return
+        self.switch_mode(view)
+
+    def action_step(self, direction: int) -> None:
+        """Previous or next week (a day in the day view)."""
+        size = 1 if self.current_mode == "day" else 7
+        self.show_day(self.day + timedelta(days=direction * size))
+
+    def action_today(self) -> None:
+        """Back to the week (or day) holding today."""
+        self.show_day(self.today)
+
+    def show_day(self, day: date, view: str | None = None) -> None:
+        """Select `day` (and its week) and redraw, switching to `view` if given."""
+        self.day = day
+        if view and view != self.current_mode:
+            self.switch_mode(view)  # the view reloads when it resumes
+        elif isinstance(self.screen, ViewScreen):
+            self.screen.reload()
+
+    def action_help(self) -> None:
+        """Keys and how to drop files."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # -- refresh when the store changes --------------------------------------------------
+
+    def check_for_changes(self) -> None:
+        """Redraw when another connection (a cron `wearsync pull`, our own workers) has committed."""
+        version = self.store.data_version()
+        if version != self._seen_version:
+            self.refresh_views()
+
+    def refresh_views(self) -> None:
+        """Redraw the active view; leave the first-run screen once there is data."""
+        self._seen_version = self.store.data_version()
+        if isinstance(self.screen, FirstRunScreen) and queries.has_any_data(self.store):
+            self.pop_screen()
+        for screen in self.screen_stack:
+            if isinstance(screen, ViewScreen) and screen.is_current:
+                screen.reload()
+
+    # -- the status line -----------------------------------------------------------------
+
+    def set_status(self, text: str, *, done: int | None = None, total: int | None = None,
+                   error: bool = False) -> None:
+        """Show a message (and progress) on the status line of every view."""
+        self._status = {"text": text, "done": done, "total": total, "error": error}
+        self.sync_status(self.screen)
+
+    def sync_status(self, screen: Screen) -> None:
+        """Bring `screen`'s status line up to date (it may have been hidden when it changed)."""
+        for line in screen.query(StatusLine):
+            line.show(**self._status)
+
+    # -- drops and imports ---------------------------------------------------------------
+
+    def on_paste(self, event: Paste) -> None:
+        # A focused Input takes its paste itself and stops it, so a path typed or dropped
+        # into a field never reaches here.
+        paths = parse_paste(event.text)
+        importable = [p for p in paths if is_importable(p)]
+        if importable:
+            self.start_import(importable)
+        elif paths:
+            names = ", ".join(p.name or str(p) for p in paths[:3])
+            self.set_status(f"Not a FIT file or zip: {names}. Drop .fit files, a folder or a Garmin export zip.",
+                            error=True)
+        else:
+            self.set_status("That paste is not a file. Drop .fit files, a folder or a Garmin export zip.",
+                            error=True)
+
+    def action_import(self) -> None:
+        """Ask for a file or folder to import."""
+        self.push_screen(ImportDialog(), self._import_chosen)
+
+    def _import_chosen(self, paths: list[Path] | None) -> None:
+        if paths:
+            self.start_import(paths)
+
+    def start_import(self, paths: list[Path]) -> None:
+        """Import `paths` in a worker; progress and results arrive as messages."""
+        self.set_status(f"Importing {len(paths)} item(s)…", done=0, total=None)
+        self.import_worker(paths)
+
+    @work(thread=True, group="import", exit_on_error=False, name="Import")
+    def import_worker(self, paths: list[Path]) -> None:
+        # Its own connection: sqlite connections must not be shared across threads mid-transaction.
+        store = Store.open(self.store.data_dir)
+        try:
+            summary = import_paths(store, paths, progress=lambda done, total, label: self.post_message(
+                ImportProgress(done, total, label)))
+        finally:
+            store.close()
+        self.post_message(ImportFinished(summary))
+
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.set_status(f"Importing {Path(message.label).name}", done=message.done, total=message.total)
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        summary = message.summary
+        self.set_status(f"Imported {summary.imported}, duplicates {summary.duplicates}, "
+                        f"skipped {summary.skipped}, failed {summary.failed}.", error=bool(summary.failed))
+        ids = [o.recording_id for o in summary.outcomes if o.outcome == "imported" and o.recording_id]
+        newest = queries.latest_activity_day(self.store, ids)
+        if newest and self.current_mode in ("week", "day"):
+            self.day = newest
+        self.refresh_views()
+        self.push_screen(ImportResults(summary))
+
+    # -- pulls ---------------------------------------------------------------------------
+
+    def action_pull(self) -> None:
+        """Pull from the configured sources in a worker (one pull at a time)."""
+        if any(w.group == "pull" and w.is_running for w in self.workers):
+            self.set_status("A pull is already running.")
+            return
+        self.set_status("Pulling…", done=0, total=None)
+        self.pull_worker()
+
+    @work(thread=True, group="pull", exit_on_error=False, name="Pull")
+    def pull_worker(self) -> None:
+        store = Store.open(self.store.data_dir)
+        try:
+            result = self.pull_function(store, self.config, lambda done, total, label: self.post_message(
+                PullProgress(done, total, label)))
+        finally:
+            store.close()
+        self.post_message(PullFinished(result))
+
+    def on_pull_progress(self, message: PullProgress) -> None:
+        self.set_status(f"Pulling: {message.label}", done=message.done, total=message.total)
+
+    def on_pull_finished(self, message: PullFinished) -> None:
+        self.set_status(f"Pull finished: {message.result}")
+        self.refresh_views()
+
+    # -- intake --------------------------------------------------------------------------
+
+    def action_log_intake(self) -> None:
+        """Enter calories eaten for the selected day."""
+        self.push_screen(IntakeDialog(self.day), self._intake_entered)
+
+    def _intake_entered(self, entry: tuple[date, int] | None) -> None:
+        if entry:
+            day, kcal = entry
+            log_intake(self.store, day, kcal)
+            self.set_status(f"Logged {kcal:,} kcal eaten on {day:%a %d %b}.")
+            self.refresh_views()
+
+    # -- failures ------------------------------------------------------------------------
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's exception becomes a visible error instead of a crash."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.set_status(f"{event.worker.name} failed: {error}", error=True)
+            self.notify(str(error), title=f"{event.worker.name} failed", severity="error", timeout=10)
+
+
+def build_app(config: Config, store: Store, *, today: date | None = None, pull: Pull | None = None,
+              poll_seconds: float = POLL_SECONDS) -> WearsyncApp:
+    """The dashboard over `store`; `today`, `pull` and the poll interval are injectable for tests."""
+    return WearsyncApp(config, store, today=today, pull=pull, poll_seconds=poll_seconds)

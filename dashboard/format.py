@@ -1,0 +1,36 @@
+"""How numbers look on screen: one place, so every view (and the tests) agree."""
+
+from __future__ import annotations
+
+from datetime import date
+
+UNKNOWN = "—"
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """A count with thousands separators; unknown values as a dash, never zero."""
+    if value is None:
+        return UNKNOWN
+    return f"{value:,.{decimals}f}"
+
+
+def signed(value: float | int | None, decimals: int = 0) -> str:
+    """Like `number`, with a sign (for deficits and changes)."""
+    if value is None:
+        return UNKNOWN
+    return f"{value:+,.{decimals}f}"
+
+
+def day_label(day: date) -> str:
+    """'Mon 21' — short enough for a table column."""
+    return f"{day:%a} {day.day}"
+
+
+def long_day(day: date) -> str:
+    """'Monday 21 September 2020'."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def week_range(start: date, end: date) -> str:
+    """'21 Sep – 27 Sep 2020'."""
+    return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"

@@ -1,0 +1,98 @@
+"""Read-only SQL for what the dashboard shows beyond the reports: curves, origins, sync history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+from wearsync.store import Store
+
+# Local days are at most 14 h either side of UTC; readings are fetched by that window, then filtered.
+_MAX_OFFSET_S = 14 * 3600
+
+
+def has_any_data(store: Store) -> bool:
+    """Whether anything at all has been imported, pulled or entered."""
+    return bool(store.conn.execute(
+        "SELECT EXISTS(SELECT 1 FROM recordings) OR EXISTS(SELECT 1 FROM wellness) "
+        "OR EXISTS(SELECT 1 FROM intake)").fetchone()[0])
+
+
+def day_heart_rate(store: Store, day: date) -> list[tuple[float, int]]:
+    """The day's heart rate as (hour of the local day, bpm), one point per minute.
+
+    Where sources overlap in a minute, activity records win over monitoring and Garmin
+    readings (metrics.md); within the winning source the minute's readings are averaged.
+    """
+    start = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    rows = store.conn.execute(
+        "SELECT (ts + utc_offset_s - ?) / 60 AS minute, source, AVG(bpm) FROM hr_readings "
+        "WHERE ts BETWEEN ? AND ? AND bpm IS NOT NULL AND ts + utc_offset_s >= ? AND ts + utc_offset_s < ? "
+        "GROUP BY minute, source",
+        (start, start - _MAX_OFFSET_S, start + 86400 + _MAX_OFFSET_S, start, start + 86400),
+    ).fetchall()
+    best: dict[int, tuple[int, float]] = {}
+    for minute, source, bpm in rows:
+        rank = 0 if source == "activity" else 1
+        if minute not in best or rank < best[minute][0]:
+            best[minute] = (rank, bpm)
+    return [(minute / 60, round(bpm)) for minute, (_rank, bpm) in sorted(best.items())]
+
+
+def day_origins(store: Store, day: date) -> list[dict]:
+    """Where the day's numbers came from: each file or service, and what it gave."""
+    iso = day.isoformat()
+    origins = [
+        {"what": what, "source": source, "from": path}
+        for what, source, path in store.conn.execute(
+            "SELECT 'activity: ' || COALESCE(a.sport, '?'), r.source, r.path FROM activities a "
+            "JOIN recordings r ON r.id = a.recording_id WHERE a.local_day = ? "
+            "UNION ALL SELECT DISTINCT 'all-day monitoring', r.source, r.path FROM monitoring_values m "
+            "JOIN recordings r ON r.id = m.recording_id WHERE m.local_day = ?", (iso, iso))
+    ]
+    origins += [
+        {"what": "daily summary", "source": source, "from": "Garmin Connect" if source == "garmin" else "FIT files"}
+        for (source,) in store.conn.execute("SELECT source FROM wellness WHERE local_day = ?", (iso,))
+    ]
+    origins += [
+        {"what": f"intake {kcal:,} kcal", "source": source,
+         "from": {"manual": "entered by hand", "csv": "CSV import", "garmin": "Garmin Connect"}.get(source, source)}
+        for source, kcal in store.conn.execute("SELECT source, kcal FROM intake WHERE local_day = ?", (iso,))
+    ]
+    return origins
+
+
+def activity_offsets(store: Store, day: date) -> dict[int, int]:
+    """The UTC offset of each of the day's activities by start time, to show local clock times."""
+    return dict(store.conn.execute(
+        "SELECT start_utc, utc_offset_s FROM activities WHERE local_day = ?", (day.isoformat(),)))
+
+
+def last_runs(store: Store) -> list[dict]:
+    """The most recent sync run of each source, newest first."""
+    rows = store.conn.execute(
+        "SELECT source, started_at, finished_at, outcome, message, summary FROM sync_runs "
+        "WHERE id IN (SELECT MAX(id) FROM sync_runs GROUP BY source) ORDER BY started_at DESC").fetchall()
+    return [{"source": source, "started_at": started, "finished_at": finished, "outcome": outcome,
+             "message": message, "summary": json.loads(summary) if summary else None}
+            for source, started, finished, outcome, message, summary in rows]
+
+
+def recent_imports(store: Store, limit: int = 50) -> list[dict]:
+    """The latest import events, newest first."""
+    rows = store.conn.execute(
+        "SELECT at, source, path, outcome, message FROM import_events ORDER BY id DESC LIMIT ?", (limit,))
+    return [{"at": at, "source": source, "path": path, "outcome": outcome, "message": message}
+            for at, source, path, outcome, message in rows]
+
+
+def latest_activity_day(store: Store, recording_ids: list[int]) -> date | None:
+    """The latest local day holding data from these recordings (to show what was just imported)."""
+    if not recording_ids:
+        return None
+    marks = ",".join("?" * len(recording_ids))
+    row = store.conn.execute(
+        f"SELECT MAX(day) FROM (SELECT local_day AS day FROM activities WHERE recording_id IN ({marks}) "
+        f"UNION ALL SELECT local_day FROM monitoring_values WHERE recording_id IN ({marks}))",
+        (*recording_ids, *recording_ids)).fetchone()
+    return date.fromisoformat(row[0]) if row and row[0] else None

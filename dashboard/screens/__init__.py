@@ -1,0 +1,1 @@
+"""The dashboard's screens: the four views, help, first run and the dialogs."""

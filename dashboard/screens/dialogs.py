@@ -1,0 +1,126 @@
+"""Dialogs: import a path, log intake, and the per-file results of an import."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from wearsync.dashboard.drop_paths import parse_paste
+
+RESULT_COLUMNS = (("outcome", "Outcome", 9), ("file", "File", 28), ("why", "Why", 30))
+CLOSE: list[BindingType] = [Binding("escape", "dismiss", "Close")]
+
+
+class ImportDialog(ModalScreen[list[Path] | None]):
+    """Type (or drop into the field) a file, folder or zip; Enter imports it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = CLOSE
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Import a FIT file, a folder or a Garmin export zip")
+            yield Input(placeholder="/path/to/file.fit", id="import-path")
+            yield Static("", id="import-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Import", variant="primary", id="import-ok")
+                yield Button("Cancel", id="import-cancel")
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "import-ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        text = self.query_one(Input).value.strip()
+        paths = parse_paste(text) or ([Path(text).expanduser()] if text else [])
+        if not paths:
+            self.query_one("#import-error", Static).update("Type a path first.")
+            return
+        self.dismiss(paths)
+
+
+class IntakeDialog(ModalScreen[tuple[date, int] | None]):
+    """Calories eaten on a day; an entry replaces that day's earlier hand-entered value."""
+
+    BINDINGS: ClassVar[list[BindingType]] = CLOSE
+
+    def __init__(self, day: date) -> None:
+        super().__init__()
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Calories eaten")
+            yield Input(value=self.day.isoformat(), id="intake-day")
+            yield Input(placeholder="kcal, e.g. 1850", id="intake-kcal", type="integer")
+            yield Static("", id="intake-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="intake-ok")
+                yield Button("Cancel", id="intake-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#intake-kcal", Input).focus()
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "intake-ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        error = self.query_one("#intake-error", Static)
+        try:
+            day = date.fromisoformat(self.query_one("#intake-day", Input).value.strip())
+        except ValueError:
+            error.update("The day must be a date like 2026-03-14.")
+            return
+        if day > date.today() + timedelta(days=1):
+            error.update("That day is in the future.")
+            return
+        kcal_text = self.query_one("#intake-kcal", Input).value.strip()
+        if not kcal_text.isdigit() or not 0 < int(kcal_text) < 20000:
+            error.update("Calories must be a whole number between 1 and 19,999.")
+            return
+        self.dismiss((day, int(kcal_text)))
+
+
+class ImportResults(ModalScreen[None]):
+    """Per-file results of an import: what was imported, skipped, a duplicate, or failed and why."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss", "Close")]
+
+    def __init__(self, summary: Any) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        summary = self.summary
+        with Vertical(classes="dialog wide"):
+            yield Label(f"Import: {summary.imported} imported, {summary.duplicates} duplicates, "
+                        f"{summary.skipped} skipped, {summary.failed} failed", id="results-title")
+            table = DataTable(id="results", cursor_type="row")
+            for key, title, width in RESULT_COLUMNS:
+                table.add_column(title, key=key, width=width)
+            for outcome in summary.outcomes:
+                # A zip member's label is "export.zip:Activity/x.fit"; its name is still the last part.
+                table.add_row(outcome.outcome, Path(outcome.path).name, outcome.message or "")
+            yield table
+            with Horizontal(classes="buttons"):
+                yield Button("Close", variant="primary", id="results-close")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)

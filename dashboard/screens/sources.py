@@ -1,0 +1,61 @@
+"""The sources view: each source's last pull and result, any Garmin cooldown, recent imports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from wearsync.dashboard import queries
+from wearsync.dashboard.screens.base import ViewScreen
+from wearsync.dashboard.sources import garmin_cooldown
+
+RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
+               ("message", "Message", 34))
+IMPORT_COLUMNS = (("when", "When", 11), ("outcome", "Outcome", 9), ("file", "File", 24),
+                  ("why", "Why", 30))
+
+
+class SourcesScreen(ViewScreen):
+    """Where data came from lately and what went wrong."""
+
+    VIEW = "sources"
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="sources-body"):
+            yield Static(id="cooldown", markup=False)
+            runs = DataTable(id="runs", cursor_type="none")
+            for key, title, width in RUN_COLUMNS:
+                runs.add_column(title, key=key, width=width)
+            yield runs
+            yield Static("Recent imports (skipped and failed files say why)", id="imports-title")
+            imports = DataTable(id="imports", cursor_type="row", zebra_stripes=True)
+            for key, title, width in IMPORT_COLUMNS:
+                imports.add_column(title, key=key, width=width)
+            yield imports
+
+    def reload(self) -> None:
+        until = garmin_cooldown(self.app.store)
+        self.query_one("#cooldown", Static).update(
+            f"Garmin is cooling down after a rate limit: no requests before {_when(until)}." if until
+            else "No Garmin cooldown.")
+        runs = self.query_one("#runs", DataTable)
+        runs.clear()
+        for run in queries.last_runs(self.app.store):
+            runs.add_row(run["source"], _when(run["finished_at"] or run["started_at"]),
+                         run["outcome"] or "running", run["message"] or "")
+        if not runs.row_count:
+            runs.add_row("—", "never", "", "Press p to pull, or drop FIT files here.")
+        imports = self.query_one("#imports", DataTable)
+        imports.clear()
+        for event in queries.recent_imports(self.app.store):
+            imports.add_row(_when(event["at"], short=True), event["outcome"],
+                            event["path"].rsplit("/", 1)[-1], event["message"] or "")
+
+
+def _when(timestamp: float | None, short: bool = False) -> str:
+    if timestamp is None:
+        return "—"
+    return f"{datetime.fromtimestamp(timestamp):{'%d %b %H:%M' if short else '%Y-%m-%d %H:%M'}}"

@@ -1,0 +1,153 @@
+"""The week view: cardio against 150, a bar per day, floors, steps, strength, energy and both scores."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static
+
+from wearsync import reporting
+from wearsync.dashboard import format as fmt
+from wearsync.dashboard.screens.base import ViewScreen
+from wearsync.dashboard.widgets.bars import CardioBar, day_bar
+from wearsync.dashboard.widgets.charts import TargetChart
+
+# (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
+DAY_COLUMNS = (("day", "Day", 6), ("cardio", "Cardio vs 30", 15), ("floors", "Floors", 6),
+               ("steps", "Steps", 7), ("strength", "Str", 3), ("burned", "Burned", 6),
+               ("eaten", "Eaten", 7), ("deficit", "Deficit", 7))
+WIDE_COLUMNS = 120  # from this width the week view adds a chart of the days beside the table
+
+
+class WeekScreen(ViewScreen):
+    """One week's numbers, exactly as `week_report` gives them."""
+
+    VIEW = "week"
+    COMPONENT_CLASSES: ClassVar = {"week--reached", "week--short", "week--warning"}
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="week-body"):
+            with Horizontal(id="week-title-row"):
+                yield Static(id="week-title", markup=False)
+                yield Static(id="week-scores", markup=False)
+            yield Static(id="cardio-line", markup=False)
+            yield CardioBar(id="cardio-bar")
+            yield Static(id="cardio-days", markup=False)
+            with Horizontal(id="week-main"):
+                table = DataTable(id="days", cursor_type="row", zebra_stripes=True)
+                for key, title, width in DAY_COLUMNS:
+                    table.add_column(title, key=key, width=width)
+                yield table
+                yield TargetChart(id="week-chart")
+            yield Static(id="week-totals", markup=False)
+            yield Static(id="energy-line", markup=False)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE_COLUMNS, "wide")
+
+    def reload(self) -> None:
+        report = reporting.week_report(self.app.store, self.app.config, self.app.week_start)
+        self.report = report
+        cardio, energy = report["cardio"], report["energy"]
+        start, end = date.fromisoformat(report["week_start"]), date.fromisoformat(report["week_end"])
+        self.query_one("#week-title", Static).update(
+            f"{report['week_id']}  {fmt.week_range(start, end)}")
+        self.query_one("#week-scores", Static).update(
+            f"Cardio score {cardio['score']}  Deficit score {energy['score']}")
+        moderate, vigorous = _week_intensity(report)
+        # The score uses one count; the other is shown beside it so a difference can be seen.
+        other = (f"device's count {fmt.number(cardio['device_goal_minutes'])}"
+                 if report["minutes_source"] == "heart_rate"
+                 else f"wearsync's {fmt.number(cardio['hr_goal_minutes'])}")
+        self.query_one("#cardio-line", Static).update(
+            f"Cardio {fmt.number(cardio['goal_minutes'])}/{cardio['target_minutes']} goal min: "
+            f"moderate {moderate} + vigorous {vigorous}×2 · {other}")
+        self.query_one(CardioBar).set_minutes(moderate, vigorous, cardio["target_minutes"])
+        self.query_one("#cardio-days", Static).update(_days_line(cardio))
+        self._fill_days(report)
+        floors, steps, strength = report["floors"], report["steps"], report["strength"]
+        self.query_one("#week-totals", Static).update(
+            f"Floors {fmt.number(floors['total'])} ({floors['days_reaching_target']} days ≥{floors['target']})  "
+            f"Steps {fmt.number(steps['total'])} ({steps['days_reaching_target']} days ≥{fmt.number(steps['per_day_target'])})  "
+            f"Strength {strength['days']} of {strength['guidance']} days")
+        self.query_one("#energy-line", Static).update(_energy_line(energy))
+        self._fill_chart(report)
+
+    def _fill_days(self, report: dict) -> None:
+        table = self.query_one("#days", DataTable)
+        row = table.cursor_row
+        table.clear()
+        reached = self.get_component_rich_style("week--reached", partial=True)
+        short = self.get_component_rich_style("week--short", partial=True)
+        warn = self.get_component_rich_style("week--warning", partial=True)
+        for day in report["days"]:
+            below = day["below_intake_floor"]
+            table.add_row(
+                fmt.day_label(date.fromisoformat(day["day"])),
+                day_bar(day["goal_minutes"], report["cardio"]["daily_minutes_target"], reached, short),
+                _right(day["floors"], reached if _reaches(day["floors"], day["floors_target"]) else ""),
+                _right(day["steps"], reached if _reaches(day["steps"], day["steps_target"]) else ""),
+                Text("✓" if day["strength_sessions"] else "", justify="center"),
+                _right(day["burned_kcal"]),
+                _right(day["eaten_kcal"], warn if below else "", mark="!" if below else " "),
+                _right(day["deficit_kcal"]),
+                key=day["day"],
+            )
+        selected = self.app.day.isoformat()
+        keys = [d["day"] for d in report["days"]]
+        table.move_cursor(row=keys.index(selected) if selected in keys else max(row, 0))
+
+    def _fill_chart(self, report: dict) -> None:
+        if not self.has_class("wide"):
+            return
+        days = report["days"]
+        self.query_one(TargetChart).show_bars(
+            [fmt.day_label(date.fromisoformat(d["day"])) for d in days], [d["goal_minutes"] for d in days],
+            target=report["cardio"]["daily_minutes_target"], color="success")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.show_day(date.fromisoformat(event.row_key.value), view="day")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value:
+            self.app.day = date.fromisoformat(event.row_key.value)
+
+
+def _week_intensity(report: dict) -> tuple[int, int]:
+    """The week's moderate and vigorous minutes from the source the score uses."""
+    key = "hr_minutes" if report["minutes_source"] == "heart_rate" else "device_minutes"
+    moderate = sum(d[key]["moderate"] or 0 for d in report["days"])
+    vigorous = sum(d[key]["vigorous"] or 0 for d in report["days"])
+    return moderate, vigorous
+
+
+def _days_line(cardio: dict) -> str:
+    line = (f"Days with ≥{cardio['daily_minutes_target']} min: {cardio['days_reaching_daily']} of "
+            f"{cardio['days_target']}")
+    if cardio["met"]:
+        return line + "  · weekly target met"
+    needed = cardio["minutes_needed_per_remaining_day"]
+    if needed is None or not cardio["remaining_days"]:
+        return line + "  · week over, target not met"
+    return line + f"  · {fmt.number(needed)} min a day needed on the {cardio['remaining_days']} days left"
+
+
+def _energy_line(energy: dict) -> str:
+    floor_note = f", {energy['days_below_floor']} below the intake floor (!)" if energy["days_below_floor"] else ""
+    return (f"Burned {fmt.number(energy['burned_kcal'])} · eaten {fmt.number(energy['eaten_kcal'])} kcal · "
+            f"deficit {fmt.number(energy['deficit_kcal'])} over {energy['days_deficit_known']} days{floor_note} · "
+            f"fat change {energy['projection_label']} {fmt.signed(energy['projected_fat_change_lb'], 1)} lb")
+
+
+def _reaches(value: float | None, target: float) -> bool:
+    return value is not None and value >= target
+
+
+def _right(value: float | None, style: Style | str = "", mark: str = "") -> Text:
+    """A right-aligned number; `mark` flags it (the intake floor's "!") and keeps columns aligned."""
+    return Text(fmt.number(value) + mark, style=style, justify="right")

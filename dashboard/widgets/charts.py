@@ -1,0 +1,50 @@
+"""Charts with a target line (textual-plot), coloured from the current theme."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual_plot import HiResMode, PlotWidget
+
+
+class TargetChart(PlotWidget):
+    """Bars or a line against a horizontal target line; colours follow the theme."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        # Panning and zooming would hide the target line the chart exists to show.
+        super().__init__(id=id, allow_pan_and_zoom=False)
+
+    def on_mount(self) -> None:
+        # The chart's title is a separate line above it; no room is kept for a y label.
+        self.margin_top = 0
+        self.margin_bottom = 2
+        self.margin_left = 7
+
+    def color(self, variable: str) -> str:
+        """A theme colour by its CSS variable name (e.g. 'success')."""
+        return self.app.get_css_variables()[variable]
+
+    def show_bars(self, labels: Sequence[str], values: Sequence[float | None], *, target: float,
+                  color: str = "primary") -> None:
+        """Bars per label with the target as a line across them; unknown values leave a gap."""
+        self.clear()
+        shown = [float("nan") if v is None else float(v) for v in values]
+        self.bar(list(labels), shown, bar_style=self.color(color), hires_mode=HiResMode.HALFBLOCK)
+        self.plot([0.5, len(labels) + 0.5], [target, target], line_style=self.color("error"),
+                  hires_mode=HiResMode.BRAILLE)
+        known = [v for v in values if v is not None]
+        self.set_ylimits(min(0.0, *known, target) * 1.1 if known else 0.0,
+                         max(target, *known) * 1.1 if known else target * 1.2)
+        self.set_xlimits(0.5, len(labels) + 0.5)
+
+    def show_curve(self, x: Sequence[float], y: Sequence[float], *, bands: Sequence[tuple[float, str]],
+                   xlimits: tuple[float, float]) -> None:
+        """A line (e.g. heart rate over the day) with horizontal band lines at the given levels."""
+        self.clear()
+        for level, color in bands:
+            self.plot(list(xlimits), [level, level], line_style=self.color(color), hires_mode=HiResMode.BRAILLE)
+        if x:
+            self.plot(list(x), list(y), line_style=self.color("primary"), hires_mode=HiResMode.BRAILLE)
+        self.set_xlimits(*xlimits)
+        levels = [level for level, _ in bands]
+        self.set_ylimits(min([*y, *levels]) - 10 if y else 40, max([*y, *levels]) + 10 if y else 200)
