@@ -15,6 +15,7 @@ What the encoder can and cannot write, and how this module copes:
   step count, as the device writes it (trap 2).
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
@@ -73,21 +74,21 @@ class _Fit:
 
     def __init__(self) -> None:
         self._encoder = Encoder()
-        self._known: dict[str, set[str]] = {}
 
     def write(self, mesg: str, **fields: object) -> None:
         num = _MESG_NUMS[mesg]
-        known = self._known.get(mesg)
-        if known is None:
-            known = {f["name"] for f in Profile["messages"][num]["fields"].values()}
-            self._known[mesg] = known
-        unknown = fields.keys() - known
-        if unknown:
-            raise ValueError(f"{mesg} has no field(s) {sorted(unknown)} in the FIT profile")
+        _check_fields(mesg, num, frozenset(fields))
         self._encoder.write_mesg({"mesg_num": num, **fields})
 
     def close(self) -> bytes:
         return self._encoder.close()
+
+
+@functools.cache
+def _check_fields(mesg: str, num: int, names: frozenset[str]) -> None:
+    unknown = names - {f["name"] for f in Profile["messages"][num]["fields"].values()}
+    if unknown:
+        raise ValueError(f"{mesg} has no field(s) {sorted(unknown)} in the FIT profile")
 
 
 def _fit_time(moment: datetime) -> int:
