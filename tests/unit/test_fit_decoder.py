@@ -1,0 +1,149 @@
+import random
+import warnings
+from pathlib import Path
+
+import fitparse
+import fitparse.records
+import pytest
+from fitparse.profile import FIELD_TYPE_TIMESTAMP
+from fitparse.utils import FitCRCError
+
+from wearsync.errors import FitError
+from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, _crc16, _crc16_python, read_fast
+from wearsync.sync.fit_messages import FitMessage, read_with_fitparse
+
+FIT_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "fit"
+FIT_FILES = sorted(p for p in FIT_DIR.rglob("*") if p.suffix.lower() == ".fit") if FIT_DIR.is_dir() else []
+# fitparse needs seconds per 100 KB: larger files are compared on their first PREFIX bytes
+# here (ids start with "heavy-"), and in full by bench/fit_decode.py on every run
+HEAVY_BYTES = 250_000
+PREFIX = 96_000
+
+needs_fit = pytest.mark.skipif(not FIT_FILES, reason=f"real FIT files not found in {FIT_DIR}")
+
+
+def _param(path: Path):
+    heavy = path.stat().st_size > HEAVY_BYTES
+    return pytest.param(path, PREFIX if heavy else None, id=("heavy-" if heavy else "") + path.relative_to(FIT_DIR).as_posix())
+
+
+COMPARED = [_param(p) for p in FIT_FILES]
+
+
+def fitparse_read(data: bytes) -> tuple[list[FitMessage], str | None]:
+    # read_with_fitparse, plus what it drops: fitparse puts a compressed-timestamp header's
+    # rebuilt time in a FieldData without a field_def; the contract wants it as field 253
+    fitparse.records.DEV_TYPES.clear()  # fitparse keeps developer types across files
+    messages: list[FitMessage] = []
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="fitparse")
+        try:
+            for msg in fitparse.FitFile(data, check_crc=False).get_messages():
+                fields = {}
+                for fd in msg.fields:
+                    fdef = fd.field_def
+                    if fdef is None:
+                        if fd.field is FIELD_TYPE_TIMESTAMP:
+                            fields[253] = fd.raw_value
+                    elif getattr(fdef, "dev_data_index", None) is None:
+                        fields[fdef.def_num] = tuple(fd.raw_value) if isinstance(fd.raw_value, list) else fd.raw_value
+                messages.append(FitMessage(msg.mesg_num, fields))
+        except Exception as exc:  # fitparse raises bare errors on malformed data
+            return messages, f"{type(exc).__name__}: {exc}"
+    return messages, None
+
+
+def _first_difference(expected: list[FitMessage], got: list[FitMessage]) -> str:
+    for i, (want, have) in enumerate(zip(expected, got)):
+        if want != have:
+            keys = sorted(set(want.fields) | set(have.fields))
+            diff = {
+                k: (want.fields.get(k, "-"), have.fields.get(k, "-"))
+                for k in keys
+                if want.fields.get(k, "-") != have.fields.get(k, "-")
+            }
+            return f"message {i}: global {want.num} vs {have.num}, fields (fitparse, fast) {diff}"
+    return f"{len(expected)} messages from fitparse, {len(got)} from the fast reader"
+
+
+@needs_fit
+@pytest.mark.parametrize("path, prefix", COMPARED)
+def test_fast_reader_matches_fitparse(path, prefix):
+    data = path.read_bytes()[:prefix]
+    expected, failure = fitparse_read(data)
+    if failure is not None and not expected:
+        try:
+            got = read_fast(data, path.name)
+        except FitError as exc:
+            assert str(exc).startswith(path.name + ":") and "\n" not in str(exc)
+        else:
+            assert got.warnings
+        return
+    got = read_fast(data, path.name)
+    assert got.reader == "fast"
+    if failure is None or failure.startswith("FitEOFError"):
+        # every message and field, including compressed and 16-bit timestamps, in file order;
+        # at a cut both keep every record that is complete
+        assert expected == got.messages, _first_difference(expected, got.messages)
+    else:
+        # fitparse gave up part-way: what it read must be what the fast reader read first
+        assert expected == got.messages[: len(expected)], _first_difference(expected, got.messages)
+    crc_only = all("CRC" in w for w in got.warnings)
+    assert crc_only == (failure is None) or failure.startswith("FitParseError: Invalid field size")
+
+
+@needs_fit
+@pytest.mark.parametrize("path", FIT_FILES, ids=lambda p: p.relative_to(FIT_DIR).as_posix())
+def test_skipping_messages_keeps_the_wanted_ones(path):
+    data = path.read_bytes()
+    try:
+        everything = read_fast(data, path.name)
+    except FitError:
+        with pytest.raises(FitError):
+            read_fast(data, path.name, WEARSYNC_MESSAGES)
+        return
+    wanted = read_fast(data, path.name, WEARSYNC_MESSAGES)
+    assert wanted.messages == [m for m in everything.messages if m.num in WEARSYNC_MESSAGES]
+    assert wanted.warnings == everything.warnings
+
+
+@needs_fit
+@pytest.mark.parametrize(
+    "name", ["python-fitparse/tests/files/activity-filecrc.fit", "python-fitparse/tests/files/Activity.fit"]
+)
+def test_a_bad_file_crc_warns_and_keeps_the_data(name):
+    data = (FIT_DIR / name).read_bytes()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="fitparse")
+        try:
+            fitparse.FitFile(data, check_crc=True).parse()
+            crc_ok = True
+        except FitCRCError:
+            crc_ok = False
+    got = read_fast(data, name)
+    assert any("CRC" in w for w in got.warnings) == (not crc_ok)
+    assert len(got.messages) == len(read_with_fitparse(data, name).messages)
+
+
+@pytest.mark.parametrize("length", [0, 1, 2, 3, 255, 4095, 4096, 4097, 65537, 300_001])
+def test_crc_matches_fitparse(length):
+    data = random.Random(length).randbytes(length + 3)
+    expected = fitparse.records.Crc.calculate(data[3:])
+    assert _crc16(data, 3, len(data)) == expected
+    assert _crc16_python(data, 3, len(data)) == expected
+
+
+@pytest.mark.parametrize(
+    "data, problem",
+    [
+        (b"", "shorter than a FIT header"),
+        (b"\x0e\x10" + bytes(10), "'.FIT'"),
+        (b"\x0b\x10\x00\x00\x00\x00\x00\x00.FIT", "header size 11"),
+        (b"\x0e\x10\x00\x00\x10\x00\x00\x00.FIT", "header of 14 bytes"),
+        (b"\x0c\x10\x00\x00\x01\x00\x00\x00.FIT\x05\x00\x00", "local message 5"),
+    ],
+)
+def test_unreadable_input_is_a_fit_error_naming_file_and_problem(data, problem):
+    with pytest.raises(FitError) as caught:
+        read_fast(data, "bad.fit")
+    assert "bad.fit" in str(caught.value) and problem in str(caught.value)
