@@ -52,22 +52,265 @@ sunday, 2020-W39 is Sunday 2020-09-20 to Saturday 2020-09-26.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+import polars as pl
+
+from wearsync import frames
+from wearsync.analytics.daily import daily_summary
+from wearsync.analytics.energy import daily_intake, preferred_wellness
+from wearsync.analytics.heart_rate import minute_heart_rate
+from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits
+from wearsync.analytics.params import AnalyticsParams, params_from_config
+from wearsync.analytics.strength import daily_strength, strength_flags
+from wearsync.analytics.weekly import add_streaks, week_id, week_start_of, weekly_goal_minutes, weekly_summary
 from wearsync.config import Config
 from wearsync.store import Store
+
+PROJECTION_NOTE = ("up to: 3,500 kcal a pound overestimates loss over months (Thomas et al. 2013); "
+                   "fat is lost from the whole body, never from one spot")
+# Days read around the asked-for ones so bouts can cross midnight.
+BOUT_MARGIN_DAYS = 1
+# Raw heart rate is turned into minutes this many days at a time, to bound memory.
+REBUILD_CHUNK_DAYS = 31
+# The state key holding what the cached intensity results were last checked against.
+INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
 
 
 def day_report(store: Store, config: Config, day: date) -> dict:
     """One local day's numbers (keys in the module docstring)."""
-    raise NotImplementedError
+    params = params_from_config(config)
+    refresh(store, params)
+    daily = _daily(store, params, day, day).row(0, named=True)
+    report = _day_dict(daily, params)
+    report["heart_rate"] = frames.read_day_reading_stats(store.conn, day)
+    report["activities"] = _activities(store, day)
+    return report
 
 
-def week_report(store: Store, config: Config, week_start: date) -> dict:
-    """One week's numbers and scores (keys in the module docstring)."""
-    raise NotImplementedError
+def week_report(store: Store, config: Config, week_start: date, *, as_of: date | None = None) -> dict:
+    """One week's numbers and scores (keys in the module docstring).
+
+    `week_start` may be any day of the week; `as_of` ("today") defaults to the local date.
+    """
+    return history(store, config, 1, week_start, as_of=as_of)[0]
 
 
-def history(store: Store, config: Config, weeks: int, end: date) -> list[dict]:
+def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date | None = None) -> list[dict]:
     """`weeks` week reports, oldest first, ending with the week that holds `end`."""
-    raise NotImplementedError
+    params = params_from_config(config)
+    as_of = as_of or date.today()
+    refresh(store, params)
+    last_start = week_start_of(end, params.week_start_index)
+    first_start = last_start - timedelta(weeks=weeks - 1)
+    daily = _daily(store, params, first_start, last_start + timedelta(days=6))
+    weekly = weekly_summary(daily.lazy(), params, as_of, _streak_before(store, params, first_start, as_of)).collect()
+    reports = []
+    for week in weekly.iter_rows(named=True):
+        days = daily.filter(pl.col("local_day").is_between(week["week_start"], week["week_start"] + timedelta(days=6)))
+        reports.append(_week_dict(week, [_day_dict(d, params) for d in days.iter_rows(named=True)], params, as_of))
+    return reports
+
+
+def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_of: date) -> int:
+    """The cardio streak at the end of the week before `week_start`, from every earlier week."""
+    earliest = _first_data_day(store)
+    if earliest is None or earliest >= week_start:
+        return 0
+    first = week_start_of(earliest, params.week_start_index)
+    last = week_start - timedelta(days=1)
+    if params.minutes_source == "heart_rate":
+        goals = frames.read_day_intensity(store.conn, first, last).lazy().select(
+            "local_day", goal_minutes=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"))
+    else:
+        goals = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
+            "local_day", goal_minutes=pl.col("moderate_min") + 2 * pl.col("vigorous_min"))
+    calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
+    day_goals = calendar.join(goals, on="local_day", how="left").with_columns(pl.col("goal_minutes").fill_null(0))
+    streaks = add_streaks(weekly_goal_minutes(day_goals, params), params, as_of).collect()
+    return streaks["streak_weeks"][-1]
+
+
+def refresh(store: Store, params: AnalyticsParams) -> set[date]:
+    """Bring the analytics caches up to date with the store; returns the days recomputed.
+
+    Only days whose heart-rate units (recordings, Garmin days) appeared or disappeared since
+    the last call have their minutes rebuilt from raw readings; only days whose minutes,
+    settings or resting/maximum heart rate changed are reclassified. Importers need not
+    call anything: every report calls this first.
+    """
+    stale = _refresh_minutes(store)
+    return stale | _refresh_intensity(store, params, stale)
+
+
+def _refresh_minutes(store: Store) -> set[date]:
+    conn = store.conn
+    known = frames.read_units(conn)
+    now = frames.current_units(conn)
+    if known == now:
+        return set()
+    removed = frames.read_unit_spans(conn, sorted(known - now))
+    added_units = sorted(now - known)
+    spans = [(unit, *(frames.unit_day_span(conn, unit) or (None, None))) for unit in added_units]
+    added = pl.DataFrame(spans, schema=frames.UNIT_SCHEMA, orient="row")
+    stale: set[date] = set()
+    for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
+        stale.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    with store.transaction():
+        for first, last in _runs(sorted(stale), REBUILD_CHUNK_DAYS):
+            readings = frames.read_readings(conn, first, last)
+            minutes = minute_heart_rate(readings.lazy()).filter(pl.col("local_day").is_between(first, last))
+            days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+            frames.write_minutes(conn, days, minutes.collect())
+        margin = {d + timedelta(days=k) for d in stale for k in range(-BOUT_MARGIN_DAYS, BOUT_MARGIN_DAYS + 1)}
+        frames.forget_day_intensity(conn, sorted(margin))
+        frames.write_units(conn, added, removed["unit"].to_list())
+    return stale
+
+
+def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
+    """Sorted days as (first, last) runs of consecutive days, none longer than `longest`."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == timedelta(days=1) and (day - runs[-1][0]).days < longest:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
+
+
+def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) -> set[date]:
+    conn = store.conn
+    inputs = f"{params.settings_key}|{frames.resting_hr_fingerprint(conn)}"
+    if not stale and store.get_state(INTENSITY_INPUTS_KEY) == inputs:
+        return set()
+    minute_days = pl.DataFrame(conn.execute("SELECT local_day FROM analytics_minutes").fetchall(),
+                               schema={"local_day": pl.String}, orient="row").with_columns(pl.col("local_day").str.to_date())
+    expected = _limits(store, params, minute_days.lazy()).select(
+        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("resting_hr").round(3),
+                                            pl.col("max_hr"), separator="|", ignore_nulls=False).fill_null(
+            pl.lit(params.settings_key + "|no resting heart rate")))
+    cached = frames.read_day_intensity(conn).select("local_day", cached="settings")
+    todo = (expected.join(cached.lazy(), on="local_day", how="left")
+            .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
+            .collect())
+    results = pl.DataFrame(schema=frames.DAY_INTENSITY_CACHE_SCHEMA)
+    if not todo.is_empty():
+        margin = timedelta(days=BOUT_MARGIN_DAYS)
+        minutes = frames.read_minutes(conn, todo["local_day"].min() - margin, todo["local_day"].max() + margin)
+        limits = _limits(store, params, minutes.select("local_day").unique())
+        results = (
+            daily_intensity(classify_minutes(minutes, limits, params.min_bout_minutes))
+            .join(todo.lazy(), on="local_day", how="inner")
+            .collect()
+        )
+    with store.transaction() as txn:
+        frames.write_day_intensity(txn, results)
+        store.set_state(txn, INTENSITY_INPUTS_KEY, inputs)
+    return set(todo["local_day"])
+
+
+def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
+    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select("local_day", "resting_hr")
+    return heart_rate_limits(days, measured, params)
+
+
+def _first_data_day(store: Store) -> date | None:
+    row = store.conn.execute(
+        "SELECT min(d) FROM (SELECT min(local_day) AS d FROM wellness UNION ALL SELECT min(local_day) FROM intake "
+        "UNION ALL SELECT min(local_day) FROM activities UNION ALL SELECT min(local_day) FROM analytics_minutes)"
+    ).fetchone()
+    return date.fromisoformat(row[0]) if row[0] else None
+
+
+def _daily(store: Store, params: AnalyticsParams, first: date, last: date) -> pl.DataFrame:
+    """DAILY_SCHEMA for every calendar day first..last from the store and the caches."""
+    conn = store.conn
+    calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
+    look_back = first - timedelta(days=6)  # the resting heart rate's 7-day window
+    wellness = preferred_wellness(frames.read_wellness(conn, look_back, last).lazy())
+    limits = heart_rate_limits(calendar, wellness.select("local_day", "resting_hr"), params)
+    intensity = (frames.read_day_intensity(conn, first, last).lazy()
+                 .select("local_day", "hr_moderate_min", "hr_vigorous_min",
+                         hr_goal_min=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
+                         minutes_with_readings="minutes_with_readings"))
+    activities = frames.read_activities(conn, first, last)
+    strength = daily_strength(strength_flags(activities.lazy(), frames.read_strength_activity_ids(conn).lazy()))
+    intake = daily_intake(frames.read_intake(conn, first, last).lazy())
+    return daily_summary(calendar, wellness.drop("resting_hr"), intensity, limits, intake, strength, params).collect()
+
+
+def _activities(store: Store, day: date) -> list[dict]:
+    activities = frames.read_activities(store.conn, day, day)
+    flagged = strength_flags(activities.lazy(), frames.read_strength_activity_ids(store.conn).lazy()).collect()
+    return [{key: row[key] for key in ("sport", "sub_sport", "start_utc", "elapsed_s", "calories", "avg_hr",
+                                       "max_hr", "strength")} for row in flagged.iter_rows(named=True)]
+
+
+def _round(value: float | None, digits: int = 0) -> float | int | None:
+    if value is None:
+        return None
+    return int(round(value)) if digits == 0 else round(value, digits)
+
+
+def _day_dict(row: dict, params: AnalyticsParams) -> dict:
+    day = row["local_day"]
+    return {
+        "day": day.isoformat(),
+        "week_id": week_id(week_start_of(day, params.week_start_index)),
+        "wellness_source": row["wellness_source"],
+        "steps": row["steps"], "steps_target": params.steps_per_day,
+        "ascent_m": _round(row["ascent_m"], 1), "descent_m": _round(row["descent_m"], 1),
+        "floors": _round(row["floors"], 1), "floors_target": params.floors_per_day,
+        "active_kcal": row["active_kcal"], "rmr_kcal": row["rmr_kcal"], "burned_kcal": _round(row["burned_kcal"]),
+        "eaten_kcal": row["eaten_kcal"], "intake_source": row["intake_source"],
+        "deficit_kcal": _round(row["deficit_kcal"]),
+        "intake_floor_kcal": params.intake_floor_kcal, "below_intake_floor": row["below_intake_floor"],
+        "deficit_credit_kcal": _round(row["deficit_credit_kcal"]),
+        "minutes_source": params.minutes_source,
+        "goal_minutes": row["goal_minutes"], "reached_daily_target": row["reached_daily_target"],
+        "hr_minutes": {
+            "moderate": row["hr_moderate_min"], "vigorous": row["hr_vigorous_min"], "goal": row["hr_goal_min"],
+            "minutes_with_readings": row["minutes_with_readings"],
+            "resting_hr": _round(row["resting_hr"], 1), "resting_hr_from": row["resting_hr_from"],
+            "max_hr": row["max_hr"], "max_hr_from": row["max_hr_from"],
+            "moderate_from_bpm": _round(row["moderate_from_bpm"], 1),
+            "vigorous_from_bpm": _round(row["vigorous_from_bpm"], 1),
+        },
+        "device_minutes": {"moderate": row["device_moderate_min"], "vigorous": row["device_vigorous_min"],
+                           "goal": row["device_goal_min"]},
+        "strength_sessions": row["strength_sessions"],
+    }
+
+
+def _week_dict(week: dict, days: list[dict], params: AnalyticsParams, as_of: date) -> dict:
+    start = week["week_start"]
+    return {
+        "week_id": week["week_id"], "week_start": start.isoformat(),
+        "week_end": (start + timedelta(days=6)).isoformat(), "as_of": as_of.isoformat(),
+        "minutes_source": params.minutes_source,
+        "cardio": {
+            "goal_minutes": week["goal_minutes"], "hr_goal_minutes": week["hr_goal_minutes"],
+            "device_goal_minutes": week["device_goal_minutes"], "target_minutes": params.weekly_cardio_minutes,
+            "days_reaching_daily": week["days_reaching_daily"], "daily_minutes_target": params.daily_cardio_minutes,
+            "days_target": params.days_with_30, "remaining_days": week["remaining_days"],
+            "minutes_needed_per_remaining_day": week["minutes_needed_per_remaining_day"],
+            "met": week["cardio_met"], "score": _round(week["cardio_score"], 1), "streak_weeks": week["streak_weeks"],
+        },
+        "floors": {"total": _round(week["floors"], 1), "target": params.floors_per_day * 7,
+                   "days_reaching_target": week["days_reaching_floors"]},
+        "steps": {"total": week["steps"], "days_reaching_target": week["days_reaching_steps"],
+                  "per_day_target": params.steps_per_day},
+        "strength": {"days": week["strength_days"], "sessions": week["strength_sessions"],
+                     "target_days": params.strength_days, "met": week["strength_met"], "guidance": "2-3"},
+        "energy": {
+            "burned_kcal": _round(week["burned_kcal"]), "eaten_kcal": week["eaten_kcal"],
+            "deficit_kcal": _round(week["deficit_kcal"]), "days_deficit_known": week["days_deficit_known"],
+            "days_intake_unknown": week["days_intake_unknown"], "days_below_floor": week["days_below_floor"],
+            "credit_kcal": _round(week["credit_kcal"]), "target_kcal": params.daily_deficit_kcal * 7,
+            "score": _round(week["deficit_score"], 1),
+            "projected_fat_change_lb": _round(week["projected_fat_change_lb"], 2),
+            "projection_label": "up to", "projection_note": PROJECTION_NOTE,
+        },
+        "days": days,
+    }

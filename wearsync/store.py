@@ -169,6 +169,34 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # Analytics caches: derived data only, rebuilt from the tables above when missing.
+    """
+    -- Per local day, the merged heart rate of each minute that has a reading (metrics.md
+    -- step 1), packed: minutes = int32 Unix minutes (UTC), bpm = float64, sources = uint8
+    -- (0 activity, 1 monitoring, 2 garmin).
+    CREATE TABLE analytics_minutes (
+        local_day TEXT PRIMARY KEY,
+        minutes BLOB NOT NULL,
+        bpm BLOB NOT NULL,
+        sources BLOB NOT NULL
+    );
+    -- The heart-rate units (recordings, Garmin days) analytics_minutes was built from, and
+    -- the local days each covers: a unit that appears or disappears marks its days stale.
+    CREATE TABLE analytics_units (
+        unit TEXT PRIMARY KEY,
+        first_day TEXT,
+        last_day TEXT
+    );
+    -- Per local day, intensity minutes from heart rate and the settings and limits
+    -- (resting and maximum heart rate) they were computed with.
+    CREATE TABLE analytics_days (
+        local_day TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        hr_moderate_min INTEGER NOT NULL,
+        hr_vigorous_min INTEGER NOT NULL,
+        minutes_with_readings INTEGER NOT NULL
+    );
+    """,
 ]
 
 

@@ -1,0 +1,63 @@
+"""The settings analytics needs, taken from the config once (analytics never reads files)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wearsync.config import WEEKDAYS, Config
+
+
+@dataclass(frozen=True)
+class AnalyticsParams:
+    """Every knob of metrics.md, with the config's defaults."""
+
+    sex: str = "female"
+    birth_year: int = 1990
+    configured_resting_hr: int = 0      # 0: none configured
+    configured_max_hr: int = 0          # 0: 220 - age
+    moderate_hrr: float = 0.40
+    vigorous_hrr: float = 0.60
+    min_bout_minutes: int = 0
+    minutes_source: str = "heart_rate"  # or "device"
+    weekly_cardio_minutes: int = 150
+    daily_cardio_minutes: int = 30
+    days_with_30: int = 5
+    daily_deficit_kcal: int = 500
+    floors_per_day: int = 10
+    steps_per_day: int = 7500
+    strength_days: int = 2
+    kcal_per_lb: int = 3500
+    intake_floor_female: int = 1200
+    intake_floor_male: int = 1500
+    week_start: str = "monday"
+
+    @property
+    def intake_floor_kcal(self) -> int:
+        """The intake below which a day is flagged, by the wearer's sex."""
+        return self.intake_floor_male if self.sex == "male" else self.intake_floor_female
+
+    @property
+    def week_start_index(self) -> int:
+        """0 for Monday ... 6 for Sunday (Python's weekday())."""
+        return WEEKDAYS.index(self.week_start)
+
+    @property
+    def settings_key(self) -> str:
+        """What per-day intensity results depend on besides the data (cache key)."""
+        return (f"{self.birth_year}/{self.configured_resting_hr}/{self.configured_max_hr}/"
+                f"{self.moderate_hrr!r}/{self.vigorous_hrr!r}/{self.min_bout_minutes}")
+
+
+def params_from_config(config: Config) -> AnalyticsParams:
+    """The analytics settings of a loaded config."""
+    w, t, a = config.wearer, config.targets, config.analytics
+    return AnalyticsParams(
+        sex=w.sex, birth_year=w.birth_year, configured_resting_hr=w.resting_hr,
+        configured_max_hr=w.max_hr, moderate_hrr=a.moderate_hrr, vigorous_hrr=a.vigorous_hrr,
+        min_bout_minutes=a.min_bout_minutes, minutes_source=a.minutes_source,
+        weekly_cardio_minutes=t.weekly_cardio_minutes, daily_cardio_minutes=t.daily_cardio_minutes,
+        days_with_30=t.days_with_30, daily_deficit_kcal=t.daily_deficit_kcal,
+        floors_per_day=t.floors_per_day, steps_per_day=t.steps_per_day, strength_days=t.strength_days,
+        kcal_per_lb=a.kcal_per_lb, intake_floor_female=a.intake_floor_female,
+        intake_floor_male=a.intake_floor_male, week_start=a.week_start,
+    )

@@ -1,0 +1,205 @@
+"""Reads from the store into polars frames, and the analytics caches' own reads and writes.
+
+Frames are built from cursor rows with declared schemas. Measured on the 5-year bench store
+(bench/analytics_bench.py prints it again): `pl.read_database` and cursor rows cost the same
+within noise for these shapes (e.g. 55k heart-rate rows: 0.15-0.20 s vs 0.11-0.15 s), and
+cursor rows need no type inference, so a column that is NULL on every row keeps its type.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import date
+
+import numpy as np
+import polars as pl
+
+from wearsync.analytics.energy import INTAKE_SCHEMA, WELLNESS_SCHEMA
+from wearsync.analytics.heart_rate import MINUTES_SCHEMA, READINGS_SCHEMA
+from wearsync.analytics.strength import ACTIVITIES_SCHEMA, SETS_SCHEMA
+
+DAY_SECONDS = 86_400
+# Local days run from UTC-12 to UTC+14: a UTC window this much wider holds all of a local day.
+OFFSET_MARGIN_S = 14 * 3600
+UNIT_SCHEMA = pl.Schema({"unit": pl.String, "first_day": pl.Date, "last_day": pl.Date})
+DAY_INTENSITY_CACHE_SCHEMA = pl.Schema({
+    "local_day": pl.Date, "settings": pl.String, "hr_moderate_min": pl.Int64,
+    "hr_vigorous_min": pl.Int64, "minutes_with_readings": pl.Int64,
+})
+# How the per-minute cache stores which source each minute came from.
+SOURCE_CODES = ("activity", "monitoring", "garmin")
+ACTIVITY_DETAIL_SCHEMA = pl.Schema({
+    "id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String,
+    "start_utc": pl.Int64, "elapsed_s": pl.Float64, "calories": pl.Int64, "avg_hr": pl.Int64, "max_hr": pl.Int64,
+})
+
+
+def query_frame(conn: sqlite3.Connection, sql: str, params: tuple, schema: pl.Schema) -> pl.DataFrame:
+    """The rows of `sql` as a frame whose columns are `schema` in order (ISO dates parsed)."""
+    rows = conn.execute(sql, params).fetchall()
+    raw = {name: (pl.String if dtype == pl.Date else dtype) for name, dtype in schema.items()}
+    frame = pl.DataFrame(rows, schema=raw, orient="row")
+    dates = [name for name, dtype in schema.items() if dtype == pl.Date]
+    return frame.with_columns(pl.col(dates).str.to_date()) if dates else frame
+
+
+def _day_range(first: date | None, last: date | None) -> tuple[str, str]:
+    return (first or date.min).isoformat(), (last or date.max).isoformat()
+
+
+def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+    """Wellness rows of every source for local days first..last (inclusive; None = open)."""
+    return query_frame(
+        conn, "SELECT local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
+        "moderate_min, vigorous_min, resting_hr, covered_s FROM wellness WHERE local_day BETWEEN ? AND ?",
+        _day_range(first, last), WELLNESS_SCHEMA)
+
+
+def read_intake(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+    """Intake entries of every source for local days first..last."""
+    return query_frame(conn, "SELECT local_day, source, kcal, entered_at FROM intake WHERE local_day BETWEEN ? AND ?",
+                       _day_range(first, last), INTAKE_SCHEMA)
+
+
+def read_activities(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+    """Activities (ACTIVITY_DETAIL_SCHEMA) for local days first..last, in start order."""
+    return query_frame(
+        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr "
+        "FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
+        _day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
+
+
+def read_strength_activity_ids(conn: sqlite3.Connection) -> pl.DataFrame:
+    """The ids of activities that logged strength sets (SETS_SCHEMA)."""
+    return query_frame(conn, "SELECT DISTINCT activity_id FROM strength_sets", (), SETS_SCHEMA)
+
+
+def read_readings(conn: sqlite3.Connection, first: date, last: date) -> pl.DataFrame:
+    """Raw heart-rate readings (READINGS_SCHEMA) that may fall on local days first..last."""
+    start = _utc_midnight(first) - OFFSET_MARGIN_S
+    end = _utc_midnight(last) + DAY_SECONDS + OFFSET_MARGIN_S
+    return query_frame(conn, "SELECT ts, bpm, utc_offset_s, source FROM hr_readings WHERE ts >= ? AND ts < ?",
+                       (start, end), READINGS_SCHEMA)
+
+
+def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:
+    """Count, lowest and highest bpm of the raw readings on local day `day` (all sources)."""
+    start, end = _utc_midnight(day) - OFFSET_MARGIN_S, _utc_midnight(day) + DAY_SECONDS + OFFSET_MARGIN_S
+    count, low, high = conn.execute(
+        "SELECT count(bpm), min(bpm), max(bpm) FROM hr_readings WHERE ts >= ? AND ts < ? "
+        "AND date(ts + utc_offset_s, 'unixepoch') = ?", (start, end, day.isoformat())).fetchone()
+    return {"readings": count, "min_bpm": low, "max_bpm": high}
+
+
+def _utc_midnight(day: date) -> int:
+    return (day - date(1970, 1, 1)).days * DAY_SECONDS
+
+
+# --- the analytics caches (tables analytics_*; see the migration in store.py) ---
+
+def current_units(conn: sqlite3.Connection) -> set[str]:
+    """The units heart rate arrives in: each recording, and each Garmin day as now stored.
+
+    A recording's rows never change after its import transaction; a Garmin day is replaced
+    whole on a re-pull, which changes its row count or highest rowid.
+    """
+    units = {f"recording:{rid}:{at}" for rid, at in conn.execute("SELECT id, imported_at FROM recordings")}
+    units |= {f"garmin:{day}:{rows}:{top}" for day, rows, top in conn.execute(
+        "SELECT garmin_day, count(*), max(rowid) FROM hr_readings WHERE garmin_day IS NOT NULL GROUP BY garmin_day")}
+    return units
+
+
+def unit_day_span(conn: sqlite3.Connection, unit: str) -> tuple[date, date] | None:
+    """The first and last local day a unit's heart rate covers (None: no heart rate)."""
+    kind, key = unit.split(":")[:2]
+    column = "recording_id" if kind == "recording" else "garmin_day"
+    low, high = conn.execute(f"SELECT min(ts + utc_offset_s), max(ts + utc_offset_s) FROM hr_readings "
+                             f"WHERE {column} = ?", (int(key) if kind == "recording" else key,)).fetchone()
+    if low is None:
+        return None
+    epoch = date(1970, 1, 1).toordinal()
+    return date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS)
+
+
+def read_units(conn: sqlite3.Connection) -> set[str]:
+    """The units the minute cache was last built from."""
+    return {unit for (unit,) in conn.execute("SELECT unit FROM analytics_units")}
+
+
+def read_unit_spans(conn: sqlite3.Connection, units: list[str]) -> pl.DataFrame:
+    """UNIT_SCHEMA rows of the given stored units: the days each covered."""
+    found = [conn.execute("SELECT unit, first_day, last_day FROM analytics_units WHERE unit = ?", (u,)).fetchone()
+             for u in units]
+    return pl.DataFrame(found, schema={"unit": pl.String, "first_day": pl.String, "last_day": pl.String},
+                        orient="row").with_columns(pl.col("first_day", "last_day").str.to_date())
+
+
+def write_units(conn: sqlite3.Connection, added: pl.DataFrame, removed: list[str]) -> None:
+    """Record units the cache now holds and forget removed ones (inside the caller's transaction)."""
+    conn.executemany("DELETE FROM analytics_units WHERE unit = ?", [(u,) for u in removed])
+    conn.executemany("INSERT OR REPLACE INTO analytics_units (unit, first_day, last_day) VALUES (?, ?, ?)",
+                     added.with_columns(pl.col("first_day", "last_day").cast(pl.String)).rows())
+
+
+def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFrame) -> None:
+    """Replace the cached per-minute heart rate (MINUTES_SCHEMA) of `days` (caller's transaction)."""
+    conn.executemany("DELETE FROM analytics_minutes WHERE local_day = ?", [(d.isoformat(),) for d in days])
+    rows = []
+    for (day,), part in minutes.sort("minute_utc").group_by("local_day", maintain_order=True):
+        rows.append((day.isoformat(), (part["minute_utc"] // 60).cast(pl.Int32).to_numpy().tobytes(),
+                     part["bpm"].cast(pl.Float64).to_numpy().tobytes(),
+                     _encode_sources(part["source"])))
+    conn.executemany("INSERT INTO analytics_minutes (local_day, minutes, bpm, sources) VALUES (?, ?, ?, ?)", rows)
+
+
+def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.LazyFrame:
+    """Cached per-minute heart rate (MINUTES_SCHEMA) of local days first..last."""
+    rows = conn.execute("SELECT local_day, minutes, bpm, sources FROM analytics_minutes "
+                        "WHERE local_day BETWEEN ? AND ? ORDER BY local_day", _day_range(first, last)).fetchall()
+    if not rows:
+        return pl.LazyFrame(schema=MINUTES_SCHEMA)
+    minutes = [np.frombuffer(r[1], dtype=np.int32) for r in rows]
+    days = np.repeat(np.array([r[0] for r in rows], dtype="datetime64[D]"), [m.size for m in minutes])
+    return pl.LazyFrame({
+        "minute_utc": np.concatenate(minutes).astype(np.int64) * 60,
+        "local_day": days,
+        "bpm": np.concatenate([np.frombuffer(r[2], dtype=np.float64) for r in rows]),
+        "source": np.concatenate([np.frombuffer(r[3], dtype=np.uint8) for r in rows]),
+    }).with_columns(
+        pl.col("local_day").cast(pl.Date),
+        pl.col("source").replace_strict(dict(enumerate(SOURCE_CODES)), return_dtype=pl.String),
+    )
+
+
+
+def _encode_sources(sources: pl.Series) -> bytes:
+    codes = sources.replace_strict({name: i for i, name in enumerate(SOURCE_CODES)}, return_dtype=pl.UInt8)
+    return codes.to_numpy().tobytes()
+
+
+def read_day_intensity(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+    """Cached per-day intensity results of days first..last with the settings each was computed with."""
+    return query_frame(conn, "SELECT local_day, settings, hr_moderate_min, hr_vigorous_min, minutes_with_readings "
+                       "FROM analytics_days WHERE local_day BETWEEN ? AND ?", _day_range(first, last),
+                       DAY_INTENSITY_CACHE_SCHEMA)
+
+
+def resting_hr_fingerprint(conn: sqlite3.Connection) -> str:
+    """A digest of every measured resting heart rate (they set the zones of 7 days each)."""
+    text = conn.execute("SELECT group_concat(local_day || source || resting_hr, ',') FROM (SELECT * FROM wellness "
+                        "WHERE resting_hr IS NOT NULL ORDER BY local_day, source)").fetchone()[0] or ""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def write_day_intensity(conn: sqlite3.Connection, results: pl.DataFrame) -> None:
+    """Store per-day intensity results (DAY_INTENSITY_CACHE_SCHEMA) in the caller's transaction."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO analytics_days (local_day, settings, hr_moderate_min, hr_vigorous_min, "
+        "minutes_with_readings) VALUES (?, ?, ?, ?, ?)",
+        results.select(list(DAY_INTENSITY_CACHE_SCHEMA)).with_columns(pl.col("local_day").cast(pl.String)).rows())
+
+
+def forget_day_intensity(conn: sqlite3.Connection, days: list[date]) -> None:
+    """Drop cached intensity results of `days` (their minutes changed)."""
+    conn.executemany("DELETE FROM analytics_days WHERE local_day = ?", [(d.isoformat(),) for d in days])
