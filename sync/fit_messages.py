@@ -44,6 +44,7 @@ def read_with_fitparse(data: bytes, label: str) -> FitRead:
     reports it as a warning, as long as the header was sound.
     """
     import fitparse
+    from fitparse.utils import FitCRCError
 
     messages: list[FitMessage] = []
     warns: list[str] = []
@@ -51,7 +52,14 @@ def read_with_fitparse(data: bytes, label: str) -> FitRead:
         # fitparse 1.2.0 calls the deprecated datetime.utcfromtimestamp
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="fitparse")
         try:
-            ff = fitparse.FitFile(data, check_crc=False)
+            ff = fitparse.FitFile(data, check_crc=True)
+            try:
+                ff.parse()
+            except FitCRCError:
+                warns.append("file CRC does not match; the data is kept")
+                ff = fitparse.FitFile(data, check_crc=False)
+            except fitparse.FitParseError:
+                ff = fitparse.FitFile(data, check_crc=False)  # reported below, as the messages decode
             for msg in ff.get_messages():
                 fields = {}
                 for fd in msg.fields:
@@ -66,9 +74,9 @@ def read_with_fitparse(data: bytes, label: str) -> FitRead:
         except fitparse.FitParseError as exc:
             if not messages:
                 raise FitError(f"{label}: not a readable FIT file ({exc})") from exc
-            warns.append(f"{label}: data ends early ({exc}); kept {len(messages)} messages before the cut")
+            warns.append(f"data ends early ({exc}); kept {len(messages)} messages before the cut")
         except Exception as exc:  # fitparse raises bare errors on malformed fields
             if not messages:
                 raise FitError(f"{label}: not a readable FIT file ({type(exc).__name__}: {exc})") from exc
-            warns.append(f"{label}: data ends early ({type(exc).__name__}: {exc}); kept {len(messages)} messages")
+            warns.append(f"data ends early ({type(exc).__name__}: {exc}); kept {len(messages)} messages")
     return FitRead(messages, warns, "fitparse")

@@ -37,6 +37,7 @@ MIGRATIONS: list[str] = [
         status TEXT NOT NULL,              -- 'imported' or 'skipped'
         reason TEXT,                       -- why skipped, or the warnings of an import
         reader TEXT,                       -- which FIT reader decoded it
+        damaged INTEGER NOT NULL DEFAULT 0, -- the reader kept only part of it (cut, bad CRC)
         imported_at INTEGER NOT NULL
     );
     CREATE INDEX recordings_identity ON recordings(serial, time_created);

@@ -31,16 +31,19 @@ def open_config_and_store(args) -> tuple[Config, Store]:
     return config, Store.open(config.data_dir)
 
 
+def say(message: str) -> None:
+    """A diagnostic line on stderr, never wrapped (scripts grep these)."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
 @contextmanager
-def progress_bar(description: str, total: int, *, enabled: bool = True) -> Iterator[Any]:
-    """A progress bar on stderr; `advance(label)` moves it. Hidden when not enabled."""
-    if not enabled:
-        yield lambda label="": None
-        return
+def progress_bar(description: str, total: int | None = None) -> Iterator[Any]:
+    """A progress bar on stderr; `advance(label, total=None)` moves it one step."""
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -52,7 +55,7 @@ def progress_bar(description: str, total: int, *, enabled: bool = True) -> Itera
     ) as progress:
         task = progress.add_task(description, total=total, label="")
 
-        def advance(label: str = "") -> None:
-            progress.update(task, advance=1, label=label[-40:])
+        def advance(label: str = "", total: int | None = None) -> None:
+            progress.update(task, advance=1, label=label[-40:], total=total)
 
         yield advance

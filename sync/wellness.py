@@ -1,0 +1,64 @@
+"""A local day's wellness values from the monitoring values of every file that covers it.
+
+Running totals restart at local midnight and run on across the pieces a day is cut
+into, so a day's value is the largest total of each activity type, summed over
+types (trap 3 in fit-format.md); where a device wrote only increments, their sum.
+Computed from everything stored for the day, so the order files arrive in does
+not matter.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+
+METRICS = ("steps", "active_kcal", "ascent_mm", "descent_mm", "moderate_min", "vigorous_min")
+
+
+def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
+    """Rewrite the 'fit' wellness rows of `days` inside the caller's transaction."""
+    for day in sorted(days):
+        rows = conn.execute(
+            "SELECT serial, metric, kind, activity_type, MAX(value), SUM(value), MIN(ts), MAX(ts) "
+            "FROM monitoring_values WHERE local_day = ? GROUP BY serial, metric, kind, activity_type",
+            (day,),
+        ).fetchall()
+        # per device: metric -> kind -> summed value
+        per_device: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+        info: dict[str, int] = {}
+        first_ts, last_ts = None, None
+        for serial, metric, kind, _type, largest, added, lo, hi in rows:
+            first_ts = lo if first_ts is None else min(first_ts, lo)
+            last_ts = hi if last_ts is None else max(last_ts, hi)
+            if kind == "info":
+                info[metric] = largest
+                continue
+            value = largest if kind == "total" else added
+            kinds = per_device[serial][metric]
+            kinds[kind] = kinds.get(kind, 0) + value
+        day_values = {}
+        for metric in METRICS:
+            candidates = []
+            for metrics in per_device.values():
+                kinds = metrics.get(metric, {})
+                if kinds:
+                    candidates.append(kinds.get("total", kinds.get("increment")))
+            # Two devices worn the same day each count the whole day: take the larger.
+            day_values[metric] = max(candidates) if candidates else None
+        covered = (last_ts - first_ts) if first_ts is not None else None
+        conn.execute(
+            "INSERT INTO wellness (local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, "
+            "total_kcal, moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) "
+            "VALUES (?, 'fit', ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(local_day, source) DO UPDATE SET steps = excluded.steps, ascent_m = excluded.ascent_m, "
+            "descent_m = excluded.descent_m, active_kcal = excluded.active_kcal, bmr_kcal = excluded.bmr_kcal, "
+            "moderate_min = excluded.moderate_min, vigorous_min = excluded.vigorous_min, "
+            "resting_hr = excluded.resting_hr, utc_offset_s = excluded.utc_offset_s, covered_s = excluded.covered_s",
+            (day, day_values["steps"], _metres(day_values["ascent_mm"]), _metres(day_values["descent_mm"]),
+             day_values["active_kcal"], info.get("rmr_kcal"), day_values["moderate_min"],
+             day_values["vigorous_min"], info.get("resting_hr"), info.get("utc_offset_s"), covered),
+        )
+
+
+def _metres(mm: int | None) -> float | None:
+    return None if mm is None else mm / 1000

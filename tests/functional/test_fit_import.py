@@ -1,0 +1,141 @@
+import itertools
+from datetime import UTC
+import shutil
+import zipfile
+
+import pytest
+
+from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
+from wearsync.commands.report import day_contents
+from wearsync.sync.fit_import import import_paths
+
+ACTIVITY = SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit"
+SETTINGS = SHARED_FIT / "python-fitparse" / "tests" / "files" / "Settings.fit"
+SLEEP = MONITOR / "68432743746.fit"
+
+
+def table_counts(store):
+    tables = ("recordings", "activities", "hr_readings", "monitoring_values", "wellness", "strength_sets")
+    return {t: store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(DAY_PIECES)))
+def test_a_day_cut_into_three_files_adds_up_in_any_order(store, order):
+    require(MONITOR)
+    summary = import_paths(store, [MONITOR / name for name in order])
+    assert summary.imported == 3
+    day = day_contents(store, "2020-09-25")
+    # The vivosmart 4's own running totals, closing at 2020-09-26 00:00 local (../shared/fit/README.md)
+    assert day["steps"] == 15_027
+    assert day["ascent_m"] == pytest.approx(98.112)
+    assert day["descent_m"] == pytest.approx(75.004)
+    assert day["floors"] == 32.2  # 98.112 / 3.048 = 32.19
+    assert day["device_moderate_min"] == 18
+    assert day["device_vigorous_min"] == 91
+    assert day["active_kcal"] == 619 + 453
+    assert day["rmr_kcal"] == 1860
+    assert day["heart_rate"]["min"] == 43 and day["heart_rate"]["max"] == 146
+    # 1,066 readings in the three files; the last is stamped 2020-09-26 00:00 local, the next day
+    assert store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0] == 1066
+    assert day["heart_rate"]["values"] == 1065
+    # the zeros that open 2020-09-26 create no day of their own for 2020-09-24 or after
+    assert [r[0] for r in store.conn.execute("SELECT local_day FROM wellness WHERE steps IS NOT NULL")] == [
+        "2020-09-25"]
+
+
+def test_an_activity_keeps_its_session_and_every_heart_rate_record(store):
+    import fitparse
+
+    require(ACTIVITY)
+    summary = import_paths(store, [ACTIVITY])
+    assert summary.imported == 1
+    reference = fitparse.FitFile(str(ACTIVITY))
+    session = next(reference.get_messages("session"))
+    records = [m.get_value("heart_rate") for m in reference.get_messages("record")]
+    activity_row = store.conn.execute(
+        "SELECT sport, calories, avg_hr, max_hr, elapsed_s, start_utc FROM activities").fetchone()
+    assert activity_row[0] == session.get_value("sport")
+    assert activity_row[1] == session.get_value("total_calories")
+    assert activity_row[2] == session.get_value("avg_heart_rate")
+    assert activity_row[3] == session.get_value("max_heart_rate")
+    assert activity_row[4] == pytest.approx(session.get_value("total_elapsed_time"))
+    start = session.get_value("start_time")  # fitparse gives naive UTC datetimes
+    assert activity_row[5] == int(start.replace(tzinfo=UTC).timestamp())
+    stored = store.conn.execute("SELECT COUNT(*) FROM hr_readings WHERE source = 'activity'").fetchone()[0]
+    assert stored == sum(1 for bpm in records if bpm)
+
+
+def test_the_same_recording_again_renamed_or_zipped_is_counted_once(store, tmp_path):
+    require(ACTIVITY)
+    renamed = tmp_path / "renamed.FIT"
+    shutil.copy(ACTIVITY, renamed)
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(ACTIVITY, "DI_CONNECT/123_ACTIVITY.fit")
+    first = import_paths(store, [ACTIVITY])
+    before = table_counts(store)
+    again = import_paths(store, [ACTIVITY, renamed, archive])
+    assert first.imported == 1
+    assert [o.outcome for o in again.outcomes] == ["duplicate"] * 3
+    assert table_counts(store) == before
+
+
+def test_a_zip_is_opened_and_any_letter_case_found(store, tmp_path):
+    require(MONITOR)
+    folder = tmp_path / "watch" / "GARMIN" / "Monitor"
+    folder.mkdir(parents=True)
+    shutil.copy(MONITOR / DAY_PIECES[0], folder / "A1.FIT")
+    with zipfile.ZipFile(tmp_path / "watch" / "pieces.zip", "w") as z:
+        z.write(MONITOR / DAY_PIECES[1], "b.fit")
+        z.write(MONITOR / DAY_PIECES[2], "nested/c.Fit")
+    (tmp_path / "watch" / "notes.txt").write_text("not a fit file")
+    summary = import_paths(store, [tmp_path / "watch"])
+    assert summary.found == 3 and summary.imported == 3
+    assert day_contents(store, "2020-09-25")["steps"] == 15_027
+
+
+def test_files_that_hold_no_activity_are_skipped_with_a_reason(store):
+    require(SLEEP)
+    summary = import_paths(store, [SLEEP, SETTINGS])
+    assert [o.outcome for o in summary.outcomes] == ["skipped", "skipped"]
+    assert "sleep file" in summary.outcomes[0].message
+    assert "settings file" in summary.outcomes[1].message
+    assert summary.failed == 0
+
+
+def test_a_broken_file_fails_alone_and_leaves_nothing_behind(store, tmp_path):
+    require(MONITOR)
+    garbage = tmp_path / "garbage.fit"
+    garbage.write_bytes(b"\x0e\x10" + bytes(range(200)))
+    summary = import_paths(store, [garbage, MONITOR / DAY_PIECES[0]])
+    assert [o.outcome for o in summary.outcomes] == ["failed", "imported"]
+    assert summary.outcomes[0].path == str(garbage)
+    assert "\n" not in summary.outcomes[0].message and summary.outcomes[0].message
+    assert store.conn.execute("SELECT COUNT(*) FROM recordings").fetchone()[0] == 1
+
+
+def test_a_truncated_file_keeps_the_records_before_the_cut(store, tmp_path):
+    require(ACTIVITY)
+    data = ACTIVITY.read_bytes()
+    cut = tmp_path / "cut.fit"
+    cut.write_bytes(data[: len(data) // 2])
+    summary = import_paths(store, [cut])
+    assert summary.outcomes[0].outcome == "imported"
+    assert "ends early" in summary.outcomes[0].message or "CRC" in summary.outcomes[0].message
+    kept = store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0]
+    assert kept > 0
+    # the whole file arriving later takes the damaged copy's place
+    whole = import_paths(store, [ACTIVITY])
+    assert whole.outcomes[0].outcome == "imported"
+    assert "replaces the damaged copy" in whole.outcomes[0].message
+    assert store.conn.execute("SELECT COUNT(*) FROM recordings").fetchone()[0] == 1
+    assert store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0] > kept
+
+
+def test_every_original_is_kept_by_its_hash(store):
+    import hashlib
+
+    require(ACTIVITY)
+    import_paths(store, [ACTIVITY])
+    sha = hashlib.sha256(ACTIVITY.read_bytes()).hexdigest()
+    assert store.original_path(sha).read_bytes() == ACTIVITY.read_bytes()

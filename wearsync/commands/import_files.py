@@ -1,0 +1,55 @@
+"""`wearsync import PATH...`: FIT files, folders and zips into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wearsync.commands import common
+from wearsync.sync.fit_import import ImportSummary, import_paths
+
+SHOW_PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "import",
+        help="import FIT files, folders of them, or zips (Garmin Connect downloads and exports)",
+        description="Import FIT files, folders (searched recursively) and .zip archives holding .fit files. "
+        "A file already imported, a renamed copy, or the same recording in a zip is counted once.",
+        epilog="example: wearsync import /media/GARMIN/GARMIN/Activity ~/Downloads/export.zip",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="print a summary as JSON on stdout")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    _config, store = common.open_config_and_store(args)
+    with common.progress_bar("importing") as advance:
+        summary = import_paths(store, args.paths, progress=_progress(advance))
+    report(summary, as_json=args.json)
+    return common.EXIT_PARTIAL if summary.failed else common.EXIT_OK
+
+
+def _progress(advance):
+    def progress(done: int, total: int, label: str) -> None:
+        if total >= SHOW_PROGRESS_FROM:
+            advance(label, total=total)
+
+    return progress
+
+
+def report(summary: ImportSummary, *, as_json: bool) -> None:
+    """Per-file lines for what did not simply import, and the totals."""
+    for outcome in summary.outcomes:
+        if outcome.outcome == "failed":
+            common.say(f"failed: {outcome.path}: {outcome.message}")
+        elif outcome.outcome != "imported" or outcome.message:
+            common.say(f"{outcome.outcome}: {outcome.path}: {outcome.message}")
+    if as_json:
+        common.print_json(summary.to_json())
+    else:
+        common.say(
+            f"{summary.found} found: {summary.imported} imported, {summary.skipped} skipped, "
+            f"{summary.duplicates} already imported, {summary.failed} failed"
+        )
