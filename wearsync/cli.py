@@ -11,6 +11,7 @@ from wearsync.errors import ConfigError, GarminAuthError, GarminRateLimited, Wea
 # Each module registers its subcommand(s); order is the order `--help` lists them.
 COMMAND_MODULES = [
     "wearsync.commands.import_files",
+    "wearsync.commands.garmin",
     "wearsync.commands.report",
 ]
 
@@ -43,16 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        common.stderr.print("wearsync: interrupted; everything stored so far is kept")
+        common.say("wearsync: interrupted; everything stored so far is kept")
         return common.EXIT_INTERRUPTED
     except GarminAuthError as exc:
-        common.stderr.print(f"wearsync: {exc}", markup=False)
+        common.say(f"wearsync: {exc}")
         return common.EXIT_AUTH
     except GarminRateLimited as exc:
-        common.stderr.print(f"wearsync: {exc}", markup=False)
+        common.say(f"wearsync: {exc}")
         return common.EXIT_RATE_LIMITED
     except (ConfigError, WearsyncError) as exc:
-        common.stderr.print(f"wearsync: error: {exc}", markup=False)
+        common.say(f"wearsync: error: {exc}")
         return common.EXIT_ERROR
 
 
