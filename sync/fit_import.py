@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
+import os
 import time
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from wearsync.errors import FitError
 from wearsync.store import Store
+from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
 from wearsync.sync.fit_messages import read_with_fitparse
 from wearsync.sync.fit_records import FitContent, extract
 from wearsync.sync.wellness import recompute_fit_wellness
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # a zip member larger than this is refused, not inflated
+PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
 Progress = Callable[[int, int, str], None]
 
 
@@ -77,9 +83,27 @@ class _Input:
     load: Callable[[], bytes]
 
 
+@dataclass
+class _Failure:
+    label: str
+    message: str
+
+
+@dataclass
+class _InputDone:
+    """Passes through the pipeline after the last FIT file of one input (for progress)."""
+
+    label: str
+
+
 def import_paths(store: Store, paths: Iterable[Path], *, source: str = "file",
-                 progress: Progress | None = None) -> ImportSummary:
-    """Import FIT files, folders (recursively) and zips of FIT files."""
+                 progress: Progress | None = None, workers: int | None = None) -> ImportSummary:
+    """Import FIT files, folders (recursively) and zips of FIT files.
+
+    Files are decoded in `workers` processes (default: one per core, for batches
+    large enough to pay for starting them); the store is written from this process
+    only, one transaction per file.
+    """
     summary = ImportSummary()
     inputs: list[_Input] = []
     for path in paths:
@@ -89,31 +113,28 @@ def import_paths(store: Store, paths: Iterable[Path], *, source: str = "file",
         else:
             inputs.extend(_discover(path))
     total = len(inputs)
-    for done, item in enumerate(inputs, 1):
-        try:
-            data = item.load()
-        except OSError as exc:
-            summary.outcomes.append(_failed(store, source, item.label, f"cannot read ({exc.strerror})"))
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM_FILES else 1
+    done = 0
+    for item in _decoded(_unpacked(inputs), workers):
+        if isinstance(item, _InputDone):
+            done += 1
+            if progress:
+                progress(done, total, item.label)
+        elif isinstance(item, _Failure):
+            summary.outcomes.append(_failed(store, source, item.label, item.message))
         else:
-            summary.outcomes.extend(import_data(store, data, item.label, source=source))
-        if progress:
-            progress(done, total, item.label)
+            summary.outcomes.append(_store_decoded(store, source, *item))
     return summary
 
 
 def import_data(store: Store, data: bytes, label: str, *, source: str = "file") -> list[FileOutcome]:
     """Import bytes that are a FIT file or a zip holding FIT files."""
-    if zipfile.is_zipfile(io.BytesIO(data)) and not _looks_like_fit(data):
-        try:
-            return [o for member_label, member in _zip_members(data, label)
-                    for o in import_data(store, member, member_label, source=source)]
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            return [_failed(store, source, label, f"unreadable zip ({exc})")]
-    return [_import_fit(store, data, label, source)]
-
-
-def _looks_like_fit(data: bytes) -> bool:
-    return len(data) >= 12 and data[8:12] == b".FIT"
+    return [
+        _failed(store, source, item.label, item.message) if isinstance(item, _Failure)
+        else _store_decoded(store, source, *item)
+        for item in _decoded(_members(label, data), workers=1)
+    ]
 
 
 def _discover(path: Path) -> Iterator[_Input]:
@@ -125,34 +146,108 @@ def _discover(path: Path) -> Iterator[_Input]:
         yield _Input(str(path), path.read_bytes)
 
 
-def _zip_members(data: bytes, label: str) -> Iterator[tuple[str, bytes]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if info.is_dir() or not info.filename.lower().endswith((".fit", ".zip")):
-                continue
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise ValueError(f"{info.filename} is larger than {MAX_MEMBER_BYTES // 2**20} MB")
-            yield f"{label}:{info.filename}", archive.read(info)
+def _unpacked(inputs: list[_Input]) -> Iterator[tuple[str, bytes] | _Failure | _InputDone]:
+    for item in inputs:
+        try:
+            data = item.load()
+        except OSError as exc:
+            yield _Failure(item.label, f"cannot read ({exc.strerror})")
+        else:
+            yield from _members(item.label, data)
+        yield _InputDone(item.label)
+
+
+def _members(label: str, data: bytes) -> Iterator[tuple[str, bytes] | _Failure]:
+    """The FIT files in `data`: itself, or the members of a zip (nested zips too)."""
+    if _looks_like_fit(data) or not zipfile.is_zipfile(io.BytesIO(data)):
+        yield label, data
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [info for info in archive.infolist()
+                       if not info.is_dir() and info.filename.lower().endswith((".fit", ".zip"))]
+            for info in members:
+                if info.file_size > MAX_MEMBER_BYTES:
+                    yield _Failure(f"{label}:{info.filename}",
+                                   f"larger than {MAX_MEMBER_BYTES // 2**20} MB: not inflated")
+                    continue
+                yield from _members(f"{label}:{info.filename}", archive.read(info))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        yield _Failure(label, f"unreadable zip ({exc})")
+
+
+def _looks_like_fit(data: bytes) -> bool:
+    return len(data) >= 12 and data[8:12] == b".FIT"
+
+
+def _decoded(items: Iterator, workers: int) -> Iterator:
+    """(label, data, decode result) for FIT bytes; markers pass through; order is kept."""
+    if workers <= 1:
+        for item in items:
+            yield item if not isinstance(item, tuple) else (*item, decode_or_error(item[1], item[0]))
+        return
+    # spawn, not fork: the dashboard imports from a thread, and forking a threaded
+    # process can deadlock.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        window: deque = deque()
+        for item in items:
+            if not isinstance(item, tuple):
+                window.append(item)
+            else:
+                window.append((*item, pool.submit(decode_or_error, item[1], item[0])))
+            while len(window) > 4 * workers or (window and _ready(window[0])):
+                yield _resolved(window.popleft())
+        while window:
+            yield _resolved(window.popleft())
+
+
+def _ready(item) -> bool:
+    return not isinstance(item, tuple) or item[2].done()
+
+
+def _resolved(item):
+    return item if not isinstance(item, tuple) else (item[0], item[1], item[2].result())
+
+
+def decode_or_error(data: bytes, label: str) -> tuple[FitContent, str] | FitError:
+    """`decode`, with a FitError returned rather than raised (it crosses process lines)."""
+    try:
+        return decode(data, label)
+    except FitError as exc:
+        return exc
 
 
 def decode(data: bytes, label: str) -> tuple[FitContent, str]:
-    """Decode and extract one FIT file; returns its content and the reader that read it."""
-    read = read_with_fitparse(data, label)
+    """Decode and extract one FIT file; returns its content and the reader that read it.
+
+    The fast reader reads it; if that rejects the file, fitparse, the reference, tries.
+    """
+    try:
+        read = read_fast(data, label, WEARSYNC_MESSAGES)
+        note = []
+    except FitError as fast_error:
+        read = read_with_fitparse(data, label)  # raises if fitparse cannot read it either
+        note = [f"read by fitparse: the fast reader stopped ({_unlabelled(str(fast_error), label)})"]
     content = extract(read.messages, label)
-    content.warnings[:0] = read.warnings
-    content.damaged = bool(read.warnings)
+    warnings = [_unlabelled(w, label) for w in read.warnings]
+    content.warnings[:0] = note + warnings
+    content.damaged = bool(warnings)
     return content, read.reader
 
 
-def _import_fit(store: Store, data: bytes, label: str, source: str) -> FileOutcome:
+def _unlabelled(message: str, label: str) -> str:
+    return message.removeprefix(f"{label}: ")
+
+
+def _store_decoded(store: Store, source: str, label: str, data: bytes,
+                   decoded: tuple[FitContent, str] | FitError) -> FileOutcome:
     sha = hashlib.sha256(data).hexdigest()
     known = _known(store, "sha256 = ?", (sha,))
     if known:
         return _log(store, source, label, FileOutcome(label, "duplicate", f"already imported as {known[1]}", known[0]))
-    try:
-        content, reader = decode(data, label)
-    except FitError as exc:
-        return _failed(store, source, label, str(exc).removeprefix(f"{label}: "))
+    if isinstance(decoded, FitError):
+        return _failed(store, source, label, _unlabelled(str(decoded), label))
+    content, reader = decoded
     replaces = None
     if content.serial is not None and content.time_created is not None:
         known = _known(store, "serial = ? AND time_created = ? AND file_type = ?",

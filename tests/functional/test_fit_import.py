@@ -121,7 +121,7 @@ def test_a_truncated_file_keeps_the_records_before_the_cut(store, tmp_path):
     cut.write_bytes(data[: len(data) // 2])
     summary = import_paths(store, [cut])
     assert summary.outcomes[0].outcome == "imported"
-    assert "ends early" in summary.outcomes[0].message or "CRC" in summary.outcomes[0].message
+    assert "data ends" in summary.outcomes[0].message and "kept" in summary.outcomes[0].message
     kept = store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0]
     assert kept > 0
     # the whole file arriving later takes the damaged copy's place
@@ -139,3 +139,38 @@ def test_every_original_is_kept_by_its_hash(store):
     import_paths(store, [ACTIVITY])
     sha = hashlib.sha256(ACTIVITY.read_bytes()).hexdigest()
     assert store.original_path(sha).read_bytes() == ACTIVITY.read_bytes()
+
+
+def test_every_shared_file_is_accounted_for_and_only_broken_ones_fail(store, shared_fit):
+    manifest = (shared_fit / "MANIFEST.tsv").read_text().splitlines()[1:]
+    notes = {row.split("\t")[0]: row.split("\t")[12] for row in manifest}
+    broken = {path for path, note in notes.items() if "corrupt" in note or "ERR " in note}
+    summary = import_paths(store, [shared_fit], workers=2)
+    found = sorted(p for p in shared_fit.rglob("*") if p.suffix.lower() == ".fit")
+    assert summary.found == len(found) == len(notes) == 107
+    assert summary.imported + summary.skipped + summary.duplicates + summary.failed == summary.found
+    failed = {str(o.path).removeprefix(f"{shared_fit}/") for o in summary.outcomes if o.outcome == "failed"}
+    assert failed <= broken
+    # the monitoring day survives the whole corpus arriving at once
+    assert day_contents(store, "2020-09-25")["steps"] == 15_027
+
+
+def test_strength_sets_are_kept(store, tmp_path):
+    # a synthesised strength session (no real file with valid sets exists in ../shared/fit)
+    from datetime import datetime, timezone
+
+    from wearsync.fit_writer import StrengthSet, activity_fit
+
+    sets = [StrengthSet("squat", 10, 60.0, 40), StrengthSet("bench_press", 8, 42.5, 35, rest_s=0)]
+    data = activity_fit(start_utc=datetime(2026, 3, 2, 17, 0, tzinfo=timezone.utc), utc_offset_s=3600,
+                        sport="training", sub_sport="strength_training", heart_rates=[100] * 200,
+                        serial=42, calories=120, sets=sets)
+    path = tmp_path / "strength.fit"
+    path.write_bytes(data)
+    assert import_paths(store, [path]).imported == 1
+    rows = store.conn.execute(
+        "SELECT set_type, repetitions, weight_kg FROM strength_sets ORDER BY position").fetchall()
+    # squat, its 60 s rest, then the bench press with no rest after it
+    assert rows == [("active", 10, 60.0), ("rest", None, None), ("active", 8, 42.5)]
+    sport = store.conn.execute("SELECT sport, sub_sport, local_day FROM activities").fetchone()
+    assert sport == ("training", "strength_training", "2026-03-02")
