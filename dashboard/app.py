@@ -28,6 +28,7 @@ from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sources import Pull, default_pull, log_intake
 from wearsync.dashboard.widgets.status import StatusLine
+from wearsync.errors import WearsyncError
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 
@@ -105,7 +106,7 @@ class WearsyncApp(App[None]):
         if view and view != self.current_mode:
             self.switch_mode(view)  # the view reloads when it resumes
         elif isinstance(self.screen, ViewScreen):
-            self.screen.reload()
+            self.reload_view(self.screen)
 
     def action_help(self) -> None:
         """Keys and how to drop files."""
@@ -127,7 +128,14 @@ class WearsyncApp(App[None]):
             self.pop_screen()
         for screen in self.screen_stack:
             if isinstance(screen, ViewScreen) and screen.is_current:
-                screen.reload()
+                self.reload_view(screen)
+
+    def reload_view(self, screen: ViewScreen) -> None:
+        """Redraw a view from the store; a store or report error is shown, not fatal."""
+        try:
+            screen.reload()
+        except WearsyncError as exc:
+            self.set_status(f"Cannot show this view: {exc}", error=True)
 
     # -- the status line -----------------------------------------------------------------
 

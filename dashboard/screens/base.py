@@ -46,7 +46,7 @@ class ViewScreen(Screen):
     def on_screen_resume(self) -> None:
         self.query_one(Tabs).active = f"tab-{self.VIEW}"
         self.app.sync_status(self)
-        self.reload()
+        self.app.reload_view(self)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         view = event.tab.id.removeprefix("tab-") if event.tab and event.tab.id else self.VIEW

@@ -26,6 +26,7 @@ class DayScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="day-body"):
             yield Static(id="day-title", markup=False)
+            yield Static(id="day-hr-title", classes="chart-title", markup=False)
             yield TargetChart(id="day-hr")
             with Horizontal(id="day-tables"):
                 with Vertical():
@@ -50,10 +51,13 @@ class DayScreen(ViewScreen):
             f"(moderate {fmt.number(hr['moderate'])}, vigorous {fmt.number(hr['vigorous'])}; "
             f"device {fmt.number(report['device_minutes']['goal'])})")
         curve = queries.day_heart_rate(self.app.store, day)
+        self.query_one("#day-hr-title", Static).update(
+            f"Heart rate by hour: {len(curve)} minutes with readings; lines at moderate "
+            f"{fmt.number(hr['moderate_from_bpm'])} and vigorous {fmt.number(hr['vigorous_from_bpm'])} bpm")
         bands = [(level, color) for level, color in ((hr["moderate_from_bpm"], "warning"),
                                                       (hr["vigorous_from_bpm"], "error")) if level]
         self.query_one("#day-hr", TargetChart).show_curve(
-            [h for h, _ in curve], [b for _, b in curve], bands=bands, xlimits=(0, 24), ylabel="bpm by hour")
+            [h for h, _ in curve], [b for _, b in curve], bands=bands, xlimits=(0, 24))
         self._fill_activities(report)
         self._fill_numbers(report)
         origins = queries.day_origins(self.app.store, day)

@@ -37,7 +37,7 @@ class HistoryScreen(ViewScreen):
     def action_weeks(self, factor: float) -> None:
         """Show more or fewer weeks."""
         self.app.history_weeks = max(MIN_WEEKS, min(MAX_WEEKS, round(self.app.history_weeks * factor)))
-        self.reload()
+        self.app.reload_view(self)
 
     def reload(self) -> None:
         weeks = reporting.history(self.app.store, self.app.config, self.app.history_weeks, self.app.day)

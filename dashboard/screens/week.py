@@ -28,6 +28,7 @@ class WeekScreen(ViewScreen):
     """One week's numbers, exactly as `week_report` gives them."""
 
     VIEW = "week"
+    AUTO_FOCUS = "#days"
     COMPONENT_CLASSES: ClassVar = {"week--reached", "week--short", "week--warning"}
 
     def compose_body(self) -> ComposeResult:

@@ -1,0 +1,316 @@
+import asyncio
+import functools
+import shutil
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.events import Paste
+from textual.widgets import DataTable, Input, Static
+
+from wearsync import reporting
+from wearsync.config import Config
+from wearsync.dashboard import format as fmt
+from wearsync.dashboard.app import build_app
+from wearsync.dashboard.screens.day import DayScreen
+from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults
+from wearsync.dashboard.screens.first_run import FirstRunScreen
+from wearsync.dashboard.screens.help import HelpScreen
+from wearsync.dashboard.screens.history import HistoryScreen
+from wearsync.dashboard.screens.sources import SourcesScreen
+from wearsync.dashboard.screens.week import WeekScreen
+from wearsync.dashboard.sources import log_intake
+from wearsync.demo import write_demo_files
+from wearsync.errors import WearsyncError
+from wearsync.store import Store
+from wearsync.sync.fit_import import import_paths
+
+SHARED_FIT = Path(__file__).resolve().parents[3] / "shared" / "fit" / "python-fitparse" / "tests" / "files"
+RUN = SHARED_FIT / "activity-small-fenix2-run.fit"        # real Fenix 2 run, 2015-08-15
+WALK = SHARED_FIT / "2013-02-06-12-11-14.fit"             # real FR110 activity
+END = date(2026, 3, 15)                                   # a Sunday: the demo's last week is whole
+
+
+@pytest.fixture(scope="module")
+def demo_store_dir(tmp_path_factory):
+    # Synthetic: two weeks of the demo person's files, written with garmin-fit-sdk.
+    folder = tmp_path_factory.mktemp("demo")
+    files = write_demo_files(folder / "files", end=END, weeks=2)
+    store = Store.open(folder / "home")
+    import_paths(store, [p for p in files if p.suffix == ".fit"])
+    store.close()
+    return folder / "home"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEARSYNC_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def demo_store(demo_store_dir, home):
+    shutil.copytree(demo_store_dir, home)
+    store = Store.open(home)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_store(home):
+    store = Store.open(home)
+    yield store
+    store.close()
+
+
+def run_async(test):
+    # No asyncio pytest plugin is installed: each Pilot test runs its own event loop.
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+    return run
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def status(app) -> str:
+    return text_of(app, "#status-text")
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@run_async
+async def test_empty_store_opens_the_first_run_screen(empty_store):
+    app = build_app(Config(), empty_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FirstRunScreen)
+        welcome = text_of(app, "#welcome")
+        assert "wearsync demo" in welcome and "Drop files" in welcome and "press p" in welcome.replace("[b]", "")
+
+
+@run_async
+async def test_keys_and_clicks_move_between_views_and_weeks(demo_store):
+    app = build_app(Config(), demo_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WeekScreen)
+        assert text_of(app, "#week-title").startswith("2026-W11")
+        await pilot.press("left")
+        assert text_of(app, "#week-title").startswith("2026-W10")
+        await pilot.press("right", "right")
+        assert text_of(app, "#week-title").startswith("2026-W12")
+        await pilot.press("t")
+        assert text_of(app, "#week-title").startswith("2026-W11")
+        await pilot.press("h")
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("s")
+        assert isinstance(app.screen, SourcesScreen)
+        await pilot.press("d")
+        assert isinstance(app.screen, DayScreen)
+        assert "Sunday 15 March 2026" in text_of(app, "#day-title")
+        await pilot.press("left")
+        assert "Saturday 14 March 2026" in text_of(app, "#day-title")
+        await pilot.click("#tab-week")
+        await pilot.pause()
+        assert isinstance(app.screen, WeekScreen)
+        assert app.screen.query_one("#days", DataTable).cursor_row == 5  # Saturday stays selected
+        await pilot.press("enter")
+        assert isinstance(app.screen, DayScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DayScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@run_async
+async def test_the_week_on_screen_equals_the_report(demo_store):
+    config = Config()
+    monday = date(2026, 3, 9)
+    log_intake(demo_store, date(2026, 3, 10), 1100)   # below the floor: marked
+    log_intake(demo_store, date(2026, 3, 11), 1800)
+    report = reporting.week_report(demo_store, config, monday)
+    app = build_app(config, demo_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        cardio, energy = report["cardio"], report["energy"]
+        assert text_of(app, "#week-title").startswith(report["week_id"])
+        assert text_of(app, "#week-scores") == f"Cardio score {cardio['score']}  Deficit score {energy['score']}"
+        assert text_of(app, "#cardio-line").startswith(
+            f"Cardio {fmt.number(cardio['goal_minutes'])}/{cardio['target_minutes']} goal min")
+        assert f"device's count {fmt.number(cardio['device_goal_minutes'])}" in text_of(app, "#cardio-line")
+        assert f"{cardio['days_reaching_daily']} of {cardio['days_target']}" in text_of(app, "#cardio-days")
+        assert f"Floors {fmt.number(report['floors']['total'])}" in text_of(app, "#week-totals")
+        assert f"Steps {fmt.number(report['steps']['total'])}" in text_of(app, "#week-totals")
+        assert f"Strength {report['strength']['days']} of 2-3 days" in text_of(app, "#week-totals")
+        energy_line = text_of(app, "#energy-line")
+        assert f"deficit {fmt.number(energy['deficit_kcal'])}" in energy_line
+        assert f"up to {fmt.signed(energy['projected_fat_change_lb'], 1)} lb" in energy_line
+        table = app.screen.query_one("#days", DataTable)
+        for day in report["days"]:
+            row = [str(cell).strip() for cell in table.get_row(day["day"])]
+            assert row[0] == fmt.day_label(date.fromisoformat(day["day"]))
+            assert row[1].endswith(fmt.number(day["goal_minutes"]))
+            assert row[2:4] == [fmt.number(day["floors"]), fmt.number(day["steps"])]
+            assert row[4] == ("✓" if day["strength_sessions"] else "")
+            assert row[5] == fmt.number(day["burned_kcal"])
+            assert row[6] == fmt.number(day["eaten_kcal"]) + ("!" if day["below_intake_floor"] else "")
+            assert row[7] == fmt.number(day["deficit_kcal"])
+        assert table.get_row("2026-03-10")[6].plain == "1,100!"
+
+
+def drop_styles(folder: Path) -> dict[str, tuple[str, list[Path]]]:
+    spaced, plain = folder / "My Run (1).fit", folder / "walk.fit"
+    return {
+        "gnome single-quoted": (f"'{spaced}' '{plain}' ", [spaced, plain]),
+        "konsole quotes when needed": (f"{plain} '{spaced}'", [plain, spaced]),
+        "kitty one per line": (f"{spaced}\n{plain}\n", [spaced, plain]),
+        "iterm backslash-escaped": (str(spaced).replace(" ", "\\ ").replace("(", "\\(").replace(")", "\\)")
+                                    + f" {plain}", [spaced, plain]),
+        "double-quoted": (f'"{spaced}"', [spaced]),
+        "file uris": (f"{spaced.as_uri()}\r\n{plain.as_uri()}", [spaced, plain]),
+    }
+
+
+@pytest.mark.parametrize("style", list(drop_styles(Path("/x"))))
+@run_async
+async def test_each_drop_style_imports_the_dropped_files(empty_store, tmp_path, style):
+    folder = tmp_path / "drops"
+    folder.mkdir()
+    shutil.copy(RUN, folder / "My Run (1).fit")
+    shutil.copy(WALK, folder / "walk.fit")
+    text, expected = drop_styles(folder)[style]
+    app = build_app(Config(), empty_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.post_message(Paste(text))
+        await settle(app, pilot)
+        assert isinstance(app.screen, ImportResults)
+        imported = [Path(p) for (p,) in empty_store.conn.execute("SELECT path FROM recordings ORDER BY id")]
+        assert imported == expected
+        await pilot.press("escape")
+        # The first-run screen gives way to the week of the newest dropped activity.
+        assert isinstance(app.screen, WeekScreen)
+        assert text_of(app, "#week-title").startswith("2015-W33")
+
+
+@run_async
+async def test_a_windows_drop_is_tried_as_that_path(empty_store):
+    app = build_app(Config(), empty_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.post_message(Paste(r'"C:\d\My Run.fit"'))
+        await settle(app, pilot)
+        outcome = app.screen.summary.outcomes[0]
+        assert (outcome.path, outcome.outcome) == (r"C:\d\My Run.fit", "failed")
+
+
+
+@pytest.mark.parametrize("text, message", [
+    ("/home/pat/notes.txt", "Not a FIT file or zip: notes.txt"),
+    ("run 5k on Sunday", "That paste is not a file"),
+])
+@run_async
+async def test_a_drop_that_is_not_a_fit_file_gets_a_friendly_message(empty_store, text, message):
+    app = build_app(Config(), empty_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.post_message(Paste(text))
+        await settle(app, pilot)
+        assert status(app).startswith(message)
+        assert "Drop .fit files" in status(app)
+        assert not list(app.workers)
+
+
+@run_async
+async def test_a_path_dropped_into_a_focused_field_stays_text(empty_store):
+    app = build_app(Config(), empty_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportDialog)
+        app.post_message(Paste(f"'{RUN}'"))
+        await settle(app, pilot)
+        assert app.screen.query_one(Input).value == f"'{RUN}'"
+        assert not list(app.workers)
+        assert empty_store.conn.execute("SELECT COUNT(*) FROM recordings").fetchone()[0] == 0
+
+
+class SlowSource:
+    """A pull that reports progress and then waits until the test lets it finish."""
+
+    def __init__(self, steps: int = 3):
+        self.steps = steps
+        self.release = threading.Event()
+        self.reached = threading.Event()
+
+    def __call__(self, store, config, progress):
+        for step in range(1, self.steps + 1):
+            progress(step, self.steps, f"day {step}")
+        self.reached.set()
+        assert self.release.wait(10)
+        return "3 days"
+
+
+@run_async
+async def test_a_slow_pull_shows_progress_and_the_app_stays_responsive(demo_store):
+    source = SlowSource()
+    app = build_app(Config(), demo_store, today=END, pull=source)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        assert source.reached.wait(5)
+        await pilot.pause()
+        assert status(app) == "Pulling: day 3"
+        assert app.screen.query_one("#status-progress").progress == 3
+        await pilot.press("left", "h")        # keys are handled while the pull runs
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.week_start == date(2026, 3, 2)
+        await pilot.press("p")
+        assert status(app) == "A pull is already running."
+        source.release.set()
+        await settle(app, pilot)
+        assert status(app) == "Pull finished: 3 days"
+
+
+@run_async
+async def test_a_failing_worker_shows_an_error_not_a_crash(demo_store):
+    def failing(store, config, progress):
+        raise WearsyncError("Garmin is rate limiting; try again after 14:05")
+
+    app = build_app(Config(), demo_store, today=END, pull=failing)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert status(app) == "Pull failed: Garmin is rate limiting; try again after 14:05"
+        assert app.screen.query_one("StatusLine").has_class("error")
+        assert [n.title for n in app._notifications] == ["Pull failed"]
+        await pilot.press("right")
+        assert app.is_running
+
+
+@run_async
+async def test_the_app_refreshes_when_another_process_writes(demo_store, home):
+    app = build_app(Config(), demo_store, today=END, poll_seconds=0.05)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#days", DataTable)
+        assert table.get_row("2026-03-12")[6].plain.strip() == fmt.UNKNOWN
+        code = ("import sys; from datetime import date; from pathlib import Path; "
+                "from wearsync.store import Store; from wearsync.dashboard.sources import log_intake; "
+                "log_intake(Store.open(Path(sys.argv[1])), date(2026, 3, 12), 1650)")
+        subprocess.run([sys.executable, "-c", code, str(home)], check=True)
+        await pilot.pause(0.3)
+        assert table.get_row("2026-03-12")[6].plain.strip() == "1,650"
