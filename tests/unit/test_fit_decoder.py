@@ -147,3 +147,31 @@ def test_unreadable_input_is_a_fit_error_naming_file_and_problem(data, problem):
     with pytest.raises(FitError) as caught:
         read_fast(data, "bad.fit")
     assert "bad.fit" in str(caught.value) and problem in str(caught.value)
+
+
+@needs_fit
+def test_misaligned_fields_read_like_the_garmin_sdk():
+    # fitparse gives up on this Coros file (a 1-byte uint32 field); the official SDK reads such a
+    # field as uint8, and is the independent reader here
+    from garmin_fit_sdk import Decoder, Profile, Stream
+
+    data = (FIT_DIR / "python-fitparse/tests/files/coros-pace-2-cycling-misaligned-fields.fit").read_bytes()
+    sdk, errors = Decoder(Stream.from_byte_array(bytearray(data))).read(
+        apply_scale_and_offset=False, convert_datetimes_to_dates=False, convert_types_to_strings=False,
+        enable_crc_check=False, expand_sub_fields=False, expand_components=False, merge_heart_rates=False,
+    )
+    assert errors == []
+    got = read_fast(data, "coros.fit").messages
+    compared = 0
+    for num, profile in Profile["messages"].items():
+        if num not in WEARSYNC_MESSAGES or profile["messages_key"] not in sdk:
+            continue
+        names = {field["name"]: field_num for field_num, field in profile["fields"].items()}
+        expected = [
+            {names.get(k, k): tuple(v) if isinstance(v, list) else v for k, v in m.items() if k != "developer_fields"}
+            for m in sdk[profile["messages_key"]]
+        ]
+        mine = [{k: v for k, v in m.fields.items() if v is not None} for m in got if m.num == num]
+        assert expected == mine, f"global message {num}"
+        compared += len(mine)
+    assert compared > 11_000
