@@ -1,0 +1,44 @@
+"""Pulling the configured FIT folders (a mounted watch, a downloads folder) through the importer.
+
+A folder that is not there is normal (the watch is not plugged in): it is reported as
+absent, not as a failure. Each pull is recorded in `sync_runs`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wearsync.store import Store
+from wearsync.sync.fit_import import ImportSummary, import_paths
+
+
+@dataclass
+class FolderPullSummary:
+    """The importer's summary plus which configured folders were absent."""
+
+    imported: ImportSummary
+    absent: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {**self.imported.to_json(), "absent_folders": self.absent}
+
+
+def pull_folders(store: Store, folders: Iterable[str], *,
+                 progress: Callable[[int, int, str], None] | None = None) -> FolderPullSummary:
+    """Import every FIT file under the folders that exist; note the ones that do not."""
+    paths = [Path(folder).expanduser() for folder in folders]
+    present = [p for p in paths if p.is_dir()]
+    started = int(time.time())
+    summary = FolderPullSummary(import_paths(store, present, source="file", progress=progress),
+                                [str(p) for p in paths if not p.is_dir()])
+    outcome = "partial" if summary.imported.failed else "ok"
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO sync_runs (source, started_at, finished_at, outcome, summary) "
+                     "VALUES ('folders', ?, ?, ?, ?)",
+                     (started, int(time.time()), outcome,
+                      json.dumps({k: v for k, v in summary.to_json().items() if k != "files"})))
+    return summary

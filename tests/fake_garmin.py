@@ -1,0 +1,393 @@
+"""A fake Garmin Connect on 127.0.0.1 for tests and benchmarks.
+
+It serves the real recorded bodies in ../shared/garmin for 2023-07-01 and bodies of the
+same shape for other days, a sign-in flow the real `garminconnect` library accepts (with
+and without MFA), its own JWTs, activity-list pages and ORIGINAL downloads (a zip holding
+a real FIT file). Faults are injected per path; every request is logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import io
+import json
+import secrets
+import socket
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+GARMIN_BODIES = SHARED / "garmin"
+FIT_FILES = SHARED / "fit" / "python-fitparse" / "tests" / "files"
+RECORDED_DAY = "2023-07-01"
+DISPLAY_NAME = "fakeuser"
+EMAIL = "wearer@example.org"
+PASSWORD = "correct horse battery staple 7"
+MFA_CODE = "246810"
+UTC_OFFSET = timedelta(hours=-6)
+
+
+def _jwt(client_id: str) -> str:
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    # `exp` ten years ahead: the library refreshes tokens within 900 s of expiry.
+    payload = {"client_id": client_id, "exp": int(time.time()) + 10 * 365 * 86400,
+               "jti": secrets.token_hex(8)}
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.{secrets.token_hex(16)}"
+
+
+@dataclass
+class Fault:
+    kind: str                   # status, drop, malformed, privacy, slow
+    path: str                   # a substring of the request path
+    query: str = ""             # a substring of the raw query
+    times: int = 1
+    status: int = 500
+    retry_after: str | None = None
+    delay_s: float = 0.0
+
+
+@dataclass
+class Logged:
+    method: str
+    path: str
+    query: str
+    status: int
+    at: float
+
+
+@dataclass
+class FakeActivity:
+    activity_id: int
+    start_local: datetime
+    fit: bytes
+    name: str = "Run"
+    type_key: str = "running"
+
+
+@dataclass
+class FakeGarmin:
+    """The server; `start()` it, point WEARSYNC_GARMIN_URL at `url`, `stop()` it."""
+
+    mfa: bool = False
+    activities: list[FakeActivity] = field(default_factory=list)
+    intake: dict[str, int] = field(default_factory=dict)       # day -> kcal logged
+    consumed_in_summary: dict[str, int] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    log: list[Logged] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._lock = threading.Lock()
+        self._tokens: set[str] = set()
+        self._refresh: set[str] = set()
+        self._tickets: set[str] = set()
+        self._sessions: dict[str, bool] = {}    # SSO session cookie -> waiting for MFA
+        self.bodies = {name: json.loads((GARMIN_BODIES / f"{name}.json").read_text())
+                       for name in ("social_profile", "user_settings", f"user_summary_{RECORDED_DAY}",
+                                    f"daily_heart_rate_{RECORDED_DAY}")}
+        self.server: ThreadingHTTPServer | None = None
+
+    # --- control -------------------------------------------------------------------
+    def start(self) -> FakeGarmin:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def inject(self, kind: str, path: str, **kwargs) -> Fault:
+        fault = Fault(kind, path, **kwargs)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def issue_tokens(self) -> dict:
+        """A token file's content, as `wearsync login` would have saved it."""
+        client_id = "GARMIN_CONNECT_MOBILE_ANDROID_DI_2025Q2"
+        token, refresh = _jwt(client_id), secrets.token_hex(16)
+        with self._lock:
+            self._tokens.add(token)
+            self._refresh.add(refresh)
+        return {"di_token": token, "di_refresh_token": refresh, "di_client_id": client_id}
+
+    def requests(self, path: str = "", method: str | None = None) -> list[Logged]:
+        with self._lock:
+            return [r for r in self.log if path in r.path and (method is None or r.method == method)]
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self.log.clear()
+
+    # --- bodies --------------------------------------------------------------------
+    def summary(self, day: str) -> dict:
+        body = copy.deepcopy(self.bodies[f"user_summary_{RECORDED_DAY}"])
+        if day != RECORDED_DAY:
+            n = date.fromisoformat(day).toordinal()
+            start = datetime.fromisoformat(day)
+            body.update({
+                "calendarDate": day,
+                "totalSteps": 4000 + (n * 7919) % 9000,
+                "activeKilocalories": float(200 + n % 300),
+                "totalKilocalories": float(2128 + 200 + n % 300),
+                "floorsAscendedInMeters": round(3.048 * (n % 20), 3),
+                "floorsDescendedInMeters": round(3.048 * (n % 17), 3),
+                "floorsAscended": float(n % 20),
+                "floorsDescended": float(n % 17),
+                "moderateIntensityMinutes": n % 30,
+                "vigorousIntensityMinutes": n % 7,
+                "restingHeartRate": 50 + n % 5,
+                "wellnessStartTimeLocal": start.isoformat() + ".0",
+                "wellnessStartTimeGmt": (start - UTC_OFFSET).isoformat() + ".0",
+                "wellnessEndTimeLocal": (start + timedelta(days=1)).isoformat() + ".0",
+                "wellnessEndTimeGmt": (start + timedelta(days=1) - UTC_OFFSET).isoformat() + ".0",
+            })
+        body["consumedKilocalories"] = self.consumed_in_summary.get(day)
+        return body
+
+    def heart_rates(self, day: str) -> dict:
+        if day == RECORDED_DAY:
+            return self.bodies[f"daily_heart_rate_{RECORDED_DAY}"]
+        body = copy.deepcopy(self.bodies[f"daily_heart_rate_{RECORDED_DAY}"])
+        start = datetime.fromisoformat(day)
+        start_gmt = start - UTC_OFFSET
+        epoch = int((start_gmt - datetime(1970, 1, 1)).total_seconds()) * 1000
+        values = [[epoch + i * 120_000, None if i % 250 == 7 else 55 + (i * 13) % 40] for i in range(720)]
+        body.update({"calendarDate": day, "heartRateValues": values,
+                     "startTimestampLocal": start.isoformat() + ".0",
+                     "startTimestampGMT": start_gmt.isoformat() + ".0"})
+        return body
+
+    def food_log(self, day: str) -> dict:
+        kcal = self.intake.get(day)
+        foods = [] if kcal is None else [{"foodName": "Porridge", "calories": kcal, "servingQty": 1}]
+        return {"logDate": day,
+                "mealDetails": [{"mealName": "Breakfast", "loggedFoods": foods}],
+                "dailyNutritionContent": {"calories": kcal, "protein": None, "fat": None, "carbs": None},
+                "dailyNutritionGoals": {"calories": 2000}}
+
+    def activity_page(self, start_date: str, end_date: str, start: int, limit: int) -> list:
+        chosen = sorted((a for a in self.activities
+                         if start_date <= a.start_local.date().isoformat() <= end_date),
+                        key=lambda a: a.start_local, reverse=True)
+        return [{"activityId": a.activity_id, "activityName": a.name,
+                 "startTimeLocal": a.start_local.strftime("%Y-%m-%d %H:%M:%S"),
+                 "startTimeGMT": (a.start_local - UTC_OFFSET).strftime("%Y-%m-%d %H:%M:%S"),
+                 "activityType": {"typeKey": a.type_key}, "duration": 1800.0}
+                for a in chosen[start:start + limit]]
+
+    def original(self, activity_id: int) -> bytes | None:
+        for activity in self.activities:
+            if activity.activity_id == activity_id:
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                    archive.writestr(f"{activity_id}_ACTIVITY.fit", activity.fit)
+                return buffer.getvalue()
+        return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeGarmin
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        self.route, self.query_raw = parts.path, parts.query
+        self.query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        self.body = self.rfile.read(length) if length else b""
+        self.method = method
+        fault = self._fault()
+        if fault and fault.kind == "slow":
+            time.sleep(fault.delay_s)
+            fault = None
+        if fault and fault.kind == "drop":
+            self._record(0)
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault and fault.kind == "status":
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            return self._json({"message": f"fault {fault.status}"}, fault.status, headers)
+        if fault and fault.kind == "malformed":
+            return self._send(200, b'{"totalSteps": 12413, "calendarDa', "application/json")
+        try:
+            if method == "POST":
+                self._post()
+            else:
+                self._get(privacy=bool(fault and fault.kind == "privacy"))
+        except BrokenPipeError:
+            pass
+
+    def _fault(self) -> Fault | None:
+        with self.fake._lock:
+            for fault in self.fake.faults:
+                if fault.times > 0 and fault.path in self.route and fault.query in self.query_raw:
+                    fault.times -= 1
+                    return fault
+        return None
+
+    # --- sign-in -------------------------------------------------------------------
+    def _post(self) -> None:
+        fake = self.fake
+        if self.route == "/mobile/api/login":
+            data = json.loads(self.body or b"{}")
+            session = self._cookie("SESSION")
+            if session not in fake._sessions:
+                return self._json({"error": {"status-code": "429"}}, 429)
+            if data.get("username") != EMAIL or data.get("password") != PASSWORD:
+                return self._json({"responseStatus": {"type": "INVALID_USERNAME_PASSWORD"}})
+            if fake.mfa:
+                fake._sessions[session] = True
+                return self._json({"responseStatus": {"type": "MFA_REQUIRED"},
+                                   "customerMfaInfo": {"mfaLastMethodUsed": "email"}})
+            return self._json({"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": self._ticket()})
+        if self.route in ("/mobile/api/mfa/verifyCode", "/portal/api/mfa/verifyCode"):
+            data = json.loads(self.body or b"{}")
+            if not fake._sessions.get(self._cookie("SESSION")):
+                return self._json({"responseStatus": {"type": "SESSION_EXPIRED"}})
+            if data.get("mfaVerificationCode") != MFA_CODE:
+                return self._json({"responseStatus": {"type": "INVALID_MFA_CODE"}})
+            return self._json({"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": self._ticket()})
+        if self.route == "/di-oauth2-service/oauth/token":
+            form = {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+            with fake._lock:
+                if form.get("grant_type") == "refresh_token":
+                    ok = form.get("refresh_token") in fake._refresh
+                else:
+                    ok = form.get("service_ticket") in fake._tickets
+                    fake._tickets.discard(form.get("service_ticket"))
+            if not ok:
+                return self._json({"error": "invalid_grant"}, 400)
+            tokens = fake.issue_tokens()
+            return self._json({"access_token": tokens["di_token"], "refresh_token": tokens["di_refresh_token"],
+                               "token_type": "bearer", "expires_in": 315360000})
+        self._json({"message": "not found"}, 404)
+
+    def _ticket(self) -> str:
+        ticket = "ST-" + secrets.token_hex(8)
+        with self.fake._lock:
+            self.fake._tickets.add(ticket)
+        return ticket
+
+    def _cookie(self, name: str) -> str | None:
+        for part in (self.headers.get("Cookie") or "").split(";"):
+            key, _, value = part.strip().partition("=")
+            if key == name:
+                return value
+        return None
+
+    # --- API -----------------------------------------------------------------------
+    def _get(self, privacy: bool) -> None:
+        fake, route = self.fake, self.route
+        if route == "/mobile/sso/en_US/sign-in":
+            session = secrets.token_hex(8)
+            fake._sessions[session] = False
+            return self._send(200, b"<html><title>GARMIN Authentication Application</title></html>",
+                              "text/html", {"Set-Cookie": f"SESSION={session}; Path=/"})
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[7:] not in fake._tokens:
+            return self._json({"message": "Token is not active"}, 401)
+        if route == "/userprofile-service/socialProfile":
+            return self._json(fake.bodies["social_profile"])
+        if route == "/userprofile-service/userprofile/user-settings":
+            return self._json(fake.bodies["user_settings"])
+        if route == f"/usersummary-service/usersummary/daily/{DISPLAY_NAME}":
+            body = fake.summary(self.query["calendarDate"])
+            if privacy:
+                body = {"privacyProtected": True}
+            return self._json(body)
+        if route == f"/wellness-service/wellness/dailyHeartRate/{DISPLAY_NAME}":
+            return self._json(fake.heart_rates(self.query["date"]))
+        if route.startswith("/nutrition-service/food/logs/"):
+            return self._json(fake.food_log(route.rsplit("/", 1)[1]))
+        if route == "/activitylist-service/activities/search/activities":
+            q = self.query
+            return self._json(fake.activity_page(q["startDate"], q.get("endDate", "9999-12-31"),
+                                                 int(q["start"]), int(q["limit"])))
+        if route.startswith("/download-service/files/activity/"):
+            data = fake.original(int(route.rsplit("/", 1)[1]))
+            if data is None:
+                return self._json({"message": "Only owner of activity allowed to access this operation",
+                                   "error": "UnauthorizedException"}, 403)
+            return self._send(200, data, "application/x-zip-compressed")
+        self._json({"message": "not found"}, 404)
+
+    # --- responses -----------------------------------------------------------------
+    def _json(self, data, status: int = 200, headers: dict | None = None) -> None:
+        self._send(status, json.dumps(data).encode(), "application/json", headers)
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
+        self._record(status)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _record(self, status: int) -> None:
+        with self.fake._lock:
+            self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time()))
+
+
+# --- test and benchmark setup ----------------------------------------------------------
+def fit_file(name: str = "garmin-fenix-5-run.fit") -> bytes:
+    """A real FIT activity file from ../shared/fit (small Garmin recordings)."""
+    return (FIT_FILES / name).read_bytes()
+
+
+def make_library_fast(set_attr=setattr) -> None:
+    """Zero the library's anti-bot login pauses and wearsync's retries (pass
+    `monkeypatch.setattr` in tests so they are restored)."""
+    from garminconnect.client import sso
+
+    from wearsync.sync import garmin_client
+
+    for name in [n for n in vars(sso) if n.endswith(("_DELAY_MIN_S", "_DELAY_MAX_S"))]:
+        set_attr(sso, name, 0.0)
+    set_attr(garmin_client, "RETRY_ATTEMPTS", 0)
+
+
+def write_tokens(home: Path, tokens: dict) -> Path:
+    """Save tokens where `wearsync login` would (as if it had run)."""
+    folder = home / "garmin"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / "garmin_tokens.json"
+    path.write_text(json.dumps(tokens))
+    path.chmod(0o600)
+    return path
+
+
+def write_config(path: Path, *, min_interval_s: float = 0.0, first_pull_days: int = 5,
+                 fit_folders: list[str] | None = None, garmin: bool = False) -> Path:
+    folders = ", ".join(json.dumps(f) for f in fit_folders or [])
+    path.write_text(f"[garmin]\nmin_interval_s = {min_interval_s}\nfirst_pull_days = {first_pull_days}\n"
+                    f"[sources]\nfit_folders = [{folders}]\ngarmin = {'true' if garmin else 'false'}\n")
+    return path
