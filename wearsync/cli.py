@@ -10,12 +10,10 @@ from wearsync.errors import ConfigError, GarminAuthError, GarminRateLimited, Wea
 
 # Each module registers its subcommand(s); order is the order `--help` lists them.
 COMMAND_MODULES = [
-    "wearsync.commands.dashboard",
-    "wearsync.commands.demo",
     "wearsync.commands.import_files",
     "wearsync.commands.garmin",
+    "wearsync.commands.garmin",
     "wearsync.commands.report",
-    "wearsync.commands.intake",
 ]
 
 
@@ -37,10 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
-    if args.command is None:  # plain `wearsync` (global options allowed) opens the dashboard
-        args = parser.parse_args([*argv, "dashboard"])
+    if args.command is None:
+        args = parser.parse_args(["dashboard", *(argv or sys.argv[1:])]) if "dashboard" in _commands(parser) \
+            else args
+        if args.command is None:
+            parser.print_help()
+            return common.EXIT_OK
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -55,3 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, WearsyncError) as exc:
         common.say(f"wearsync: error: {exc}")
         return common.EXIT_ERROR
+
+
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._subparsers._group_actions:  # argparse keeps subcommands here
+        return set(action.choices)
+    return set()
