@@ -12,7 +12,6 @@ from wearsync.errors import ConfigError, GarminAuthError, GarminRateLimited, Wea
 COMMAND_MODULES = [
     "wearsync.commands.import_files",
     "wearsync.commands.garmin",
-    "wearsync.commands.garmin",
     "wearsync.commands.report",
 ]
 
