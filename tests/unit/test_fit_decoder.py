@@ -125,7 +125,7 @@ def test_a_bad_file_crc_warns_and_keeps_the_data(name):
     assert len(got.messages) == len(read_with_fitparse(data, name).messages)
 
 
-@pytest.mark.parametrize("length", [0, 1, 2, 3, 255, 4097, 65535, 65536, 65537, 300_001])
+@pytest.mark.parametrize("length", [0, 1, 2, 3, 255, 4097, 65535, 65536, 65537, 100_001])
 def test_crc_matches_fitparse(length):
     data = random.Random(length).randbytes(length + 3)
     expected = fitparse.records.Crc.calculate(data[3:])

@@ -20,8 +20,8 @@ SEEDS = [
 CASES = 480
 
 
+# (start, end, is_definition) of the first segment's records, as far as they make sense
 def records(data: bytes) -> list[tuple[int, int, bool]]:
-    """(start, end, is_definition) of the first segment's records, as far as they make sense."""
     out = []
     sizes: dict[int, int] = {}
     pos, end = data[0], data[0] + struct.unpack_from("<I", data, 4)[0]
@@ -42,6 +42,9 @@ def records(data: bytes) -> list[tuple[int, int, bool]]:
                 break
             stop = pos + 1 + sizes[local]
             out.append((pos, stop, False))
+        if stop > len(data):
+            out.pop()
+            break
         pos = stop
     return out
 
@@ -50,7 +53,8 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     buf = bytearray(data)
     recs = records(data)
     defs = [r for r in recs if r[2]]
-    kind = rng.choice(["flip", "truncate", "splice_def", "dup_def", "def_length", "header", "chain", "junk"])
+    kinds = ["flip", "truncate", "header", "chain", "junk"] + (["splice_def", "dup_def", "def_length"] if defs else [])
+    kind = rng.choice(kinds)
     if kind == "flip":
         for _ in range(rng.randint(1, 16)):
             buf[rng.randrange(len(buf))] ^= 1 << rng.randrange(8)
