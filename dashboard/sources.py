@@ -59,8 +59,7 @@ def garmin_cooldown(store: Store) -> float | None:
 
 
 def log_intake(store: Store, day: date, kcal: int) -> None:
-    """Store calories eaten, entered by hand, for `day` (replacing that day's earlier hand entry)."""
-    with store.transaction() as conn:
-        conn.execute("INSERT INTO intake (local_day, source, kcal, entered_at) VALUES (?, 'manual', ?, ?) "
-                     "ON CONFLICT (local_day, source) DO UPDATE SET kcal = excluded.kcal, "
-                     "entered_at = excluded.entered_at", (day.isoformat(), kcal, int(time.time())))
+    """Store calories eaten, entered by hand, for `day` (what `wearsync log` does)."""
+    from wearsync.commands.intake import record_intake
+
+    record_intake(store, {day: kcal}, "manual")

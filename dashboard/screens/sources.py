@@ -14,8 +14,8 @@ from wearsync.dashboard.sources import garmin_cooldown
 
 RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
                ("message", "Message", 34))
-IMPORT_COLUMNS = (("when", "When", 11), ("outcome", "Outcome", 9), ("file", "File", 24),
-                  ("why", "Why", 30))
+IMPORT_COLUMNS = (("when", "When", 12), ("outcome", "Outcome", 9), ("file", "File", 24),
+                  ("why", "Why", 29))
 
 
 class SourcesScreen(ViewScreen):

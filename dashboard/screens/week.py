@@ -29,6 +29,7 @@ class WeekScreen(ViewScreen):
 
     VIEW = "week"
     AUTO_FOCUS = "#days"
+    report: dict | None = None
     COMPONENT_CLASSES: ClassVar = {"week--reached", "week--short", "week--warning"}
 
     def compose_body(self) -> ComposeResult:
@@ -49,7 +50,11 @@ class WeekScreen(ViewScreen):
             yield Static(id="energy-line", markup=False)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width >= WIDE_COLUMNS, "wide")
+        wide = self.size.width >= WIDE_COLUMNS
+        if wide != self.has_class("wide"):
+            self.set_class(wide, "wide")
+            if self.report:
+                self._fill_chart(self.report)
 
     def reload(self) -> None:
         report = reporting.week_report(self.app.store, self.app.config, self.app.week_start)
@@ -59,7 +64,7 @@ class WeekScreen(ViewScreen):
         self.query_one("#week-title", Static).update(
             f"{report['week_id']}  {fmt.week_range(start, end)}")
         self.query_one("#week-scores", Static).update(
-            f"Cardio score {cardio['score']}  Deficit score {energy['score']}")
+            f"Cardio score {fmt.number(cardio['score'])}  Deficit score {fmt.number(energy['score'])}")
         moderate, vigorous = _week_intensity(report)
         # The score uses one count; the other is shown beside it so a difference can be seen.
         other = (f"device's count {fmt.number(cardio['device_goal_minutes'])}"
@@ -73,7 +78,8 @@ class WeekScreen(ViewScreen):
         self._fill_days(report)
         floors, steps, strength = report["floors"], report["steps"], report["strength"]
         self.query_one("#week-totals", Static).update(
-            f"Floors {fmt.number(floors['total'])} ({floors['days_reaching_target']} days ≥{floors['target']})  "
+            f"Floors {fmt.number(floors['total'])} ({floors['days_reaching_target']} days "
+            f"≥{report['days'][0]['floors_target']})  "
             f"Steps {fmt.number(steps['total'])} ({steps['days_reaching_target']} days ≥{fmt.number(steps['per_day_target'])})  "
             f"Strength {strength['days']} of {strength['guidance']} days")
         self.query_one("#energy-line", Static).update(_energy_line(energy))

@@ -29,9 +29,10 @@ class TargetChart(PlotWidget):
         """Bars per label with the target as a line across them; unknown values leave a gap."""
         self.clear()
         shown = [float("nan") if v is None else float(v) for v in values]
-        self.bar(list(labels), shown, bar_style=self.color(color), hires_mode=HiResMode.HALFBLOCK)
+        # The line first: drawn over the bars it would cut them; behind them it shows in the gaps.
         self.plot([0.5, len(labels) + 0.5], [target, target], line_style=self.color("error"),
                   hires_mode=HiResMode.BRAILLE)
+        self.bar(list(labels), shown, bar_style=self.color(color), hires_mode=HiResMode.HALFBLOCK)
         known = [v for v in values if v is not None]
         self.set_ylimits(min(0.0, *known, target) * 1.1 if known else 0.0,
                          max(target, *known) * 1.1 if known else target * 1.2)

@@ -12,6 +12,7 @@ from textual.events import Paste
 from textual.widgets import DataTable, Input, Static
 
 from wearsync import reporting
+from wearsync.commands.demo import demo_config
 from wearsync.config import Config
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
@@ -27,14 +28,16 @@ from wearsync.demo import write_demo_files
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
+from tests.conftest import SHARED_FIT
 
-SHARED_FIT = Path(__file__).resolve().parents[3] / "shared" / "fit" / "python-fitparse" / "tests" / "files"
-RUN = SHARED_FIT / "activity-small-fenix2-run.fit"        # real Fenix 2 run, 2015-08-15
-WALK = SHARED_FIT / "2013-02-06-12-11-14.fit"             # real FR110 activity
+FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
+RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15
+WALK = FILES / "2013-02-06-12-11-14.fit"                  # real FR110 activity, 2013-02-06
 END = date(2026, 3, 15)                                   # a Sunday: the demo's last week is whole
+CONFIG = demo_config(Config())                            # the made-up wearer's age and resting HR
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_store_dir(tmp_path_factory):
     # Synthetic: two weeks of the demo person's files, written with garmin-fit-sdk.
     folder = tmp_path_factory.mktemp("demo")
@@ -46,24 +49,16 @@ def demo_store_dir(tmp_path_factory):
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("WEARSYNC_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def demo_store(demo_store_dir, home):
-    shutil.copytree(demo_store_dir, home)
-    store = Store.open(home)
+def demo_store(demo_store_dir, wearsync_home):
+    shutil.copytree(demo_store_dir, wearsync_home)
+    store = Store.open(wearsync_home)
     yield store
     store.close()
 
 
 @pytest.fixture
-def empty_store(home):
-    store = Store.open(home)
-    yield store
-    store.close()
+def empty_store(store):
+    return store
 
 
 def run_async(test):
@@ -90,7 +85,7 @@ async def settle(app, pilot):
 
 @run_async
 async def test_empty_store_opens_the_first_run_screen(empty_store):
-    app = build_app(Config(), empty_store, today=END)
+    app = build_app(CONFIG, empty_store, today=END)
     async with app.run_test() as pilot:
         await pilot.pause()
         assert isinstance(app.screen, FirstRunScreen)
@@ -100,7 +95,7 @@ async def test_empty_store_opens_the_first_run_screen(empty_store):
 
 @run_async
 async def test_keys_and_clicks_move_between_views_and_weeks(demo_store):
-    app = build_app(Config(), demo_store, today=END)
+    app = build_app(CONFIG, demo_store, today=END)
     async with app.run_test() as pilot:
         await pilot.pause()
         assert isinstance(app.screen, WeekScreen)
@@ -136,7 +131,7 @@ async def test_keys_and_clicks_move_between_views_and_weeks(demo_store):
 
 @run_async
 async def test_the_week_on_screen_equals_the_report(demo_store):
-    config = Config()
+    config = CONFIG
     monday = date(2026, 3, 9)
     log_intake(demo_store, date(2026, 3, 10), 1100)   # below the floor: marked
     log_intake(demo_store, date(2026, 3, 11), 1800)
@@ -146,12 +141,14 @@ async def test_the_week_on_screen_equals_the_report(demo_store):
         await pilot.pause()
         cardio, energy = report["cardio"], report["energy"]
         assert text_of(app, "#week-title").startswith(report["week_id"])
-        assert text_of(app, "#week-scores") == f"Cardio score {cardio['score']}  Deficit score {energy['score']}"
+        assert text_of(app, "#week-scores") == (f"Cardio score {fmt.number(cardio['score'])}  "
+                                                  f"Deficit score {fmt.number(energy['score'])}")
         assert text_of(app, "#cardio-line").startswith(
             f"Cardio {fmt.number(cardio['goal_minutes'])}/{cardio['target_minutes']} goal min")
         assert f"device's count {fmt.number(cardio['device_goal_minutes'])}" in text_of(app, "#cardio-line")
         assert f"{cardio['days_reaching_daily']} of {cardio['days_target']}" in text_of(app, "#cardio-days")
-        assert f"Floors {fmt.number(report['floors']['total'])}" in text_of(app, "#week-totals")
+        assert f"Floors {fmt.number(report['floors']['total'])} ({report['floors']['days_reaching_target']} days" \
+            in text_of(app, "#week-totals")
         assert f"Steps {fmt.number(report['steps']['total'])}" in text_of(app, "#week-totals")
         assert f"Strength {report['strength']['days']} of 2-3 days" in text_of(app, "#week-totals")
         energy_line = text_of(app, "#energy-line")
@@ -191,7 +188,7 @@ async def test_each_drop_style_imports_the_dropped_files(empty_store, tmp_path, 
     shutil.copy(RUN, folder / "My Run (1).fit")
     shutil.copy(WALK, folder / "walk.fit")
     text, expected = drop_styles(folder)[style]
-    app = build_app(Config(), empty_store, today=END)
+    app = build_app(CONFIG, empty_store, today=END)
     async with app.run_test() as pilot:
         await pilot.pause()
         app.post_message(Paste(text))
@@ -207,7 +204,7 @@ async def test_each_drop_style_imports_the_dropped_files(empty_store, tmp_path, 
 
 @run_async
 async def test_a_windows_drop_is_tried_as_that_path(empty_store):
-    app = build_app(Config(), empty_store, today=END)
+    app = build_app(CONFIG, empty_store, today=END)
     async with app.run_test() as pilot:
         await pilot.pause()
         app.post_message(Paste(r'"C:\d\My Run.fit"'))
@@ -223,7 +220,7 @@ async def test_a_windows_drop_is_tried_as_that_path(empty_store):
 ])
 @run_async
 async def test_a_drop_that_is_not_a_fit_file_gets_a_friendly_message(empty_store, text, message):
-    app = build_app(Config(), empty_store, today=END)
+    app = build_app(CONFIG, empty_store, today=END)
     async with app.run_test() as pilot:
         await pilot.pause()
         app.post_message(Paste(text))
@@ -235,7 +232,7 @@ async def test_a_drop_that_is_not_a_fit_file_gets_a_friendly_message(empty_store
 
 @run_async
 async def test_a_path_dropped_into_a_focused_field_stays_text(empty_store):
-    app = build_app(Config(), empty_store, today=END)
+    app = build_app(CONFIG, empty_store, today=END)
     async with app.run_test() as pilot:
         await pilot.pause()
         await pilot.press("i")
@@ -266,7 +263,7 @@ class SlowSource:
 @run_async
 async def test_a_slow_pull_shows_progress_and_the_app_stays_responsive(demo_store):
     source = SlowSource()
-    app = build_app(Config(), demo_store, today=END, pull=source)
+    app = build_app(CONFIG, demo_store, today=END, pull=source)
     async with app.run_test() as pilot:
         await pilot.pause()
         await pilot.press("p")
@@ -289,7 +286,7 @@ async def test_a_failing_worker_shows_an_error_not_a_crash(demo_store):
     def failing(store, config, progress):
         raise WearsyncError("Garmin is rate limiting; try again after 14:05")
 
-    app = build_app(Config(), demo_store, today=END, pull=failing)
+    app = build_app(CONFIG, demo_store, today=END, pull=failing)
     async with app.run_test() as pilot:
         await pilot.pause()
         await pilot.press("p")
@@ -302,8 +299,8 @@ async def test_a_failing_worker_shows_an_error_not_a_crash(demo_store):
 
 
 @run_async
-async def test_the_app_refreshes_when_another_process_writes(demo_store, home):
-    app = build_app(Config(), demo_store, today=END, poll_seconds=0.05)
+async def test_the_app_refreshes_when_another_process_writes(demo_store, wearsync_home):
+    app = build_app(CONFIG, demo_store, today=END, poll_seconds=0.05)
     async with app.run_test() as pilot:
         await pilot.pause()
         table = app.screen.query_one("#days", DataTable)
@@ -311,6 +308,6 @@ async def test_the_app_refreshes_when_another_process_writes(demo_store, home):
         code = ("import sys; from datetime import date; from pathlib import Path; "
                 "from wearsync.store import Store; from wearsync.dashboard.sources import log_intake; "
                 "log_intake(Store.open(Path(sys.argv[1])), date(2026, 3, 12), 1650)")
-        subprocess.run([sys.executable, "-c", code, str(home)], check=True)
+        subprocess.run([sys.executable, "-c", code, str(wearsync_home)], check=True)
         await pilot.pause(0.3)
         assert table.get_row("2026-03-12")[6].plain.strip() == "1,650"

@@ -1,0 +1,41 @@
+import pytest
+
+from tests.functional.test_dashboard_app import CONFIG, END, demo_store, demo_store_dir  # noqa: F401 (fixtures)
+from wearsync.dashboard.app import build_app
+from wearsync.dashboard.sources import log_intake
+
+SIZES = [(80, 24), (160, 48)]
+# The key that opens each view; None is the week view the app opens on.
+VIEWS = {"week": None, "history": "h", "day": "d", "sources": "s", "help": "question_mark"}
+
+
+@pytest.fixture
+def frozen_store(demo_store):  # noqa: F811
+    # Import times are wall-clock; pin them so the sources view renders the same every run.
+    with demo_store.transaction() as conn:
+        conn.execute("UPDATE import_events SET at = 1773400000")
+    log_intake(demo_store, END.replace(day=10), 1100)
+    log_intake(demo_store, END.replace(day=11), 1850)
+    return demo_store
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_view(snap_compare, frozen_store, view, size):
+    app = build_app(CONFIG, frozen_store, today=END, poll_seconds=3600)
+    key = VIEWS[view]
+    assert snap_compare(app, press=[key] if key else [], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_first_run(snap_compare, store, size):
+    assert snap_compare(build_app(CONFIG, store, today=END, poll_seconds=3600), terminal_size=size)
+
+
+def test_week_in_a_light_theme(snap_compare, frozen_store):
+    app = build_app(CONFIG, frozen_store, today=END, poll_seconds=3600)
+
+    async def light(pilot):
+        pilot.app.theme = "textual-light"
+
+    assert snap_compare(app, run_before=light, terminal_size=(80, 24))

@@ -1,0 +1,50 @@
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+UI_MODULES = ("textual", "textual_plot", "wearsync.dashboard")
+# The two commands that open the dashboard; they import it inside `run`, never at module level.
+UI_COMMANDS = {"wearsync/commands/dashboard.py", "wearsync/commands/demo.py"}
+
+
+def core_files() -> list[Path]:
+    files = [*ROOT.glob("sync/**/*.py"), *ROOT.glob("analytics/**/*.py"), *ROOT.glob("wearsync/**/*.py")]
+    return [f for f in files if f.relative_to(ROOT).as_posix() not in UI_COMMANDS]
+
+
+def imported_names(tree: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def is_ui(name: str) -> bool:
+    return any(name == ui or name.startswith(ui + ".") for ui in UI_MODULES)
+
+
+@pytest.mark.parametrize("path", core_files(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_core_never_imports_the_ui(path):
+    assert not [n for n in imported_names(ast.parse(path.read_text())) if is_ui(n)]
+
+
+@pytest.mark.parametrize("path", sorted(UI_COMMANDS))
+def test_ui_commands_import_the_dashboard_only_when_run(path):
+    module = ast.parse((ROOT / path).read_text())
+    top_level = ast.Module(body=[n for n in module.body if isinstance(n, (ast.Import, ast.ImportFrom))],
+                           type_ignores=[])
+    assert not [n for n in imported_names(top_level) if is_ui(n)]
+
+
+def test_the_cli_starts_without_textual():
+    code = ("import sys, wearsync.cli; wearsync.cli.build_parser(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'textual_plot')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
