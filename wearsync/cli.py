@@ -10,6 +10,8 @@ from wearsync.errors import ConfigError, GarminAuthError, GarminRateLimited, Wea
 
 # Each module registers its subcommand(s); order is the order `--help` lists them.
 COMMAND_MODULES = [
+    "wearsync.commands.dashboard",
+    "wearsync.commands.demo",
     "wearsync.commands.import_files",
     "wearsync.commands.garmin",
     "wearsync.commands.report",
@@ -34,13 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["dashboard", *(argv or sys.argv[1:])]) if "dashboard" in _commands(parser) \
-            else args
-        if args.command is None:
-            parser.print_help()
-            return common.EXIT_OK
+    if args.command is None:  # plain `wearsync` (global options allowed) opens the dashboard
+        args = parser.parse_args([*argv, "dashboard"])
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -55,9 +54,3 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, WearsyncError) as exc:
         common.say(f"wearsync: error: {exc}")
         return common.EXIT_ERROR
-
-
-def _commands(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._subparsers._group_actions:  # argparse keeps subcommands here
-        return set(action.choices)
-    return set()
