@@ -6,6 +6,8 @@ including) HRrest + 0.60·HRR and vigorous from there up; goal minutes = moderat
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from wearsync.analytics.params import AnalyticsParams
@@ -34,8 +36,10 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
     HRmax is the configured one, else 220 - age (age = the day's year - birth year).
     """
     # Every calendar day from six days before the first: the window is days, not readings.
-    calendar = days.select(pl.date_range(pl.col("local_day").min() - pl.duration(days=6),
-                                         pl.col("local_day").max(), "1d").alias("local_day"))
+    # (No days at all give a dummy one-week calendar that matches nothing.)
+    first, last = (pl.col("local_day").min().fill_null(date(1970, 1, 7)),
+                   pl.col("local_day").max().fill_null(date(1970, 1, 7)))
+    calendar = days.select(pl.date_range(first - pl.duration(days=6), last, "1d").alias("local_day"))
     trailing = (
         calendar.join(measured.filter(pl.col("resting_hr").is_not_null()), on="local_day", how="left")
         .sort("local_day")

@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "wearsync.commands.import_files",
     "wearsync.commands.garmin",
     "wearsync.commands.report",
+    "wearsync.commands.intake",
 ]
 
 

@@ -32,6 +32,7 @@ SOURCE_CODES = ("activity", "monitoring", "garmin")
 ACTIVITY_DETAIL_SCHEMA = pl.Schema({
     "id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String,
     "start_utc": pl.Int64, "elapsed_s": pl.Float64, "calories": pl.Int64, "avg_hr": pl.Int64, "max_hr": pl.Int64,
+    "ascent_m": pl.Float64, "steps": pl.Int64,
 })
 
 
@@ -65,7 +66,7 @@ def read_intake(conn: sqlite3.Connection, first: date | None = None, last: date 
 def read_activities(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Activities (ACTIVITY_DETAIL_SCHEMA) for local days first..last, in start order."""
     return query_frame(
-        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr "
+        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps "
         "FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
         _day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
 
@@ -84,12 +85,12 @@ def read_readings(conn: sqlite3.Connection, first: date, last: date) -> pl.DataF
 
 
 def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:
-    """Count, lowest and highest bpm of the raw readings on local day `day` (all sources)."""
+    """The raw readings on local day `day`, all sources: count, empty ones, lowest and highest bpm."""
     start, end = _utc_midnight(day) - OFFSET_MARGIN_S, _utc_midnight(day) + DAY_SECONDS + OFFSET_MARGIN_S
-    count, low, high = conn.execute(
-        "SELECT count(bpm), min(bpm), max(bpm) FROM hr_readings WHERE ts >= ? AND ts < ? "
+    values, counted, low, high = conn.execute(
+        "SELECT count(*), count(bpm), min(bpm), max(bpm) FROM hr_readings WHERE ts >= ? AND ts < ? "
         "AND date(ts + utc_offset_s, 'unixepoch') = ?", (start, end, day.isoformat())).fetchone()
-    return {"readings": count, "min_bpm": low, "max_bpm": high}
+    return {"values": values, "empty": values - counted, "min": low, "max": high}
 
 
 def _utc_midnight(day: date) -> int:

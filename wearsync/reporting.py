@@ -22,8 +22,12 @@ day_report(store, config, day) ->
                          moderate_from_bpm, vigorous_from_bpm}
     device_minutes      {moderate, vigorous, goal}
     strength_sessions   int
-    heart_rate          {readings, min_bpm, max_bpm} (raw readings of the day, all sources)
-    activities          [{sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, strength}]
+    day_report only (not in week_report's days), the stored values as they are:
+    source (= wellness_source), total_kcal (as the source stated it), resting_hr (measured
+    that day), device_moderate_min, device_vigorous_min,
+    heart_rate          {values, empty, min, max} (raw readings of the day, all sources)
+    activities          [{sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr,
+                          ascent_m, steps, strength}]
 
 week_report(store, config, week_start) ->
     week_id, week_start, week_end (inclusive), as_of (the day "today" was taken as)
@@ -83,8 +87,15 @@ def day_report(store: Store, config: Config, day: date) -> dict:
     refresh(store, params)
     daily = _daily(store, params, day, day).row(0, named=True)
     report = _day_dict(daily, params)
-    report["heart_rate"] = frames.read_day_reading_stats(store.conn, day)
-    report["activities"] = _activities(store, day)
+    measured = preferred_wellness(frames.read_wellness(store.conn, day, day).lazy()).collect()
+    stored = measured.row(0, named=True) if measured.height else {}
+    # The stored values as the foundation's `report --day` showed them, kept for scripts.
+    report.update(
+        source=daily["wellness_source"], total_kcal=stored.get("total_kcal"),
+        resting_hr=stored.get("resting_hr"), device_moderate_min=daily["device_moderate_min"],
+        device_vigorous_min=daily["device_vigorous_min"],
+        heart_rate=frames.read_day_reading_stats(store.conn, day), activities=_activities(store, day),
+    )
     return report
 
 
@@ -244,7 +255,8 @@ def _activities(store: Store, day: date) -> list[dict]:
     activities = frames.read_activities(store.conn, day, day)
     flagged = strength_flags(activities.lazy(), frames.read_strength_activity_ids(store.conn).lazy()).collect()
     return [{key: row[key] for key in ("sport", "sub_sport", "start_utc", "elapsed_s", "calories", "avg_hr",
-                                       "max_hr", "strength")} for row in flagged.iter_rows(named=True)]
+                                       "max_hr", "ascent_m", "steps", "strength")}
+            for row in flagged.iter_rows(named=True)]
 
 
 def _round(value: float | None, digits: int = 0) -> float | int | None:
@@ -260,7 +272,7 @@ def _day_dict(row: dict, params: AnalyticsParams) -> dict:
         "week_id": week_id(week_start_of(day, params.week_start_index)),
         "wellness_source": row["wellness_source"],
         "steps": row["steps"], "steps_target": params.steps_per_day,
-        "ascent_m": _round(row["ascent_m"], 1), "descent_m": _round(row["descent_m"], 1),
+        "ascent_m": row["ascent_m"], "descent_m": row["descent_m"],
         "floors": _round(row["floors"], 1), "floors_target": params.floors_per_day,
         "active_kcal": row["active_kcal"], "rmr_kcal": row["rmr_kcal"], "burned_kcal": _round(row["burned_kcal"]),
         "eaten_kcal": row["eaten_kcal"], "intake_source": row["intake_source"],

@@ -1,4 +1,4 @@
-"""`wearsync report`: what the store holds for a local day."""
+"""`wearsync report`: a day, a week or the last weeks against the guidance, as tables or JSON."""
 
 from __future__ import annotations
 
@@ -6,92 +6,152 @@ from datetime import date
 
 from rich.table import Table
 
+from wearsync import reporting
+from wearsync.analytics.params import params_from_config
+from wearsync.analytics.weekly import week_start_for_id
 from wearsync.commands import common
+from wearsync.config import Config
 from wearsync.store import Store
-
-FLOOR_M = 3.048  # Garmin's ratio: one floor is ten feet
 
 
 def register(sub) -> None:
     parser = sub.add_parser(
         "report",
-        help="what the store holds for a day",
-        description="Show a local day's steps, floors, calories, device intensity minutes, heart rate "
-        "and activities.",
-        epilog="example: wearsync report --day 2020-09-25 --json",
+        help="a day, a week or the last weeks against the guidance",
+        description="Show this week's cardio minutes, floors, strength days, energy balance and the two "
+        "scores; or one week (ISO id such as 2020-W39), one local day, or the last N weeks. "
+        "--json prints the same numbers for scripts.",
+        epilog="examples: wearsync report   |   wearsync report --week 2020-W39   |   "
+        "wearsync report --day 2020-09-25 --json   |   wearsync report --weeks 8",
     )
-    parser.add_argument("--day", type=date.fromisoformat, required=True, metavar="YYYY-MM-DD")
+    period = parser.add_mutually_exclusive_group()
+    period.add_argument("--week", metavar="YYYY-Www", help="an ISO week id; with week_start other than monday, "
+                        "the week sharing at least four days with that ISO week")
+    period.add_argument("--day", type=date.fromisoformat, metavar="YYYY-MM-DD", help="one local day")
+    period.add_argument("--weeks", type=int, metavar="N", help="the last N weeks, ending with this one")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON on stdout")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    _config, store = common.open_config_and_store(args)
-    data = day_contents(store, args.day.isoformat())
+    config, store = common.open_config_and_store(args)
+    params = params_from_config(config)
+    if args.day:
+        data = reporting.day_report(store, config, args.day)
+        show = _print_day
+    elif args.weeks:
+        if args.weeks < 1:
+            common.stderr.print("wearsync: error: --weeks must be at least 1")
+            return common.EXIT_ERROR
+        data = reporting.history(store, config, args.weeks, date.today())
+        show = _print_history
+    else:
+        start = week_start_for_id(args.week, params.week_start_index) if args.week else date.today()
+        data = reporting.week_report(store, config, start)
+        show = _print_week
     if args.json:
         common.print_json(data)
     else:
-        _print(data)
+        show(data)
     return common.EXIT_OK
 
 
-def day_contents(store: Store, day: str) -> dict:
-    """The stored values of one local day; None where nothing is known."""
-    row = store.conn.execute(
-        "SELECT source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, moderate_min, "
-        "vigorous_min, resting_hr FROM wellness WHERE local_day = ? "
-        "ORDER BY source = 'garmin' DESC LIMIT 1",  # Garmin Connect merges every device's day
-        (day,),
-    ).fetchone()
-    keys = ("source", "steps", "ascent_m", "descent_m", "active_kcal", "rmr_kcal", "total_kcal",
-            "device_moderate_min", "device_vigorous_min", "resting_hr")
-    wellness = dict(zip(keys, row)) if row else dict.fromkeys(keys)
-    ascent = wellness["ascent_m"]
-    hr = store.conn.execute(
-        "SELECT COUNT(*), COUNT(bpm), MIN(bpm), MAX(bpm) FROM hr_readings "
-        "WHERE date(ts + utc_offset_s, 'unixepoch') = ?",
-        (day,),
-    ).fetchone()
-    activities = [
-        dict(zip(("sport", "sub_sport", "start_utc", "elapsed_s", "calories", "avg_hr", "max_hr", "ascent_m",
-                  "steps"), r))
-        for r in store.conn.execute(
-            "SELECT sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps "
-            "FROM activities WHERE local_day = ? ORDER BY start_utc", (day,))
-    ]
-    return {
-        "day": day,
-        **wellness,
-        "floors": None if ascent is None else round(ascent / FLOOR_M, 1),
-        "heart_rate": {"values": hr[0], "empty": hr[0] - hr[1], "min": hr[2], "max": hr[3]},
-        "activities": activities,
-    }
+def day_contents(store: Store, day: str, config: Config | None = None) -> dict:
+    """The report of one local day (reporting.day_report) with the default settings unless given."""
+    return reporting.day_report(store, config or Config(), date.fromisoformat(day))
 
 
-def _rounded(metres: float | None) -> float | None:
-    return None if metres is None else round(metres, 1)
+def _show(value, unit: str = "") -> str:
+    if value is None:
+        return "unknown"
+    return f"{value:,}{unit}"
 
 
-def _print(data: dict) -> None:
-    table = Table(title=f"{data['day']} ({data['source'] or 'no daily data'})", show_header=False)
-    table.add_column(width=28)
-    table.add_column(justify="right", width=24)
+def _table(title: str) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(width=30)
+    table.add_column(justify="right", width=30)
+    return table
 
-    def show(value, unit=""):
-        return "unknown" if value is None else f"{value:,}{unit}"
 
-    table.add_row("steps", show(data["steps"]))
-    table.add_row("ascent / descent", f"{show(_rounded(data['ascent_m']), ' m')} / "
-                                      f"{show(_rounded(data['descent_m']), ' m')}")
-    table.add_row("floors (3.048 m)", show(data["floors"]))
-    table.add_row("active calories", show(data["active_kcal"], " kcal"))
-    table.add_row("resting metabolic rate", show(data["rmr_kcal"], " kcal/day"))
-    table.add_row("device moderate / vigorous", f"{show(data['device_moderate_min'])} / "
-                                                f"{show(data['device_vigorous_min'])} min")
-    hr = data["heart_rate"]
-    table.add_row("heart-rate readings", f"{hr['values']:,} ({show(hr['min'])}-{show(hr['max'])} bpm)")
+def _print_day(day: dict) -> None:
+    table = _table(f"{day['day']} ({day['week_id']}; daily data from {day['wellness_source'] or 'nowhere'})")
+    hr, device = day["hr_minutes"], day["device_minutes"]
+    table.add_row("steps", f"{_show(day['steps'])} of {day['steps_target']:,}")
+    table.add_row("ascent / descent", f"{_show(day['ascent_m'] and round(day['ascent_m'], 1), ' m')} / "
+                                      f"{_show(day['descent_m'] and round(day['descent_m'], 1), ' m')}")
+    table.add_row("floors (3.048 m)", f"{_show(day['floors'])} of {day['floors_target']}")
+    table.add_row("heart-rate minutes mod / vig", f"{hr['moderate']} / {hr['vigorous']} min ({hr['goal']} goal)")
+    table.add_row("device minutes mod / vig", f"{_show(device['moderate'])} / {_show(device['vigorous'])} min "
+                                              f"({_show(device['goal'])} goal)")
+    table.add_row(f"goal minutes ({day['minutes_source']})",
+                  f"{_show(day['goal_minutes'])} {'(30 reached)' if day['reached_daily_target'] else ''}")
+    table.add_row("strength sessions", str(day["strength_sessions"]))
+    table.add_row("active / resting metabolic", f"{_show(day['active_kcal'])} / {_show(day['rmr_kcal'], ' kcal')}")
+    table.add_row("burned", _show(day["burned_kcal"], " kcal"))
+    eaten = _show(day["eaten_kcal"], " kcal") + (f" ({day['intake_source']})" if day["intake_source"] else "")
+    table.add_row("eaten", eaten + (" UNDER THE FLOOR" if day["below_intake_floor"] else ""))
+    table.add_row("deficit", _show(day["deficit_kcal"], " kcal"))
+    readings = day["heart_rate"]
+    table.add_row("heart-rate readings", f"{readings['values']:,} ({_show(readings['min'])}-{_show(readings['max'])} bpm)")
     common.stdout.print(table)
-    for a in data["activities"]:
-        common.stdout.print(f"  {a['sport'] or 'activity'} {a['sub_sport'] or ''}: "
-                            f"{show(a['elapsed_s'] and round(a['elapsed_s'] / 60), ' min')}, "
-                            f"{show(a['calories'], ' kcal')}, avg HR {show(a['avg_hr'])}")
+    common.stdout.print(_minutes_note(hr), markup=False)
+    for a in day["activities"]:
+        minutes = a["elapsed_s"] and round(a["elapsed_s"] / 60)
+        common.stdout.print(f"  {a['sport'] or 'activity'} {a['sub_sport'] or ''}: {_show(minutes, ' min')}, "
+                            f"{_show(a['calories'], ' kcal')}, avg HR {_show(a['avg_hr'])}"
+                            f"{' (strength)' if a['strength'] else ''}", markup=False)
+
+
+def _minutes_note(hr: dict) -> str:
+    if hr["resting_hr"] is None:
+        return ("Heart-rate minutes need a resting heart rate: none was measured in the last 7 days; "
+                "set wearer.resting_hr in the config.")
+    return (f"Heart-rate minutes count each minute with a reading by heart-rate reserve: moderate from "
+            f"{hr['moderate_from_bpm']} bpm, vigorous from {hr['vigorous_from_bpm']} bpm (resting "
+            f"{hr['resting_hr']} {hr['resting_hr_from']}, max {hr['max_hr']} from {hr['max_hr_from']}); "
+            f"{hr['minutes_with_readings']:,} minutes had a reading. The device uses its own zones and "
+            f"movement, so the two can differ.")
+
+
+def _print_week(week: dict) -> None:
+    cardio, energy, floors, strength = week["cardio"], week["energy"], week["floors"], week["strength"]
+    table = _table(f"{week['week_id']}: {week['week_start']} to {week['week_end']}")
+    table.add_row(f"cardio score ({week['minutes_source']})",
+                  f"{cardio['score']} ({cardio['goal_minutes']} of {cardio['target_minutes']} min)")
+    table.add_row("  heart rate / device", f"{cardio['hr_goal_minutes']} / {_show(cardio['device_goal_minutes'])} min")
+    table.add_row(f"  days with {cardio['daily_minutes_target']}+ min",
+                  f"{cardio['days_reaching_daily']} of {cardio['days_target']}")
+    if cardio["minutes_needed_per_remaining_day"] is not None:
+        table.add_row("  still needed", f"{cardio['minutes_needed_per_remaining_day']} min a day for "
+                                        f"{cardio['remaining_days']} days")
+    table.add_row("  streak", f"{cardio['streak_weeks']} weeks")
+    table.add_row("floors", f"{_show(floors['total'])} of {floors['target']}")
+    table.add_row("strength days", f"{strength['days']} of {strength['guidance']}")
+    table.add_row("deficit score", f"{energy['score']} ({_show(energy['credit_kcal'])} of {energy['target_kcal']:,} kcal)")
+    table.add_row("  deficit", f"{_show(energy['deficit_kcal'], ' kcal')} over {energy['days_deficit_known']} days")
+    table.add_row("  intake unknown / under floor", f"{energy['days_intake_unknown']} / {energy['days_below_floor']} days")
+    table.add_row("  projected fat change", f"up to {_show(energy['projected_fat_change_lb'], ' lb')}")
+    common.stdout.print(table)
+    days = Table(show_header=True, title_justify="left")
+    for name in ("day", "goal min", "hr / device", "floors", "steps", "eaten", "deficit", "strength"):
+        days.add_column(name, justify="right", min_width=10 if name == "day" else None)
+    for d in week["days"]:
+        days.add_row(d["day"], _show(d["goal_minutes"]), f"{d['hr_minutes']['goal']} / {_show(d['device_minutes']['goal'])}",
+                     _show(d["floors"]), _show(d["steps"]),
+                     _show(d["eaten_kcal"]) + ("!" if d["below_intake_floor"] else ""),
+                     _show(d["deficit_kcal"]), str(d["strength_sessions"]))
+    common.stdout.print(days)
+    common.stdout.print(f"Projection: {energy['projection_note']}. ! = intake under the floor.", markup=False)
+
+
+def _print_history(weeks: list[dict]) -> None:
+    table = Table(show_header=True)
+    for name in ("week", "cardio", "goal min", "days 30+", "floors", "strength", "deficit", "streak"):
+        table.add_column(name, justify="right")
+    for w in weeks:
+        c = w["cardio"]
+        table.add_row(w["week_id"], str(c["score"]), str(c["goal_minutes"]), str(c["days_reaching_daily"]),
+                      _show(w["floors"]["total"]), str(w["strength"]["days"]), str(w["energy"]["score"]),
+                      str(c["streak_weeks"]))
+    common.stdout.print(table)
