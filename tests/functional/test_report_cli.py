@@ -66,12 +66,12 @@ def test_2023_07_01_from_garmin_shows_heart_rate_minutes_beside_garmins_0_and_0(
     day = reporting.day_report(store, config, date(2023, 7, 1))
     assert (day["device_minutes"]["moderate"], day["device_minutes"]["vigorous"]) == (0, 0)
     hr = day["hr_minutes"]
-    # resting 51, max 190 (1990 default birth year: 220 - 33 = 187), peak 107 bpm:
+    # resting 51, max 220 - (2023 - 1990) = 187 (default birth year), peak 107 bpm:
     # HRR = 187 - 51 = 136, moderate from 51 + 54.4 = 105.4; 2-minute values at 106-107 bpm count
     assert (hr["resting_hr"], hr["max_hr"], hr["moderate_from_bpm"]) == (51.0, 187, 105.4)
     # 711 values, 3 empty, each covering 2 minutes: 708 × 2 = 1,416 minutes
     assert hr["minutes_with_readings"] == 1416
-    assert hr["vigorous"] == 0 and hr["moderate"] == hr["goal"] > 0
+    assert (hr["moderate"], hr["vigorous"], hr["goal"]) == (4, 0, 4)   # two 2-minute values at 106-107 bpm
     assert (day["steps"], day["burned_kcal"], day["eaten_kcal"], day["deficit_kcal"]) == (12413, 2498, None, None)
 
 
