@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
+from pathlib import Path
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
@@ -62,7 +63,7 @@ class DayScreen(ViewScreen):
         self._fill_numbers(report)
         origins = queries.day_origins(self.app.store, day)
         self.query_one("#day-origins", Static).update(
-            "Sources: " + ("; ".join(f"{o['what']} ← {o['from']}" for o in origins) if origins else "none"))
+            "Sources: " + ("; ".join(f"{o['what']} ← {Path(o['from']).name}" for o in origins) if origins else "none"))
 
     def _fill_activities(self, report: dict) -> None:
         table = self.query_one("#day-activities", DataTable)

@@ -1,0 +1,122 @@
+"""How fast the dashboard shows data: first complete frame (5-year store, empty store), and drop to week.
+
+    .venv/bin/python bench/dashboard_bench.py [--work DIR]
+
+First frame is measured two ways: a real `python -m wearsync dashboard` process in tmux
+(process start to the week's last line on screen: what a person waits for), and in-process with
+Textual's headless driver (build_app to the first frame, on the store's last, data-filled week).
+The drop is the 1 MB Fenix 2 multisport activity from ../shared/fit pasted as a terminal drop
+into the open app on the 5-year store, timed until its week is on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from textual.events import Paste
+from textual.widgets import Static
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from history_gen import generate  # noqa: E402
+
+from wearsync.config import Config  # noqa: E402
+from wearsync.dashboard.app import build_app  # noqa: E402
+from wearsync.store import Store  # noqa: E402
+
+SHARED_FIT = Path(__file__).resolve().parents[2] / "shared" / "fit" / "python-fitparse" / "tests" / "files"
+DROPPED = SHARED_FIT / "activity-large-fenxi2-multisport.fit"   # 1,044,262 bytes, real Fenix 2
+HISTORY_END = date(2024, 12, 31)
+GOAL_FULL_S, GOAL_EMPTY_S = 1.5, 0.5
+
+
+def tmux_first_frame(home: Path, marker: str = "fat change") -> float:
+    """Seconds from starting `wearsync dashboard` in tmux until `marker` (the week's last line) shows."""
+    socket = f"wearsync-bench-{uuid.uuid4().hex[:8]}"
+    env = f"WEARSYNC_HOME={home} XDG_CONFIG_HOME={home / 'xdg'} TERM=xterm-256color"
+    start = time.perf_counter()
+    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-s", "b", "-x", "120", "-y", "40",
+                    f"{env} {sys.executable} -m wearsync dashboard"], check=True)
+    try:
+        while time.perf_counter() - start < 30:
+            screen = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", "b"],
+                                    capture_output=True, text=True).stdout
+            if marker in screen:
+                return time.perf_counter() - start
+            time.sleep(0.01)
+        raise RuntimeError(f"{marker!r} never appeared:\n{screen}")
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+async def headless_first_frame(store: Store, today: date) -> float:
+    """Seconds from build_app to the first frame of the week view, in-process."""
+    start = time.perf_counter()
+    app = build_app(Config(), store, today=today, poll_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        return time.perf_counter() - start
+
+
+async def drop_to_week(store: Store, dropped: Path, today: date) -> tuple[float, str]:
+    """Seconds from a drop's paste to its week's title on screen."""
+    app = build_app(Config(), store, today=today, poll_seconds=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = str(app.screen.query_one("#week-title", Static).render())
+        start = time.perf_counter()
+        app.post_message(Paste(f"'{dropped}' "))
+        while time.perf_counter() - start < 60:
+            await pilot.pause(0.005)
+            title = str(app.screen_stack[0].query_one("#week-title", Static).render())
+            if title != before:
+                return time.perf_counter() - start, title
+        raise RuntimeError("the dropped activity's week never showed")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, help="keep the generated stores here (default: a temp dir)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="wearsync-dash-bench-"))
+    full, empty = work / "five-years", work / "empty"
+    if not (full / "wearsync.db").exists():
+        t = time.perf_counter()
+        generate(full, years=5, end=HISTORY_END).close()
+        print(f"generated the 5-year store in {time.perf_counter() - t:.1f} s ({full})")
+    Store.open(empty).close()
+    os.environ["WEARSYNC_HOME"] = str(empty)  # nothing below may touch a real home
+
+    if shutil.which("tmux"):
+        for name, home, goal in (("5-year store", full, GOAL_FULL_S), ("empty store", empty, GOAL_EMPTY_S)):
+            marker = "fat change" if home == full else "Welcome to wearsync"
+            runs = sorted(tmux_first_frame(home, marker) for _ in range(3))
+            print(f"first frame, real process in tmux, {name}: median {runs[1]:.2f} s (goal ≤ {goal} s)")
+    for name, home, goal, today in (("5-year store", full, GOAL_FULL_S, HISTORY_END),
+                                    ("empty store", empty, GOAL_EMPTY_S, HISTORY_END)):
+        store = Store.open(home)
+        runs = sorted(asyncio.run(headless_first_frame(store, today)) for _ in range(3))
+        store.close()
+        print(f"first frame, in-process headless, {name}: median {runs[1]:.2f} s (goal ≤ {goal} s)")
+
+    drop_home = work / "drop"
+    shutil.rmtree(drop_home, ignore_errors=True)
+    shutil.copytree(full, drop_home)
+    store = Store.open(drop_home)
+    seconds, title = asyncio.run(drop_to_week(store, DROPPED, HISTORY_END))
+    store.close()
+    print(f"drop of a {DROPPED.stat().st_size / 1e6:.2f} MB activity to its week on screen "
+          f"({title.split()[0]}), 5-year store: {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
