@@ -121,7 +121,7 @@ def test_a_truncated_file_keeps_the_records_before_the_cut(store, tmp_path):
     cut.write_bytes(data[: len(data) // 2])
     summary = import_paths(store, [cut])
     assert summary.outcomes[0].outcome == "imported"
-    assert "data ends" in summary.outcomes[0].message and "kept" in summary.outcomes[0].message
+    assert "ends" in summary.outcomes[0].message and "kept the" in summary.outcomes[0].message
     kept = store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0]
     assert kept > 0
     # the whole file arriving later takes the damaged copy's place
