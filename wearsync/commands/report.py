@@ -67,6 +67,10 @@ def _show(value, unit: str = "") -> str:
     return f"{value:,}{unit}"
 
 
+def _dash(value) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
 def _table(title: str) -> Table:
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(width=30)
@@ -133,14 +137,16 @@ def _print_week(week: dict) -> None:
     table.add_row("  intake unknown / under floor", f"{energy['days_intake_unknown']} / {energy['days_below_floor']} days")
     table.add_row("  projected fat change", f"up to {_show(energy['projected_fat_change_lb'], ' lb')}")
     common.stdout.print(table)
-    days = Table(show_header=True, title_justify="left")
-    for name in ("day", "goal min", "hr / device", "floors", "steps", "eaten", "deficit", "strength"):
-        days.add_column(name, justify="right", min_width=10 if name == "day" else None)
+    # Fits 80 columns: short headings, "-" for unknown, nothing wraps.
+    days = Table(show_header=True, title_justify="left", box=None, padding=(0, 1))
+    for name in ("day", "goal", "hr/dev", "floors", "steps", "eaten", "deficit", "str"):
+        days.add_column(name, justify="right", no_wrap=True)
     for d in week["days"]:
-        days.add_row(d["day"], _show(d["goal_minutes"]), f"{d['hr_minutes']['goal']} / {_show(d['device_minutes']['goal'])}",
-                     _show(d["floors"]), _show(d["steps"]),
-                     _show(d["eaten_kcal"]) + ("!" if d["below_intake_floor"] else ""),
-                     _show(d["deficit_kcal"]), str(d["strength_sessions"]))
+        days.add_row(d["day"][5:] + " " + date.fromisoformat(d["day"]).strftime("%a"), _dash(d["goal_minutes"]),
+                     f"{d['hr_minutes']['goal']}/{_dash(d['device_minutes']['goal'])}",
+                     _dash(d["floors"]), _dash(d["steps"]),
+                     _dash(d["eaten_kcal"]) + ("!" if d["below_intake_floor"] else ""),
+                     _dash(d["deficit_kcal"]), str(d["strength_sessions"]))
     common.stdout.print(days)
     common.stdout.print(f"Projection: {energy['projection_note']}. ! = intake under the floor.", markup=False)
 
