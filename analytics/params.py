@@ -9,27 +9,27 @@ from wearsync.config import WEEKDAYS, Config
 
 @dataclass(frozen=True)
 class AnalyticsParams:
-    """Every knob of metrics.md, with the config's defaults."""
+    """Every knob of metrics.md; the defaults are the config's (`DEFAULT_PARAMS`)."""
 
-    sex: str = "female"
-    birth_year: int = 1990
-    configured_resting_hr: int = 0      # 0: none configured
-    configured_max_hr: int = 0          # 0: 220 - age
-    moderate_hrr: float = 0.40
-    vigorous_hrr: float = 0.60
-    min_bout_minutes: int = 0
-    minutes_source: str = "heart_rate"  # or "device"
-    weekly_cardio_minutes: int = 150
-    daily_cardio_minutes: int = 30
-    days_with_30: int = 5
-    daily_deficit_kcal: int = 500
-    floors_per_day: int = 10
-    steps_per_day: int = 7500
-    strength_days: int = 2
-    kcal_per_lb: int = 3500
-    intake_floor_female: int = 1200
-    intake_floor_male: int = 1500
-    week_start: str = "monday"
+    sex: str
+    birth_year: int
+    configured_resting_hr: int  # 0: none configured
+    configured_max_hr: int  # 0: 220 - age
+    moderate_hrr: float
+    vigorous_hrr: float
+    min_bout_minutes: int
+    minutes_source: str  # "heart_rate" or "device"
+    weekly_cardio_minutes: int
+    daily_cardio_minutes: int
+    days_with_30: int
+    daily_deficit_kcal: int
+    floors_per_day: int
+    steps_per_day: int
+    strength_days: int
+    kcal_per_lb: int
+    intake_floor_female: int
+    intake_floor_male: int
+    week_start: str
 
     @property
     def intake_floor_kcal(self) -> int:
@@ -61,3 +61,6 @@ def params_from_config(config: Config) -> AnalyticsParams:
         kcal_per_lb=a.kcal_per_lb, intake_floor_female=a.intake_floor_female,
         intake_floor_male=a.intake_floor_male, week_start=a.week_start,
     )
+
+
+DEFAULT_PARAMS = params_from_config(Config())

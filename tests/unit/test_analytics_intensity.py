@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -11,12 +12,12 @@ from wearsync.analytics.intensity import (
     daily_intensity,
     heart_rate_limits,
 )
-from wearsync.analytics.params import AnalyticsParams
+from wearsync.analytics.params import DEFAULT_PARAMS
 
 DAY = date(2023, 6, 5)
 # rest 60 (configured), max 190 (configured): HRR = 130;
 # moderate from 60 + 0.40 × 130 = 112, vigorous from 60 + 0.60 × 130 = 138
-FIXED = AnalyticsParams(configured_resting_hr=60, configured_max_hr=190)
+FIXED = replace(DEFAULT_PARAMS, configured_resting_hr=60, configured_max_hr=190)
 NO_MEASUREMENTS = pl.LazyFrame(schema=RESTING_SCHEMA)
 
 
@@ -54,7 +55,7 @@ def test_resting_heart_rate_is_the_seven_day_average_else_the_configured_one():
     days = pl.LazyFrame({"local_day": [date(2023, 6, d) for d in (1, 7, 8, 9)]})
     measured = pl.LazyFrame({"local_day": [date(2023, 6, 1), date(2023, 6, 3)], "resting_hr": [50, 60]},
                             schema=RESTING_SCHEMA)
-    params = AnalyticsParams(birth_year=1983, configured_resting_hr=55)
+    params = replace(DEFAULT_PARAMS, birth_year=1983, configured_resting_hr=55)
     limits = heart_rate_limits(days, measured, params).collect()
     # June 1: only June 1 measured -> 50; June 7 (window June 1-7): (50 + 60) / 2 = 55;
     # June 8 (June 2-8): 60; June 9 (June 3-9): 60; max = 220 - (2023 - 1983) = 180
@@ -69,7 +70,7 @@ def test_resting_heart_rate_is_the_seven_day_average_else_the_configured_one():
 
 
 def test_without_any_resting_heart_rate_no_minute_counts():
-    result = intensity([150, 150], AnalyticsParams(configured_max_hr=190))
+    result = intensity([150, 150], replace(DEFAULT_PARAMS, configured_max_hr=190))
     assert_frame_equal(result, expected(0, 0, 2))
 
 
@@ -77,7 +78,7 @@ def test_a_minimum_bout_drops_shorter_runs():
     # run of 2 (120, 120), a light minute, run of 3 (120, 150, 150): with bouts of 3 only the
     # second counts: moderate 1, vigorous 2, goal 1 + 2 × 2 = 5
     bpms = [120, 120, 90, 120, 150, 150]
-    assert_frame_equal(intensity(bpms, AnalyticsParams(configured_resting_hr=60, configured_max_hr=190,
+    assert_frame_equal(intensity(bpms, replace(DEFAULT_PARAMS, configured_resting_hr=60, configured_max_hr=190,
                                                        min_bout_minutes=3)), expected(1, 2, 6))
     assert_frame_equal(intensity(bpms), expected(3, 2, 6))
 
@@ -85,7 +86,7 @@ def test_a_minimum_bout_drops_shorter_runs():
 def test_a_missing_minute_breaks_a_bout():
     minutes = pl.LazyFrame({"minute_utc": [0, 60, 180], "local_day": [DAY] * 3, "bpm": [120.0] * 3,
                             "source": ["monitoring"] * 3}, schema=MINUTES_SCHEMA)
-    params = AnalyticsParams(configured_resting_hr=60, configured_max_hr=190, min_bout_minutes=3)
+    params = replace(DEFAULT_PARAMS, configured_resting_hr=60, configured_max_hr=190, min_bout_minutes=3)
     limits = heart_rate_limits(pl.LazyFrame({"local_day": [DAY]}), NO_MEASUREMENTS, params)
     # minutes 0, 1 and 3: minute 2 is unknown, so no run reaches 3
     assert_frame_equal(daily_intensity(classify_minutes(minutes, limits, 3)).collect(), expected(0, 0, 3))

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, timedelta
 
 import polars as pl
@@ -6,7 +7,7 @@ from hypothesis import strategies as st
 
 from wearsync.analytics.heart_rate import READINGS_SCHEMA, minute_heart_rate
 from wearsync.analytics.intensity import RESTING_SCHEMA, classify_minutes, daily_intensity, heart_rate_limits
-from wearsync.analytics.params import AnalyticsParams
+from wearsync.analytics.params import AnalyticsParams, DEFAULT_PARAMS
 from wearsync.analytics.weekly import weekly_summary
 from tests.unit.test_analytics_weekly import week_of_days
 
@@ -55,7 +56,7 @@ def test_goal_minutes_are_at_most_twice_the_minutes_with_readings(rows, p):
        st.lists(st.one_of(st.none(), st.integers(0, 6000)), min_size=7, max_size=7),
        st.integers(0, 2000), st.integers(0, 600), st.integers(0, 1500))
 def test_scores_stay_within_0_and_100(goals, eaten, deficit_target, weekly_target, burned):
-    p = AnalyticsParams(daily_deficit_kcal=deficit_target, weekly_cardio_minutes=weekly_target)
+    p = replace(DEFAULT_PARAMS, daily_deficit_kcal=deficit_target, weekly_cardio_minutes=weekly_target)
     monday = date(2023, 6, 5)
     week = weekly_summary(week_of_days(monday, goals, eaten=eaten, burned=float(burned)), p,
                           monday + timedelta(days=3)).collect().row(0, named=True)

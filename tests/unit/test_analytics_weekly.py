@@ -1,10 +1,11 @@
+from dataclasses import replace
 from datetime import date, timedelta
 
 import polars as pl
 import pytest
 
 from wearsync.analytics.daily import DAILY_SCHEMA
-from wearsync.analytics.params import AnalyticsParams
+from wearsync.analytics.params import DEFAULT_PARAMS
 from wearsync.analytics.weekly import PeriodError, week_id, week_start_for_id, week_start_of, weekly_summary
 
 MONDAY = date(2023, 10, 23)  # the week Europe/Berlin leaves summer time (Sunday 2023-10-29)
@@ -47,9 +48,9 @@ def test_week_start_sunday_vs_monday():
 def test_the_same_days_summed_by_sunday_and_by_monday_weeks():
     # Sunday 2023-10-22 .. Sunday 2023-10-29: 40 minutes on each Sunday, 10 on other days
     days = week_of_days(date(2023, 10, 22), [40, 10, 10, 10, 10, 10, 10, 40])
-    monday = weekly_summary(days.filter(pl.col("local_day") >= MONDAY), AnalyticsParams(), MONDAY + timedelta(days=30))
+    monday = weekly_summary(days.filter(pl.col("local_day") >= MONDAY), DEFAULT_PARAMS, MONDAY + timedelta(days=30))
     sunday = weekly_summary(days.filter(pl.col("local_day") < date(2023, 10, 29)),
-                            AnalyticsParams(week_start="sunday"), MONDAY + timedelta(days=30))
+                            replace(DEFAULT_PARAMS, week_start="sunday"), MONDAY + timedelta(days=30))
     # Monday week 23-29 Oct: 6 × 10 + 40 = 100. Sunday week 22-28 Oct: 40 + 6 × 10 = 100.
     assert monday.collect().select("week_start", "goal_minutes", "days_reaching_daily").rows() == [(MONDAY, 100, 1)]
     assert sunday.collect().select("week_start", "goal_minutes").rows() == [(date(2023, 10, 22), 100)]
@@ -59,7 +60,7 @@ def test_a_week_crossing_the_dst_change_scores_cardio_and_deficit():
     days = week_of_days(MONDAY, [30, 40, 0, 35, 0, 30, 20],
                         eaten=[2000, None, 1100, 2200, 2000, 2000, 2500], strength=[1, 0, 0, 1, 0, 0, 0],
                         floors=[12.0, 3.0, 10.0, 0.0, 0.0, 0.0, 0.0])
-    week = weekly_summary(days, AnalyticsParams(), date(2023, 11, 30)).collect().row(0, named=True)
+    week = weekly_summary(days, DEFAULT_PARAMS, date(2023, 11, 30)).collect().row(0, named=True)
     # goal 30 + 40 + 35 + 30 + 20 = 155 >= 150: score 100; days with >= 30: Mon, Tue, Thu, Sat = 4
     assert (week["goal_minutes"], week["cardio_score"], week["days_reaching_daily"], week["cardio_met"]) == (
         155, 100.0, 4, True)
@@ -78,7 +79,7 @@ def test_a_week_crossing_the_dst_change_scores_cardio_and_deficit():
 def test_minutes_still_needed_per_remaining_day():
     days = week_of_days(MONDAY, [30, 20, 10, 0, 0, 0, 0])
     # as of Thursday: 60 done, 90 to go over Thu-Sun (4 days): ceil(90 / 4) = 23
-    week = weekly_summary(days, AnalyticsParams(), MONDAY + timedelta(days=3)).collect().row(0, named=True)
+    week = weekly_summary(days, DEFAULT_PARAMS, MONDAY + timedelta(days=3)).collect().row(0, named=True)
     assert (week["remaining_days"], week["minutes_needed_per_remaining_day"], week["cardio_score"]) == (4, 23, 40.0)
 
 
@@ -86,10 +87,10 @@ def test_the_streak_counts_met_weeks_and_a_week_in_progress_does_not_break_it():
     met, missed, partial = [30] * 5 + [0, 0], [10] * 7, [10, 0, 0, 0, 0, 0, 0]
     start = MONDAY - timedelta(weeks=3)
     days = pl.concat([week_of_days(start + timedelta(weeks=k), g) for k, g in enumerate([missed, met, met, partial])])
-    weeks = weekly_summary(days, AnalyticsParams(), MONDAY + timedelta(days=1)).collect()
+    weeks = weekly_summary(days, DEFAULT_PARAMS, MONDAY + timedelta(days=1)).collect()
     # missed -> 0, met -> 1, met -> 2, in progress and not yet met -> still 2
     assert weeks["streak_weeks"].to_list() == [0, 1, 2, 2]
-    assert weekly_summary(days, AnalyticsParams(), MONDAY + timedelta(days=1), streak_before=5).collect()[
+    assert weekly_summary(days, DEFAULT_PARAMS, MONDAY + timedelta(days=1), streak_before=5).collect()[
         "streak_weeks"].to_list() == [0, 1, 2, 2]
-    assert weekly_summary(days.filter(pl.col("local_day") >= start + timedelta(weeks=1)), AnalyticsParams(),
+    assert weekly_summary(days.filter(pl.col("local_day") >= start + timedelta(weeks=1)), DEFAULT_PARAMS,
                           MONDAY + timedelta(days=1), streak_before=5).collect()["streak_weeks"].to_list() == [6, 7, 7]
