@@ -1,3 +1,4 @@
+from functools import partial
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -7,15 +8,15 @@ from hypothesis import strategies as st
 
 from wearsync.analytics.heart_rate import READINGS_SCHEMA, minute_heart_rate
 from wearsync.analytics.intensity import RESTING_SCHEMA, classify_minutes, daily_intensity, heart_rate_limits
-from wearsync.analytics.params import AnalyticsParams, DEFAULT_PARAMS
+from wearsync.analytics.params import DEFAULT_PARAMS
 from wearsync.analytics.weekly import weekly_summary
 from tests.unit.test_analytics_weekly import week_of_days
 
 T0 = 1_685_952_000  # 2023-06-05 08:00 UTC
 SOURCES = ("activity", "monitoring", "garmin")
 reading = st.tuples(st.integers(0, 6 * 3600), st.integers(40, 200), st.sampled_from(SOURCES))
-params = st.builds(AnalyticsParams, configured_resting_hr=st.integers(40, 80), configured_max_hr=st.integers(150, 210),
-                   min_bout_minutes=st.sampled_from([0, 3, 10]))
+params = st.builds(partial(replace, DEFAULT_PARAMS), configured_resting_hr=st.integers(40, 80),
+                   configured_max_hr=st.integers(150, 210), min_bout_minutes=st.sampled_from([0, 3, 10]))
 
 
 def day_minutes(rows, p):
