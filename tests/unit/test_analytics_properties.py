@@ -1,6 +1,6 @@
-from functools import partial
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 
 import polars as pl
 from hypothesis import given, settings
