@@ -141,6 +141,8 @@ def _generate(d: _Definition):
             expr = f"None if (x := v[{i}]) == {invalid} else x"
         elif kind == _FLOAT:
             expr = f"None if (x := v[{i}]) != x else x"  # NaN is the invalid float
+        elif kind == _ARRAY and j - i <= 8:
+            expr = "(" + "".join(f"None if (x := v[{k}]) == {invalid} else x, " for k in range(i, j)) + ")"
         elif kind == _ARRAY:
             expr = f"_ints(v[{i}:{j}], {invalid})"
         elif kind == _FLOAT_ARRAY:
@@ -325,7 +327,8 @@ for _i in range(256):
     _CRC8.append(_i)
 _CRC16 = [(_CRC8[x & 0xFF] >> 8) ^ _CRC8[((x >> 8) ^ _CRC8[x & 0xFF]) & 0xFF] for x in range(0x10000)]
 _zero_runs: dict[int, tuple[list[int], list[int]]] = {}
-# below this many bytes the pure-Python loop costs less than importing numpy
+# below this many bytes the pure-Python loop costs less than importing numpy (once imported,
+# numpy is faster from about a kilobyte on)
 _NUMPY_FROM = 65536
 
 
@@ -342,7 +345,7 @@ def _numpy():
 def _crc16(data: bytes, start: int, end: int) -> int:
     """The FIT CRC of data[start:end]; 0 when the range ends with its own correct CRC."""
     length = end - start
-    np = _numpy() if length >= _NUMPY_FROM else None
+    np = _numpy() if length >= _NUMPY_FROM or (length >= 1024 and "numpy" in sys.modules) else None
     if np is None:
         return _crc16_python(data, start, end)
     numpy, table = np
