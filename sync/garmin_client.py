@@ -305,6 +305,10 @@ def _finish(session: GarminSession, data_dir: Path, staging: Path | None) -> Log
     else:
         session.garmin.client.dump(str(target))
     os.chmod(target, 0o600)
+    if session.garmin.display_name is None:
+        # A login started ready to stop for MFA returns before the profile is read;
+        # reading it from the saved tokens also proves they work.
+        session.call("profile", session.garmin.login, str(target))
     return LoginResult(session.garmin.display_name, False, target)
 
 
