@@ -4,13 +4,21 @@ Running totals restart at local midnight and run on across the pieces a day is c
 into, so a day's value is the largest total of each activity type, summed over
 types (trap 3 in fit-format.md); where a device wrote only increments, their sum.
 Computed from everything stored for the day, so the order files arrive in does
-not matter.
+not matter. The resting heart rate is the device's, else estimated from the readings.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from datetime import date
+
+# Without the device's own resting heart rate, the lowest average over a fixed
+# half hour of the day's monitoring readings (Garmin's own method is the lowest
+# 30-minute average), from a half hour with at least this many readings.
+RESTING_WINDOW_S = 1800
+RESTING_MIN_READINGS = 10
+ZONE_MARGIN_S = 14 * 3600  # local days run from UTC-12 to UTC+14
 
 METRICS = ("steps", "active_kcal", "ascent_mm", "descent_mm", "moderate_min", "vigorous_min")
 
@@ -56,8 +64,25 @@ def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
             "resting_hr = excluded.resting_hr, utc_offset_s = excluded.utc_offset_s, covered_s = excluded.covered_s",
             (day, day_values["steps"], _metres(day_values["ascent_mm"]), _metres(day_values["descent_mm"]),
              day_values["active_kcal"], info.get("rmr_kcal"), day_values["moderate_min"],
-             day_values["vigorous_min"], info.get("resting_hr"), info.get("utc_offset_s"), covered),
+             day_values["vigorous_min"], info.get("resting_hr") or _resting_from_readings(conn, day),
+             info.get("utc_offset_s"), covered),
         )
+
+
+def _resting_from_readings(conn: sqlite3.Connection, day: str) -> int | None:
+    midnight = _epoch(day)  # the day's midnight as if it were UTC; the margin covers every zone
+    row = conn.execute(
+        "SELECT MIN(mean) FROM (SELECT AVG(bpm) AS mean FROM hr_readings "
+        "WHERE source = 'monitoring' AND bpm IS NOT NULL AND ts BETWEEN ? AND ? "
+        "AND date(ts + utc_offset_s, 'unixepoch') = ? "
+        "GROUP BY (ts + utc_offset_s) / ? HAVING COUNT(*) >= ?)",
+        (midnight - ZONE_MARGIN_S, midnight + 86_400 + ZONE_MARGIN_S, day, RESTING_WINDOW_S, RESTING_MIN_READINGS),
+    ).fetchone()
+    return None if row[0] is None else round(row[0])
+
+
+def _epoch(day: str) -> int:
+    return (date.fromisoformat(day) - date(1970, 1, 1)).days * 86_400
 
 
 def _metres(mm: int | None) -> float | None:

@@ -174,3 +174,19 @@ def test_strength_sets_are_kept(store, tmp_path):
     assert rows == [("active", 10, 60.0), ("rest", None, None), ("active", 8, 42.5)]
     sport = store.conn.execute("SELECT sport, sub_sport, local_day FROM activities").fetchone()
     assert sport == ("training", "strength_training", "2026-03-02")
+
+
+def test_without_the_devices_resting_heart_rate_the_lowest_half_hour_is_taken(store, tmp_path):
+    # a synthesised monitoring day (the encoder writes no monitoring_hr_data message)
+    from datetime import date
+
+    from wearsync.fit_writer import MonitoringMinute, monitoring_fit
+
+    # 62 bpm all day, but 02:00-02:29 local (minutes 120-149) at 51 and 53 alternately: mean 52
+    minutes = [MonitoringMinute(m, heart_rate=(51 if m % 2 else 53) if 120 <= m < 150 else 62)
+               for m in range(0, 1440)]
+    path = tmp_path / "day.fit"
+    path.write_bytes(monitoring_fit(day=date(2026, 3, 4), utc_offset_s=3600, serial=7,
+                                    resting_metabolic_rate=1500, minutes=minutes))
+    assert import_paths(store, [path]).imported == 1
+    assert store.conn.execute("SELECT resting_hr FROM wellness WHERE local_day = '2026-03-04'").fetchone() == (52,)
