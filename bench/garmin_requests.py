@@ -16,8 +16,8 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fake_garmin import FakeActivity, FakeGarmin, fit_file, make_library_fast, write_tokens  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.fake_garmin import FakeActivity, FakeGarmin, fit_file, make_library_fast, write_tokens  # noqa: E402
 
 from wearsync.store import Store  # noqa: E402
 from wearsync.sync.garmin_client import login_from_tokens  # noqa: E402

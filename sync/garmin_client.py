@@ -11,7 +11,6 @@ every call after `wearsync login` logs in from the tokens only.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import os
@@ -19,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,6 @@ from garminconnect import (
     Garmin,
     GarminConnectAuthenticationError,
     GarminConnectConnectionError,
-    GarminConnectNotFoundError,
     GarminConnectTooManyRequestsError,
 )
 from requests.adapters import HTTPAdapter
@@ -108,7 +107,7 @@ def retry_after_s(response: Any) -> float:
         if value.isdigit():
             return float(value)
         try:
-            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
         except (TypeError, ValueError):
             pass
     return float(DEFAULT_COOLDOWN_S)
@@ -188,11 +187,8 @@ def translate(exc: BaseException, what: str, adapter: PoliteAdapter | None = Non
                                f"the saved login may not read it; {RELOGIN}")
     if isinstance(exc, GarminConnectAuthenticationError):
         return GarminAuthError(f"Garmin Connect refused the saved login ({what}); {RELOGIN}")
-    cause = exc.__cause__ or exc.__context__
-    if isinstance(cause, ValueError) or isinstance(exc, ValueError):
+    if isinstance(exc.__cause__ or exc.__context__ or exc, json.JSONDecodeError):
         return GarminError(f"Garmin Connect sent a body that is not valid JSON ({what})")
-    if isinstance(exc, GarminConnectNotFoundError):
-        return GarminError(f"Garmin Connect has no such resource ({what})")
     status = getattr(getattr(exc, "response", None), "status_code", None)
     if status is not None:
         return GarminError(f"Garmin Connect answered HTTP {status} ({what}); try again later")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from fake_garmin import (  # noqa: E402
+from tests.fake_garmin import (
     EMAIL,
     GARMIN_BODIES,
     MFA_CODE,
@@ -22,10 +21,10 @@ from fake_garmin import (  # noqa: E402
     write_tokens,
 )
 
-from wearsync import cli  # noqa: E402
-from wearsync.errors import GarminAuthError  # noqa: E402
-from wearsync.store import Store  # noqa: E402
-from wearsync.sync import garmin_client  # noqa: E402
+from wearsync import cli
+from wearsync.errors import GarminAuthError
+from wearsync.store import Store
+from wearsync.sync import garmin_client
 
 PROJECT = Path(__file__).resolve().parents[2]
 

@@ -6,12 +6,10 @@ import sqlite3
 import sys
 import time
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from fake_garmin import (  # noqa: E402
+from tests.fake_garmin import (
     GARMIN_BODIES,
     FIT_FILES,
     FakeActivity,
@@ -22,11 +20,11 @@ from fake_garmin import (  # noqa: E402
     write_tokens,
 )
 
-from wearsync import cli  # noqa: E402
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited  # noqa: E402
-from wearsync.store import Store  # noqa: E402
-from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens  # noqa: E402
-from wearsync.sync.garmin_pull import pull_garmin  # noqa: E402
+from wearsync import cli
+from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited
+from wearsync.store import Store
+from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
+from wearsync.sync.garmin_pull import pull_garmin
 
 if not GARMIN_BODIES.is_dir() or not FIT_FILES.is_dir():
     pytest.skip(f"needs the shared data in {GARMIN_BODIES.parent} (../shared next to the project)",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import sys
 from contextlib import ExitStack
@@ -22,10 +21,8 @@ def register(sub) -> None:
                     "and keep only the tokens Garmin issues, mode 0600 in wearsync's data folder. "
                     "The password is never stored. If Garmin asks for a code (MFA), type it in, or "
                     "finish later with --mfa-code.",
-        epilog="examples: wearsync login\n"
-               "  printf '%%s\\n' \"$PASS\" | wearsync login --email me@example.org --password-stdin\n"
-               "  wearsync login --mfa-code 123456",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples: wearsync login   |   wearsync login --email me@example.org "
+               "--password-stdin < password.txt   |   wearsync login --mfa-code 123456")
     login.add_argument("--email", help="the Garmin account's email (asked for when missing)")
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of stdin (no terminal needed)")
@@ -45,8 +42,8 @@ def register(sub) -> None:
                     "Garmin Connect (when [sources] garmin = true or after `wearsync login`). "
                     "Garmin is pulled from the last complete day to today; the first pull takes "
                     "[garmin] first_pull_days. Progress goes to stderr.",
-        epilog="examples: wearsync pull\n  wearsync pull --since 2024-01-01 --json",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="examples: wearsync pull   |   wearsync pull --since 2024-01-01 --json   |   "
+               "wearsync pull --days 90")
     span = pull.add_mutually_exclusive_group()
     span.add_argument("--since", type=date.fromisoformat, metavar="DATE",
                       help="backfill Garmin from DATE (YYYY-MM-DD) to today")
@@ -76,7 +73,6 @@ def run_login(args) -> int:
                 prompt = None
             result = garmin_client.login_with_password(config.data_dir, email, password, base_url,
                                                        prompt_mfa=prompt)
-            del password
     except GarminRateLimited as exc:
         garmin_client.save_cooldown(store, exc.until)
         raise
