@@ -82,7 +82,7 @@ class PoliteAdapter(HTTPAdapter):
         self._next_at = 0.0
         self._lock = threading.Lock()
 
-    def send(self, request, **kwargs):  # noqa: ANN001 - requests' signature
+    def send(self, request, **kwargs):
         with self._lock:
             if self.cooldown_until is not None:
                 raise _CoolingDown("Garmin answered 429; no more requests in this run")
