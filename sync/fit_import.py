@@ -260,8 +260,6 @@ def _store_decoded(store: Store, source: str, label: str, data: bytes,
     skip_reason = content.skip_reason()
     store.keep_original(data)
     with store.transaction() as conn:
-        if replaces:
-            _forget_recording(conn, replaces[0])
         status = "skipped" if skip_reason else "imported"
         message = skip_reason or "; ".join(content.warnings)
         if replaces:
@@ -273,6 +271,8 @@ def _store_decoded(store: Store, source: str, label: str, data: bytes,
              content.product, source, label, status, message or None, reader, content.damaged,
              int(time.time())),
         ).lastrowid
+        if replaces:
+            _forget_recording(conn, replaces[0], recording_id)
         if not skip_reason:
             _write_content(conn, recording_id, content)
         outcome = FileOutcome(label, status, message, recording_id)
@@ -280,10 +280,12 @@ def _store_decoded(store: Store, source: str, label: str, data: bytes,
     return outcome
 
 
-def _forget_recording(conn, recording_id: int) -> None:
+def _forget_recording(conn, recording_id: int, successor_id: int) -> None:
     days = {row[0] for row in conn.execute(
         "SELECT DISTINCT local_day FROM monitoring_values WHERE recording_id = ?", (recording_id,))}
-    conn.execute("DELETE FROM recordings WHERE id = ?", (recording_id,))  # rows cascade
+    conn.execute("UPDATE garmin_activities SET recording_id = ? WHERE recording_id = ?",
+                 (successor_id, recording_id))
+    conn.execute("DELETE FROM recordings WHERE id = ?", (recording_id,))  # its rows cascade
     recompute_fit_wellness(conn, days)
 
 
@@ -296,7 +298,7 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
              activity.local_day, activity.elapsed_s, activity.timer_s, activity.calories, activity.avg_hr,
              activity.max_hr, activity.ascent_m, activity.steps),
         ).lastrowid
-    if content.sets:
+    if content.sets and content.activities:  # sets belong to the (last) session
         conn.executemany(
             "INSERT INTO strength_sets (activity_id, position, start_utc, duration_s, set_type, repetitions, "
             "weight_kg, category) VALUES (?,?,?,?,?,?,?,?)",
