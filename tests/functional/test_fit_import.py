@@ -190,3 +190,16 @@ def test_without_the_devices_resting_heart_rate_the_lowest_half_hour_is_taken(st
                                     resting_metabolic_rate=1500, minutes=minutes))
     assert import_paths(store, [path]).imported == 1
     assert store.conn.execute("SELECT resting_hr FROM wellness WHERE local_day = '2026-03-04'").fetchone() == (52,)
+
+
+def test_a_whole_copy_keeps_the_garmin_link_of_the_damaged_one(store, tmp_path):
+    require(ACTIVITY)
+    data = ACTIVITY.read_bytes()
+    cut = tmp_path / "cut.fit"
+    cut.write_bytes(data[: len(data) // 2])
+    damaged_id = import_paths(store, [cut]).outcomes[0].recording_id
+    store.conn.execute("INSERT INTO garmin_activities (activity_id, recording_id, fetched_at) VALUES (9, ?, 0)",
+                       (damaged_id,))
+    whole_id = import_paths(store, [ACTIVITY]).outcomes[0].recording_id
+    assert whole_id != damaged_id
+    assert store.conn.execute("SELECT recording_id FROM garmin_activities").fetchone() == (whole_id,)
