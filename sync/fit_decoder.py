@@ -126,7 +126,8 @@ def _compile(body: bytes, has_dev: bool, nums: frozenset[int] | None) -> _Defini
             parts.append(f"{dev_size}x")  # developer fields are dropped
         offset += dev_size
     keep = nums is None or num in nums
-    return _Definition(num, offset, keep, "".join(parts), tuple(plan), keep and ts is not None, None if keep else ts)
+    has_ts = keep and ts is not None
+    return _Definition(num, offset, keep, "".join(parts), tuple(plan), has_ts, None if keep else ts)
 
 
 def _generate(d: _Definition):
@@ -277,7 +278,7 @@ def read_fast(data: bytes, label: str, nums: frozenset[int] | None = None) -> Fi
             if pos + 2 > n:
                 raise _Stop(f"file ends at byte {n} before the file CRC at byte {pos}")
             if _crc16(data, seg_start, pos + 2) != 0:
-                warns.append(f"{label}: file CRC mismatch for the FIT data at bytes {seg_start}-{pos + 2}; data kept")
+                warns.append(f"{label}: file CRC mismatch over bytes {seg_start}-{pos + 2}; data kept")
             pos += 2
             if pos >= n:
                 break
@@ -289,7 +290,7 @@ def read_fast(data: bytes, label: str, nums: frozenset[int] | None = None) -> Fi
 
 
 def _truncated(pos: int, data_end: int, n: int):
-    raise _Stop(f"file ends at byte {n}, inside the record at byte {pos} (the header promised data up to byte {data_end})")
+    raise _Stop(f"file ends at byte {n}, inside the record at byte {pos} (header promised data up to {data_end})")
 
 
 def _rebuild(offset: int, acc: int) -> int:

@@ -24,7 +24,8 @@ needs_fit = pytest.mark.skipif(not FIT_FILES, reason=f"real FIT files not found 
 
 def _param(path: Path):
     heavy = path.stat().st_size > HEAVY_BYTES
-    return pytest.param(path, PREFIX if heavy else None, id=("heavy-" if heavy else "") + path.relative_to(FIT_DIR).as_posix())
+    name = path.relative_to(FIT_DIR).as_posix()
+    return pytest.param(path, PREFIX if heavy else None, id=f"heavy-{name}" if heavy else name)
 
 
 COMPARED = [_param(p) for p in FIT_FILES]
