@@ -13,7 +13,11 @@ anything that decodes (base-type lookup by the whole base-type byte, unknown bas
 types read as bytes, any non-zero architecture byte meaning big-endian, a record
 that runs past the header's data size read to its end) and the SDK where fitparse
 gives up: a field whose size is not a multiple of its base type's size (Coros)
-is read as uint8 values, as the SDK does, where fitparse stops the file.
+is read as uint8 values, as the SDK does, where fitparse stops the file. Fields of
+size 0 are left out and developer fields skipped by their size, where fitparse
+fails or, for a developer field whose size is not a multiple of its type, loses
+its place. Not copied: fitparse also takes the base for compressed timestamps from
+a developer field numbered 253.
 """
 
 from __future__ import annotations
