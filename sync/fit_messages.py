@@ -20,6 +20,7 @@ from wearsync.errors import FitError
 
 FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z as a Unix timestamp
 TIMESTAMP = 253  # the field number of every message's timestamp
+DATA_ENDS_EARLY = "data ends early ("  # how read_with_fitparse's warning about a cut begins
 
 
 @dataclass(slots=True)
@@ -44,10 +45,12 @@ def read_with_fitparse(data: bytes, label: str) -> FitRead:
     reports it as a warning, as long as the header was sound.
     """
     import fitparse
+    from fitparse.profile import FIELD_TYPE_TIMESTAMP
     from fitparse.utils import FitCRCError
 
     messages: list[FitMessage] = []
     warns: list[str] = []
+    fitparse.records.DEV_TYPES.clear()  # fitparse keeps developer types from the file before
     with warnings.catch_warnings():
         # fitparse 1.2.0 calls the deprecated datetime.utcfromtimestamp
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="fitparse")
@@ -58,25 +61,26 @@ def read_with_fitparse(data: bytes, label: str) -> FitRead:
             except FitCRCError:
                 warns.append("file CRC does not match; the data is kept")
                 ff = fitparse.FitFile(data, check_crc=False)
-            except fitparse.FitParseError:
-                ff = fitparse.FitFile(data, check_crc=False)  # reported below, as the messages decode
+            except Exception:  # noqa: BLE001 - reported below, where the messages decode up to it
+                ff = fitparse.FitFile(data, check_crc=False)
             for msg in ff.get_messages():
                 fields = {}
                 for fd in msg.fields:
                     fdef = fd.field_def
-                    if fdef is None or getattr(fdef, "dev_data_index", None) is not None:
+                    if fdef is None:
+                        # a compressed-timestamp header's rebuilt time has no field_def
+                        if fd.field is FIELD_TYPE_TIMESTAMP:
+                            fields[TIMESTAMP] = fd.raw_value
+                        continue
+                    if getattr(fdef, "dev_data_index", None) is not None:
                         continue
                     raw = fd.raw_value
                     if isinstance(raw, list):
                         raw = tuple(raw)
                     fields[fdef.def_num] = raw
                 messages.append(FitMessage(msg.mesg_num, fields))
-        except fitparse.FitParseError as exc:
-            if not messages:
-                raise FitError(f"{label}: not a readable FIT file ({exc})") from exc
-            warns.append(f"data ends early ({exc}); kept {len(messages)} messages before the cut")
-        except Exception as exc:  # fitparse raises bare errors on malformed fields
+        except Exception as exc:  # fitparse raises bare errors on malformed fields, too
             if not messages:
                 raise FitError(f"{label}: not a readable FIT file ({type(exc).__name__}: {exc})") from exc
-            warns.append(f"data ends early ({type(exc).__name__}: {exc}); kept {len(messages)} messages")
+            warns.append(f"{DATA_ENDS_EARLY}{type(exc).__name__}: {exc}); kept {len(messages)} messages before the cut")
     return FitRead(messages, warns, "fitparse")

@@ -5,12 +5,11 @@ from pathlib import Path
 import fitparse
 import fitparse.records
 import pytest
-from fitparse.profile import FIELD_TYPE_TIMESTAMP
 from fitparse.utils import FitCRCError
 
 from wearsync.errors import FitError
 from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, _crc16, _crc16_python, read_fast
-from wearsync.sync.fit_messages import FitMessage, read_with_fitparse
+from wearsync.sync.fit_messages import DATA_ENDS_EARLY, FitMessage, read_with_fitparse
 
 FIT_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "fit"
 FIT_FILES = sorted(p for p in FIT_DIR.rglob("*") if p.suffix.lower() == ".fit") if FIT_DIR.is_dir() else []
@@ -32,26 +31,13 @@ COMPARED = [_param(p) for p in FIT_FILES]
 
 
 def fitparse_read(data: bytes) -> tuple[list[FitMessage], str | None]:
-    # read_with_fitparse, plus what it drops: fitparse puts a compressed-timestamp header's
-    # rebuilt time in a FieldData without a field_def; the contract wants it as field 253
-    fitparse.records.DEV_TYPES.clear()  # fitparse keeps developer types across files
-    messages: list[FitMessage] = []
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="fitparse")
-        try:
-            for msg in fitparse.FitFile(data, check_crc=False).get_messages():
-                fields = {}
-                for fd in msg.fields:
-                    fdef = fd.field_def
-                    if fdef is None:
-                        if fd.field is FIELD_TYPE_TIMESTAMP:
-                            fields[253] = fd.raw_value
-                    elif getattr(fdef, "dev_data_index", None) is None:
-                        fields[fdef.def_num] = tuple(fd.raw_value) if isinstance(fd.raw_value, list) else fd.raw_value
-                messages.append(FitMessage(msg.mesg_num, fields))
-        except Exception as exc:  # fitparse raises bare errors on malformed data
-            return messages, f"{type(exc).__name__}: {exc}"
-    return messages, None
+    # the reference reader's messages, and why it stopped early if it did
+    try:
+        read = read_with_fitparse(data, "file")
+    except FitError as exc:
+        return [], str(exc)
+    cut = [w.removeprefix(DATA_ENDS_EARLY) for w in read.warnings if w.startswith(DATA_ENDS_EARLY)]
+    return read.messages, cut[0] if cut else None
 
 
 def _first_difference(expected: list[FitMessage], got: list[FitMessage]) -> str:
