@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
+from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -17,22 +19,33 @@ from textual.worker import Worker, WorkerState
 from wearsync.config import Config
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
-from wearsync.dashboard.messages import ImportFinished, ImportProgress, PullFinished, PullProgress
-from wearsync.dashboard.screens.base import ViewScreen
-from wearsync.dashboard.screens.day import DayScreen
+from wearsync.dashboard.messages import (
+    ImportFinished,
+    ImportProgress,
+    IntakeLogged,
+    PullFinished,
+    PullProgress,
+)
+from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults, IntakeDialog
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
-from wearsync.dashboard.screens.history import HistoryScreen
-from wearsync.dashboard.screens.sources import SourcesScreen
-from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sources import Pull, default_pull, log_intake
 from wearsync.dashboard.widgets.status import StatusLine
-from wearsync.errors import WearsyncError
 from wearsync.store import Store
-from wearsync.sync.fit_import import import_paths
 
 POLL_SECONDS = 1.0
+
+
+def lazy_view(module: str, name: str) -> Callable[[], Screen]:
+    """A view's screen, its module imported when the view is first shown.
+
+    The charts in the views bring in textual-plot and numpy; the first-run screen of an empty
+    store needs neither, and importing them would slow its first frame.
+    """
+    def make() -> Screen:
+        return getattr(import_module(f"wearsync.dashboard.screens.{module}"), name)()
+    return make
 
 
 class WearsyncApp(App[None]):
@@ -41,7 +54,9 @@ class WearsyncApp(App[None]):
     CSS_PATH = "wearsync.tcss"
     TITLE = "wearsync"
     MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
-        "week": WeekScreen, "history": HistoryScreen, "day": DayScreen, "sources": SourcesScreen,
+        "first-run": FirstRunScreen,
+        "week": lazy_view("week", "WeekScreen"), "history": lazy_view("history", "HistoryScreen"),
+        "day": lazy_view("day", "DayScreen"), "sources": lazy_view("sources", "SourcesScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "today", "Today"),
@@ -67,6 +82,8 @@ class WearsyncApp(App[None]):
         self.pull_function = pull or default_pull
         self._poll_seconds = poll_seconds
         self._seen_version = store.data_version()
+        # Taken by every view load that asks for reports (see ViewScreen.load_worker).
+        self.report_lock = threading.Lock()
         # What the status line shows, kept here so every view shows the same when switched to.
         self._status: dict[str, Any] = {"text": "Drop FIT files or a zip on this window to import them."}
 
@@ -77,17 +94,21 @@ class WearsyncApp(App[None]):
                  "sunday").index(self.config.analytics.week_start)
         return self.day - timedelta(days=(self.day.weekday() - first) % 7)
 
+    def selection(self) -> Selection:
+        """What the views show now, for a load to read in the background."""
+        return Selection(config=self.config, day=self.day, week_start=self.week_start,
+                         history_weeks=self.history_weeks)
+
     def on_mount(self) -> None:
-        self.switch_mode("week")
-        if not queries.has_any_data(self.store):
-            self.push_screen(FirstRunScreen())
+        # An empty store gets the first-run screen alone: no view is built until there is data.
+        self.switch_mode("week" if queries.has_any_data(self.store) else "first-run")
         self.set_interval(self._poll_seconds, self.check_for_changes)
 
     # -- navigation ------------------------------------------------------------------------
 
     def action_view(self, view: str) -> None:
         """Switch to one of the four views."""
-        if isinstance(self.screen, FirstRunScreen):
+        if self.current_mode == "first-run":
             return
         self.switch_mode(view)
 
@@ -106,7 +127,7 @@ class WearsyncApp(App[None]):
         if view and view != self.current_mode:
             self.switch_mode(view)  # the view reloads when it resumes
         elif isinstance(self.screen, ViewScreen):
-            self.reload_view(self.screen)
+            self.screen.reload()
 
     def action_help(self) -> None:
         """Keys and how to drop files."""
@@ -122,20 +143,15 @@ class WearsyncApp(App[None]):
             self.refresh_views()
 
     def refresh_views(self) -> None:
-        """Redraw the active view; leave the first-run screen once there is data."""
+        """Reload the active view; leave the first-run screen for the week once there is data."""
         self._seen_version = self.store.data_version()
-        if isinstance(self.screen, FirstRunScreen) and queries.has_any_data(self.store):
-            self.pop_screen()
+        if self.current_mode == "first-run":
+            if queries.has_any_data(self.store):
+                self.switch_mode("week")  # it loads when it first shows
+            return
         for screen in self.screen_stack:
             if isinstance(screen, ViewScreen) and screen.is_current:
-                self.reload_view(screen)
-
-    def reload_view(self, screen: ViewScreen) -> None:
-        """Redraw a view from the store; a store or report error is shown, not fatal."""
-        try:
-            screen.reload()
-        except WearsyncError as exc:
-            self.set_status(f"Cannot show this view: {exc}", error=True)
+                screen.reload()
 
     # -- the status line -----------------------------------------------------------------
 
@@ -182,6 +198,9 @@ class WearsyncApp(App[None]):
 
     @work(thread=True, group="import", exit_on_error=False, name="Import")
     def import_worker(self, paths: list[Path]) -> None:
+        # Imported here: the importer brings in numpy and the FIT decoder, which the first frame does not need.
+        from wearsync.sync.fit_import import import_paths
+
         # Its own connection: sqlite connections must not be shared across threads mid-transaction.
         store = Store.open(self.store.data_dir)
         try:
@@ -200,7 +219,7 @@ class WearsyncApp(App[None]):
                         f"skipped {summary.skipped}, failed {summary.failed}.", error=bool(summary.failed))
         ids = [o.recording_id for o in summary.outcomes if o.outcome == "imported" and o.recording_id]
         newest = queries.latest_activity_day(self.store, ids)
-        if newest and self.current_mode in ("week", "day"):
+        if newest and self.current_mode in ("first-run", "week", "day"):
             self.day = newest
         self.refresh_views()
         self.push_screen(ImportResults(summary))
@@ -240,16 +259,30 @@ class WearsyncApp(App[None]):
 
     def _intake_entered(self, entry: tuple[date, int] | None) -> None:
         if entry:
-            day, kcal = entry
-            log_intake(self.store, day, kcal)
-            self.set_status(f"Logged {kcal:,} kcal eaten on {day:%a %d %b}.")
-            self.refresh_views()
+            self.intake_worker(*entry)
+
+    @work(thread=True, group="intake", exit_on_error=False, name="Logging intake")
+    def intake_worker(self, day: date, kcal: int) -> None:
+        # A write: it may wait out the busy timeout while a pull in another process is writing.
+        store = Store.open(self.store.data_dir)
+        try:
+            log_intake(store, day, kcal)
+        finally:
+            store.close()
+        self.post_message(IntakeLogged(day, kcal))
+
+    def on_intake_logged(self, message: IntakeLogged) -> None:
+        self.set_status(f"Logged {message.kcal:,} kcal eaten on {message.day:%a %d %b}.")
+        self.refresh_views()
 
     # -- failures ------------------------------------------------------------------------
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one place a worker's exception becomes a visible error instead of a crash."""
+        """The one place a worker's exception becomes a visible error instead of a crash.
+
+        Worker.StateChanged does not bubble: the views pass their own load workers' events here.
+        """
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.set_status(f"{event.worker.name} failed: {error}", error=True)

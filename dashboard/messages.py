@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
+    from wearsync.dashboard.screens.base import Selection
 
 
 class ImportProgress(Message):
@@ -37,3 +43,22 @@ class PullFinished(Message):
     def __init__(self, result: Any) -> None:
         super().__init__()
         self.result = result
+
+
+class ViewLoaded(Message):
+    """A view's load worker has read what the view shows for `selection`.
+
+    `worker` is the load that read it, so a view can drop the result of a load it has superseded.
+    """
+
+    def __init__(self, worker: Worker, selection: Selection, data: Any) -> None:
+        super().__init__()
+        self.worker, self.selection, self.data = worker, selection, data
+
+
+class IntakeLogged(Message):
+    """The intake worker has stored `kcal` eaten on `day`."""
+
+    def __init__(self, day: date, kcal: int) -> None:
+        super().__init__()
+        self.day, self.kcal = day, kcal

@@ -1,26 +1,55 @@
-"""What the four views share: the view tabs, the status line, the footer and the week/day keys."""
+"""What the four views share: the view tabs, the status line, the footer, the week/day keys and loading.
+
+A view never reads the store on the UI thread: on the first report of a freshly filled store the
+analytics cache is built, which takes seconds. `reload` starts the view's load worker, which reads
+with its own store connection and posts `ViewLoaded`; the view then fills its widgets from that.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Tab, Tabs
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from wearsync.config import Config
+from wearsync.dashboard.messages import ViewLoaded
 from wearsync.dashboard.widgets.status import StatusLine
+from wearsync.store import Store
 
 if TYPE_CHECKING:
     from wearsync.dashboard.app import WearsyncApp
 
 VIEWS = (("week", "Week"), ("history", "History"), ("day", "Day"), ("sources", "Sources"))
+# A load quicker than this (the usual, once the analytics cache is built) shows no indicator,
+# so stepping through weeks does not flash it.
+LOADING_DELAY_S = 0.15
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a load reads, taken on the UI thread when it starts: the person may move on meanwhile."""
+
+    config: Config
+    day: date
+    week_start: date
+    history_weeks: int
 
 
 class ViewScreen(Screen):
-    """A full-screen view; subclasses compose the body and implement `reload`."""
+    """A full-screen view; subclasses compose the body and implement `load` and `show`."""
 
     VIEW: ClassVar[str] = ""
+    # Whether `load` asks wearsync.reporting, which may have to build the analytics cache first.
+    READS_REPORTS: ClassVar[bool] = True
     # Priority, so a focused table's cursor keys do not swallow week navigation.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "app.step(-1)", "Prev", priority=True, key_display="←"),
@@ -28,6 +57,7 @@ class ViewScreen(Screen):
     ]
 
     app: WearsyncApp
+    _loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Tabs(*(Tab(f"{label} ({name[0]})", id=f"tab-{name}") for name, label in VIEWS),
@@ -40,13 +70,63 @@ class ViewScreen(Screen):
         """The view's own widgets."""
         yield from ()
 
+    def load(self, store: Store, selection: Selection) -> Any:
+        """Read what the view shows; runs in a worker thread, on the worker's own connection."""
+        raise NotImplementedError
+
+    def show(self, data: Any, selection: Selection) -> None:
+        """Fill the widgets with what `load` returned (on the UI thread)."""
+        raise NotImplementedError
+
     def reload(self) -> None:
-        """Read the store again and redraw."""
+        """Read the store again in the background; a load still running is superseded."""
+        if self._loading_timer is None:
+            self._loading_timer = self.set_timer(LOADING_DELAY_S, self._show_loading)
+        self.load_worker(self.app.selection())
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="Loading this view")
+    def load_worker(self, selection: Selection) -> None:
+        worker = get_current_worker()
+        # The first report of a new store builds the analytics cache; two loads building it at
+        # once would do the work twice and race to write it, so report loads take turns.
+        with self.app.report_lock if self.READS_REPORTS else nullcontext():
+            if worker.is_cancelled:  # superseded while waiting for its turn
+                return
+            # Its own connection: sqlite3 connections must not be shared across threads.
+            store = Store.open(self.app.store.data_dir)
+            try:
+                data = self.load(store, selection)
+            finally:
+                store.close()
+        self.post_message(ViewLoaded(worker, selection, data))
+
+    def on_view_loaded(self, message: ViewLoaded) -> None:
+        # Cancelled here, on the UI thread, means a newer load started: its data is on the way.
+        if not message.worker.is_cancelled:
+            self._hide_loading()
+            self.show(message.data, message.selection)
+
+    @on(Worker.StateChanged)
+    def _load_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "load" and event.state == WorkerState.ERROR:
+            self._hide_loading()
+        self.app.worker_failed(event)
+
+    def _show_loading(self) -> None:
+        # On the status line, not `loading` on the body: that would blank the last numbers and
+        # take the focus from the table.
+        self.query_one(StatusLine).add_class("loading")
+
+    def _hide_loading(self) -> None:
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        self.query_one(StatusLine).remove_class("loading")
 
     def on_screen_resume(self) -> None:
         self.query_one(Tabs).active = f"tab-{self.VIEW}"
         self.app.sync_status(self)
-        self.app.reload_view(self)
+        self.reload()
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         view = event.tab.id.removeprefix("tab-") if event.tab and event.tab.id else self.VIEW

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from wearsync import reporting
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard import queries
-from wearsync.dashboard.screens.base import ViewScreen
+from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
+from wearsync.store import Store
 
 ACTIVITY_COLUMNS = (("start", "Start", 5), ("sport", "Activity", 16), ("min", "Min", 4),
                     ("kcal", "kcal", 5), ("hr", "Avg/max HR", 10))
@@ -42,16 +43,22 @@ class DayScreen(ViewScreen):
                     yield numbers
             yield Static(id="day-origins", markup=False)
 
-    def reload(self) -> None:
-        day = self.app.day
-        report = reporting.day_report(self.app.store, self.app.config, day)
+    def load(self, store: Store, selection: Selection) -> dict:
+        from wearsync import reporting  # polars, in the worker: see WeekScreen.load
+
+        day = selection.day
+        return {"report": reporting.day_report(store, selection.config, day),
+                "curve": queries.day_heart_rate(store, day), "origins": queries.day_origins(store, day),
+                "offsets": queries.activity_offsets(store, day)}
+
+    def show(self, data: dict, selection: Selection) -> None:
+        day, report, curve = selection.day, data["report"], data["curve"]
         self.report = report
         hr = report["hr_minutes"]
         self.query_one("#day-title", Static).update(
             f"{fmt.long_day(day)}  goal minutes {fmt.number(report['goal_minutes'])} "
             f"(moderate {fmt.number(hr['moderate'])}, vigorous {fmt.number(hr['vigorous'])}; "
             f"device {fmt.number(report['device_minutes']['goal'])})")
-        curve = queries.day_heart_rate(self.app.store, day)
         self.query_one("#day-hr-title", Static).update(
             f"Heart rate by hour: {len(curve)} minutes with readings; lines at moderate "
             f"{fmt.number(hr['moderate_from_bpm'])} and vigorous {fmt.number(hr['vigorous_from_bpm'])} bpm")
@@ -59,16 +66,15 @@ class DayScreen(ViewScreen):
                                                       (hr["vigorous_from_bpm"], "error")) if level]
         self.query_one("#day-hr", TargetChart).show_curve(
             [h for h, _ in curve], [b for _, b in curve], bands=bands, xlimits=(0, 24))
-        self._fill_activities(report)
+        self._fill_activities(report, data["offsets"])
         self._fill_numbers(report)
-        origins = queries.day_origins(self.app.store, day)
+        origins = data["origins"]
         self.query_one("#day-origins", Static).update(
             "Sources: " + ("; ".join(f"{o['what']} ← {Path(o['from']).name}" for o in origins) if origins else "none"))
 
-    def _fill_activities(self, report: dict) -> None:
+    def _fill_activities(self, report: dict, offsets: dict[int, int]) -> None:
         table = self.query_one("#day-activities", DataTable)
         table.clear()
-        offsets = queries.activity_offsets(self.app.store, self.app.day)
         for activity in report["activities"]:
             start = datetime.fromtimestamp(activity["start_utc"] + offsets.get(activity["start_utc"], 0),
                                            timezone.utc)

@@ -28,7 +28,7 @@ Press [b]?[/b] for every key."""
 
 
 class FirstRunScreen(Screen):
-    """Shown over the week view until the store holds something."""
+    """The only screen until the store holds something; then the app switches to the week."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="first-run"):

@@ -9,10 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from wearsync import reporting
 from wearsync.dashboard import format as fmt
-from wearsync.dashboard.screens.base import ViewScreen
+from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
+from wearsync.store import Store
 
 MIN_WEEKS, MAX_WEEKS = 4, 104
 
@@ -37,10 +37,14 @@ class HistoryScreen(ViewScreen):
     def action_weeks(self, factor: float) -> None:
         """Show more or fewer weeks."""
         self.app.history_weeks = max(MIN_WEEKS, min(MAX_WEEKS, round(self.app.history_weeks * factor)))
-        self.app.reload_view(self)
+        self.reload()
 
-    def reload(self) -> None:
-        weeks = reporting.history(self.app.store, self.app.config, self.app.history_weeks, self.app.day)
+    def load(self, store: Store, selection: Selection) -> list[dict]:
+        from wearsync import reporting  # polars, in the worker: see WeekScreen.load
+
+        return reporting.history(store, selection.config, selection.history_weeks, selection.day)
+
+    def show(self, weeks: list[dict], selection: Selection) -> None:
         labels = [w["week_id"].split("-")[1] for w in weeks]
         cardio = [w["cardio"]["goal_minutes"] for w in weeks]
         deficit = [w["energy"]["deficit_kcal"] for w in weeks]

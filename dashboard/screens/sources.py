@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from wearsync.dashboard import queries
-from wearsync.dashboard.screens.base import ViewScreen
+from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.sources import garmin_cooldown
+from wearsync.store import Store
 
 RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
                ("message", "Message", 34))
@@ -22,6 +24,7 @@ class SourcesScreen(ViewScreen):
     """Where data came from lately and what went wrong."""
 
     VIEW = "sources"
+    READS_REPORTS: ClassVar[bool] = False
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="sources-body"):
@@ -36,21 +39,25 @@ class SourcesScreen(ViewScreen):
                 imports.add_column(title, key=key, width=width)
             yield imports
 
-    def reload(self) -> None:
-        until = garmin_cooldown(self.app.store)
+    def load(self, store: Store, selection: Selection) -> dict:
+        return {"cooldown": garmin_cooldown(store), "runs": queries.last_runs(store),
+                "imports": queries.recent_imports(store)}
+
+    def show(self, data: dict, selection: Selection) -> None:
+        until = data["cooldown"]
         self.query_one("#cooldown", Static).update(
             f"Garmin is cooling down after a rate limit: no requests before {_when(until)}." if until
             else "No Garmin cooldown.")
         runs = self.query_one("#runs", DataTable)
         runs.clear()
-        for run in queries.last_runs(self.app.store):
+        for run in data["runs"]:
             runs.add_row(run["source"], _when(run["finished_at"] or run["started_at"]),
                          run["outcome"] or "running", run["message"] or "")
         if not runs.row_count:
             runs.add_row("—", "never", "", "Press p to pull, or drop FIT files here.")
         imports = self.query_one("#imports", DataTable)
         imports.clear()
-        for event in queries.recent_imports(self.app.store):
+        for event in data["imports"]:
             imports.add_row(_when(event["at"], short=True), event["outcome"],
                             event["path"].rsplit("/", 1)[-1], event["message"] or "")
 

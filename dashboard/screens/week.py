@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from wearsync import reporting
 from wearsync.dashboard import format as fmt
-from wearsync.dashboard.screens.base import ViewScreen
+from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
 from wearsync.dashboard.widgets.charts import TargetChart
+from wearsync.store import Store
 
 # (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
 DAY_COLUMNS = (("day", "Day", 6), ("cardio", "Cardio vs 30", 15), ("floors", "Floors", 6),
@@ -56,8 +56,13 @@ class WeekScreen(ViewScreen):
             if self.report:
                 self._fill_chart(self.report)
 
-    def reload(self) -> None:
-        report = reporting.week_report(self.app.store, self.app.config, self.app.week_start)
+    def load(self, store: Store, selection: Selection) -> dict:
+        # Imported here, in the worker: reporting brings in polars, which the first frame does not need.
+        from wearsync import reporting
+
+        return reporting.week_report(store, selection.config, selection.week_start)
+
+    def show(self, report: dict, selection: Selection) -> None:
         self.report = report
         cardio, energy = report["cardio"], report["energy"]
         start, end = date.fromisoformat(report["week_start"]), date.fromisoformat(report["week_end"])

@@ -4,12 +4,13 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 from textual.events import Paste
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, LoadingIndicator, Static
 
 from wearsync import reporting
 from wearsync.commands.demo import demo_config
@@ -17,13 +18,14 @@ from wearsync.config import Config
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
-from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults
+from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults, IntakeDialog
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.screens.history import HistoryScreen
 from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sources import log_intake
+from wearsync.dashboard.widgets.status import StatusLine
 from wearsync.demo import write_demo_files
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
@@ -77,10 +79,26 @@ def status(app) -> str:
     return text_of(app, "#status-text")
 
 
+async def loaded(pilot, timeout: float = 20):
+    # Views load in workers; wait for the loads only (a test's pull may still be running). Not
+    # wait_for_complete: a load superseded meanwhile is cancelled, which it raises.
+    await pilot.pause()
+    deadline = time.monotonic() + timeout
+    while any(w.group == "load" and not w.is_finished for w in pilot.app.workers):
+        assert time.monotonic() < deadline, "a view never finished loading"
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
 async def settle(app, pilot):
     await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await app.workers.wait_for_complete([w for w in app.workers if w.group != "load"])
+    await loaded(pilot)
+
+
+async def press(pilot, *keys):
+    await pilot.press(*keys)
+    await loaded(pilot)
 
 
 @run_async
@@ -97,29 +115,29 @@ async def test_empty_store_opens_the_first_run_screen(empty_store):
 async def test_keys_and_clicks_move_between_views_and_weeks(demo_store):
     app = build_app(CONFIG, demo_store, today=END)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         assert isinstance(app.screen, WeekScreen)
         assert text_of(app, "#week-title").startswith("2026-W11")
-        await pilot.press("left")
+        await press(pilot, "left")
         assert text_of(app, "#week-title").startswith("2026-W10")
-        await pilot.press("right", "right")
+        await press(pilot, "right", "right")
         assert text_of(app, "#week-title").startswith("2026-W12")
-        await pilot.press("t")
+        await press(pilot, "t")
         assert text_of(app, "#week-title").startswith("2026-W11")
-        await pilot.press("h")
+        await press(pilot, "h")
         assert isinstance(app.screen, HistoryScreen)
-        await pilot.press("s")
+        await press(pilot, "s")
         assert isinstance(app.screen, SourcesScreen)
-        await pilot.press("d")
+        await press(pilot, "d")
         assert isinstance(app.screen, DayScreen)
         assert "Sunday 15 March 2026" in text_of(app, "#day-title")
-        await pilot.press("left")
+        await press(pilot, "left")
         assert "Saturday 14 March 2026" in text_of(app, "#day-title")
         await pilot.click("#tab-week")
-        await pilot.pause()
+        await loaded(pilot)
         assert isinstance(app.screen, WeekScreen)
         assert app.screen.query_one("#days", DataTable).cursor_row == 5  # Saturday stays selected
-        await pilot.press("enter")
+        await press(pilot, "enter")
         assert isinstance(app.screen, DayScreen)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -138,7 +156,7 @@ async def test_the_week_on_screen_equals_the_report(demo_store):
     report = reporting.week_report(demo_store, config, monday)
     app = build_app(config, demo_store, today=END)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         cardio, energy = report["cardio"], report["energy"]
         assert text_of(app, "#week-title").startswith(report["week_id"])
         assert text_of(app, "#week-scores") == (f"Cardio score {fmt.number(cardio['score'])}  "
@@ -196,7 +214,7 @@ async def test_each_drop_style_imports_the_dropped_files(empty_store, tmp_path, 
         assert isinstance(app.screen, ImportResults)
         imported = [Path(p) for (p,) in empty_store.conn.execute("SELECT path FROM recordings ORDER BY id")]
         assert imported == expected
-        await pilot.press("escape")
+        await press(pilot, "escape")
         # The first-run screen gives way to the week of the newest dropped activity.
         assert isinstance(app.screen, WeekScreen)
         assert text_of(app, "#week-title").startswith("2015-W33")
@@ -302,7 +320,7 @@ async def test_a_failing_worker_shows_an_error_not_a_crash(demo_store):
 async def test_the_app_refreshes_when_another_process_writes(demo_store, wearsync_home):
     app = build_app(CONFIG, demo_store, today=END, poll_seconds=0.05)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await loaded(pilot)
         table = app.screen.query_one("#days", DataTable)
         assert table.get_row("2026-03-12")[6].plain.strip() == fmt.UNKNOWN
         code = ("import sys; from datetime import date; from pathlib import Path; "
@@ -310,4 +328,84 @@ async def test_the_app_refreshes_when_another_process_writes(demo_store, wearsyn
                 "log_intake(Store.open(Path(sys.argv[1])), date(2026, 3, 12), 1650)")
         subprocess.run([sys.executable, "-c", code, str(wearsync_home)], check=True)
         await pilot.pause(0.3)
+        await loaded(pilot)
         assert table.get_row("2026-03-12")[6].plain.strip() == "1,650"
+
+
+class SlowReport:
+    """wearsync.reporting's function, held back on its first call (as on a store whose cache is cold)."""
+
+    def __init__(self, report):
+        self.report = report
+        self.release = threading.Event()
+        self.reached = threading.Event()
+
+    def __call__(self, *args, **kwargs):
+        self.reached.set()
+        assert self.release.wait(10)
+        return self.report(*args, **kwargs)
+
+
+@run_async
+async def test_a_slow_report_keeps_the_app_responsive_and_shows_it_is_loading(demo_store, monkeypatch):
+    slow = SlowReport(reporting.week_report)
+    monkeypatch.setattr(reporting, "week_report", slow)
+    app = build_app(CONFIG, demo_store, today=END)
+    ticks = []
+    async with app.run_test() as pilot:
+        app.set_interval(0.05, lambda: ticks.append(1))
+        assert slow.reached.wait(5)
+        ticked = len(ticks)
+        await pilot.pause(0.3)
+        assert len(ticks) > ticked                 # the event loop runs while the report is held
+        assert app.screen.query_one(StatusLine).has_class("loading")
+        assert app.screen.query_one(LoadingIndicator).display
+        assert text_of(app, "#week-title") == ""
+        await press(pilot, "s")                    # a view that reads no report shows at once
+        assert isinstance(app.screen, SourcesScreen)
+        assert text_of(app, "#cooldown") == "No Garmin cooldown."
+        assert not app.screen.query_one(StatusLine).has_class("loading")
+        await pilot.press("w", "left")             # the old week's load is superseded
+        assert isinstance(app.screen, WeekScreen)
+        slow.release.set()
+        await loaded(pilot)
+        assert text_of(app, "#week-title").startswith("2026-W10")
+        assert not app.screen.query_one(StatusLine).has_class("loading")
+
+
+@run_async
+async def test_a_failing_load_shows_an_error_not_a_crash(demo_store, monkeypatch):
+    def failing(*args, **kwargs):
+        raise WearsyncError("database disk image is malformed")
+
+    monkeypatch.setattr(reporting, "day_report", failing)
+    app = build_app(CONFIG, demo_store, today=END)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await press(pilot, "d")
+        assert status(app) == "Loading this view failed: database disk image is malformed"
+        assert app.screen.query_one(StatusLine).has_class("error")
+        assert not app.screen.query_one(StatusLine).has_class("loading")
+        await press(pilot, "w")
+        assert text_of(app, "#week-title").startswith("2026-W11")
+
+
+@run_async
+async def test_logged_intake_replaces_the_day_and_shows_in_the_week(demo_store):
+    day = date(2026, 3, 12)
+    log_intake(demo_store, day, 2400)
+    app = build_app(CONFIG, demo_store, today=END)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        assert isinstance(app.screen, IntakeDialog)
+        app.screen.query_one("#intake-day", Input).value = day.isoformat()
+        await pilot.press(*"1650", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, WeekScreen)
+        assert status(app) == "Logged 1,650 kcal eaten on Thu 12 Mar."
+        assert demo_store.conn.execute("SELECT kcal FROM intake WHERE local_day = ?",
+                                       (day.isoformat(),)).fetchall() == [(1650,)]
+        table = app.screen.query_one("#days", DataTable)
+        assert table.get_row(day.isoformat())[6].plain.strip() == "1,650"
+        assert reporting.week_report(demo_store, CONFIG, day)["days"][3]["eaten_kcal"] == 1650

@@ -1,6 +1,12 @@
 import pytest
 
-from tests.functional.test_dashboard_app import CONFIG, END, demo_store, demo_store_dir  # noqa: F401 (fixtures)
+from tests.functional.test_dashboard_app import (  # noqa: F401 (fixtures)
+    CONFIG,
+    END,
+    demo_store,
+    demo_store_dir,
+    loaded,
+)
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sources import log_intake
 
@@ -24,7 +30,15 @@ def frozen_store(demo_store):  # noqa: F811
 def test_view(snap_compare, frozen_store, view, size):
     app = build_app(CONFIG, frozen_store, today=END, poll_seconds=3600)
     key = VIEWS[view]
-    assert snap_compare(app, press=[key] if key else [], terminal_size=size)
+
+    async def open_view(pilot):
+        # Keys here, not in `press`: snap_compare presses after run_before, and views load in workers.
+        await loaded(pilot)
+        if key:
+            await pilot.press(key)
+            await loaded(pilot)
+
+    assert snap_compare(app, run_before=open_view, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -36,6 +50,7 @@ def test_week_in_a_light_theme(snap_compare, frozen_store):
     app = build_app(CONFIG, frozen_store, today=END, poll_seconds=3600)
 
     async def light(pilot):
+        await loaded(pilot)
         pilot.app.theme = "textual-light"
 
     assert snap_compare(app, run_before=light, terminal_size=(80, 24))
