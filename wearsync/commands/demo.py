@@ -8,14 +8,14 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from wearsync import demo
 from wearsync.commands import common
 from wearsync.commands.intake import read_intake_csv, record_intake
 from wearsync.config import Config, Wearer, load_config
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
-from wearsync.sync.fit_import import import_paths
 
+# `wearsync.demo` (the FIT encoder) and the importer are imported where used: every command's
+# module is imported to build the parser, and they would slow `wearsync dashboard`'s first frame.
 DEMO_WEEKS = 10
 DEMO_SEED = 7
 MARKER = "demo.json"  # what the demo folder was built for; also proves the folder is the demo's
@@ -44,6 +44,8 @@ def demo_dir(config: Config) -> Path:
 
 def demo_config(config: Config) -> Config:
     """The person's settings with the made-up wearer's body, so her heart-rate zones are right."""
+    from wearsync import demo
+
     wearer = Wearer(sex="female", birth_year=demo.BIRTH_YEAR, weight_kg=demo.WEIGHT_KG,
                     resting_hr=demo.HR_REST)
     return dataclasses.replace(config, wearer=wearer)
@@ -56,6 +58,9 @@ def left_for_drop(folder: Path) -> Path:
 
 def build_demo(folder: Path, end: date) -> Store:
     """Write and import the demo files into `folder` unless they are already there for `end`."""
+    from wearsync import demo
+    from wearsync.sync.fit_import import import_paths
+
     wanted = {"end": end.isoformat(), "weeks": DEMO_WEEKS, "seed": DEMO_SEED}
     marker = folder / MARKER
     if marker.is_file() and json.loads(marker.read_text()) == wanted:
