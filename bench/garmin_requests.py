@@ -1,8 +1,10 @@
 """HTTP requests wearsync sends to Garmin Connect per synced day and per activity.
 
 Runs the real `garminconnect` library against the fake Garmin Connect of the tests
-(tests/fake_garmin.py, 127.0.0.1 only): a first pull of 30 days with activities, then an
-incremental pull one day later. Prints the requests by kind and per day / per activity.
+(tests/fake_garmin.py, 127.0.0.1 only): a first pull of 30 days with activities, one of
+them deleted on Garmin (its download answers 404), then an incremental pull one day later
+that lists the deleted one again but does not ask for it. Prints the requests by kind and
+per day / per activity.
 
     .venv/bin/python bench/garmin_requests.py [--activities N]
 """
@@ -48,7 +50,8 @@ def report(title: str, counts: Counter, summary) -> None:
     days, new = len(summary.days_stored), summary.activities_new
     total = sum(counts.values())
     per_activity = counts["activity download"] / new if new else 0.0
-    print(f"\n{title}: {days} days stored, {new} new activities, {total} requests")
+    print(f"\n{title}: {days} days stored, {new} new activities ({summary.activities_failed} failed), "
+          f"{total} requests")
     for name, _ in KINDS:
         if counts[name]:
             print(f"  {name:<24}{counts[name]:>5}")
@@ -68,6 +71,10 @@ def main() -> None:
     activities = [FakeActivity(5000 + n, datetime.combine(today - timedelta(days=(n * 5) % 30), datetime.min.time())
                                + timedelta(hours=7), fits[n % len(fits)]) for n in range(args.activities)]
     fake = FakeGarmin(activities=activities).start()
+    if activities:
+        # The newest activity is gone from Garmin; the incremental pull lists it again.
+        fake.inject("status", f"/download-service/files/activity/{activities[0].activity_id}", status=404,
+                    times=10)
     try:
         with tempfile.TemporaryDirectory() as folder:
             home = Path(folder)

@@ -1,6 +1,6 @@
 """The dashboard's way into the library for pulling and logging intake (the same calls as the CLI).
 
-The Garmin modules are imported only when used: they bring in `garminconnect` and `requests`,
+The pull and Garmin modules are imported only when used: they bring in `garminconnect` and `requests`,
 which would slow the dashboard's first frame for nothing.
 """
 
@@ -21,32 +21,26 @@ Pull = Callable[[Store, Config, Progress], Any]
 
 
 def default_pull(store: Store, config: Config, progress: Progress) -> str:
-    """What `wearsync pull` does: the configured FIT folders, then Garmin Connect if logged in.
+    """What `wearsync pull` does (`pull_all`), summed up in one line.
 
     A Garmin error is raised after whatever arrived before it is stored, so the app shows it.
     """
-    from wearsync.sync import garmin_client
-    from wearsync.sync.folders import pull_folders
-    from wearsync.sync.garmin_pull import pull_garmin
+    from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
-    done: list[str] = []
-    if config.sources.fit_folders:
-        folders = pull_folders(store, config.sources.fit_folders,
-                               progress=lambda n, total, label: progress(n, total, f"files: {label}"))
-        done.append(f"folders: {folders.imported.imported} new files, {folders.imported.failed} failed")
-    if config.sources.garmin or garmin_client.is_logged_in(store.data_dir):
-        def connect():
-            return garmin_client.login_from_tokens(store.data_dir, config.garmin_base_url,
-                                                   min_interval_s=config.garmin.min_interval_s)
-
-        summary = pull_garmin(store, connect, today=date.today(), first_pull_days=config.garmin.first_pull_days,
-                              progress=lambda phase, n, total, label: progress(n, total, f"{phase}: {label}"))
-        if summary.error is not None:
-            raise summary.error
-        done.append(f"Garmin: {len(summary.days_stored)} days, {summary.activities_imported} new activities")
-    if not done:
-        raise WearsyncError("nothing to pull: run `wearsync login` for Garmin Connect, "
-                            "or set [sources] fit_folders in the config")
+    summary = pull_all(store, config,
+                       progress=lambda phase, n, total, label: progress(n, total, f"{phase}: {label}"))
+    if summary.nothing_configured:
+        raise WearsyncError(NOTHING_TO_PULL)
+    if summary.error is not None:
+        raise summary.error
+    done = []
+    if summary.folders is not None:
+        imported = summary.folders.imported
+        done.append(f"folders: {imported.imported} new files, {imported.failed} failed")
+    if summary.garmin is not None:
+        garmin = summary.garmin
+        failed = f" ({garmin.activities_failed} failed)" if garmin.activities_failed else ""
+        done.append(f"Garmin: {len(garmin.days_stored)} days, {garmin.activities_imported} new activities{failed}")
     return "; ".join(done)
 
 

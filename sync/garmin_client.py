@@ -2,8 +2,9 @@
 
 This is the one module that touches the library's private attributes: the base URLs
 (so `garmin.base_url` / `WEARSYNC_GARMIN_URL` can point every call, sign-in and token
-refresh included, at another origin) and the API session (to space requests and to
-stop at once after a 429). The URL override is pinned to the library versions it was
+refresh included, at another origin) and the API session (to space requests, to stop
+at once after a 429, and to keep the exact bytes of each answer, which the library
+only hands back parsed). The URL override is pinned to the library versions it was
 tested with. Tokens live in `<data_dir>/garmin/garmin_tokens.json` (0600 in a 0700
 folder); the password is never written anywhere and is never sent again by itself:
 every call after `wearsync login` logs in from the tokens only.
@@ -71,14 +72,20 @@ class _CoolingDown(Exception):
     """Raised by the transport instead of sending a request during a cooldown."""
 
 
+class GarminGone(GarminError):
+    """Garmin Connect answered 404 or 410: what was asked for is not there (a deleted activity)."""
+
+
 class PoliteAdapter(HTTPAdapter):
-    """Spaces API requests by `min_interval_s` and refuses to send after a 429."""
+    """Spaces API requests by `min_interval_s`, refuses to send after a 429, and keeps
+    the body of the last successful GET exactly as it arrived."""
 
     def __init__(self, min_interval_s: float, **kwargs: Any):
         super().__init__(**kwargs)
         self.min_interval_s = min_interval_s
         self.cooldown_until: float | None = None
         self.last_status: int | None = None
+        self.last_body: bytes | None = None
         self._next_at = 0.0
         self._lock = threading.Lock()
 
@@ -94,6 +101,10 @@ class PoliteAdapter(HTTPAdapter):
             finally:
                 self._next_at = time.monotonic() + self.min_interval_s
             self.last_status = response.status_code
+            if request.method == "GET" and 200 <= response.status_code < 300:
+                # The library never streams API answers, so reading the body here only
+                # reads it earlier than `requests` would.
+                self.last_body = response.content
             if response.status_code == 429:
                 self.cooldown_until = time.time() + retry_after_s(response)
             return response
@@ -152,6 +163,13 @@ class GarminSession:
                 GarminConnectTooManyRequestsError, requests.RequestException) as exc:
             raise translate(exc, what, self.adapter) from None
 
+    def call_raw(self, what: str, fn: Callable[..., Any], *args: Any) -> tuple[Any, bytes | None]:
+        """`call`, and the body of its last successful GET exactly as Garmin sent it
+        (content-decoded); for calls that send one GET. None when there was no body (204)."""
+        self.adapter.last_body = None
+        result = self.call(what, fn, *args)
+        return result, self.adapter.last_body or None
+
 
 def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str | None = None,
                  password: str | None = None, prompt_mfa: Callable[[], str] | None = None,
@@ -190,6 +208,8 @@ def translate(exc: BaseException, what: str, adapter: PoliteAdapter | None = Non
     if isinstance(exc.__cause__ or exc.__context__ or exc, json.JSONDecodeError):
         return GarminError(f"Garmin Connect sent a body that is not valid JSON ({what})")
     status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status in (404, 410):
+        return GarminGone(f"Garmin Connect answered HTTP {status} ({what}): it is not there")
     if status is not None:
         return GarminError(f"Garmin Connect answered HTTP {status} ({what}); try again later")
     return GarminError(f"could not reach Garmin Connect ({what}): {_scrub(str(exc), secrets)}")

@@ -6,7 +6,11 @@ transaction, so an error, a dropped connection or Ctrl-C never leaves half a day
 fetched when it was at least two days old is complete and never fetched again; younger
 days are re-checked on the next pull because Garmin still updates them. Activities come
 from one range call and each new one's ORIGINAL download goes through the FIT importer.
-On a 429 the pull stops at once and saves the cooldown.
+An activity that is gone (404/410) or that the importer refuses is recorded with its
+reason and skipped, and not asked for again unless the pull is forced: one bad activity
+must not stop every later pull. Other errors stop the pull, to be retried next time.
+On a 429 the pull stops at once and saves the cooldown. Response bodies are kept as
+the bytes Garmin sent.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from garminconnect import Garmin
 
 from wearsync.errors import GarminError, GarminRateLimited
 from wearsync.store import Store
-from wearsync.sync.fit_import import import_data
-from wearsync.sync.garmin_client import GarminSession, check_cooldown, save_cooldown
+from wearsync.sync.fit_import import FileOutcome, import_data
+from wearsync.sync.garmin_client import GarminGone, GarminSession, check_cooldown, save_cooldown
 
 # Garmin keeps changing a day until the watch has synced it; two days covers a watch
 # synced once a day.
@@ -40,6 +44,20 @@ class DayData:
     summary: dict
     heart_rates: dict
     food_log: dict | None
+    raw: dict[str, bytes | None] = field(default_factory=dict)   # endpoint -> body as sent
+
+
+@dataclass
+class ActivityFailure:
+    """An activity this pull could not import, and why."""
+
+    activity_id: int
+    name: str
+    start_local: str | None
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"id": self.activity_id, "name": self.name, "start": self.start_local, "reason": self.reason}
 
 
 @dataclass
@@ -53,7 +71,7 @@ class GarminPullSummary:
     activities_new: int = 0
     activities_imported: int = 0
     activities_duplicate: int = 0
-    activities_failed: int = 0
+    activity_failures: list[ActivityFailure] = field(default_factory=list)
     note: str = ""
     error: GarminError | None = None
 
@@ -64,6 +82,10 @@ class GarminPullSummary:
         if isinstance(self.error, GarminRateLimited):
             return "rate_limited"
         return "partial" if self.days_stored or self.activities_new else "failed"
+
+    @property
+    def activities_failed(self) -> int:
+        return len(self.activity_failures)
 
     def to_json(self) -> dict:
         until = getattr(self.error, "until", None)
@@ -76,7 +98,8 @@ class GarminPullSummary:
                      "last": self.days_planned[-1] if self.days_planned else None},
             "activities": {"listed": self.activities_listed, "new": self.activities_new,
                            "imported": self.activities_imported,
-                           "duplicates": self.activities_duplicate, "failed": self.activities_failed},
+                           "duplicates": self.activities_duplicate, "failed": self.activities_failed,
+                           "failures": [f.to_json() for f in self.activity_failures]},
             "cooldown_until": datetime.fromtimestamp(until).isoformat(timespec="seconds") if until else None,
             "note": self.note,
         }
@@ -108,7 +131,9 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
                 force: bool = False, progress: Progress | None = None) -> GarminPullSummary:
     """Pull Garmin Connect up to `today`; Garmin errors end up in the summary, not raised.
 
-    `connect` logs in (from tokens) and is only called when there is no cooldown.
+    `connect` logs in (from tokens) and is only called when there is no cooldown. `force`
+    asks Garmin even during a cooldown and downloads again the activities that an earlier
+    pull recorded as failed.
     """
     summary = GarminPullSummary()
     run_id = _start_run(store)
@@ -128,7 +153,7 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
             summary.days_stored.append(day.isoformat())
             if progress:
                 progress("days", done, len(plan), day.isoformat())
-        pull_activities(store, session, activities_from, today, summary, progress)
+        pull_activities(store, session, activities_from, today, summary, progress, retry_failed=force)
     except GarminRateLimited as exc:
         save_cooldown(store, exc.until)
         summary.error = exc
@@ -143,14 +168,18 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
 
 def fetch_day(session: GarminSession, day: date) -> DayData:
     """Every response a day needs; nothing is stored here."""
-    garmin, key = session.garmin, day.isoformat()
-    summary = _dict(session.call(f"daily summary {key}", garmin.get_user_summary, key), "daily summary", key)
-    heart_rates = _dict(session.call(f"heart rate {key}", garmin.get_heart_rates, key), "heart rate", key)
+    garmin, key, raw = session.garmin, day.isoformat(), {}
+
+    def fetch(endpoint: str, what: str, fn: Callable[[str], Any]) -> dict:
+        body, raw[endpoint] = session.call_raw(f"{what} {key}", fn, key)
+        return _dict(body, what, key)
+
+    summary = fetch("usersummary", "daily summary", garmin.get_user_summary)
+    heart_rates = fetch("dailyHeartRate", "heart rate", garmin.get_heart_rates)
     food_log = None
     if summary.get("consumedKilocalories") is None:
-        food_log = _dict(session.call(f"food log {key}", garmin.get_nutrition_daily_food_log, key),
-                         "food log", key)
-    return DayData(day, summary, heart_rates, food_log)
+        food_log = fetch("foodlog", "food log", garmin.get_nutrition_daily_food_log)
+    return DayData(day, summary, heart_rates, food_log, raw)
 
 
 def store_day(store: Store, data: DayData, *, complete: bool) -> None:
@@ -171,7 +200,7 @@ def store_day(store: Store, data: DayData, *, complete: bool) -> None:
         for endpoint, body in (("usersummary", s), ("dailyHeartRate", data.heart_rates),
                                ("foodlog", data.food_log)):
             if body is not None:
-                _keep_body(conn, endpoint, key, now, body)
+                _keep_body(conn, endpoint, key, now, data.raw.get(endpoint) or json.dumps(body).encode())
         conn.execute(
             "INSERT OR REPLACE INTO wellness (local_day, source, steps, ascent_m, descent_m, active_kcal, "
             "bmr_kcal, total_kcal, moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) "
@@ -194,44 +223,73 @@ def store_day(store: Store, data: DayData, *, complete: bool) -> None:
 
 
 def pull_activities(store: Store, session: GarminSession, start: date, today: date,
-                    summary: GarminPullSummary, progress: Progress | None = None) -> None:
-    """List the activities from `start` to `today` and import each new one's original file."""
+                    summary: GarminPullSummary, progress: Progress | None = None, *,
+                    retry_failed: bool = False) -> None:
+    """List the activities from `start` to `today` and import each new one's original file.
+
+    Activities recorded as failed by an earlier pull are downloaded again only with
+    `retry_failed`.
+    """
     garmin = session.garmin
     what = f"activity list {start.isoformat()}..{today.isoformat()}"
     listing = session.call(what, garmin.get_activities_by_date, start.isoformat(), today.isoformat())
     if not isinstance(listing, list) or not all(isinstance(a, dict) and "activityId" in a for a in listing):
         raise GarminError(f"Garmin Connect sent an activity list wearsync does not understand ({what})")
-    known = {row[0] for row in store.conn.execute("SELECT activity_id FROM garmin_activities")}
+    known_sql = "SELECT activity_id FROM garmin_activities"
+    if retry_failed:
+        known_sql += " WHERE recording_id IS NOT NULL"
+    known = {row[0] for row in store.conn.execute(known_sql)}
     new = sorted((a for a in listing if int(a["activityId"]) not in known),
                  key=lambda a: str(a.get("startTimeLocal")))
     summary.activities_listed = len(listing)
     for done, activity in enumerate(new, 1):
         activity_id = int(activity["activityId"])
-        data = session.call(f"activity {activity_id} download", garmin.download_activity,
-                            activity_id, Garmin.ActivityDownloadFormat.ORIGINAL)
-        # The importer writes each FIT file in its own transaction and recognises a file
-        # already imported from a watch or a folder.
-        outcomes = import_data(store, data, f"garmin:{activity_id}", source="garmin")
+        name = str(activity.get("activityName") or activity_id)
+        outcomes: list[FileOutcome] = []
+        try:
+            data = session.call(f"activity {activity_id} download", garmin.download_activity,
+                                activity_id, Garmin.ActivityDownloadFormat.ORIGINAL)
+        except GarminGone as exc:
+            # Deleted on Garmin since it was listed, or never downloadable: asking again
+            # will not change that.
+            reason = str(exc)
+        else:
+            # The importer writes each FIT file in its own transaction and recognises a file
+            # already imported from a watch or a folder.
+            outcomes = import_data(store, data, f"garmin:{activity_id}", source="garmin")
+            reason = _import_failure(outcomes)
         recording_id = next((o.recording_id for o in outcomes if o.recording_id is not None), None)
         with store.transaction() as conn:
-            _keep_body(conn, "activity", str(activity_id), int(time.time()), activity)
+            # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
+            _keep_body(conn, "activity", str(activity_id), int(time.time()), json.dumps(activity).encode())
             conn.execute("INSERT OR REPLACE INTO garmin_activities (activity_id, recording_id, start_local, "
-                         "fetched_at) VALUES (?, ?, ?, ?)",
-                         (activity_id, recording_id, activity.get("startTimeLocal"), int(time.time())))
+                         "fetched_at, note) VALUES (?, ?, ?, ?, ?)",
+                         (activity_id, recording_id, activity.get("startTimeLocal"), int(time.time()), reason))
         summary.activities_new += 1
-        if any(o.outcome == "imported" for o in outcomes):
+        if reason:
+            summary.activity_failures.append(
+                ActivityFailure(activity_id, name, activity.get("startTimeLocal"), reason))
+        elif any(o.outcome == "imported" for o in outcomes):
             summary.activities_imported += 1
-        elif any(o.outcome == "duplicate" for o in outcomes):
-            summary.activities_duplicate += 1
         else:
-            summary.activities_failed += 1
+            summary.activities_duplicate += 1
         if progress:
-            progress("activities", done, len(new), str(activity.get("activityName") or activity_id))
+            progress("activities", done, len(new), name)
     settled = (today - timedelta(days=SETTLE_DAYS)).isoformat()
     previous = store.get_state(ACTIVITIES_KEY)
     if previous is None or previous < settled:
         with store.transaction() as conn:
             store.set_state(conn, ACTIVITIES_KEY, settled)
+
+
+def _import_failure(outcomes: list[FileOutcome]) -> str | None:
+    """Why a download imported nothing, or None when it was imported or already stored."""
+    if any(o.outcome in ("imported", "duplicate") for o in outcomes):
+        return None
+    if not outcomes:
+        return "the download held no FIT file"
+    return "not imported: " + "; ".join(f"{o.outcome}: {o.message}" if o.message else o.outcome
+                                        for o in outcomes)
 
 
 def _activities_from(store: Store, window_start: date) -> date:
@@ -259,10 +317,10 @@ def _intake(summary: dict, food_log: dict | None) -> int | None:
     return None
 
 
-def _keep_body(conn, endpoint: str, key: str, fetched_at: int, body: Any) -> None:
+def _keep_body(conn, endpoint: str, key: str, fetched_at: int, body: bytes) -> None:
     conn.execute("INSERT INTO garmin_responses (endpoint, key, fetched_at, body) VALUES (?, ?, ?, ?) "
                  "ON CONFLICT (endpoint, key) DO UPDATE SET fetched_at = excluded.fetched_at, "
-                 "body = excluded.body", (endpoint, key, fetched_at, json.dumps(body).encode()))
+                 "body = excluded.body", (endpoint, key, fetched_at, body))
 
 
 def _dict(body: Any, what: str, key: str) -> dict:

@@ -3,7 +3,7 @@
 It serves the real recorded bodies in ../shared/garmin for 2023-07-01 and bodies of the
 same shape for other days, a sign-in flow the real `garminconnect` library accepts (with
 and without MFA), its own JWTs, activity-list pages and ORIGINAL downloads (a zip holding
-a real FIT file). Faults are injected per path; every request is logged.
+a real FIT file). Faults are injected per path; every request is logged with the body sent.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class Logged:
     query: str
     status: int
     at: float
+    body: bytes = b""
 
 
 @dataclass
@@ -340,10 +341,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- responses -----------------------------------------------------------------
     def _json(self, data, status: int = 200, headers: dict | None = None) -> None:
-        self._send(status, json.dumps(data).encode(), "application/json", headers)
+        # Compact, as Garmin sends it: stored bodies must be these bytes, not a re-serialisation.
+        self._send(status, json.dumps(data, separators=(",", ":")).encode(), "application/json", headers)
 
     def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        self._record(status)
+        self._record(status, body)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -352,9 +354,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _record(self, status: int) -> None:
+    def _record(self, status: int, body: bytes = b"") -> None:
         with self.fake._lock:
-            self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time()))
+            self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time(), body))
 
 
 # --- test and benchmark setup ----------------------------------------------------------

@@ -198,6 +198,11 @@ MIGRATIONS: list[str] = [
         minutes_with_readings INTEGER NOT NULL
     );
     """,
+    # Why a Garmin activity was not imported (deleted on Garmin, refused by the importer):
+    # the pull records it once and moves on instead of asking again on every pull.
+    """
+    ALTER TABLE garmin_activities ADD COLUMN note TEXT;
+    """,
 ]
 
 

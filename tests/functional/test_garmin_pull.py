@@ -344,3 +344,110 @@ def test_pull_without_login_says_run_wearsync_login(home, fake, monkeypatch, cap
     code, out, err = run_cli(monkeypatch, capsys, "pull")
     assert code == 3 and "run `wearsync login`" in err
     assert fake.log == []
+
+
+def test_bodies_are_stored_as_the_bytes_garmin_sent(home, fake):
+    pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
+    for endpoint, path in (("usersummary", "usersummary/daily"), ("dailyHeartRate", "dailyHeartRate"),
+                           ("foodlog", "food/logs/2023-07-01")):
+        sent = [r.body for r in fake.requests(path) if "2023-07-01" in r.path + r.query]
+        stored = query(home, "SELECT body FROM garmin_responses WHERE endpoint = ? AND key = '2023-07-01'",
+                       endpoint)
+        assert stored == [(sent[0],)] and b'":' in sent[0] and b'": ' not in sent[0]
+
+
+def with_third_activity(fake, fit=None):
+    fake.activities.append(FakeActivity(9003, datetime(2023, 7, 3, 6, 0),
+                                        fit if fit is not None else fit_file("garmin-fenix-5-bike.fit"),
+                                        "Ride", "cycling"))
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_deleted_activity_is_recorded_as_failed_and_not_asked_for_again(home, fake, status):
+    with_third_activity(fake)
+    fake.inject("status", "/download-service/files/activity/9002", status=status, times=100)
+    summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
+    assert summary.error is None and summary.outcome == "ok"
+    assert summary.activities_new == 3 and summary.activities_imported == 2
+    [failure] = summary.activity_failures
+    assert failure.activity_id == 9002 and failure.name == "Walk" and f"HTTP {status}" in failure.reason
+    assert summary.to_json()["activities"]["failed"] == 1
+    assert summary.to_json()["activities"]["failures"][0]["id"] == 9002
+    rows = query(home, "SELECT activity_id, recording_id IS NOT NULL, note FROM garmin_activities ORDER BY 1")
+    assert [r[:2] for r in rows] == [(9001, 1), (9002, 0), (9003, 1)]
+    assert f"HTTP {status}" in rows[1][2] and rows[0][2] is None
+    fake.clear_log()
+    again = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
+    assert again.error is None and again.activities_new == 0 and again.activity_failures == []
+    assert fake.requests("/activitylist-service/") and not fake.requests("/download-service/")
+    forced = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30), force=True)
+    assert [r.path for r in fake.requests("/download-service/")] == ["/download-service/files/activity/9002"]
+    assert [f.activity_id for f in forced.activity_failures] == [9002]
+
+
+def test_a_download_the_importer_refuses_is_recorded_and_later_activities_import(home, fake):
+    with_third_activity(fake)
+    fake.activities[1].fit = b"this is not a FIT file"
+    summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
+    assert summary.error is None and summary.activities_imported == 2
+    [failure] = summary.activity_failures
+    assert failure.activity_id == 9002 and failure.reason.startswith("not imported: failed: ")
+    assert query(home, "SELECT recording_id, note IS NOT NULL FROM garmin_activities "
+                       "WHERE activity_id = 9002") == [(None, 1)]
+    fake.activities[1].fit = fit_file("garmin-fenix-5-walk.fit")
+    fake.clear_log()
+    pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
+    assert not fake.requests("/download-service/")
+    fixed = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30), force=True)
+    assert fixed.activities_imported == 1 and fixed.activity_failures == []
+    assert query(home, "SELECT recording_id IS NOT NULL, note FROM garmin_activities "
+                       "WHERE activity_id = 9002") == [(1, None)]
+
+
+@pytest.mark.parametrize("fault", [{"kind": "status", "status": 500}, {"kind": "drop"}])
+def test_a_download_failing_with_500_or_a_drop_stops_and_is_retried_next_pull(home, fake, fault):
+    fake.inject(fault.pop("kind"), "/download-service/files/activity/9001", **fault)
+    summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
+    assert isinstance(summary.error, GarminError) and summary.outcome == "partial"
+    assert summary.activities_new == 0 and summary.activity_failures == []
+    assert not fake.requests("/download-service/files/activity/9002")
+    assert query(home, "SELECT count(*) FROM garmin_activities") == [(0,)]
+    fake.clear_log()
+    again = pull(home, fake, date(2023, 7, 3))
+    assert again.error is None and again.activities_imported == 2
+    assert len(fake.requests("/download-service/")) == 2
+
+
+def test_cli_pull_lists_a_failed_activity_and_exits_partial(home, fake, monkeypatch, capsys):
+    fake.activities[0].start_local = datetime.combine(date.today(), datetime.min.time())
+    fake.inject("status", "/download-service/files/activity/9001", status=404)
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2")
+    assert code == 1, err
+    assert "1 new activities (0 imported, 0 already stored, 1 failed); ok" in out
+    assert "activity 9001 (Run, " in out and "HTTP 404" in out
+    fake.clear_log()
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2", "--json")
+    assert code == 0 and json.loads(out)["garmin"]["activities"] == {
+        "listed": 1, "new": 0, "imported": 0, "duplicates": 0, "failed": 0, "failures": []}
+    assert not fake.requests("/download-service/")
+
+
+def test_the_dashboard_pulls_the_same_sources_as_the_cli(home, fake, tmp_path, monkeypatch):
+    from wearsync.config import load_config
+    from wearsync.dashboard.sources import default_pull
+
+    watch = tmp_path / "Activity"
+    watch.mkdir()
+    shutil.copy(FIT_FILES / "garmin-fenix-5-bike.fit", watch / "ride.fit")
+    config_path = write_config(tmp_path / "c.toml", fit_folders=[str(watch)])
+    monkeypatch.setenv("WEARSYNC_CONFIG", str(config_path))
+    fake.activities[0].start_local = datetime.combine(date.today(), datetime.min.time())
+    seen = []
+    store = Store.open(home)
+    try:
+        result = default_pull(store, load_config(None), lambda done, total, label: seen.append(label))
+    finally:
+        store.close()
+    assert result == "folders: 1 new files, 0 failed; Garmin: 5 days, 1 new activities"
+    assert seen[0] == "files: " + str(watch / "ride.fit") and seen[-1] == "activities: Run"
+    assert [r[0] for r in query(home, "SELECT source FROM sync_runs ORDER BY id")] == ["folders", "garmin"]

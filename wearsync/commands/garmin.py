@@ -8,10 +8,9 @@ from contextlib import ExitStack
 from datetime import date
 
 from wearsync.commands import common
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited
+from wearsync.errors import GarminAuthError, GarminRateLimited
 from wearsync.sync import garmin_client
-from wearsync.sync.folders import pull_folders
-from wearsync.sync.garmin_pull import pull_garmin
+from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
 
 def register(sub) -> None:
@@ -41,7 +40,9 @@ def register(sub) -> None:
         description="Import every configured source: the FIT folders in [sources] fit_folders and "
                     "Garmin Connect (when [sources] garmin = true or after `wearsync login`). "
                     "Garmin is pulled from the last complete day to today; the first pull takes "
-                    "[garmin] first_pull_days. Progress goes to stderr.",
+                    "[garmin] first_pull_days. An activity Garmin no longer has (404/410) or that "
+                    "cannot be imported is reported, recorded and not downloaded again unless "
+                    "--force. Progress goes to stderr.",
         epilog="examples: wearsync pull   |   wearsync pull --since 2024-01-01 --json   |   "
                "wearsync pull --days 90")
     span = pull.add_mutually_exclusive_group()
@@ -49,7 +50,8 @@ def register(sub) -> None:
                       help="backfill Garmin from DATE (YYYY-MM-DD) to today")
     span.add_argument("--days", type=int, metavar="N", help="backfill the last N days")
     pull.add_argument("--force", action="store_true",
-                      help="ask Garmin even during a 429 cooldown")
+                      help="ask Garmin even during a 429 cooldown, and download again the activities "
+                           "that failed before")
     pull.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     pull.set_defaults(run=run_pull)
 
@@ -96,38 +98,18 @@ def run_logout(args) -> int:
 
 def run_pull(args) -> int:
     config, store = common.open_config_and_store(args)
-    report: dict = {}
-    code = common.EXIT_OK
-    if config.sources.fit_folders:
-        with _PhaseBars("FIT folders:") as bars:
-            folders = pull_folders(store, config.sources.fit_folders,
-                                   progress=lambda done, total, label: bars("files", done, total, label))
-        report["folders"] = folders.to_json()
-        if folders.imported.failed:
-            code = common.EXIT_PARTIAL
-    wants_garmin = (config.sources.garmin or args.since or args.days
-                    or garmin_client.is_logged_in(config.data_dir))
-    error: GarminError | None = None
-    if wants_garmin:
-        def connect():
-            return garmin_client.login_from_tokens(config.data_dir, config.garmin_base_url,
-                                                   min_interval_s=config.garmin.min_interval_s)
-
-        with _PhaseBars("Garmin") as bars:
-            summary = pull_garmin(store, connect, today=date.today(), since=args.since, days=args.days,
-                                  first_pull_days=config.garmin.first_pull_days, force=args.force,
-                                  progress=bars)
-        report["garmin"] = summary.to_json()
-        error = summary.error
-    if not report:
-        common.say("Nothing to pull: set [sources] fit_folders or garmin in the config, "
-                   "or run `wearsync login`.")
+    with _PhaseBars() as bars:
+        summary = pull_all(store, config, progress=bars, since=args.since, days=args.days, force=args.force)
+    report = summary.to_json()
+    if summary.nothing_configured:
+        common.say(NOTHING_TO_PULL.capitalize() + ".")
     if args.json:
         common.print_json(report)
     else:
         _print_human(report)
-    if "garmin" in report and report["garmin"]["note"]:
-        common.say(report["garmin"]["note"])
+    if summary.garmin is not None and summary.garmin.note:
+        common.say(summary.garmin.note)
+    error = summary.error
     if error is not None:
         common.say(f"wearsync: {error}")
         if isinstance(error, GarminRateLimited):
@@ -135,7 +117,9 @@ def run_pull(args) -> int:
         if isinstance(error, GarminAuthError):
             return common.EXIT_AUTH
         return common.EXIT_PARTIAL
-    return code
+    failed_files = summary.folders.imported.failed if summary.folders else 0
+    failed_activities = summary.garmin.activities_failed if summary.garmin else 0
+    return common.EXIT_PARTIAL if failed_files or failed_activities else common.EXIT_OK
 
 
 def _print_human(report: dict) -> None:
@@ -153,13 +137,15 @@ def _print_human(report: dict) -> None:
             f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}; "
             f"{acts['new']} new activities ({acts['imported']} imported, {acts['duplicates']} already "
             f"stored, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
+        for failure in acts["failures"]:
+            common.stdout.print(f"  activity {failure['id']} ({failure['name']}, {failure['start']}): "
+                                f"{failure['reason']}", markup=False, soft_wrap=True)
 
 
 class _PhaseBars:
     """A progress bar on stderr per phase of a pull (files; days, then activities)."""
 
-    def __init__(self, prefix: str):
-        self._prefix = prefix
+    TITLES = {"files": "FIT folders: files", "days": "Garmin days", "activities": "Garmin activities"}
 
     def __enter__(self):
         self._stack, self._phase, self._advance = ExitStack(), None, None
@@ -168,7 +154,7 @@ class _PhaseBars:
     def __call__(self, phase: str, done: int, total: int, label: str) -> None:
         if phase != self._phase:
             self._stack.close()
-            self._advance = self._stack.enter_context(common.progress_bar(f"{self._prefix} {phase}", total))
+            self._advance = self._stack.enter_context(common.progress_bar(self.TITLES[phase], total))
             self._phase = phase
         self._advance(label)
 

@@ -1,0 +1,69 @@
+"""Pulling every configured source, in order: the FIT folders, then Garmin Connect.
+
+`wearsync pull` and the dashboard's pull key both run `pull_all`, so the two cannot
+drift apart in which sources they pull or how.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from wearsync.config import Config
+from wearsync.errors import GarminError
+from wearsync.store import Store
+from wearsync.sync import garmin_client
+from wearsync.sync.folders import FolderPullSummary, pull_folders
+from wearsync.sync.garmin_pull import GarminPullSummary, pull_garmin
+
+# (phase: 'files', 'days' or 'activities', done, total, label)
+Progress = Callable[[str, int, int, str], None]
+NOTHING_TO_PULL = ("nothing to pull: set [sources] fit_folders or garmin in the config, "
+                   "or run `wearsync login`")
+
+
+@dataclass
+class PullSummary:
+    """What each source pulled; a source left out was not configured."""
+
+    folders: FolderPullSummary | None = None
+    garmin: GarminPullSummary | None = None
+
+    @property
+    def nothing_configured(self) -> bool:
+        return self.folders is None and self.garmin is None
+
+    @property
+    def error(self) -> GarminError | None:
+        """The error that stopped the Garmin pull, after what arrived before it was stored."""
+        return self.garmin.error if self.garmin else None
+
+    def to_json(self) -> dict:
+        report = {}
+        if self.folders is not None:
+            report["folders"] = self.folders.to_json()
+        if self.garmin is not None:
+            report["garmin"] = self.garmin.to_json()
+        return report
+
+
+def pull_all(store: Store, config: Config, *, progress: Progress | None = None, since: date | None = None,
+             days: int | None = None, force: bool = False, today: date | None = None) -> PullSummary:
+    """Pull the configured FIT folders, then Garmin Connect when it is enabled, asked for
+    (`since`, `days`) or logged in. Garmin errors are in the summary, not raised."""
+    summary = PullSummary()
+    if config.sources.fit_folders:
+        files_progress = None if progress is None else (
+            lambda done, total, label: progress("files", done, total, label))
+        summary.folders = pull_folders(store, config.sources.fit_folders, progress=files_progress)
+    if config.sources.garmin or since is not None or days is not None \
+            or garmin_client.is_logged_in(store.data_dir):
+        def connect():
+            return garmin_client.login_from_tokens(store.data_dir, config.garmin_base_url,
+                                                   min_interval_s=config.garmin.min_interval_s)
+
+        summary.garmin = pull_garmin(store, connect, today=today or date.today(), since=since, days=days,
+                                     first_pull_days=config.garmin.first_pull_days, force=force,
+                                     progress=progress)
+    return summary
