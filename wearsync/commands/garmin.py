@@ -9,8 +9,6 @@ from datetime import date
 
 from wearsync.commands import common
 from wearsync.errors import GarminAuthError, GarminRateLimited
-from wearsync.sync import garmin_client
-from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
 
 def register(sub) -> None:
@@ -57,6 +55,8 @@ def register(sub) -> None:
 
 
 def run_login(args) -> int:
+    from wearsync.sync import garmin_client  # garminconnect loads only for a Garmin command
+
     config, store = common.open_config_and_store(args)
     base_url = config.garmin_base_url
     pending = (garmin_client.token_dir(config.data_dir) / garmin_client.MFA_PENDING_FILE).is_file()
@@ -88,6 +88,8 @@ def run_login(args) -> int:
 
 
 def run_logout(args) -> int:
+    from wearsync.sync import garmin_client
+
     config, _ = common.open_config_and_store(args)
     if garmin_client.logout(config.data_dir):
         common.stdout.print("Logged out: the Garmin Connect tokens are removed.")
@@ -97,6 +99,8 @@ def run_logout(args) -> int:
 
 
 def run_pull(args) -> int:
+    from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
+
     config, store = common.open_config_and_store(args)
     with _PhaseBars() as bars:
         summary = pull_all(store, config, progress=bars, since=args.since, days=args.days, force=args.force)

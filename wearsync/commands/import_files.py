@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from wearsync.commands import common
-from wearsync.sync.fit_import import ImportSummary, import_paths
 
 SHOW_PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
 
@@ -26,6 +25,8 @@ def register(sub) -> None:
 def run(args) -> int:
     _config, store = common.open_config_and_store(args)
     with common.progress_bar("importing") as advance:
+        from wearsync.sync.fit_import import import_paths  # the FIT reader loads only to import
+
         summary = import_paths(store, args.paths, progress=_progress(advance))
     report(summary, as_json=args.json)
     return common.EXIT_PARTIAL if summary.failed else common.EXIT_OK
@@ -39,7 +40,7 @@ def _progress(advance):
     return progress
 
 
-def report(summary: ImportSummary, *, as_json: bool) -> None:
+def report(summary, *, as_json: bool) -> None:
     """Per-file lines for what did not simply import, and the totals."""
     for outcome in summary.outcomes:
         if outcome.outcome == "failed":

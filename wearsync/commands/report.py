@@ -6,9 +6,6 @@ from datetime import date
 
 from rich.table import Table
 
-from wearsync import reporting
-from wearsync.analytics.params import params_from_config
-from wearsync.analytics.weekly import week_start_for_id
 from wearsync.commands import common
 from wearsync.config import Config
 from wearsync.store import Store
@@ -35,6 +32,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     config, store = common.open_config_and_store(args)
+    # polars and the analytics load here, not when the CLI builds its parser
+    from wearsync import reporting
+    from wearsync.analytics.params import params_from_config
+    from wearsync.analytics.weekly import week_start_for_id
+
     params = params_from_config(config)
     if args.day:
         data = reporting.day_report(store, config, args.day)
@@ -58,6 +60,8 @@ def run(args) -> int:
 
 def day_contents(store: Store, day: str, config: Config | None = None) -> dict:
     """The report of one local day (reporting.day_report) with the default settings unless given."""
+    from wearsync import reporting
+
     return reporting.day_report(store, config or Config(), date.fromisoformat(day))
 
 
