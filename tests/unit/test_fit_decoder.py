@@ -36,7 +36,8 @@ def fitparse_read(data: bytes) -> tuple[list[FitMessage], str | None]:
         read = read_with_fitparse(data, "file")
     except FitError as exc:
         return [], str(exc)
-    cut = [w.removeprefix(DATA_ENDS_EARLY) for w in read.warnings if w.startswith(DATA_ENDS_EARLY)]
+    cut = [w.removeprefix(DATA_ENDS_EARLY).rsplit("); kept", 1)[0] for w in read.warnings
+           if w.startswith(DATA_ENDS_EARLY)]
     return read.messages, cut[0] if cut else None
 
 
