@@ -14,6 +14,7 @@ import io
 import json
 import secrets
 import socket
+import sys
 import threading
 import time
 import zipfile
@@ -393,3 +394,28 @@ def write_config(path: Path, *, min_interval_s: float = 0.0, first_pull_days: in
     path.write_text(f"[garmin]\nmin_interval_s = {min_interval_s}\nfirst_pull_days = {first_pull_days}\n"
                     f"[sources]\nfit_folders = [{folders}]\ngarmin = {'true' if garmin else 'false'}\n")
     return path
+
+
+def use_fake(monkeypatch, fake: FakeGarmin, tmp_path: Path, **config) -> Path:
+    """Point a wearsync run at `fake`: a fresh home, its URL, a config, no proxies.
+
+    Returns the home folder; `config` goes to `write_config`."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("WEARSYNC_HOME", str(home))
+    monkeypatch.setenv("WEARSYNC_GARMIN_URL", fake.url)
+    monkeypatch.setenv("WEARSYNC_CONFIG", str(write_config(tmp_path / "config.toml", **config)))
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    for name in ("GARMINTOKENS", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    make_library_fast(monkeypatch.setattr)
+    return home
+
+
+def run_cli(monkeypatch, capsys, *argv, stdin: str = "") -> tuple[int, str, str]:
+    """`wearsync ARGV` in this process with `stdin`; returns exit code, stdout, stderr."""
+    from wearsync import cli
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -127,7 +127,6 @@ def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool)
         main = rng.randint(13, 21) * 60
         segments = ([(120, _hr_at(day, 0.45))] + _pieces(rng, main, 0.62, 0.72, day)
                     + [(120, _hr_at(day, 0.40))])
-        seconds = sum(s for s, _ in segments)
         # Up and down a stairwell: climbing about half the time at ~0.17 m/s.
         ascent = round(main * 0.5 * rng.uniform(0.15, 0.19), 1)
         return _Session(kind, start_s, _trace(rng, segments, start_hr), 1.3, "walking",

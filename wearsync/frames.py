@@ -22,7 +22,7 @@ import polars as pl
 
 from wearsync.analytics.energy import INTAKE_SCHEMA, WELLNESS_SCHEMA
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, READINGS_SCHEMA
-from wearsync.analytics.strength import ACTIVITIES_SCHEMA, SETS_SCHEMA
+from wearsync.analytics.strength import SETS_SCHEMA
 
 DAY_SECONDS = 86_400
 # Local days run from UTC-12 to UTC+14: a UTC window this much wider holds all of a local day.

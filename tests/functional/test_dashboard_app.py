@@ -4,7 +4,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from datetime import date
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from textual.events import Paste
 from textual.widgets import DataTable, Input, LoadingIndicator, Static
 
 from wearsync import reporting
-from wearsync.commands.demo import demo_config
-from wearsync.config import Config
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
@@ -26,37 +23,8 @@ from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sources import log_intake
 from wearsync.dashboard.widgets.status import StatusLine
-from wearsync.demo import write_demo_files
 from wearsync.errors import WearsyncError
-from wearsync.store import Store
-from wearsync.sync.fit_import import import_paths
-from tests.conftest import SHARED_FIT
-
-FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
-RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15
-WALK = FILES / "2013-02-06-12-11-14.fit"                  # real FR110 activity, 2013-02-06
-END = date(2026, 3, 15)                                   # a Sunday: the demo's last week is whole
-CONFIG = demo_config(Config())                            # the made-up wearer's age and resting HR
-
-
-@pytest.fixture(scope="session")
-def demo_store_dir(tmp_path_factory):
-    # Synthetic: two weeks of the demo person's files, written with garmin-fit-sdk.
-    folder = tmp_path_factory.mktemp("demo")
-    files = write_demo_files(folder / "files", end=END, weeks=2)
-    store = Store.open(folder / "home")
-    import_paths(store, [p for p in files if p.suffix == ".fit"])
-    store.close()
-    return folder / "home"
-
-
-@pytest.fixture
-def demo_store(demo_store_dir, wearsync_home):
-    shutil.copytree(demo_store_dir, wearsync_home)
-    store = Store.open(wearsync_home)
-    yield store
-    store.close()
-
+from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded
 
 @pytest.fixture
 def empty_store(store):
@@ -79,20 +47,11 @@ def status(app) -> str:
     return text_of(app, "#status-text")
 
 
-async def loaded(pilot, timeout: float = 20):
-    # Views load in workers; wait for the loads only (a test's pull may still be running). Not
-    # wait_for_complete: a load superseded meanwhile is cancelled, which it raises.
-    await pilot.pause()
-    deadline = time.monotonic() + timeout
-    while any(w.group == "load" and not w.is_finished for w in pilot.app.workers):
-        assert time.monotonic() < deadline, "a view never finished loading"
-        await pilot.pause(0.01)
-    await pilot.pause()
-
-
 async def settle(app, pilot):
     await pilot.pause()
-    await app.workers.wait_for_complete([w for w in app.workers if w.group != "load"])
+    others = [w for w in app.workers if w.group != "load"]
+    if others:  # an empty list would mean every worker, the cancelled loads among them
+        await app.workers.wait_for_complete(others)
     await loaded(pilot)
 
 

@@ -1,12 +1,6 @@
 import pytest
 
-from tests.functional.test_dashboard_app import (  # noqa: F401 (fixtures)
-    CONFIG,
-    END,
-    demo_store,
-    demo_store_dir,
-    loaded,
-)
+from tests.functional.conftest import CONFIG, END, loaded
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sources import log_intake
 
@@ -16,7 +10,7 @@ VIEWS = {"week": None, "history": "h", "day": "d", "sources": "s", "help": "ques
 
 
 @pytest.fixture
-def frozen_store(demo_store):  # noqa: F811
+def frozen_store(demo_store):
     # Import times are wall-clock; pin them so the sources view renders the same every run.
     with demo_store.transaction() as conn:
         conn.execute("UPDATE import_events SET at = 1773400000")

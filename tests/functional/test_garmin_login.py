@@ -1,5 +1,3 @@
-import importlib.util
-import io
 import json
 import os
 import shutil
@@ -16,12 +14,12 @@ from tests.fake_garmin import (
     MFA_CODE,
     PASSWORD,
     FakeGarmin,
-    make_library_fast,
+    run_cli,
+    use_fake,
     write_config,
     write_tokens,
 )
 
-from wearsync import cli
 from wearsync.errors import GarminAuthError
 from wearsync.store import Store
 from wearsync.sync import garmin_client
@@ -41,24 +39,7 @@ def fake():
 
 @pytest.fixture
 def home(tmp_path, monkeypatch, fake):
-    home = tmp_path / "home"
-    monkeypatch.setenv("WEARSYNC_HOME", str(home))
-    monkeypatch.setenv("WEARSYNC_GARMIN_URL", fake.url)
-    monkeypatch.setenv("WEARSYNC_CONFIG", str(write_config(tmp_path / "config.toml", first_pull_days=2)))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    for name in ("GARMINTOKENS", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    make_library_fast(monkeypatch.setattr)
-    return home
-
-
-def run_cli(monkeypatch, capsys, *argv, stdin=""):
-    monkeypatch.setattr(cli, "COMMAND_MODULES",
-                        [m for m in cli.COMMAND_MODULES if importlib.util.find_spec(m)])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return use_fake(monkeypatch, fake, tmp_path, first_pull_days=2)
 
 
 def files_holding(folder: Path, secret: str) -> list[Path]:

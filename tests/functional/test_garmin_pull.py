@@ -1,9 +1,7 @@
 import importlib.util
-import io
 import json
 import shutil
 import sqlite3
-import sys
 import time
 from datetime import date, datetime
 
@@ -15,12 +13,12 @@ from tests.fake_garmin import (
     FakeActivity,
     FakeGarmin,
     fit_file,
-    make_library_fast,
+    run_cli,
+    use_fake,
     write_config,
     write_tokens,
 )
 
-from wearsync import cli
 from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited
 from wearsync.store import Store
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
@@ -43,14 +41,7 @@ def fake():
 
 @pytest.fixture
 def home(tmp_path, monkeypatch, fake):
-    home = tmp_path / "home"
-    monkeypatch.setenv("WEARSYNC_HOME", str(home))
-    monkeypatch.setenv("WEARSYNC_GARMIN_URL", fake.url)
-    monkeypatch.setenv("WEARSYNC_CONFIG", str(write_config(tmp_path / "config.toml")))
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    for name in ("GARMINTOKENS", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    make_library_fast(monkeypatch.setattr)
+    home = use_fake(monkeypatch, fake, tmp_path)
     write_tokens(home, fake.issue_tokens())
     return home
 
@@ -74,16 +65,6 @@ def query(home, sql, *args):
 
 def days_asked(fake, endpoint="usersummary/daily"):
     return [r.query.split("=")[1] for r in fake.requests(endpoint)]
-
-
-def run_cli(monkeypatch, capsys, *argv, stdin=""):
-    # Only the command modules that exist yet: others land in this tree concurrently.
-    monkeypatch.setattr(cli, "COMMAND_MODULES",
-                        [m for m in cli.COMMAND_MODULES if importlib.util.find_spec(m)])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_full_pull_of_several_days_stores_each_day_and_the_activities(home, fake):

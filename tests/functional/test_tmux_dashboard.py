@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.functional.test_dashboard_app import RUN
+from tests.functional.conftest import RUN
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

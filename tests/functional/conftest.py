@@ -1,0 +1,52 @@
+"""What the dashboard tests share: the demo store they run on, and waiting for view loads."""
+
+import shutil
+import time
+from datetime import date
+
+import pytest
+
+from tests.conftest import SHARED_FIT
+from wearsync.commands.demo import demo_config
+from wearsync.config import Config
+from wearsync.demo import write_demo_files
+from wearsync.store import Store
+from wearsync.sync.fit_import import import_paths
+
+FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
+RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15
+WALK = FILES / "2013-02-06-12-11-14.fit"                  # real FR110 activity, 2013-02-06
+END = date(2026, 3, 15)                                   # a Sunday: the demo's last week is whole
+CONFIG = demo_config(Config())                            # the made-up wearer's age and resting HR
+
+
+@pytest.fixture(scope="session")
+def demo_store_dir(tmp_path_factory):
+    # Synthetic: two weeks of the demo person's files, written with garmin-fit-sdk.
+    folder = tmp_path_factory.mktemp("demo")
+    files = write_demo_files(folder / "files", end=END, weeks=2)
+    store = Store.open(folder / "home")
+    import_paths(store, [p for p in files if p.suffix == ".fit"])
+    store.close()
+    return folder / "home"
+
+
+@pytest.fixture
+def demo_store(demo_store_dir, wearsync_home):
+    shutil.copytree(demo_store_dir, wearsync_home)
+    store = Store.open(wearsync_home)
+    yield store
+    store.close()
+
+
+async def loaded(pilot, timeout: float = 20):
+    # Views load in workers; wait for the loads only (a test's pull may still be running). Not
+    # wait_for_complete: a load superseded meanwhile is cancelled, which it raises.
+    await pilot.pause()
+    deadline = time.monotonic() + timeout
+    while any(w.group == "load" and not w.is_finished for w in pilot.app.workers):
+        assert time.monotonic() < deadline, "a view never finished loading"
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
