@@ -13,25 +13,25 @@ from textual.widgets import Static
 HELP = """\
 [b]Keys[/b]  (the mouse works too: click a view's tab, a day, a footer key)
 
-  ← →        previous / next week (previous / next day in the day view)
+  ← →        previous / next week (day, in the day view)
   t          today
   w h d s    week, history, day, sources view
   enter      open the highlighted day
   + -        more / fewer weeks in the history view
-  p          pull from Garmin Connect and watched folders (runs in the background)
+  p          pull from Garmin Connect and the watched folders
   i          import a file, folder or zip by typing its path
   l          log calories eaten for the selected day
   ? F1       this help
   q          quit
 
 [b]Drag and drop[/b]
-  Drop .fit files, folders or a Garmin export zip onto this terminal window:
-  they are imported in the background and their week is shown. A drop onto a
+  Drop .fit files, folders or a Garmin export zip onto this window: they
+  are imported in the background and their week is shown. A drop onto a
   text field stays text in that field.
 
 [b]Numbers[/b]
-  Goal minutes = moderate + 2 × vigorous (heart-rate reserve 40-59 % / ≥ 60 %).
-  Fat change uses 3,500 kcal a pound, which overestimates over months: "up to".
+  Goal minutes = moderate + 2 × vigorous (HR reserve 40-59 % / ≥ 60 %).
+  Fat change at 3,500 kcal a pound overestimates over months: "up to".
 
 Press escape or ? to close."""
 
