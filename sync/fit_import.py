@@ -313,7 +313,7 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
         conn.executemany(
             "INSERT INTO monitoring_values (serial, local_day, ts, activity_type, metric, kind, value, "
             "recording_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET value = MAX(value, excluded.value)",
-            [(content.serial_for_monitoring, v.local_day, v.ts, v.activity_type, v.metric, v.kind, v.value,
+            [(content.serial or 0, v.local_day, v.ts, v.activity_type, v.metric, v.kind, v.value,
               recording_id) for v in content.monitoring],
         )
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})

@@ -81,7 +81,6 @@ class FitContent:
     heart_rates: list[tuple[int, int, int]] = field(default_factory=list)  # (ts, bpm, utc_offset_s)
     hr_source: str = "activity"
     monitoring: list[MonitoringValue] = field(default_factory=list)
-    serial_for_monitoring: int = 0
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # the reader kept only part of the file
 
@@ -216,7 +215,6 @@ _MONITORING_UNTYPED = (
 
 def _extract_monitoring(messages: list[FitMessage], content: FitContent, label: str) -> None:
     content.hr_source = "monitoring"
-    content.serial_for_monitoring = content.serial or 0
     offset = None
     last_full = None
     values = content.monitoring
