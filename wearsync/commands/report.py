@@ -7,8 +7,6 @@ from datetime import date
 from rich.table import Table
 
 from wearsync.commands import common
-from wearsync.config import Config
-from wearsync.store import Store
 
 
 def register(sub) -> None:
@@ -56,13 +54,6 @@ def run(args) -> int:
     else:
         show(data)
     return common.EXIT_OK
-
-
-def day_contents(store: Store, day: str, config: Config | None = None) -> dict:
-    """The report of one local day (reporting.day_report) with the default settings unless given."""
-    from wearsync import reporting
-
-    return reporting.day_report(store, config or Config(), date.fromisoformat(day))
 
 
 def _show(value, unit: str = "") -> str:
