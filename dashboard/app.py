@@ -204,8 +204,9 @@ class WearsyncApp(App[None]):
         # Its own connection: sqlite connections must not be shared across threads mid-transaction.
         store = Store.open(self.store.data_dir)
         try:
-            summary = import_paths(store, paths, progress=lambda done, total, label: self.post_message(
-                ImportProgress(done, total, label)))
+            summary = import_paths(store, paths, zone=self.config.wearer.time_zone,
+                                   progress=lambda done, total, label: self.post_message(
+                                       ImportProgress(done, total, label)))
         finally:
             store.close()
         self.post_message(ImportFinished(summary))

@@ -26,6 +26,7 @@ import functools
 import struct
 import sys
 from array import array
+from collections.abc import Iterator
 
 from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES
 from garmin_fit_sdk.fit import BASE_TYPE_DEFINITIONS
@@ -218,10 +219,18 @@ def read_fast(data: bytes, label: str, nums: frozenset[int] | None = None) -> Fi
     it and adds a warning. Raises FitError if the file header is unusable, or if a
     problem stops the data before any data message was read.
     """
+    warns: list[str] = []
+    return FitRead(list(iter_fast(data, label, nums, warns)), warns, "fast")
+
+
+def iter_fast(data: bytes, label: str, nums: frozenset[int] | None, warns: list[str]) -> Iterator[FitMessage]:
+    """`read_fast` as a stream: the messages one at a time, warnings appended to `warns`.
+
+    Nothing is held per message, so a large file costs only what the consumer keeps.
+    A FitError is raised before the first message, never after one was yielded.
+    """
     n = len(data)
     nums = None if nums is None else frozenset(nums)  # hashable: compiled definitions are cached by it
-    messages: list[FitMessage] = []
-    warns: list[str] = []
     seen = 0  # data messages read, kept or not
     pos = 0
     try:
@@ -268,7 +277,7 @@ def read_fast(data: bytes, label: str, nums: frozenset[int] | None = None) -> Fi
                             acc = ts
                     if header & 0x80:
                         fields[TIMESTAMP] = acc = _rebuild(header & 0x1F, acc)
-                    messages.append(FitMessage(d.num, fields))
+                    yield FitMessage(d.num, fields)
                 else:
                     if d.ts is not None:
                         st, offset, invalid = d.ts
@@ -290,7 +299,6 @@ def read_fast(data: bytes, label: str, nums: frozenset[int] | None = None) -> Fi
         if not seen:
             raise FitError(f"{label}: no readable FIT data ({exc})") from None
         warns.append(f"{label}: {exc}; kept the {seen} data messages before it")
-    return FitRead(messages, warns, "fast")
 
 
 def _truncated(pos: int, data_end: int, n: int):

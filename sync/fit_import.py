@@ -2,32 +2,44 @@
 
 A file is identified by its sha256 and by its FIT `file_id` (serial number + time
 created), so the same recording arriving as a watch copy, a Garmin Connect download,
-an export zip or a drag-in is stored once. Every imported original is kept.
+an export zip or a drag-in is stored once. Both checks and the writes of one file
+happen in one write transaction, so two imports side by side never store it twice.
+Every imported original is kept.
+
+One file, one outcome: whatever goes wrong with one file (the decoder, the extraction,
+SQLite, the disk, a bug of ours) becomes that file's failure line and the batch goes
+on. A bug of ours is marked `internal`, so the command line can say so and exit with
+its own code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import multiprocessing
 import os
+import sqlite3
+import sys
 import time
-import zipfile
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from wearsync.errors import FitError
+from wearsync.errors import FitError, StoreError
 from wearsync.store import Store
-from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
+from wearsync.sync import local_time
+from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
+from wearsync.sync.fit_inputs import Failure, Input, InputDone, discover, members
 from wearsync.sync.fit_messages import read_with_fitparse
 from wearsync.sync.fit_records import FitContent, extract
 from wearsync.sync.wellness import recompute_fit_wellness
 
-MAX_MEMBER_BYTES = 256 * 1024 * 1024  # a zip member larger than this is refused, not inflated
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
+# fitparse, the fallback reader, holds every message and field as objects (~1 KB each):
+# files larger than this are not handed to it.
+FALLBACK_MAX_BYTES = 4 * 2**20
 Progress = Callable[[int, int, str], None]
 
 
@@ -37,6 +49,7 @@ class FileOutcome:
     outcome: str  # 'imported', 'skipped', 'duplicate' or 'failed'
     message: str = ""
     recording_id: int | None = None
+    internal: bool = False  # failed through a bug of wearsync's, not the file's fault
 
 
 @dataclass
@@ -66,6 +79,10 @@ class ImportSummary:
     def failed(self) -> int:
         return self.count("failed")
 
+    @property
+    def internal_errors(self) -> int:
+        return sum(1 for o in self.outcomes if o.internal)
+
     def to_json(self) -> dict:
         return {
             "found": self.found,
@@ -73,111 +90,68 @@ class ImportSummary:
             "skipped": self.skipped,
             "duplicates": self.duplicates,
             "failed": self.failed,
+            "internal_errors": self.internal_errors,
             "files": [asdict(o) for o in self.outcomes],
         }
 
 
 @dataclass
-class _Input:
-    label: str
-    load: Callable[[], bytes]
+class _Crash:
+    """A bug of ours met while decoding one file (crosses process lines as text)."""
 
-
-@dataclass
-class _Failure:
-    label: str
     message: str
 
 
-@dataclass
-class _InputDone:
-    """Passes through the pipeline after the last FIT file of one input (for progress)."""
-
-    label: str
-
-
 def import_paths(store: Store, paths: Iterable[Path], *, source: str = "file",
-                 progress: Progress | None = None, workers: int | None = None) -> ImportSummary:
+                 progress: Progress | None = None, workers: int | None = None, zone: str = "") -> ImportSummary:
     """Import FIT files, folders (recursively) and zips of FIT files.
 
     Files are decoded in `workers` processes (default: one per core, for batches
     large enough to pay for starting them); the store is written from this process
-    only, one transaction per file.
+    only, one transaction per file. `zone` is the time zone for files that state no
+    UTC offset ("" = this computer's).
     """
     summary = ImportSummary()
-    inputs: list[_Input] = []
+    inputs: list[Input] = []
     for path in paths:
-        path = Path(path)
-        if not path.exists():
-            summary.outcomes.append(_failed(store, source, str(path), "no such file or folder"))
-        else:
-            inputs.extend(_discover(path))
+        for item in discover(Path(path)):
+            if isinstance(item, Failure):
+                summary.outcomes.append(_unread(store, source, item))
+            else:
+                inputs.append(item)
     total = len(inputs)
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM_FILES else 1
     done = 0
     for item in _decoded(_unpacked(inputs), workers):
-        if isinstance(item, _InputDone):
+        if isinstance(item, InputDone):
             done += 1
             if progress:
                 progress(done, total, item.label)
-        elif isinstance(item, _Failure):
-            summary.outcomes.append(_failed(store, source, item.label, item.message))
+        elif isinstance(item, Failure):
+            summary.outcomes.append(_unread(store, source, item))
         else:
-            summary.outcomes.append(_store_decoded(store, source, *item))
+            summary.outcomes.append(_store_one(store, source, zone, *item))
     return summary
 
 
-def import_data(store: Store, data: bytes, label: str, *, source: str = "file") -> list[FileOutcome]:
+def import_data(store: Store, data: bytes, label: str, *, source: str = "file", zone: str = "") -> list[FileOutcome]:
     """Import bytes that are a FIT file or a zip holding FIT files."""
     return [
-        _failed(store, source, item.label, item.message) if isinstance(item, _Failure)
-        else _store_decoded(store, source, *item)
-        for item in _decoded(_members(label, data), workers=1)
+        _unread(store, source, item) if isinstance(item, Failure) else _store_one(store, source, zone, *item)
+        for item in _decoded(members(label, data), workers=1)
     ]
 
 
-def _discover(path: Path) -> Iterator[_Input]:
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix.lower() in (".fit", ".zip"):
-                yield _Input(str(child), child.read_bytes)
-    else:
-        yield _Input(str(path), path.read_bytes)
-
-
-def _unpacked(inputs: list[_Input]) -> Iterator[tuple[str, bytes] | _Failure | _InputDone]:
+def _unpacked(inputs: list[Input]) -> Iterator[tuple[str, bytes] | Failure | InputDone]:
     for item in inputs:
         try:
             data = item.load()
         except OSError as exc:
-            yield _Failure(item.label, f"cannot read ({exc.strerror})")
+            yield Failure(item.label, f"cannot read ({exc.strerror or exc})")
         else:
-            yield from _members(item.label, data)
-        yield _InputDone(item.label)
-
-
-def _members(label: str, data: bytes) -> Iterator[tuple[str, bytes] | _Failure]:
-    """The FIT files in `data`: itself, or the members of a zip (nested zips too)."""
-    if _looks_like_fit(data) or not zipfile.is_zipfile(io.BytesIO(data)):
-        yield label, data
-        return
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = [info for info in archive.infolist()
-                       if not info.is_dir() and info.filename.lower().endswith((".fit", ".zip"))]
-            for info in members:
-                if info.file_size > MAX_MEMBER_BYTES:
-                    yield _Failure(f"{label}:{info.filename}",
-                                   f"larger than {MAX_MEMBER_BYTES // 2**20} MB: not inflated")
-                    continue
-                yield from _members(f"{label}:{info.filename}", archive.read(info))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        yield _Failure(label, f"unreadable zip ({exc})")
-
-
-def _looks_like_fit(data: bytes) -> bool:
-    return len(data) >= 12 and data[8:12] == b".FIT"
+            yield from members(item.label, data)
+        yield InputDone(item.label)
 
 
 def _decoded(items: Iterator, workers: int) -> Iterator:
@@ -186,9 +160,7 @@ def _decoded(items: Iterator, workers: int) -> Iterator:
         for item in items:
             yield item if not isinstance(item, tuple) else (*item, decode_or_error(item[1], item[0]))
         return
-    # spawn, not fork: the dashboard imports from a thread, and forking a threaded
-    # process can deadlock.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with _pool(workers) as pool:
         window: deque = deque()
         for item in items:
             if not isinstance(item, tuple):
@@ -201,65 +173,151 @@ def _decoded(items: Iterator, workers: int) -> Iterator:
             yield _resolved(window.popleft())
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: the dashboard imports from a thread, and forking a threaded
+    # process can deadlock.
+    context = multiprocessing.get_context("spawn")
+    _start_resource_tracker()
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr.
+
+    It hands `sys.stderr.fileno()` to its child; inside the dashboard, Textual has
+    replaced sys.stderr with an object whose fileno is not a file descriptor, and
+    starting a pool fails with "bad value(s) in fds_to_keep".
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        resource_tracker.ensure_running()
+        return
+    saved = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = saved
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: end when the importing process ends, however it ends (a kill included)."""
+    try:
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool notices a dead parent by its pipes
+        return
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
 def _ready(item) -> bool:
     return not isinstance(item, tuple) or item[2].done()
 
 
 def _resolved(item):
-    return item if not isinstance(item, tuple) else (item[0], item[1], item[2].result())
+    if not isinstance(item, tuple):
+        return item
+    try:
+        result = item[2].result()
+    except Exception as exc:  # a worker died (killed, out of memory): this file's failure only
+        result = _Crash(f"the decoding process failed ({type(exc).__name__}: {exc})")
+    return item[0], item[1], result
 
 
-def decode_or_error(data: bytes, label: str) -> tuple[FitContent, str] | FitError:
-    """`decode`, with a FitError returned rather than raised (it crosses process lines)."""
+def decode_or_error(data: bytes, label: str) -> tuple[FitContent, str] | FitError | _Crash:
+    """`decode`, with a FitError or a crash returned rather than raised (it crosses process lines)."""
     try:
         return decode(data, label)
     except FitError as exc:
         return exc
+    except Exception as exc:
+        return _Crash(_describe(exc))
 
 
 def decode(data: bytes, label: str) -> tuple[FitContent, str]:
     """Decode and extract one FIT file; returns its content and the reader that read it.
 
-    The fast reader reads it; if that rejects the file, fitparse, the reference, tries.
+    The fast reader reads it as a stream; if that rejects the file, fitparse, the
+    reference, tries (small files only: it holds the whole file as objects).
     """
+    warns: list[str] = []
     try:
-        read = read_fast(data, label, WEARSYNC_MESSAGES)
-        note = []
+        content = extract(iter_fast(data, label, WEARSYNC_MESSAGES, warns), label)
+        reader, note = "fast", []
     except FitError as fast_error:
+        if warns or len(data) > FALLBACK_MAX_BYTES:
+            raise
         read = read_with_fitparse(data, label)  # raises if fitparse cannot read it either
+        content = extract(read.messages, label)
+        warns, reader = read.warnings, read.reader
         note = [f"read by fitparse: the fast reader stopped ({_unlabelled(str(fast_error), label)})"]
-    content = extract(read.messages, label)
-    warnings = [_unlabelled(w, label) for w in read.warnings]
+    warnings = [_unlabelled(w, label) for w in warns]
     content.warnings[:0] = note + warnings
     content.damaged = bool(warnings)
-    return content, read.reader
+    return content, reader
 
 
 def _unlabelled(message: str, label: str) -> str:
     return message.removeprefix(f"{label}: ")
 
 
-def _store_decoded(store: Store, source: str, label: str, data: bytes,
-                   decoded: tuple[FitContent, str] | FitError) -> FileOutcome:
+def _describe(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
+    return f"{type(exc).__name__}: {exc}{at}"
+
+
+def _store_one(store: Store, source: str, zone: str, label: str, data: bytes, decoded) -> FileOutcome:
+    """Store one decoded file; any failure is this file's outcome, never the batch's."""
+    try:
+        return _store_decoded(store, source, zone, label, data, decoded)
+    except (sqlite3.Error, OSError, StoreError) as exc:
+        return _log(store, source, FileOutcome(label, "failed", f"could not be stored ({_store_problem(exc)})"))
+    except Exception as exc:
+        return _log(store, source, FileOutcome(
+            label, "failed", f"internal error ({_describe(exc)}); please report it with this file", internal=True))
+
+
+def _store_problem(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes, decoded) -> FileOutcome:
     sha = hashlib.sha256(data).hexdigest()
-    known = _known(store, "sha256 = ?", (sha,))
-    if known:
-        return _log(store, source, label, FileOutcome(label, "duplicate", f"already imported as {known[1]}", known[0]))
-    if isinstance(decoded, FitError):
-        return _failed(store, source, label, _unlabelled(str(decoded), label))
-    content, reader = decoded
-    replaces = None
-    if content.serial is not None and content.time_created is not None:
-        known = _known(store, "serial = ? AND time_created = ? AND file_type = ?",
-                       (content.serial, content.time_created, content.file_type))
-        if known and not (known[2] and not content.damaged):
-            return _log(store, source, label,
-                        FileOutcome(label, "duplicate", f"same recording as {known[1]}", known[0]))
-        # The copy stored first was damaged and this one is whole: this one takes its place.
-        replaces = known
-    skip_reason = content.skip_reason()
-    store.keep_original(data)
     with store.transaction() as conn:
+        known = _known(conn, "sha256 = ?", (sha,))
+        if known:
+            return _event(conn, source, FileOutcome(label, "duplicate", f"already imported as {known[1]}", known[0]))
+        if isinstance(decoded, FitError):
+            return _event(conn, source, FileOutcome(label, "failed", _unlabelled(str(decoded), label)))
+        if isinstance(decoded, _Crash):
+            return _event(conn, source, FileOutcome(
+                label, "failed", f"internal error ({decoded.message}); please report it with this file",
+                internal=True))
+        content, reader = decoded
+        replaces = None
+        if content.serial is not None and content.time_created is not None:
+            known = _known(conn, "serial = ? AND time_created = ? AND file_type = ?",
+                           (content.serial, content.time_created, content.file_type))
+            if known and not (known[2] and not content.damaged):
+                return _event(conn, source, FileOutcome(label, "duplicate", f"same recording as {known[1]}", known[0]))
+            # The copy stored first was damaged and this one is whole: this one takes its place.
+            replaces = known
+        skip_reason = content.skip_reason()
+        if not skip_reason and content.file_type == "activity":
+            _settle_local_time(conn, content, zone)
+        store.keep_original(data)
         status = "skipped" if skip_reason else "imported"
         message = skip_reason or "; ".join(content.warnings)
         if replaces:
@@ -275,9 +333,25 @@ def _store_decoded(store: Store, source: str, label: str, data: bytes,
             _forget_recording(conn, replaces[0], recording_id)
         if not skip_reason:
             _write_content(conn, recording_id, content)
-        outcome = FileOutcome(label, status, message, recording_id)
-        _write_event(conn, source, outcome)
-    return outcome
+        return _event(conn, source, FileOutcome(label, status, message, recording_id))
+
+
+def _settle_local_time(conn: sqlite3.Connection, content: FitContent, zone: str) -> None:
+    """Give an activity file its UTC offset: its own, else the fallbacks, named in its warnings."""
+    offset, origin = content.offset_s, content.offset_origin
+    if offset is None:
+        near = content.start or 0
+        offset = local_time.same_device_offset(conn, content.serial, near)
+        origin = "another recording of the same device"
+        if offset is None:
+            offset = (local_time.zone_offset_at_local(zone, near) if content.times_are_local
+                      else local_time.zone_offset(zone, near))
+            origin = local_time.zone_label(zone)
+    if content.offset_s is None or content.times_are_local:
+        content.place(offset, origin)
+    if origin != "the file's own local time":
+        content.warnings.append(f"local time from {origin} ({local_time.format_offset(offset)}): "
+                                "the file states none of its own")
 
 
 def _forget_recording(conn, recording_id: int, successor_id: int) -> None:
@@ -305,9 +379,11 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
             [(activity_id, s.position, s.start_utc, s.duration_s, s.set_type, s.repetitions, s.weight_kg,
               s.category) for s in content.sets],
         )
+    source = content.hr_source
     conn.executemany(
         "INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, recording_id) VALUES (?,?,?,?,?)",
-        [(ts, bpm, offset, content.hr_source, recording_id) for ts, bpm, offset in content.heart_rates],
+        ((ts, bpm, offset, source, recording_id) for ts, bpm, offset in
+         zip(content.hr_ts.tolist(), content.hr_bpm.tolist(), content.hr_offset.tolist(), strict=True)),
     )
     if content.monitoring:
         conn.executemany(
@@ -319,22 +395,28 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
 
 
-def _known(store: Store, where: str, params: tuple) -> tuple[int, str, bool] | None:
+def _known(conn: sqlite3.Connection, where: str, params: tuple) -> tuple[int, str, bool] | None:
     """The id, first path and whether it was damaged, of a stored recording matching `where`."""
-    row = store.conn.execute(f"SELECT id, path, damaged FROM recordings WHERE {where}", params).fetchone()
+    row = conn.execute(f"SELECT id, path, damaged FROM recordings WHERE {where}", params).fetchone()
     return (row[0], row[1], bool(row[2])) if row else None
 
 
-def _failed(store: Store, source: str, label: str, message: str) -> FileOutcome:
-    return _log(store, source, label, FileOutcome(label, "failed", message))
+def _unread(store: Store, source: str, failure: Failure) -> FileOutcome:
+    return _log(store, source, FileOutcome(failure.label, "skipped" if failure.skipped else "failed",
+                                           failure.message))
 
 
-def _log(store: Store, source: str, label: str, outcome: FileOutcome) -> FileOutcome:
-    with store.transaction() as conn:
-        _write_event(conn, source, outcome)
+def _log(store: Store, source: str, outcome: FileOutcome) -> FileOutcome:
+    """Record an outcome in its own transaction; a store that cannot take it costs only the record."""
+    try:
+        with store.transaction() as conn:
+            _event(conn, source, outcome)
+    except (sqlite3.Error, OSError, StoreError):
+        pass  # the outcome still reaches the summary and the person
     return outcome
 
 
-def _write_event(conn, source: str, outcome: FileOutcome) -> None:
+def _event(conn, source: str, outcome: FileOutcome) -> FileOutcome:
     conn.execute("INSERT INTO import_events (at, source, path, outcome, message) VALUES (?,?,?,?,?)",
                  (int(time.time()), source, outcome.path, outcome.outcome, outcome.message or None))
+    return outcome

@@ -28,12 +28,12 @@ class FolderPullSummary:
 
 
 def pull_folders(store: Store, folders: Iterable[str], *,
-                 progress: Callable[[int, int, str], None] | None = None) -> FolderPullSummary:
+                 progress: Callable[[int, int, str], None] | None = None, zone: str = "") -> FolderPullSummary:
     """Import every FIT file under the folders that exist; note the ones that do not."""
     paths = [Path(folder).expanduser() for folder in folders]
     present = [p for p in paths if p.is_dir()]
     started = int(time.time())
-    summary = FolderPullSummary(import_paths(store, present, source="file", progress=progress),
+    summary = FolderPullSummary(import_paths(store, present, source="file", progress=progress, zone=zone),
                                 [str(p) for p in paths if not p.is_dir()])
     outcome = "partial" if summary.imported.failed else "ok"
     with store.transaction() as conn:

@@ -56,7 +56,8 @@ def pull_all(store: Store, config: Config, *, progress: Progress | None = None, 
     if config.sources.fit_folders:
         files_progress = None if progress is None else (
             lambda done, total, label: progress("files", done, total, label))
-        summary.folders = pull_folders(store, config.sources.fit_folders, progress=files_progress)
+        summary.folders = pull_folders(store, config.sources.fit_folders, progress=files_progress,
+                                       zone=config.wearer.time_zone)
     if config.sources.garmin or since is not None or days is not None \
             or garmin_client.is_logged_in(store.data_dir):
         def connect():

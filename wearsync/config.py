@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -29,6 +30,7 @@ class Wearer:
     weight_kg: float = 70.0
     resting_hr: int = 0
     max_hr: int = 0
+    time_zone: str = ""  # for files that state no UTC offset; "" = this computer's zone
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,19 @@ def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") 
                     f"not {item!r}"
                 )
         sections[name] = cls(**values)
-    return Config(**sections, path=path)
+    config = Config(**sections, path=path)
+    _check_zone(config.wearer.time_zone, where + _line(text, "time_zone"))
+    return config
+
+
+def _check_zone(zone: str, where: str) -> None:
+    if not zone:
+        return
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f'{where}: wearer.time_zone must name a time zone such as "Europe/Berlin", '
+                          f"not {zone!r}") from exc
 
 
 def _check(key: str, value: Any, expected: Any, where: str) -> Any:

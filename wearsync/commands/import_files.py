@@ -23,12 +23,19 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    _config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args)
     with common.progress_bar("importing") as advance:
         from wearsync.sync.fit_import import import_paths  # the FIT reader loads only to import
 
-        summary = import_paths(store, args.paths, progress=_progress(advance))
+        summary = import_paths(store, args.paths, progress=_progress(advance), zone=config.wearer.time_zone)
     report(summary, as_json=args.json)
+    return exit_code(summary)
+
+
+def exit_code(summary) -> int:
+    """70 when a bug of ours met a file, 1 when some files failed, else 0."""
+    if summary.internal_errors:
+        return common.EXIT_INTERNAL
     return common.EXIT_PARTIAL if summary.failed else common.EXIT_OK
 
 
