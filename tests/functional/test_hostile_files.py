@@ -464,3 +464,86 @@ def test_a_week_of_day_offsets_is_not_a_wrong_day_in_silence(capsys, tmp_path, w
     assert conn.execute("SELECT local_day FROM activities WHERE start_utc = ?", (start,)).fetchone() == (
         "2023-11-16",)
     conn.close()
+
+
+SHARED_FILES = Path(__file__).resolve().parents[2].parent / "shared" / "fit"
+# Files whose clocks fooled the importer before (issue 9): no local time (Zwift writes 0) and two FR70
+# files whose times count from power-on, anchored only by the activity message's local time.
+POWER = "php-fit-file-analysis/demo/fit_files/power-analysis.fit"
+ANTFS = "python-fitparse/tests/files/antfs-dump.63.fit"
+COMPRESSED = "python-fitparse/tests/files/compressed-speed-distance.fit"
+ZONE = "Pacific/Kiritimati"  # UTC+14 all year: a UTC day and the local day differ for most hours
+
+
+def expected_local_days(path: Path) -> list[str]:
+    """Each heart-rate reading's local day, worked out with fitparse from the file's raw times."""
+    import fitparse
+
+    fit = fitparse.FitFile(str(path))
+    records = [(m.get_raw_value("timestamp"), m.get_value("heart_rate")) for m in fit.get_messages("record")]
+    activity = next(fit.get_messages("activity"))
+    stamp, local = activity.get_raw_value("timestamp"), activity.get_raw_value("local_timestamp")
+    days = []
+    for ts, bpm in records:
+        if not bpm or not 25 <= bpm <= 250:
+            continue
+        if ts < 0x10000000:  # power-on seconds: local time = the activity's local time minus the distance
+            unix_local = FIT_EPOCH_UNIX + local - (stamp - ts)
+        else:  # no local time in the file: the configured zone, +14 h
+            unix_local = FIT_EPOCH_UNIX + ts + 14 * 3600
+        days.append(datetime.fromtimestamp(unix_local, UTC).date().isoformat())
+    return sorted(days)
+
+
+FIT_EPOCH_UNIX = 631065600
+
+
+def partner_for(day: str, tmp_path: Path) -> Path:
+    """A plain activity stating UTC+14, at local noon of `day`."""
+    noon_utc = int(datetime.fromisoformat(f"{day}T12:00:00+14:00").timestamp())
+    path = tmp_path / f"partner-{day}.fit"
+    path.write_bytes(activity_file(noon_utc, [118] * 120, offset_s=14 * 3600, serial=31337))
+    return path
+
+
+@pytest.mark.parametrize("name", [POWER, ANTFS, COMPRESSED])
+@pytest.mark.parametrize("partner_first", [True, False])
+def test_the_files_with_untrusted_clocks_land_on_their_true_local_days_in_any_order(
+        capsys, tmp_path, wearsync_home, name, partner_first):
+    path = SHARED_FILES / name
+    if not path.exists():
+        pytest.skip(f"{path} is missing: the shared test data must sit beside the project as ../shared")
+    expected = expected_local_days(path)
+    assert expected
+    partner = partner_for(expected[0], tmp_path)
+    order = [partner, path] if partner_first else [path, partner]
+    config = zone_config(tmp_path, ZONE)
+    code, out, err = run(capsys, "--config", str(config), "import", "--json", *map(str, order))
+    assert code == 0, err
+    summary = json.loads(out)
+    assert outcome_of(summary, Path(name).name)["outcome"] == "imported"
+    import sqlite3
+
+    conn = sqlite3.connect(wearsync_home / "wearsync.db")
+    stored = sorted(r[0] for r in conn.execute(
+        "SELECT date(h.ts + h.utc_offset_s, 'unixepoch') FROM hr_readings h JOIN recordings r "
+        "ON r.id = h.recording_id WHERE r.path LIKE ?", (f"%{Path(name).name}",)))
+    conn.close()
+    assert stored == expected
+    assert_reports_work(capsys, wearsync_home, config)
+
+
+def test_all_three_together_with_a_partner_in_every_order(capsys, tmp_path, wearsync_home, monkeypatch):
+    import itertools
+
+    paths = [SHARED_FILES / name for name in (POWER, ANTFS, COMPRESSED)]
+    if not all(p.exists() for p in paths):
+        pytest.skip("the shared test data must sit beside the project as ../shared")
+    config = zone_config(tmp_path, ZONE)
+    partner = partner_for(expected_local_days(paths[1])[0], tmp_path)
+    for number, order in enumerate(itertools.permutations([*paths, partner])):
+        home = tmp_path / f"home{number}"
+        monkeypatch.setenv("WEARSYNC_HOME", str(home))
+        code, _out, err = run(capsys, "--config", str(config), "import", "--json", *map(str, order))
+        assert code == 0, err
+        assert_reports_work(capsys, home, config)

@@ -1,10 +1,10 @@
 import random
-import struct
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.fit_mutations import mutate
 from wearsync.errors import FitError
 from wearsync.sync.fit_decoder import read_fast
 
@@ -18,70 +18,6 @@ SEEDS = [
     "fit/testdata/misc/unterminated-strings.fit",
 ]
 CASES = 480
-
-
-# (start, end, is_definition) of the first segment's records, as far as they make sense
-def records(data: bytes) -> list[tuple[int, int, bool]]:
-    out = []
-    sizes: dict[int, int] = {}
-    pos, end = data[0], data[0] + struct.unpack_from("<I", data, 4)[0]
-    while pos < min(end, len(data)):
-        header = data[pos]
-        if header & 0xC0 == 0x40:
-            if pos + 6 > len(data):
-                break
-            stop = pos + 6 + 3 * data[pos + 5]
-            if header & 0x20 and stop < len(data):
-                stop += 1 + 3 * data[stop]
-            fields = data[pos + 6 : stop]
-            sizes[header & 0x0F] = sum(fields[i + 1] for i in range(0, len(fields) - 2, 3))
-            out.append((pos, stop, True))
-        else:
-            local = (header >> 5) & 3 if header & 0x80 else header & 0x0F
-            if local not in sizes:
-                break
-            stop = pos + 1 + sizes[local]
-            out.append((pos, stop, False))
-        if stop > len(data):
-            out.pop()
-            break
-        pos = stop
-    return out
-
-
-def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
-    buf = bytearray(data)
-    recs = records(data)
-    defs = [r for r in recs if r[2]]
-    kinds = ["flip", "truncate", "header", "chain", "junk"] + (["splice_def", "dup_def", "def_length"] if defs else [])
-    kind = rng.choice(kinds)
-    if kind == "flip":
-        for _ in range(rng.randint(1, 16)):
-            buf[rng.randrange(len(buf))] ^= 1 << rng.randrange(8)
-    elif kind == "truncate":
-        del buf[rng.randrange(len(buf)) :]
-    elif kind == "splice_def":
-        start, stop, _ = rng.choice(defs)
-        copy = bytearray(data[start:stop])
-        copy[0] = (copy[0] & 0xF0) | rng.randrange(16)  # under another local number
-        at = rng.choice(recs)[0]
-        buf[at:at] = copy
-    elif kind == "dup_def":
-        start, stop, _ = rng.choice(defs)
-        buf[stop:stop] = data[start:stop]
-    elif kind == "def_length":
-        start, stop, _ = rng.choice(defs)
-        # a field size, the field count or the developer-field count set to anything
-        buf[rng.choice([start + 5, *range(start + 7, stop, 3)])] = rng.randrange(256)
-    elif kind == "header":
-        buf[rng.choice([0, 4, 5, 6, 7])] = rng.randrange(256)
-    elif kind == "chain":
-        tail = bytearray(data)
-        tail[rng.randrange(len(tail))] = rng.randrange(256)
-        buf += tail[: rng.randrange(1, len(tail) + 1)]
-    else:
-        buf += rng.randbytes(rng.randrange(1, 64))
-    return kind, bytes(buf)
 
 
 @pytest.fixture(scope="module")
