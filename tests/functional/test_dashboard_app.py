@@ -368,3 +368,29 @@ async def test_logged_intake_replaces_the_day_and_shows_in_the_week(demo_store):
         table = app.screen.query_one("#days", DataTable)
         assert table.get_row(day.isoformat())[6].plain.strip() == "1,650"
         assert reporting.week_report(demo_store, CONFIG, day)["days"][3]["eaten_kcal"] == 1650
+
+
+@run_async
+async def test_twenty_dropped_files_are_imported_like_the_command_line_does(empty_store, tmp_path):
+    # 16 files and more decode in worker processes: started inside the running app, where Textual
+    # has replaced sys.stderr (the pool once failed there with "bad value(s) in fds_to_keep").
+    from tests.fit_raw import activity_file
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    files = []
+    for number in range(20):
+        path = folder / f"run{number:02d}.fit"
+        path.write_bytes(activity_file(1_700_000_000 + number * 86_400, [120 + number] * 300, offset_s=3600,
+                                       serial=1000 + number))
+        files.append(path)
+    app = build_app(CONFIG, empty_store, today=END)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.post_message(Paste(" ".join(str(p) for p in files)))
+        await settle(app, pilot)
+        assert isinstance(app.screen, ImportResults)
+    stored = [Path(p) for (p,) in empty_store.conn.execute("SELECT path FROM recordings ORDER BY id")]
+    assert stored == files
+    bpms = empty_store.conn.execute("SELECT COUNT(DISTINCT bpm), COUNT(*) FROM hr_readings").fetchone()
+    assert bpms == (20, 20 * 300)
