@@ -2,7 +2,7 @@
 
 Running totals restart at local midnight and run on across the pieces a day is cut
 into, so a day's value is the largest total of each activity type, summed over
-types (trap 3 in fit-format.md); where a device wrote only increments, their sum.
+types (trap 3 in docs/fit-notes.md); where a device wrote only increments, their sum.
 Computed from everything stored for the day, so the order files arrive in does
 not matter. The resting heart rate is the device's, else estimated from the readings.
 """

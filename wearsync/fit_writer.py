@@ -9,7 +9,7 @@ What the encoder can and cannot write, and how this module copes:
 - The encoder silently drops any field that is not in its profile, so the vivosmart 4's
   undocumented running totals 55/35-38 (ascent, descent, moderate and vigorous minutes) cannot be
   written. Ascent, descent and intensity minutes go out only as the documented increments 55/31-34;
-  importers must sum those (trap 3 in docs/fit-format.md). To stop a misspelt field vanishing the
+  importers must sum those (trap 3 in docs/fit-notes.md). To stop a misspelt field vanishing the
   same way, this module rejects field names the profile does not know.
 - `cycles` (55/3) has profile scale 2, so the encoder is handed steps / 2 to make the raw value the
   step count, as the device writes it (trap 2).
