@@ -379,11 +379,9 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
             [(activity_id, s.position, s.start_utc, s.duration_s, s.set_type, s.repetitions, s.weight_kg,
               s.category) for s in content.sets],
         )
-    source = content.hr_source
     conn.executemany(
         "INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, recording_id) VALUES (?,?,?,?,?)",
-        ((ts, bpm, offset, source, recording_id) for ts, bpm, offset in
-         zip(content.hr_ts.tolist(), content.hr_bpm.tolist(), content.hr_offset.tolist(), strict=True)),
+        _reading_rows(content, recording_id),
     )
     if content.monitoring:
         conn.executemany(
@@ -393,6 +391,17 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
               recording_id) for v in content.monitoring],
         )
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
+
+
+def _reading_rows(content: FitContent, recording_id: int) -> Iterator[tuple]:
+    """The heart-rate rows, made a slice at a time (a long file's million readings as Python ints
+    at once would cost more than the rest of its import)."""
+    source, step = content.hr_source, 65_536
+    for start in range(0, len(content.hr_ts), step):
+        part = slice(start, start + step)
+        for ts, bpm, offset in zip(content.hr_ts[part].tolist(), content.hr_bpm[part].tolist(),
+                                   content.hr_offset[part].tolist(), strict=True):
+            yield ts, bpm, offset, source, recording_id
 
 
 def _known(conn: sqlite3.Connection, where: str, params: tuple) -> tuple[int, str, bool] | None:
