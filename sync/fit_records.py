@@ -14,6 +14,7 @@ from fitparse.profile import FIELD_TYPES
 
 from wearsync.errors import FitError
 from wearsync.sync.fit_messages import FIT_EPOCH, TIMESTAMP, FitMessage
+from wearsync.sync.gate import FIRST_LOCAL_DAY, LAST_LOCAL_DAY, Gate, plausible
 
 # Global message numbers.
 FILE_ID, SESSION, RECORD, ACTIVITY, MONITORING, MONITORING_INFO, MONITORING_HR, SET = 0, 18, 20, 34, 55, 103, 211, 225
@@ -133,7 +134,46 @@ def extract(messages: list[FitMessage], label: str) -> FitContent:
         _extract_activity(messages, content, label)
     elif content.file_type in ("monitoring_a", "monitoring_b"):
         _extract_monitoring(messages, content, label)
+    _keep_plausible(content)
     return content
+
+
+def _keep_plausible(content: FitContent) -> None:
+    """Drop what the store's limits refuse (its CHECK constraints hold the gate's limits).
+
+    A bridge until issue 9 gates every value where it is extracted: the offset of a file
+    whose local time is implausible is taken as UTC (as for a file without one); an activity,
+    reading or monitoring value at an implausible time is dropped; other values become unknown.
+    """
+    gate = Gate()
+    if any(not plausible(a.utc_offset_s, "utc_offset_s") for a in content.activities) or any(
+            not plausible(offset, "utc_offset_s") for _ts, _bpm, offset in content.heart_rates):
+        content.warnings.append("an implausible local time in the file; its day is taken in UTC")
+        for activity in content.activities:
+            activity.utc_offset_s = activity.utc_offset_s if plausible(activity.utc_offset_s, "utc_offset_s") else 0
+        content.heart_rates = [(ts, bpm, offset if plausible(offset, "utc_offset_s") else 0)
+                               for ts, bpm, offset in content.heart_rates]
+    content.activities = [a for a in content.activities if gate.check(a.start_utc, "time", "start_time") is not None]
+    for a in content.activities:
+        a.elapsed_s, a.timer_s = gate.check(a.elapsed_s, "duration_s", "elapsed_time"), gate.check(
+            a.timer_s, "duration_s", "timer_time")
+        a.calories = gate.check(a.calories, "kcal_activity", "calories")
+        a.avg_hr = gate.check(a.avg_hr, "heart_rate_bpm", "avg_heart_rate")
+        a.max_hr = gate.check(a.max_hr, "heart_rate_bpm", "max_heart_rate")
+        a.ascent_m = gate.check(a.ascent_m, "ascent_m_day", "total_ascent")
+        a.steps = gate.check(a.steps, "steps_activity", "steps")
+    content.heart_rates = [(ts, bpm, offset) for ts, bpm, offset in content.heart_rates
+                           if gate.check(ts, "time", "record time") is not None
+                           and gate.check(bpm, "heart_rate_bpm", "heart_rate") is not None]
+    for s in content.sets:
+        s.start_utc = gate.check(s.start_utc, "time", "set start_time")
+        s.duration_s = gate.check(s.duration_s, "duration_s", "set duration")
+        s.repetitions = gate.check(s.repetitions, "repetitions", "repetitions")
+        s.weight_kg = gate.check(s.weight_kg, "set_weight_kg", "weight")
+        s.category = gate.check(s.category, "category", "category")
+    content.monitoring = [v for v in content.monitoring if gate.check(v.ts, "time", "monitoring time") is not None
+                          and FIRST_LOCAL_DAY.isoformat() <= v.local_day <= LAST_LOCAL_DAY.isoformat()]
+    content.warnings += gate.warnings()
 
 
 def _activity_offset(messages: list[FitMessage], content: FitContent, label: str) -> int:
