@@ -236,3 +236,20 @@ def write_day_intensity(conn: sqlite3.Connection, results: pl.DataFrame) -> None
 def forget_day_intensity(conn: sqlite3.Connection, days: list[date]) -> None:
     """Drop cached intensity results of `days` (their minutes changed)."""
     conn.executemany("DELETE FROM analytics_days WHERE local_day = ?", [(d.isoformat(),) for d in days])
+
+
+def write_unavailable(conn: sqlite3.Connection, day: date, reason: str) -> None:
+    """Record that `day` could not be computed, and why (caller's transaction)."""
+    conn.execute("INSERT OR REPLACE INTO analytics_unavailable (local_day, reason) VALUES (?, ?)",
+                 (day.isoformat(), reason))
+
+
+def forget_unavailable(conn: sqlite3.Connection, days: list[date]) -> None:
+    """`days` were computed: no longer unavailable."""
+    conn.executemany("DELETE FROM analytics_unavailable WHERE local_day = ?", [(d.isoformat(),) for d in days])
+
+
+def read_unavailable(conn: sqlite3.Connection, first: date, last: date) -> dict[date, str]:
+    """The days first..last that could not be computed, with the reason of each."""
+    return {date.fromisoformat(day): reason for day, reason in conn.execute(
+        "SELECT local_day, reason FROM analytics_unavailable WHERE local_day BETWEEN ? AND ?", _day_range(first, last))}

@@ -233,6 +233,13 @@ MIGRATIONS: list[Migration] = [
     # Reads never fail on stored data: STRICT data tables whose CHECKs hold the import gate's
     # limits; rows of an older store that break them move to the table quarantine.
     to_strict_tables,
+    # The days the analytics refresh could not compute, and why (shown in the reports).
+    """
+    CREATE TABLE analytics_unavailable (
+        local_day TEXT PRIMARY KEY,
+        reason TEXT NOT NULL
+    );
+    """,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.
