@@ -198,8 +198,10 @@ def _day_dict(row: dict, params: AnalyticsParams, unavailable: dict[date, str]) 
         "minutes_source": params.minutes_source,
         "goal_minutes": row["goal_minutes"], "reached_daily_target": row["reached_daily_target"],
         "hr_minutes": {
-            "moderate": row["hr_moderate_min"], "vigorous": row["hr_vigorous_min"], "goal": row["hr_goal_min"],
-            "minutes_with_readings": row["minutes_with_readings"],
+            # a day that could not be computed has unknown minutes, not 0
+            **{key: None if day in unavailable else row[column] for key, column in (
+                ("moderate", "hr_moderate_min"), ("vigorous", "hr_vigorous_min"), ("goal", "hr_goal_min"),
+                ("minutes_with_readings", "minutes_with_readings"))},
             "resting_hr": _round(row["resting_hr"], 1), "resting_hr_from": row["resting_hr_from"],
             "max_hr": row["max_hr"], "max_hr_from": row["max_hr_from"],
             "moderate_from_bpm": _round(row["moderate_from_bpm"], 1),
