@@ -38,6 +38,8 @@ WRITE_FAILURES = {
     sqlite3.SQLITE_CANTOPEN: "cannot open a file of the store",
     sqlite3.SQLITE_IOERR: "the disk failed to read or write",
 }
+# A value the schema's CHECK constraints or STRICT types refuse (SQLite's extended result codes).
+VALUE_REFUSED = (sqlite3.SQLITE_CONSTRAINT_CHECK, 3091)  # 3091: SQLITE_CONSTRAINT_DATATYPE
 # And the system's errors writing files (originals), the same way.
 OS_WRITE_FAILURES = {
     errno.ENOSPC: "the disk is full",
@@ -346,6 +348,9 @@ class Store:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
                 raise self._error(exc) from exc
+            if isinstance(exc, sqlite3.IntegrityError) and exc.sqlite_errorcode in VALUE_REFUSED:
+                raise StoreError(f"{self.data_dir / DB_NAME}: a value outside the store's limits was refused "
+                                 f"({exc}); nothing of this change was stored") from exc
             raise
 
     def _retry_busy(self, step: Callable[[], object]) -> None:

@@ -1,4 +1,3 @@
-import sqlite3
 from datetime import date, datetime, timezone
 
 import polars as pl
@@ -7,6 +6,7 @@ from polars.testing import assert_frame_equal
 
 from wearsync import frames
 from wearsync.analytics.heart_rate import READINGS_SCHEMA
+from wearsync.errors import StoreError
 from wearsync.store import Store
 
 T0 = int(datetime(2023, 6, 5, 10, 0, tzinfo=timezone.utc).timestamp())
@@ -52,6 +52,6 @@ def test_no_readings_is_an_empty_frame_of_the_declared_types(store):
     (T0 + 0.5, 70, 7200, "activity"),         # a time that is not a whole second
 ])
 def test_a_reading_that_cannot_be_packed_is_refused_by_the_store(store, row):
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed|cannot store REAL"):
+    with pytest.raises(StoreError, match="a value outside the store's limits was refused"):
         insert(store, [row])
     assert store.conn.execute("SELECT count(*) FROM hr_readings").fetchone()[0] == 0

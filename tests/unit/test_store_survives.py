@@ -90,8 +90,16 @@ def test_the_schema_refuses_what_a_reader_cannot_handle(store):
         "INSERT INTO activities (recording_id, start_utc, utc_offset_s, local_day) VALUES (1, 1, 0, '2020-09-13')",
     ]
     for sql in refused:
-        with pytest.raises(sqlite3.IntegrityError):
-            store.conn.execute(sql)
+        with pytest.raises(StoreError, match="a value outside the store's limits was refused"):
+            with store.transaction() as conn:
+                conn.execute(sql)
+
+
+def test_an_intake_the_store_refuses_is_one_line_not_a_traceback(capsys):
+    from wearsync.cli import main
+
+    assert main(["log", "intake", "2000", "--date", "0001-01-01"]) == 2
+    assert "a value outside the store's limits was refused" in capsys.readouterr().err
 
 
 def test_a_day_that_cannot_be_computed_is_unavailable_and_every_other_day_reports(store):
