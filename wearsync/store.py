@@ -25,6 +25,7 @@ from wearsync.strict_schema import to_strict_tables
 
 DB_NAME = "wearsync.db"
 ORIGINALS = "originals"
+PENDING = ".pending"  # the suffix of the marker of an original whose recording is not committed yet
 BUSY_TIMEOUT_MS = 10_000
 # A write lock still busy after the busy timeout is asked for again this many times, waiting
 # BUSY_BACKOFF_S, then twice that, ... in between; then the person is told.
@@ -382,16 +383,21 @@ class Store:
         """Keep a source file's bytes by their sha256 (0600); returns the hash.
 
         Durable before it is visible: written to a temporary file, synced, renamed into place,
-        and the folder synced. A kill leaves at most the temporary file (removed by the next
-        open); a full disk or an unwritable folder raises StoreError and leaves nothing.
+        and the folder synced. Until the writer's recording row is committed, a marker
+        `.<sha>.<pid>.pending` tells `tidy_originals` in other processes that it is wanted. A
+        kill leaves at most the temporary file and the marker (both removed by the next open,
+        with the original if no recording refers to it); a full disk or an unwritable folder
+        raises StoreError and leaves nothing.
         """
         sha = hashlib.sha256(data).hexdigest()
         target = self.original_path(sha, suffix)
-        if target.exists():
-            return sha
         tmp = target.with_name(f".{sha}.{os.getpid()}.tmp")
+        marker = target.with_name(f".{sha}.{os.getpid()}{PENDING}")
         try:
             created = private_folder(target.parent, within=self.data_dir)
+            os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+            if target.exists():
+                return sha
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -402,6 +408,7 @@ class Store:
                 os.replace(tmp, target)
             except BaseException:
                 tmp.unlink(missing_ok=True)
+                marker.unlink(missing_ok=True)
                 raise
             for folder in {target.parent, *(c.parent for c in created)}:  # the new entries
                 _sync_folder(folder)
@@ -414,11 +421,11 @@ class Store:
         return self.data_dir / ORIGINALS / sha[:2] / f"{sha}{suffix}"
 
     def tidy_originals(self) -> None:
-        """Remove the temporary files of writers that are gone, and originals no recording refers to.
+        """Remove what writers that are gone left, and originals no recording refers to.
 
-        Runs holding the write lock, so no writer is between keeping an original and committing
-        its recording (for writers that keep it inside their transaction). Adds a notice when
-        anything was removed.
+        A temporary file or pending marker names its writer's process: a live writer's are
+        left alone (it is between keeping an original and committing its recording), as is the
+        original it marks. Adds a notice when anything was removed.
         """
         root = self.data_dir / ORIGINALS
         if not root.is_dir():
@@ -427,12 +434,21 @@ class Store:
         try:
             with self.transaction() as conn:
                 known = {sha for (sha,) in conn.execute("SELECT sha256 FROM recordings")}
+                wanted = set()
+                hidden, originals = [], []
                 for path in root.glob("*/*"):
-                    if path.name.startswith("."):
-                        if path.name.endswith(".tmp") and not _writer_alive(path.name):
-                            path.unlink(missing_ok=True)
-                            temporary += 1
-                    elif path.name.split(".")[0] not in known:
+                    (hidden if path.name.startswith(".") else originals).append(path)
+                for path in hidden:
+                    sha, alive = path.name.split(".")[1], _writer_alive(path.name)
+                    if path.name.endswith(PENDING) and alive and sha not in known:
+                        wanted.add(sha)
+                    elif path.name.endswith(PENDING):  # committed, or its writer is gone
+                        path.unlink(missing_ok=True)
+                    elif not alive:
+                        path.unlink(missing_ok=True)
+                        temporary += 1
+                for path in originals:
+                    if path.name.split(".")[0] not in known | wanted:
                         path.unlink(missing_ok=True)
                         unreferenced += 1
         except OSError as exc:
