@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from history_gen import generate, write_day  # run as a script: bench/ is on sys.path
-from wearsync import frames, reporting
+from wearsync import analytics_cache, frames, reporting
 from wearsync.analytics import heart_rate
 from wearsync.analytics.params import params_from_config
 from wearsync.config import Config
@@ -93,7 +93,7 @@ def rebuild_from_raw(data_dir: Path, baseline: bool) -> tuple[float, float, floa
     with store.transaction() as conn:
         for table in ("analytics_minutes", "analytics_units", "analytics_days"):
             conn.execute(f"DELETE FROM {table}")
-        conn.execute("DELETE FROM state WHERE key = ?", (reporting.INTENSITY_INPUTS_KEY,))
+        conn.execute("DELETE FROM state WHERE key = ?", (analytics_cache.INTENSITY_INPUTS_KEY,))
     params = params_from_config(Config())
     began, cpu = time.perf_counter(), time.process_time()
     reporting.refresh(store, params)
@@ -140,7 +140,7 @@ def main() -> None:
     def full_recompute():
         with store.transaction() as conn:
             conn.execute("DELETE FROM analytics_days")
-            conn.execute("DELETE FROM state WHERE key = ?", (reporting.INTENSITY_INPUTS_KEY,))
+            conn.execute("DELETE FROM state WHERE key = ?", (analytics_cache.INTENSITY_INPUTS_KEY,))
         reporting.refresh(store, params)
         reporting.history(store, config, 270, END, as_of=END)
 

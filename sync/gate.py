@@ -16,6 +16,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z as a Unix timestamp
 # FIT "system time": a timestamp below this counts seconds since the device powered on,
@@ -54,6 +55,8 @@ LIMITS: dict[str, Limit] = {
     # Resting metabolic rate: from a small adult (~800) to a very large athlete (~4,000).
     "rmr_kcal_day": Limit(500, 6_000, True, "resting energy of any adult"),
     "minutes_day": Limit(0, 1_440, True, "a day has 1,440 minutes"),
+    # Seconds of one local day a source covers: 25 hours on the day clocks go back.
+    "seconds_day": Limit(0, 25 * 3600, True, "a local day lasts at most 25 hours"),
     # An activity lasts at most a few days (multi-day ultras); a week is beyond it.
     "duration_s": Limit(0, 7 * DAY_S, False, "no recorded activity lasts a week"),
     "repetitions": Limit(0, 10_000, True, "ten thousand repetitions in one set is a fault"),
@@ -63,6 +66,11 @@ LIMITS: dict[str, Limit] = {
     # Intake logged for a day: below 0 is impossible, above 20,000 is a typing error.
     "intake_kcal_day": Limit(0, 20_000, False, "beyond any person's day of eating"),
 }
+
+
+# The local days a plausible time can fall on: the first and last time at the extreme offsets.
+FIRST_LOCAL_DAY = datetime.fromtimestamp(LIMITS["time"].low + LIMITS["utc_offset_s"].low, UTC).date()
+LAST_LOCAL_DAY = datetime.fromtimestamp(LIMITS["time"].high + LIMITS["utc_offset_s"].high, UTC).date()
 
 
 def plausible(value: object, limit: str) -> bool:

@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "wearsync.commands.garmin",
     "wearsync.commands.report",
     "wearsync.commands.intake",
+    "wearsync.commands.recordings",
 ]
 
 

@@ -5,6 +5,8 @@ means unknown, never zero):
 
 day_report(store, config, day) ->
     day                 "2020-09-25" (local day)
+    unavailable         why the day's heart-rate analytics could not be computed (None: they were);
+                        its other numbers still report
     week_id             "2020-W39" (see week ids below)
     wellness_source     "garmin" | "fit" | None (Garmin Connect wins when both exist)
     steps, steps_target, ascent_m, descent_m, floors, floors_target
@@ -43,6 +45,7 @@ week_report(store, config, week_start) ->
               days_intake_unknown, days_below_floor, credit_kcal, target_kcal,
               score (0-100), projected_fat_change_lb, projection_label ("up to"),
               projection_note}
+    unavailable_days [{day, reason}] the days of the week that could not be computed
     days     [day_report dicts for the seven days, in order]
 
 history(store, config, weeks, end) -> [week_report, ...] oldest first, the last one the
@@ -61,10 +64,10 @@ from datetime import date, timedelta
 import polars as pl
 
 from wearsync import frames
+from wearsync.analytics_cache import refresh
 from wearsync.analytics.daily import daily_summary
 from wearsync.analytics.energy import daily_intake, preferred_wellness
-from wearsync.analytics.heart_rate import minute_heart_rate
-from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits
+from wearsync.analytics.intensity import heart_rate_limits
 from wearsync.analytics.params import AnalyticsParams, params_from_config
 from wearsync.analytics.strength import daily_strength, strength_flags
 from wearsync.analytics.weekly import add_streaks, week_id, week_start_of, weekly_goal_minutes, weekly_summary
@@ -73,12 +76,6 @@ from wearsync.store import Store
 
 PROJECTION_NOTE = ("up to: 3,500 kcal a pound overestimates loss over months (Thomas et al. 2013); "
                    "fat is lost from the whole body, never from one spot")
-# Days read around the asked-for ones so bouts can cross midnight.
-BOUT_MARGIN_DAYS = 1
-# Raw heart rate is turned into minutes this many days at a time, to bound memory.
-REBUILD_CHUNK_DAYS = 31
-# The state key holding what the cached intensity results were last checked against.
-INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
 
 
 def day_report(store: Store, config: Config, day: date) -> dict:
@@ -86,7 +83,7 @@ def day_report(store: Store, config: Config, day: date) -> dict:
     params = params_from_config(config)
     refresh(store, params)
     daily = _daily(store, params, day, day).row(0, named=True)
-    report = _day_dict(daily, params)
+    report = _day_dict(daily, params, frames.read_unavailable(store.conn, day, day))
     measured = preferred_wellness(frames.read_wellness(store.conn, day, day).lazy()).collect()
     stored = measured.row(0, named=True) if measured.height else {}
     # The stored values as the foundation's `report --day` showed them, kept for scripts.
@@ -117,9 +114,11 @@ def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date 
     daily = _daily(store, params, first_start, last_start + timedelta(days=6))
     weekly = weekly_summary(daily.lazy(), params, as_of, _streak_before(store, params, first_start, as_of)).collect()
     reports = []
+    unavailable = frames.read_unavailable(store.conn, first_start, last_start + timedelta(days=6))
     for week in weekly.iter_rows(named=True):
         days = daily.filter(pl.col("local_day").is_between(week["week_start"], week["week_start"] + timedelta(days=6)))
-        reports.append(_week_dict(week, [_day_dict(d, params) for d in days.iter_rows(named=True)], params, as_of))
+        reports.append(_week_dict(week, [_day_dict(d, params, unavailable) for d in days.iter_rows(named=True)],
+                                  params, as_of))
     return reports
 
 
@@ -140,90 +139,6 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
     day_goals = calendar.join(goals, on="local_day", how="left").with_columns(pl.col("goal_minutes").fill_null(0))
     streaks = add_streaks(weekly_goal_minutes(day_goals, params), params, as_of).collect()
     return streaks["streak_weeks"][-1]
-
-
-def refresh(store: Store, params: AnalyticsParams) -> set[date]:
-    """Bring the analytics caches up to date with the store; returns the days recomputed.
-
-    Only days whose heart-rate units (recordings, Garmin days) appeared or disappeared since
-    the last call have their minutes rebuilt from raw readings; only days whose minutes,
-    settings or resting/maximum heart rate changed are reclassified. Importers need not
-    call anything: every report calls this first.
-    """
-    stale = _refresh_minutes(store)
-    return stale | _refresh_intensity(store, params, stale)
-
-
-def _refresh_minutes(store: Store) -> set[date]:
-    conn = store.conn
-    known = frames.read_units(conn)
-    now = frames.current_units(conn)
-    if known == now:
-        return set()
-    removed = frames.read_unit_spans(conn, sorted(known - now))
-    added_units = sorted(now - known)
-    spans = [(unit, *(frames.unit_day_span(conn, unit) or (None, None))) for unit in added_units]
-    added = pl.DataFrame(spans, schema=frames.UNIT_SCHEMA, orient="row")
-    stale: set[date] = set()
-    for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
-        stale.update(first + timedelta(days=n) for n in range((last - first).days + 1))
-    with store.transaction():
-        for first, last in _runs(sorted(stale), REBUILD_CHUNK_DAYS):
-            readings = frames.read_readings(conn, first, last)
-            minutes = minute_heart_rate(readings.lazy()).filter(pl.col("local_day").is_between(first, last))
-            days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-            frames.write_minutes(conn, days, minutes.collect())
-        margin = {d + timedelta(days=k) for d in stale for k in range(-BOUT_MARGIN_DAYS, BOUT_MARGIN_DAYS + 1)}
-        frames.forget_day_intensity(conn, sorted(margin))
-        frames.write_units(conn, added, removed["unit"].to_list())
-    return stale
-
-
-def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
-    """Sorted days as (first, last) runs of consecutive days, none longer than `longest`."""
-    runs: list[list[date]] = []
-    for day in days:
-        if runs and day - runs[-1][1] == timedelta(days=1) and (day - runs[-1][0]).days < longest:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day])
-    return [(first, last) for first, last in runs]
-
-
-def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) -> set[date]:
-    conn = store.conn
-    inputs = f"{params.settings_key}|{frames.resting_hr_fingerprint(conn)}"
-    if not stale and store.get_state(INTENSITY_INPUTS_KEY) == inputs:
-        return set()
-    minute_days = pl.DataFrame(conn.execute("SELECT local_day FROM analytics_minutes").fetchall(),
-                               schema={"local_day": pl.String}, orient="row").with_columns(pl.col("local_day").str.to_date())
-    expected = _limits(store, params, minute_days.lazy()).select(
-        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("resting_hr").round(3),
-                                            pl.col("max_hr"), separator="|", ignore_nulls=False).fill_null(
-            pl.lit(params.settings_key + "|no resting heart rate")))
-    cached = frames.read_day_intensity(conn).select("local_day", cached="settings")
-    todo = (expected.join(cached.lazy(), on="local_day", how="left")
-            .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
-            .collect())
-    results = pl.DataFrame(schema=frames.DAY_INTENSITY_CACHE_SCHEMA)
-    if not todo.is_empty():
-        margin = timedelta(days=BOUT_MARGIN_DAYS)
-        minutes = frames.read_minutes(conn, todo["local_day"].min() - margin, todo["local_day"].max() + margin)
-        limits = _limits(store, params, minutes.select("local_day").unique())
-        results = (
-            daily_intensity(classify_minutes(minutes, limits, params.min_bout_minutes))
-            .join(todo.lazy(), on="local_day", how="inner")
-            .collect()
-        )
-    with store.transaction() as txn:
-        frames.write_day_intensity(txn, results)
-        store.set_state(txn, INTENSITY_INPUTS_KEY, inputs)
-    return set(todo["local_day"])
-
-
-def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
-    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select("local_day", "resting_hr")
-    return heart_rate_limits(days, measured, params)
 
 
 def _first_data_day(store: Store) -> date | None:
@@ -265,10 +180,11 @@ def _round(value: float | None, digits: int = 0) -> float | int | None:
     return int(round(value)) if digits == 0 else round(value, digits)
 
 
-def _day_dict(row: dict, params: AnalyticsParams) -> dict:
+def _day_dict(row: dict, params: AnalyticsParams, unavailable: dict[date, str]) -> dict:
     day = row["local_day"]
     return {
         "day": day.isoformat(),
+        "unavailable": unavailable.get(day),
         "week_id": week_id(week_start_of(day, params.week_start_index)),
         "wellness_source": row["wellness_source"],
         "steps": row["steps"], "steps_target": params.steps_per_day,
@@ -282,8 +198,10 @@ def _day_dict(row: dict, params: AnalyticsParams) -> dict:
         "minutes_source": params.minutes_source,
         "goal_minutes": row["goal_minutes"], "reached_daily_target": row["reached_daily_target"],
         "hr_minutes": {
-            "moderate": row["hr_moderate_min"], "vigorous": row["hr_vigorous_min"], "goal": row["hr_goal_min"],
-            "minutes_with_readings": row["minutes_with_readings"],
+            # a day that could not be computed has unknown minutes, not 0
+            **{key: None if day in unavailable else row[column] for key, column in (
+                ("moderate", "hr_moderate_min"), ("vigorous", "hr_vigorous_min"), ("goal", "hr_goal_min"),
+                ("minutes_with_readings", "minutes_with_readings"))},
             "resting_hr": _round(row["resting_hr"], 1), "resting_hr_from": row["resting_hr_from"],
             "max_hr": row["max_hr"], "max_hr_from": row["max_hr_from"],
             "moderate_from_bpm": _round(row["moderate_from_bpm"], 1),
@@ -324,5 +242,6 @@ def _week_dict(week: dict, days: list[dict], params: AnalyticsParams, as_of: dat
             "projected_fat_change_lb": _round(week["projected_fat_change_lb"], 2),
             "projection_label": "up to", "projection_note": PROJECTION_NOTE,
         },
+        "unavailable_days": [{"day": d["day"], "reason": d["unavailable"]} for d in days if d["unavailable"]],
         "days": days,
     }

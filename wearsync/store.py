@@ -1,28 +1,58 @@
 """The SQLite store: schema, migrations, transactions and the kept originals.
 
-One file, `wearsync.db`, in the data directory (0700; files 0600), WAL mode so the
-dashboard can read while a `wearsync pull` in another process writes. Every source
-unit (a FIT file, a day of Garmin data) is written in one transaction.
-Originals are kept content-addressed under `originals/<sha[:2]>/<sha><suffix>`.
+One file, `wearsync.db`, in the data directory (0700, every folder in it too; files 0600),
+WAL mode so the dashboard can read while a `wearsync pull` in another process writes. Every
+source unit (a FIT file, a day of Garmin data) is written in one transaction. Originals are
+kept content-addressed under `originals/<sha[:2]>/<sha><suffix>`, written durably before
+they are linked in; opening the store removes what a killed writer left (temporary files,
+originals no recording refers to). A full disk, a folder that cannot be written and a lock
+that stays busy end in a StoreError of one line, never a half-written store.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from wearsync.errors import StoreError
+from wearsync.strict_schema import to_strict_tables
 
 DB_NAME = "wearsync.db"
+ORIGINALS = "originals"
+PENDING = ".pending"  # the suffix of the marker of an original whose recording is not committed yet
 BUSY_TIMEOUT_MS = 10_000
+# A write lock still busy after the busy timeout is asked for again this many times, waiting
+# BUSY_BACKOFF_S, then twice that, ... in between; then the person is told.
+BUSY_RETRIES = 3
+BUSY_BACKOFF_S = 0.5
+# SQLite's primary result codes for a store that cannot be written, with what to tell the person.
+WRITE_FAILURES = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "the store is read-only",
+    sqlite3.SQLITE_PERM: "permission denied",
+    sqlite3.SQLITE_CANTOPEN: "cannot open a file of the store",
+    sqlite3.SQLITE_IOERR: "the disk failed to read or write",
+}
+# A value the schema's CHECK constraints or STRICT types refuse (SQLite's extended result codes).
+VALUE_REFUSED = (sqlite3.SQLITE_CONSTRAINT_CHECK, 3091)  # 3091: SQLITE_CONSTRAINT_DATATYPE
+# And the system's errors writing files (originals), the same way.
+OS_WRITE_FAILURES = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+}
 
 # Times are Unix seconds (UTC); local days are ISO dates in the wearer's own zone,
 # which each row carries as utc_offset_s. Energy in kcal, heights in metres.
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[Migration] = [
     """
     CREATE TABLE recordings (
         id INTEGER PRIMARY KEY,
@@ -203,7 +233,20 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE garmin_activities ADD COLUMN note TEXT;
     """,
+    # Reads never fail on stored data: STRICT data tables whose CHECKs hold the import gate's
+    # limits; rows of an older store that break them move to the table quarantine.
+    to_strict_tables,
+    # The days the analytics refresh could not compute, and why (shown in the reports).
+    """
+    CREATE TABLE analytics_unavailable (
+        local_day TEXT PRIMARY KEY,
+        reason TEXT NOT NULL
+    );
+    """,
 ]
+# A migration is an SQL script, or a function run in the migration's transaction (with foreign
+# keys off) that returns lines to tell the person.
+Migration = str | Callable[[sqlite3.Connection], list[str]]
 
 
 class Store:
@@ -212,15 +255,20 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, data_dir: Path):
         self.conn = conn
         self.data_dir = data_dir
+        # Lines for the person from opening it (an upgrade, a clean-up), said once by the caller.
+        self.notices: list[str] = []
 
     @classmethod
     def open(cls, data_dir: Path) -> Store:
-        """Open (creating and migrating as needed) the store in `data_dir`."""
+        """Open (creating and migrating as needed) the store in `data_dir`.
+
+        Removes what a killed writer left behind (see `tidy_originals`); `notices` says what
+        the upgrade and the clean-up did.
+        """
         data_dir = Path(data_dir)
+        path = data_dir / DB_NAME
         try:
-            data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(data_dir, 0o700)
-            path = data_dir / DB_NAME
+            private_folder(data_dir)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             os.close(fd)
             os.chmod(path, 0o600)
@@ -228,16 +276,22 @@ class Store:
                                    check_same_thread=False)
         except OSError as exc:
             raise StoreError(f"{data_dir}: cannot open the store ({exc.strerror})") from exc
+        store = cls(conn, data_dir)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            store._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            store = cls(conn, data_dir)
             store._migrate()
+            store.tidy_originals()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"{data_dir / DB_NAME}: not a wearsync store ({exc})") from exc
+            if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
+                raise store._error(exc) from exc
+            raise StoreError(f"{path}: not a wearsync store ({exc})") from exc
+        except BaseException:
+            conn.close()
+            raise
         for suffix in ("-wal", "-shm"):
             side = data_dir / (DB_NAME + suffix)
             if side.exists():
@@ -248,52 +302,163 @@ class Store:
         self.conn.close()
 
     def _migrate(self) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"{self.data_dir / DB_NAME}: written by a newer wearsync (schema {version}); upgrade wearsync"
-            )
-        for number in range(version, len(MIGRATIONS)):
-            with self.transaction() as conn:
-                for statement in _statements(MIGRATIONS[number]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number + 1}")
+        """Apply the migrations this store lacks, each deciding the version in its own transaction.
+
+        Two processes opening a new store at once: the second waits for the first's write lock,
+        then finds the version already moved on and applies nothing twice.
+        """
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+            return
+        # SQLite's procedure for rebuilding a table: foreign keys off, checked before commit.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            while True:
+                with self.transaction() as conn:
+                    version = conn.execute("PRAGMA user_version").fetchone()[0]
+                    if version > len(MIGRATIONS):
+                        raise StoreError(f"{self.data_dir / DB_NAME}: written by a newer wearsync "
+                                         f"(schema {version}); upgrade wearsync")
+                    if version == len(MIGRATIONS):
+                        return
+                    migration = MIGRATIONS[version]
+                    if callable(migration):
+                        self.notices += migration(conn)
+                    else:
+                        for statement in _statements(migration):
+                            conn.execute(statement)
+                    if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                        raise StoreError(f"{self.data_dir / DB_NAME}: migration {version + 1} left rows "
+                                         "whose parent is gone; nothing was changed")
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is stored, or none of it."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write transaction: all of it is stored, or none of it.
+
+        A full disk or a store that cannot be written raises StoreError (nothing is stored);
+        so does a write lock another process holds past every retry.
+        """
+        self._retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
+                raise self._error(exc) from exc
+            if isinstance(exc, sqlite3.IntegrityError) and exc.sqlite_errorcode in VALUE_REFUSED:
+                raise StoreError(f"{self.data_dir / DB_NAME}: a value outside the store's limits was refused "
+                                 f"({exc}); nothing of this change was stored") from exc
+            raise
+
+    def _retry_busy(self, step: Callable[[], object]) -> None:
+        """Run `step` (which takes the write lock); a lock busy past the busy timeout is asked for again."""
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                step()
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    raise
+                if attempt == BUSY_RETRIES:
+                    raise StoreError(
+                        f"the store is busy: another wearsync process is writing ({self.data_dir / DB_NAME} "
+                        f"stayed locked through {BUSY_RETRIES + 1} waits of "
+                        f"{self.conn.execute('PRAGMA busy_timeout').fetchone()[0] / 1000:g} s); "
+                        "try again when it has finished") from exc
+                time.sleep(BUSY_BACKOFF_S * 2 ** attempt)
+
+    def _error(self, exc: sqlite3.OperationalError) -> StoreError:
+        return StoreError(f"{self.data_dir / DB_NAME}: cannot write the store: {_write_failure(exc)}; "
+                          "nothing of this change was stored")
 
     def data_version(self) -> int:
         """Changes when another connection commits (for the dashboard's refresh)."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def keep_original(self, data: bytes, suffix: str = ".fit") -> str:
-        """Keep a source file's bytes by their sha256 (atomically, 0600); returns the hash."""
+        """Keep a source file's bytes by their sha256 (0600); returns the hash.
+
+        Durable before it is visible: written to a temporary file, synced, renamed into place,
+        and the folder synced. Until the writer's recording row is committed, a marker
+        `.<sha>.<pid>.pending` tells `tidy_originals` in other processes that it is wanted. A
+        kill leaves at most the temporary file and the marker (both removed by the next open,
+        with the original if no recording refers to it); a full disk or an unwritable folder
+        raises StoreError and leaves nothing.
+        """
         sha = hashlib.sha256(data).hexdigest()
-        folder = self.data_dir / "originals" / sha[:2]
-        target = folder / f"{sha}{suffix}"
-        if target.exists():
-            return sha
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = folder / f".{sha}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
+        target = self.original_path(sha, suffix)
+        tmp = target.with_name(f".{sha}.{os.getpid()}.tmp")
+        marker = target.with_name(f".{sha}.{os.getpid()}{PENDING}")
+        try:
+            created = private_folder(target.parent, within=self.data_dir)
+            os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+            if target.exists():
+                return sha
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    os.fchmod(out.fileno(), 0o600)
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                marker.unlink(missing_ok=True)
+                raise
+            for folder in {target.parent, *(c.parent for c in created)}:  # the new entries
+                _sync_folder(folder)
+        except OSError as exc:
+            raise StoreError(f"{target.parent}: cannot keep the original "
+                             f"({OS_WRITE_FAILURES.get(exc.errno, exc.strerror)})") from exc
         return sha
 
     def original_path(self, sha: str, suffix: str = ".fit") -> Path:
-        return self.data_dir / "originals" / sha[:2] / f"{sha}{suffix}"
+        return self.data_dir / ORIGINALS / sha[:2] / f"{sha}{suffix}"
+
+    def tidy_originals(self) -> None:
+        """Remove what writers that are gone left, and originals no recording refers to.
+
+        A temporary file or pending marker names its writer's process: a live writer's are
+        left alone (it is between keeping an original and committing its recording), as is the
+        original it marks. Adds a notice when anything was removed.
+        """
+        root = self.data_dir / ORIGINALS
+        if not root.is_dir():
+            return
+        temporary = unreferenced = 0
+        try:
+            with self.transaction() as conn:
+                known = {sha for (sha,) in conn.execute("SELECT sha256 FROM recordings")}
+                wanted = set()
+                hidden, originals = [], []
+                for path in root.glob("*/*"):
+                    (hidden if path.name.startswith(".") else originals).append(path)
+                for path in hidden:
+                    sha, alive = path.name.split(".")[1], _writer_alive(path.name)
+                    if path.name.endswith(PENDING) and alive and sha not in known:
+                        wanted.add(sha)
+                    elif path.name.endswith(PENDING):  # committed, or its writer is gone
+                        path.unlink(missing_ok=True)
+                    elif not alive:
+                        path.unlink(missing_ok=True)
+                        temporary += 1
+                for path in originals:
+                    if path.name.split(".")[0] not in known | wanted:
+                        path.unlink(missing_ok=True)
+                        unreferenced += 1
+        except OSError as exc:
+            raise StoreError(f"{root}: cannot tidy the kept originals "
+                             f"({OS_WRITE_FAILURES.get(exc.errno, exc.strerror)})") from exc
+        if temporary or unreferenced:
+            self.notices.append(
+                f"store tidied: removed {_count(temporary, 'temporary file')} and "
+                f"{_count(unreferenced, 'original')} no recording refers to (left by an interrupted "
+                "import or a forgotten recording)")
 
     def get_state(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
@@ -303,6 +468,58 @@ class Store:
         """Set a state value inside the caller's transaction."""
         conn.execute("INSERT INTO state(key, value) VALUES (?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def private_folder(folder: Path, *, within: Path | None = None) -> list[Path]:
+    """Create `folder` and its missing parents (below `within`) as 0700 whatever the umask.
+
+    Returns the folders it created, deepest first (mkdir's mode is masked by the umask:
+    each one is chmod-ed after).
+    """
+    missing = []
+    for candidate in [folder, *folder.parents]:
+        if candidate.exists() or candidate == within:
+            break
+        missing.append(candidate)
+    for created in reversed(missing):
+        created.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(created, 0o700)
+    if not missing and folder.is_dir():
+        os.chmod(folder, 0o700)
+    return missing
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _writer_alive(tmp_name: str) -> bool:
+    """Whether the process named in a `.<sha>.<pid>.tmp` file still runs (so it is still writing)."""
+    try:
+        pid = int(tmp_name.split(".")[2])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _write_failure(exc: sqlite3.OperationalError) -> str | None:
+    return WRITE_FAILURES.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _statements(script: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Dialogs: import a path, log intake, and the per-file results of an import."""
+"""Dialogs: import a path, log intake, the per-file results of an import, and a yes/no confirmation."""
 
 from __future__ import annotations
 
@@ -124,3 +124,30 @@ class ImportResults(ModalScreen[None]):
 
     def on_button_pressed(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A question with a consequence: the action runs only on its button (Escape or Cancel: no)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, details: str, action: str) -> None:
+        super().__init__()
+        self.question, self.details, self.action_label = question, details, action
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, id="confirm-question")
+            yield Static(self.details, id="confirm-details", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.action_label, variant="error", id="confirm-ok")
+                yield Button("Cancel", variant="primary", id="confirm-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-cancel", Button).focus()  # Enter alone never destroys anything
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-ok")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

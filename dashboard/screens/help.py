@@ -18,6 +18,7 @@ HELP = """\
   w h d s    week, history, day, sources view
   enter      open the highlighted day
   + -        more / fewer weeks in the history view
+  f          forget the selected import in the sources view (asks first)
   p          pull from Garmin Connect and the watched folders
   i          import a file, folder or zip by typing its path
   l          log calories eaten for the selected day

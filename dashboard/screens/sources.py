@@ -1,16 +1,23 @@
-"""The sources view: each source's last pull and result, any Garmin cooldown, recent imports."""
+"""The sources view: each source's last pull and result, any Garmin cooldown, recent imports.
+
+`f` forgets the selected import's recording (after a confirmation): its rows, its original and
+the analytics it fed, as `wearsync forget` does.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from wearsync.dashboard import queries
 from wearsync.dashboard.screens.base import Selection, ViewScreen
+from wearsync.dashboard.screens.dialogs import ConfirmDialog
 from wearsync.dashboard.sources import garmin_cooldown
 from wearsync.store import Store
 
@@ -25,6 +32,8 @@ class SourcesScreen(ViewScreen):
 
     VIEW = "sources"
     READS_REPORTS: ClassVar[bool] = False
+    BINDINGS: ClassVar[list[BindingType]] = [*ViewScreen.BINDINGS, Binding("f", "forget", "Forget file")]
+    imports: list[dict] = []
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="sources-body"):
@@ -57,9 +66,62 @@ class SourcesScreen(ViewScreen):
             runs.add_row("—", "never", "", "Press p to pull, or drop FIT files here.")
         imports = self.query_one("#imports", DataTable)
         imports.clear()
+        self.imports = data["imports"]
         for event in data["imports"]:
             imports.add_row(_when(event["at"], short=True), event["outcome"],
-                            event["path"].rsplit("/", 1)[-1], event["message"] or "")
+                            _name(event["path"]), event["message"] or "")
+
+    def action_forget(self) -> None:
+        """Ask to forget the recording of the selected import."""
+        row = self.query_one("#imports", DataTable).cursor_row
+        if not 0 <= row < len(self.imports):
+            self.app.set_status("Select an import first.")
+            return
+        self.find_worker(self.imports[row]["path"])
+
+    @work(thread=True, group="forget", exit_on_error=False, name="Finding the recording")
+    def find_worker(self, path: str) -> None:
+        from wearsync.undo import UnknownRecording, resolve
+
+        store = Store.open(self.app.store.data_dir)
+        try:
+            items = resolve(store, [path])
+        except UnknownRecording:
+            items = []
+        finally:
+            store.close()
+        self.app.call_from_thread(self._confirm, path, items)
+
+    def _confirm(self, path: str, items: list) -> None:
+        name = _name(path)
+        if not items:
+            self.app.set_status(f"Nothing is stored from {name} (it failed, or was forgotten).")
+            return
+        days = sorted({d for item in items for d in item.local_days})
+        details = (f"{name} ({', '.join(days[:3])}{' …' if len(days) > 3 else ''}): its activities, heart rate and "
+                   "monitoring values, its kept original and the numbers it fed are removed. The reports "
+                   "become what they were before it was imported.")
+        self.app.push_screen(ConfirmDialog(f"Forget {name}?", details, "Forget"),
+                             lambda yes: self.forget_worker(name, items) if yes else None)
+
+    @work(thread=True, group="forget", exit_on_error=False, name="Forget")
+    def forget_worker(self, name: str, items: list) -> None:
+        from wearsync.undo import forget
+
+        store = Store.open(self.app.store.data_dir)
+        try:
+            forget(store, items)
+        finally:
+            store.close()
+        self.app.call_from_thread(self._forgotten, name)
+
+    def _forgotten(self, name: str) -> None:
+        self.app.set_status(f"Forgot {name}.")
+        self.app.refresh_views()
+
+
+def _name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
 
 
 def _when(timestamp: float | None, short: bool = False) -> str:

@@ -394,3 +394,34 @@ async def test_twenty_dropped_files_are_imported_like_the_command_line_does(empt
     assert stored == files
     bpms = empty_store.conn.execute("SELECT COUNT(DISTINCT bpm), COUNT(*) FROM hr_readings").fetchone()
     assert bpms == (20, 20 * 300)
+
+
+async def test_the_sources_view_forgets_an_import_behind_a_confirmation(demo_store):
+    from wearsync.dashboard.screens.dialogs import ConfirmDialog
+
+    def stored(path):
+        return demo_store.conn.execute("SELECT count(*) FROM recordings WHERE path = ?", (path,)).fetchone()[0]
+
+    newest = demo_store.conn.execute("SELECT path FROM import_events ORDER BY id DESC LIMIT 1").fetchone()[0]
+    before = demo_store.conn.execute("SELECT count(*) FROM recordings").fetchone()[0]
+    assert stored(newest) == 1
+    app = build_app(CONFIG, demo_store, today=END)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        await press(pilot, "s")
+        assert app.screen.query_one("#imports", DataTable).cursor_row == 0  # the newest import
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert newest.rsplit("/", 1)[-1] in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("escape")  # cancelled: nothing happens
+        await settle(app, pilot)
+        assert isinstance(app.screen, SourcesScreen) and stored(newest) == 1
+        await pilot.press("f")
+        await settle(app, pilot)
+        await pilot.click("#confirm-ok")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SourcesScreen)
+        assert status(app) == f"Forgot {newest.rsplit('/', 1)[-1]}."
+    assert stored(newest) == 0
+    assert demo_store.conn.execute("SELECT count(*) FROM recordings").fetchone()[0] == before - 1

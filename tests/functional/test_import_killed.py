@@ -1,4 +1,5 @@
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -62,3 +63,37 @@ def test_an_import_killed_part_way_resumes_to_the_same_result(tmp_path):
     resumed = import_paths(Store.open(killed_home), files)
     assert resumed.failed == 0
     assert state(db) == (clean, clean_wellness)
+
+
+def test_kills_at_random_points_leave_no_temporary_file_and_no_unreferenced_original(tmp_path):
+    require(FILES_DIR)
+    files = sorted(p for p in FILES_DIR.glob("*.fit") if p.stat().st_size < 400_000)
+    rng = random.Random(10)
+    home = tmp_path / "home"
+    env = {**os.environ, "WEARSYNC_HOME": str(home)}
+    for _run in range(10):
+        proc = subprocess.Popen([sys.executable, "-m", "wearsync", "import", *map(str, files)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # a random point: after a random number of files stored, then a random fraction of the next one
+        events = rng.randint(0, len(files) // 2)
+        while proc.poll() is None and stored_events(home) < events:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.05))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        store = Store.open(home)  # the next start tidies what the kill left
+        known = {sha for (sha,) in store.conn.execute("SELECT sha256 FROM recordings")}
+        left = [p for p in (home / "originals").rglob("*") if p.is_file()] if (home / "originals").exists() else []
+        assert [p for p in left if p.name.startswith(".")] == []
+        assert {p.name.split(".")[0] for p in left} <= known
+        assert len(left) == len(known)
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        store.close()
+
+
+def stored_events(home) -> int:
+    try:
+        with sqlite3.connect(home / DB_NAME, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM import_events").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0

@@ -28,8 +28,12 @@ stdout = Console(highlight=False)
 
 
 def open_config_and_store(args) -> tuple[Config, Store]:
+    """The settings and the open store; what opening it did (an upgrade, a clean-up) is said on stderr."""
     config = load_config(getattr(args, "config", None))
-    return config, Store.open(config.data_dir)
+    store = Store.open(config.data_dir)
+    for notice in store.notices:
+        say(f"wearsync: {notice}")
+    return config, store
 
 
 def say(message: str) -> None:

@@ -75,7 +75,9 @@ def register(sub) -> None:
                            description="Record the calories eaten on one local day (default today); "
                            "a second entry for the same day replaces the first.",
                            epilog="example: wearsync log intake 1850 --date 2023-07-01")
-    one.add_argument("kcal", type=int, metavar="KCAL")
+    one.add_argument("kcal", type=int, nargs="?", metavar="KCAL")
+    one.add_argument("--remove", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                     help="remove your own entry of this day instead (Garmin's food log, if any, counts again)")
     one.add_argument("--date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                      help="the local day (default: today)")
     one.set_defaults(run=run_one)
@@ -88,7 +90,17 @@ def register(sub) -> None:
 
 
 def run_one(args) -> int:
+    if (args.kcal is None) == (args.remove is None):
+        common.say("wearsync: error: give KCAL to log, or --remove DATE to remove a day's entry")
+        return common.EXIT_ERROR
     _config, store = common.open_config_and_store(args)
+    if args.remove:
+        from wearsync.undo import remove_intake
+
+        removed = remove_intake(store, args.remove)
+        common.stdout.print(f"removed {removed:,} kcal eaten on {args.remove}" if removed is not None
+                            else f"no entry of yours on {args.remove}: nothing removed")
+        return common.EXIT_OK
     day = args.date or date.today()
     replaced = record_intake(store, {day: args.kcal}, "manual")[day]
     note = f" (replaces {replaced:,})" if replaced is not None else ""

@@ -1,0 +1,167 @@
+"""Keeping the analytics caches (tables analytics_*) up to date with the store, a chunk at a time.
+
+Every report calls `refresh` first; importers need not call anything. Days are computed in
+chunks of a bounded number of days, outside any transaction, and each chunk's results are
+written in a short transaction of their own: a refresh of years never holds the write lock
+for long, and an import in another process waits at most one chunk's write. A chunk that
+fails is computed again day by day; a day that still cannot be computed is recorded as
+unavailable with its reason (table analytics_unavailable) while every other day is kept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import polars as pl
+
+from wearsync import frames
+from wearsync.analytics.energy import preferred_wellness
+from wearsync.analytics.heart_rate import MINUTES_SCHEMA, minute_heart_rate
+from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits
+from wearsync.analytics.params import AnalyticsParams
+from wearsync.store import Store
+
+# Days read around the asked-for ones so bouts can cross midnight.
+BOUT_MARGIN_DAYS = 1
+# Raw heart rate is turned into minutes this many days at a time (bounds memory and each write).
+REBUILD_CHUNK_DAYS = 31
+# Cached minutes are classified this many days at a time (bounds each write).
+INTENSITY_CHUNK_DAYS = 92
+# The state key holding what the cached intensity results were last checked against.
+INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
+
+
+def refresh(store: Store, params: AnalyticsParams) -> set[date]:
+    """Bring the analytics caches up to date with the store; returns the days recomputed.
+
+    Only days whose heart-rate units (recordings, Garmin days) appeared or disappeared since
+    the last call have their minutes rebuilt from raw readings; only days whose minutes,
+    settings or resting/maximum heart rate changed are reclassified.
+    """
+    stale = _refresh_minutes(store)
+    return stale | _refresh_intensity(store, params, stale)
+
+
+def _refresh_minutes(store: Store) -> set[date]:
+    conn = store.conn
+    known = frames.read_units(conn)
+    now = frames.current_units(conn)
+    if known == now:
+        return set()
+    removed = frames.read_unit_spans(conn, sorted(known - now))
+    added_units = sorted(now - known)
+    spans = [(unit, *(frames.unit_day_span(conn, unit) or (None, None))) for unit in added_units]
+    added = pl.DataFrame(spans, schema=frames.UNIT_SCHEMA, orient="row")
+    stale: set[date] = set()
+    for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
+        stale.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+    def write(days: list[date], minutes: pl.DataFrame) -> None:
+        with store.transaction() as txn:
+            frames.write_minutes(txn, days, minutes)
+            frames.forget_day_intensity(txn, _with_margin(days))
+            frames.forget_unavailable(txn, days)
+
+    def forget(txn, day: date) -> None:
+        frames.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
+        frames.forget_day_intensity(txn, _with_margin([day]))
+
+    for first, last in _runs(sorted(stale), REBUILD_CHUNK_DAYS):
+        _in_chunk_or_by_day(store, first, last, lambda a, b: _day_minutes(store, a, b), write, forget)
+    # Recorded last: a refresh stopped half-way is redone whole by the next one.
+    with store.transaction() as txn:
+        frames.write_units(txn, added, removed["unit"].to_list())
+    return stale
+
+
+def _day_minutes(store: Store, first: date, last: date) -> pl.DataFrame:
+    readings = frames.read_readings(store.conn, first, last)
+    return minute_heart_rate(readings.lazy()).filter(pl.col("local_day").is_between(first, last)).collect()
+
+
+def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) -> set[date]:
+    conn = store.conn
+    inputs = f"{params.settings_key}|{frames.resting_hr_fingerprint(conn)}"
+    if not stale and store.get_state(INTENSITY_INPUTS_KEY) == inputs:
+        return set()
+    minute_days = pl.DataFrame(conn.execute("SELECT local_day FROM analytics_minutes").fetchall(),
+                               schema={"local_day": pl.String}, orient="row").with_columns(pl.col("local_day").str.to_date())
+    expected = _limits(store, params, minute_days.lazy()).select(
+        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("resting_hr").round(3),
+                                            pl.col("max_hr"), separator="|", ignore_nulls=False).fill_null(
+            pl.lit(params.settings_key + "|no resting heart rate")))
+    cached = frames.read_day_intensity(conn).select("local_day", cached="settings")
+    todo = (expected.join(cached.lazy(), on="local_day", how="left")
+            .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
+            .collect())
+
+    def compute(first: date, last: date) -> pl.DataFrame:
+        margin = timedelta(days=BOUT_MARGIN_DAYS)
+        minutes = frames.read_minutes(conn, first - margin, last + margin)
+        limits = _limits(store, params, minutes.select("local_day").unique())
+        days = todo.lazy().filter(pl.col("local_day").is_between(first, last))
+        return daily_intensity(classify_minutes(minutes, limits, params.min_bout_minutes)).join(
+            days, on="local_day", how="inner").collect()
+
+    def write(days: list[date], results: pl.DataFrame) -> None:
+        with store.transaction() as txn:
+            frames.write_day_intensity(txn, results)
+            frames.forget_unavailable(txn, days)
+
+    for first, last in _runs(sorted(todo["local_day"]), INTENSITY_CHUNK_DAYS):
+        _in_chunk_or_by_day(store, first, last, compute, write, lambda txn, day: frames.forget_day_intensity(txn, [day]))
+    with store.transaction() as txn:
+        store.set_state(txn, INTENSITY_INPUTS_KEY, inputs)
+    return set(todo["local_day"])
+
+
+def _in_chunk_or_by_day(store: Store, first: date, last: date, compute: Callable[[date, date], pl.DataFrame],
+                        write: Callable[[list[date], pl.DataFrame], None],
+                        forget: Callable[[sqlite3.Connection, date], None]) -> None:
+    """Compute and write days first..last at once; if that fails, day by day.
+
+    A day that fails alone has what the stage cached for it forgotten (`forget`) and is
+    recorded as unavailable with the reason.
+    """
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    try:
+        results = compute(first, last)
+    except Exception:  # noqa: BLE001 - one day's failure must not cost the others: retried day by day
+        for day in days:
+            try:
+                results = compute(day, day)
+            except Exception as exc:  # noqa: BLE001 - recorded with its reason, shown in the reports
+                with store.transaction() as txn:
+                    forget(txn, day)
+                    frames.write_unavailable(txn, day, _one_line(exc))
+            else:
+                write([day], results)
+    else:
+        write(days, results)
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or "no message"
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
+def _with_margin(days: list[date]) -> list[date]:
+    return sorted({d + timedelta(days=k) for d in days for k in range(-BOUT_MARGIN_DAYS, BOUT_MARGIN_DAYS + 1)})
+
+
+def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
+    """Sorted days as (first, last) runs of consecutive days, none longer than `longest`."""
+    runs: list[list[date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == timedelta(days=1) and (day - runs[-1][0]).days < longest:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
+
+
+def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
+    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select("local_day", "resting_hr")
+    return heart_rate_limits(days, measured, params)

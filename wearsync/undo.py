@@ -1,0 +1,156 @@
+"""Undo: what is stored, and taking a recording, a Garmin day or an intake entry back out.
+
+Forgetting leaves the store as if the thing had never been imported: its rows go (they
+cascade from the recording), the FIT wellness of the days it covered is computed again from
+what remains, its original is removed once no recording refers to it, and the analytics
+caches rebuild the days it fed on the next report (the refresh sees its unit disappear).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from wearsync.errors import WearsyncError
+from wearsync.store import ORIGINALS, Store
+from wearsync.sync.wellness import recompute_fit_wellness
+
+GARMIN_DAY = re.compile(r"garmin:(\d{4}-\d{2}-\d{2})")
+OWN_INTAKE_SOURCES = ("manual", "csv")
+
+
+class UnknownRecording(WearsyncError):
+    """An id, path or Garmin day that names nothing stored."""
+
+
+@dataclass
+class StoredItem:
+    """One recording (or one day of Garmin Connect data) as `wearsync recordings` lists it."""
+
+    id: str                  # the recording id, or "garmin:YYYY-MM-DD"
+    source: str              # 'file', 'garmin' (a Garmin activity's FIT file) or 'garmin day'
+    path: str                # where it was first seen
+    device: str | None
+    local_days: list[str] = field(default_factory=list)
+    outcome: str = ""        # 'imported' or 'skipped', with the reason or warnings
+    imported_at: int | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def stored_items(store: Store, *, day: date | None = None, path: str | None = None) -> list[StoredItem]:
+    """Every recording and Garmin day, newest first; only those covering `day` / whose path holds `path`."""
+    conn = store.conn
+    days: dict[int, set[str]] = {}
+    for rid, local_day in conn.execute("SELECT recording_id, local_day FROM activities UNION "
+                                       "SELECT recording_id, local_day FROM monitoring_values"):
+        days.setdefault(rid, set()).add(local_day)
+    for rid, low, high in conn.execute("SELECT recording_id, min(ts + utc_offset_s), max(ts + utc_offset_s) "
+                                       "FROM hr_readings WHERE recording_id IS NOT NULL GROUP BY recording_id"):
+        first, last = _unix_day(low), _unix_day(high)
+        days.setdefault(rid, set()).update((first + timedelta(days=n)).isoformat()
+                                           for n in range((last - first).days + 1))
+    items = [
+        StoredItem(str(rid), source, label, _device(manufacturer, product, serial), sorted(days.get(rid, ())),
+                   status + (f": {reason}" if reason else ""), imported_at)
+        for rid, source, label, manufacturer, product, serial, status, reason, imported_at in conn.execute(
+            "SELECT id, source, path, manufacturer, product, serial, status, reason, imported_at FROM recordings")]
+    items += [StoredItem(f"garmin:{local_day}", "garmin day", "Garmin Connect", None, [local_day],
+                         "complete" if complete else "imported (the day was not over yet)", fetched_at)
+              for local_day, fetched_at, complete in conn.execute(
+                  "SELECT local_day, fetched_at, complete FROM garmin_days")]
+    if day is not None:
+        items = [i for i in items if day.isoformat() in i.local_days]
+    if path is not None:
+        items = [i for i in items if path in i.path]
+    return sorted(items, key=lambda i: (i.imported_at or 0, i.id), reverse=True)
+
+
+def resolve(store: Store, names: list[str]) -> list[StoredItem]:
+    """The stored items named by id, by the path they were imported from, or as garmin:DATE."""
+    items = stored_items(store)
+    by_id = {i.id: i for i in items}
+    chosen: dict[str, StoredItem] = {}
+    for name in names:
+        matches = [by_id[name]] if name in by_id else [i for i in items if i.path == name]
+        if not matches and Path(name).is_file():  # a copy of the file, wherever it was imported from
+            sha = hashlib.sha256(Path(name).read_bytes()).hexdigest()
+            matches = [by_id[str(rid)] for (rid,) in store.conn.execute(
+                "SELECT id FROM recordings WHERE sha256 = ?", (sha,))]
+        if not matches:
+            raise UnknownRecording(f"{name}: no stored recording has this id or path "
+                                   "(see `wearsync recordings`)")
+        chosen.update((i.id, i) for i in matches)
+    return list(chosen.values())
+
+
+def forget(store: Store, items: list[StoredItem]) -> list[str]:
+    """Remove `items` and everything they brought, in one transaction; returns the local days touched."""
+    touched: set[str] = set()
+    recordings = [int(i.id) for i in items if i.id.isdigit()]
+    garmin_days = [GARMIN_DAY.fullmatch(i.id).group(1) for i in items if GARMIN_DAY.fullmatch(i.id)]
+    with store.transaction() as conn:
+        shas = []
+        for rid in recordings:
+            monitoring_days = {d for (d,) in conn.execute(
+                "SELECT DISTINCT local_day FROM monitoring_values WHERE recording_id = ?", (rid,))}
+            (sha,) = conn.execute("SELECT sha256 FROM recordings WHERE id = ?", (rid,)).fetchone()
+            shas.append(sha)
+            conn.execute("UPDATE garmin_activities SET recording_id = NULL, note = 'forgotten with wearsync forget' "
+                         "WHERE recording_id = ?", (rid,))
+            conn.execute("DELETE FROM recordings WHERE id = ?", (rid,))  # its rows cascade
+            _fit_wellness_again(conn, monitoring_days)
+            touched |= monitoring_days
+        for day in garmin_days:
+            conn.execute("DELETE FROM wellness WHERE local_day = ? AND source = 'garmin'", (day,))
+            conn.execute("DELETE FROM hr_readings WHERE garmin_day = ?", (day,))
+            conn.execute("DELETE FROM intake WHERE local_day = ? AND source = 'garmin'", (day,))
+            conn.execute("DELETE FROM garmin_responses WHERE key = ? AND endpoint != 'activity'", (day,))
+            conn.execute("DELETE FROM garmin_days WHERE local_day = ?", (day,))
+            touched.add(day)
+        conn.executemany("INSERT INTO import_events (at, source, path, outcome, message) VALUES (?,?,?,?,?)",
+                         [(int(time.time()), i.source, i.path, "forgotten", f"recording {i.id}") for i in items])
+    for sha in shas:  # after the commit; a kill before this is tidied by the next open
+        for original in (store.data_dir / ORIGINALS / sha[:2]).glob(f"{sha}.*"):
+            original.unlink(missing_ok=True)
+    for item in items:
+        touched.update(item.local_days)
+    return sorted(touched)
+
+
+def remove_intake(store: Store, day: date) -> int | None:
+    """Remove the person's own intake entry of `day`; returns the kcal removed (None: there was none)."""
+    with store.transaction() as conn:
+        row = conn.execute(f"SELECT kcal FROM intake WHERE local_day = ? AND source IN "
+                           f"({', '.join('?' * len(OWN_INTAKE_SOURCES))})",
+                           (day.isoformat(), *OWN_INTAKE_SOURCES)).fetchone()
+        conn.execute(f"DELETE FROM intake WHERE local_day = ? AND source IN "
+                     f"({', '.join('?' * len(OWN_INTAKE_SOURCES))})", (day.isoformat(), *OWN_INTAKE_SOURCES))
+    return row[0] if row else None
+
+
+def _fit_wellness_again(conn, days: set[str]) -> None:
+    """The FIT wellness of `days` from the monitoring values left; a day with none has no FIT row."""
+    left = {d for d in days if conn.execute("SELECT 1 FROM monitoring_values WHERE local_day = ? LIMIT 1",
+                                            (d,)).fetchone()}
+    recompute_fit_wellness(conn, left)
+    conn.executemany("DELETE FROM wellness WHERE local_day = ? AND source = 'fit'", [(d,) for d in days - left])
+
+
+def _device(manufacturer: int | None, product: int | None, serial: int | None) -> str | None:
+    if manufacturer is None and product is None:
+        return None
+    from fitparse.profile import FIELD_TYPES  # the FIT profile's names, loaded only to list
+
+    maker = FIELD_TYPES["manufacturer"].values.get(manufacturer, manufacturer)
+    model = FIELD_TYPES["garmin_product"].values.get(product, product) if maker == "garmin" else product
+    return " ".join(str(p) for p in (maker, model) if p is not None) + (f" (serial {serial})" if serial else "")
+
+
+def _unix_day(local_unix: int) -> date:
+    return date(1970, 1, 1) + timedelta(days=local_unix // 86_400)
