@@ -74,6 +74,7 @@ LIMITS: dict[str, Limit] = {
 # a year past the clock; a day that records what happened is at most a day past it.
 FIRST_DAY = date(1998, 1, 1)
 DAYS_AHEAD = 366
+DAYS_AHEAD_DONE = 1  # as `not_in_future`: the clock may be a day behind the person's
 DAY_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
