@@ -42,6 +42,8 @@ def usage_error(capsys, *argv) -> str:
     (["report", "--weeks", "0"], "argument --weeks: expected a whole number from 1 to 520, not 0"),
     (["report", "--weeks", "-3"], "argument --weeks: expected a whole number from 1 to 520, not -3"),
     (["report", "--weeks", "8.5"], "argument --weeks: expected a whole number from 1 to 520, not '8.5'"),
+    (["log", "intake", "1850", "--date", "0001-01-01"], "argument --date: 0001-01-01 is outside 1998-01-01"),
+    (["log", "intake", "1850", "--date", "2026-02-30"], "argument --date: expected a date written YYYY-MM-DD"),
     (["pull", "--days", "99999999999"], "argument --days: expected a whole number from 1 to 3650, not 99999999999"),
     (["pull", "--days", "0"], "argument --days: expected a whole number from 1 to 3650, not 0"),
     (["pull", "--since", "0001-01-01"], "argument --since: 0001-01-01 is outside 1998-01-01"),
