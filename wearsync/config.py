@@ -264,6 +264,9 @@ def _check(key: str, value: Any, expected: Any, where: str) -> Any:
             expected, "a list of strings"
         )
         raise ConfigError(f"{where}: {key} must be {name}, not {value!r}")
+    texts = (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ()
+    if any("\0" in text for text in texts):   # no path or address can hold one
+        raise ConfigError(f"{where}: {key} must not contain a NUL character")
     return value
 
 
