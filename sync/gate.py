@@ -94,7 +94,7 @@ def not_in_future(unix_s: int, now: float | None = None) -> bool:
     return unix_s <= (time.time() if now is None else now) + DAY_S
 
 
-def check_day(value: str | date, *, days_ahead: int = DAYS_AHEAD, today: date | None = None) -> date:
+def check_day(value: str | date, *, days_ahead: int = DAYS_AHEAD) -> date:
     """`value` (a date, or text written YYYY-MM-DD) if it lies from FIRST_DAY to `days_ahead`
     days past today; else ValueError saying what was expected."""
     if isinstance(value, str):
@@ -105,7 +105,7 @@ def check_day(value: str | date, *, days_ahead: int = DAYS_AHEAD, today: date | 
             value = date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"expected a date written YYYY-MM-DD such as 2026-03-14, not {text!r}") from None
-    last = (today or date.today()) + timedelta(days=days_ahead)
+    last = date.today() + timedelta(days=days_ahead)
     if not FIRST_DAY <= value <= last:
         raise ValueError(f"{value} is outside {FIRST_DAY} to {last}")
     return value

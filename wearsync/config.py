@@ -239,9 +239,17 @@ def _check_config(config: Config, today: date, where) -> None:
         raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below "
                           f"220 - age ({age_max}, wearer.birth_year {w.birth_year}); or set wearer.max_hr")
     url = config.garmin.base_url
-    if url and not (urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc):
+    if url and not _is_web_address(url):
         raise ConfigError(f"{where('base_url')}: garmin.base_url must be empty or an http:// or https:// "
                           f"address, not {url!r}")
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:   # "http://[::1", say
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _check(key: str, value: Any, expected: Any, where: str) -> Any:

@@ -132,6 +132,7 @@ def refused(tmp_path, body: str) -> str:
      "c.toml:2: garmin.first_pull_days must be from 1 to 3650, not 9223372036854775807"),
     ("[garmin]\nfirst_pull_days = 0\n", "garmin.first_pull_days must be from 1 to 3650, not 0"),
     ("[garmin]\nbase_url = 'localhost:8080'\n", "garmin.base_url must be empty or an http:// or https:// "),
+    ("[garmin]\nbase_url = 'http://[::1'\n", "garmin.base_url must be empty or an http:// or https:// "),
     ("[garmin]\nbase_url = 'http://127.0.0.1:8080'\n", None),
     # a path with a NUL cannot be opened: found here, not as a traceback when the store opens
     ('[storage]\ndata_dir = "/tmp/a\\u0000b"\n', "c.toml:2: storage.data_dir must not contain a NUL character"),
