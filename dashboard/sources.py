@@ -13,6 +13,7 @@ from typing import Any
 
 from wearsync.config import Config
 from wearsync.errors import WearsyncError
+from wearsync.intake import record_intake
 from wearsync.store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -54,6 +55,4 @@ def garmin_cooldown(store: Store) -> float | None:
 
 def log_intake(store: Store, day: date, kcal: int) -> None:
     """Store calories eaten, entered by hand, for `day` (what `wearsync log` does)."""
-    from wearsync.commands.intake import record_intake
-
     record_intake(store, {day: kcal}, "manual")

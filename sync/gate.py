@@ -13,10 +13,11 @@ constraints and the analytics rely on them.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z as a Unix timestamp
 # FIT "system time": a timestamp below this counts seconds since the device powered on,
@@ -43,6 +44,8 @@ LIMITS: dict[str, Limit] = {
     # optical and chest sensors report 30-240. Outside this a reading is a sensor fault.
     "heart_rate_bpm": Limit(25, 250, True, "human heart rates, rest to maximum"),
     "resting_hr_bpm": Limit(25, 150, True, "a resting heart rate above 150 is a fault, not rest"),
+    # A maximum heart rate: 220 - age is 100 at 120 years; no measured maximum is above 250.
+    "max_hr_bpm": Limit(100, 250, True, "220 - age at 120 years, to the highest maxima"),
     # A day: ultra-marathoners reach ~100,000 steps; 200,000 leaves room and no more.
     "steps_day": Limit(0, 200_000, True, "twice an ultra-marathon day"),
     "steps_activity": Limit(0, 200_000, True, "twice an ultra-marathon day"),
@@ -71,6 +74,11 @@ LIMITS: dict[str, Limit] = {
 # The local days a plausible time can fall on: the first and last time at the extreme offsets.
 FIRST_LOCAL_DAY = datetime.fromtimestamp(LIMITS["time"].low + LIMITS["utc_offset_s"].low, UTC).date()
 LAST_LOCAL_DAY = datetime.fromtimestamp(LIMITS["time"].high + LIMITS["utc_offset_s"].high, UTC).date()
+# Local days a person names (a report's day or week, a day's intake) run from FIRST_LOCAL_DAY to
+# a year past the clock; a day that records what happened is at most a day past it.
+DAYS_AHEAD = 366
+DAYS_AHEAD_DONE = 1  # as `not_in_future`: the clock may be a day behind the person's
+DAY_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def plausible(value: object, limit: str) -> bool:
@@ -87,6 +95,23 @@ def plausible(value: object, limit: str) -> bool:
 def not_in_future(unix_s: int, now: float | None = None) -> bool:
     """A time at most a day past the clock (a watch's clock may run a little ahead)."""
     return unix_s <= (time.time() if now is None else now) + DAY_S
+
+
+def check_day(value: str | date, *, days_ahead: int = DAYS_AHEAD) -> date:
+    """`value` (a date, or text written YYYY-MM-DD) if it lies from FIRST_LOCAL_DAY to `days_ahead`
+    days past today; else ValueError saying what was expected."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if not DAY_FORM.fullmatch(text):
+                raise ValueError(text)
+            value = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"expected a date written YYYY-MM-DD such as 2026-03-14, not {text!r}") from None
+    last = date.today() + timedelta(days=days_ahead)
+    if not FIRST_LOCAL_DAY <= value <= last:
+        raise ValueError(f"{value} is outside {FIRST_LOCAL_DAY} to {last}")
+    return value
 
 
 class Gate:

@@ -1,4 +1,5 @@
-"""Settings: `config.toml` read into a strict model; unknown keys and wrong types are errors.
+"""Settings: `config.toml` read into a strict model; unknown keys, wrong types, values out of
+their range (`_ranges`) and settings that contradict each other are errors naming the key.
 
 Looked up at `--config`, then `$WEARSYNC_CONFIG`, then the platformdirs config path;
 without a file the defaults apply. The data directory is `$WEARSYNC_HOME`, else
@@ -8,16 +9,20 @@ without a file the defaults apply. The data directory is `$WEARSYNC_HOME`, else
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
 from wearsync.errors import ConfigError
+from wearsync.sync.gate import LIMITS
 
 APP = "wearsync"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -105,6 +110,61 @@ _CHOICES = {
     ("analytics", "minutes_source"): ("heart_rate", "device"),
     ("analytics", "week_start"): WEEKDAYS,
 }
+# The most a first pull (and `pull --days`) fetches: ten years of days.
+MAX_PULL_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class Range:
+    """Where a number setting may lie: low to high, ends included unless `open`."""
+
+    low: float
+    high: float
+    unset: bool = False  # 0 is allowed too: "not set"
+    open: bool = False
+
+    def holds(self, value: float) -> bool:
+        if self.unset and value == 0:
+            return True
+        return self.low < value < self.high if self.open else self.low <= value <= self.high
+
+    def says(self) -> str:
+        if self.open:
+            return f"above {self.low:g} and below {self.high:g}"
+        return f"from {self.low:g} to {self.high:g}" + (" (or 0: unset)" if self.unset else "")
+
+
+def _gate(limit: str, *, unset: bool = False) -> Range:
+    """The import gate's plausible range of an outside value, for the setting that states one."""
+    return Range(LIMITS[limit].low, LIMITS[limit].high, unset=unset)
+
+
+def _ranges(today: date) -> dict[str, Range]:
+    """Every number setting's range; bounds of measured values come from the import gate."""
+    minutes_day = LIMITS["minutes_day"].high
+    return {
+        "wearer.birth_year": Range(1900, today.year - 10),   # a wearer of 10 to 126 years
+        "wearer.weight_kg": Range(20, 650),                  # the heaviest person recorded: 635 kg
+        "wearer.resting_hr": _gate("resting_hr_bpm", unset=True),
+        "wearer.max_hr": _gate("max_hr_bpm", unset=True),
+        "targets.weekly_cardio_minutes": Range(0, 7 * minutes_day),
+        "targets.daily_cardio_minutes": Range(0, minutes_day),
+        "targets.days_with_30": Range(0, 7),
+        "targets.daily_deficit_kcal": _gate("kcal_day"),
+        "targets.floors_per_day": Range(0, 1_000),           # 3 km of climbing a day is no goal
+        "targets.steps_per_day": _gate("steps_day"),
+        "targets.strength_days": Range(0, 7),
+        "analytics.moderate_hrr": Range(0, 1, open=True),    # a share of the heart-rate reserve
+        "analytics.vigorous_hrr": Range(0, 1, open=True),
+        "analytics.min_bout_minutes": Range(0, minutes_day),
+        # Fat tissue holds ~3,500 kcal a pound, pure fat ~4,100 (9 kcal/g x 453.6 g): a value
+        # outside is not fat (7,700 is kcal per kilogram).
+        "analytics.kcal_per_lb": Range(2_000, 4_100),
+        "analytics.intake_floor_female": _gate("intake_kcal_day"),
+        "analytics.intake_floor_male": _gate("intake_kcal_day"),
+        "garmin.min_interval_s": Range(0, 60),               # more and a pull takes hours
+        "garmin.first_pull_days": Range(1, MAX_PULL_DAYS),
+    }
 
 
 def config_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -134,6 +194,8 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
 def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") -> Config:
     """Build a Config from parsed TOML, naming any bad key and what was expected."""
     where = str(path) if path else "config"
+    today = date.today()
+    ranges = _ranges(today)
     sections = {}
     top_hints = get_type_hints(Config)
     for name, value in raw.items():
@@ -154,20 +216,48 @@ def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") 
                     f"{where}{_line(text, key)}: {name}.{key} must be one of {', '.join(choices)}, "
                     f"not {item!r}"
                 )
+            bounds = ranges.get(f"{name}.{key}")
+            if bounds and not bounds.holds(values[key]):
+                raise ConfigError(f"{where}{_line(text, key)}: {name}.{key} must be {bounds.says()}, "
+                                  f"not {item!r}")
         sections[name] = cls(**values)
     config = Config(**sections, path=path)
-    _check_zone(config.wearer.time_zone, where + _line(text, "time_zone"))
+    _check_config(config, today, lambda key: where + _line(text, key))
     return config
 
 
-def _check_zone(zone: str, where: str) -> None:
-    if not zone:
-        return
+def _check_config(config: Config, today: date, where) -> None:
+    """What a value's type and range do not say: settings that contradict each other, and
+    the one setting that is an address."""
+    w, a = config.wearer, config.analytics
+    if not a.moderate_hrr < a.vigorous_hrr:
+        raise ConfigError(f"{where('moderate_hrr')}: analytics.moderate_hrr ({a.moderate_hrr}) must be below "
+                          f"analytics.vigorous_hrr ({a.vigorous_hrr})")
+    if w.resting_hr and w.max_hr and not w.resting_hr < w.max_hr:
+        raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below "
+                          f"wearer.max_hr ({w.max_hr})")
+    age_max = 220 - (today.year - w.birth_year)   # lowest this year: older data gives a higher one
+    if w.resting_hr and not w.max_hr and not w.resting_hr < age_max:
+        raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below "
+                          f"220 - age ({age_max}, wearer.birth_year {w.birth_year}); or set wearer.max_hr")
+    if w.time_zone:
+        try:
+            ZoneInfo(w.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f'{where("time_zone")}: wearer.time_zone must name a time zone such as '
+                              f'"Europe/Berlin", not {w.time_zone!r}') from exc
+    url = config.garmin.base_url
+    if url and not _is_web_address(url):
+        raise ConfigError(f"{where('base_url')}: garmin.base_url must be empty or an http:// or https:// "
+                          f"address, not {url!r}")
+
+
+def _is_web_address(url: str) -> bool:
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f'{where}: wearer.time_zone must name a time zone such as "Europe/Berlin", '
-                          f"not {zone!r}") from exc
+        parts = urlsplit(url)
+    except ValueError:   # "http://[::1", say
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _check(key: str, value: Any, expected: Any, where: str) -> Any:
@@ -178,6 +268,8 @@ def _check(key: str, value: Any, expected: Any, where: str) -> Any:
     elif expected is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         value = float(value) if ok else value
+        if ok and not math.isfinite(value):
+            raise ConfigError(f"{where}: {key} must be a finite number, not {value!r}")
     elif expected is str:
         ok = isinstance(value, str)
     else:  # tuple[str, ...]
@@ -188,8 +280,9 @@ def _check(key: str, value: Any, expected: Any, where: str) -> Any:
             expected, "a list of strings"
         )
         raise ConfigError(f"{where}: {key} must be {name}, not {value!r}")
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-        raise ConfigError(f"{where}: {key} must not be negative, not {value!r}")
+    texts = (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ()
+    if any("\0" in text for text in texts):   # no path or address can hold one
+        raise ConfigError(f"{where}: {key} must not contain a NUL character")
     return value
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from wearsync.dashboard.drop_paths import parse_paste
+from wearsync.intake import IntakeError, check_intake
 
 RESULT_COLUMNS = (("outcome", "Outcome", 9), ("file", "File", 28), ("why", "Why", 30))
 CLOSE: list[BindingType] = [Binding("escape", "dismiss", "Close")]
@@ -63,7 +65,7 @@ class IntakeDialog(ModalScreen[tuple[date, int] | None]):
         with Vertical(classes="dialog"):
             yield Label("Calories eaten")
             yield Input(value=self.day.isoformat(), id="intake-day")
-            yield Input(placeholder="kcal, e.g. 1850", id="intake-kcal", type="integer")
+            yield Input(placeholder="kcal, e.g. 1850", id="intake-kcal")
             yield Static("", id="intake-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="intake-ok")
@@ -82,20 +84,13 @@ class IntakeDialog(ModalScreen[tuple[date, int] | None]):
             self.dismiss(None)
 
     def _submit(self) -> None:
-        error = self.query_one("#intake-error", Static)
         try:
-            day = date.fromisoformat(self.query_one("#intake-day", Input).value.strip())
-        except ValueError:
-            error.update("The day must be a date like 2026-03-14.")
+            entry = check_intake(self.query_one("#intake-day", Input).value,
+                                 self.query_one("#intake-kcal", Input).value)
+        except IntakeError as exc:
+            self.query_one("#intake-error", Static).update(Content(f"Not saved: {exc}."))  # typed text: no markup
             return
-        if day > date.today() + timedelta(days=1):
-            error.update("That day is in the future.")
-            return
-        kcal_text = self.query_one("#intake-kcal", Input).value.strip()
-        if not kcal_text.isdigit() or not 0 < int(kcal_text) < 20000:
-            error.update("Calories must be a whole number between 1 and 19,999.")
-            return
-        self.dismiss((day, int(kcal_text)))
+        self.dismiss(entry)
 
 
 class ImportResults(ModalScreen[None]):

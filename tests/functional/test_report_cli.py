@@ -136,8 +136,3 @@ def test_every_command_has_help_with_an_example(capsys):
         with pytest.raises(SystemExit):
             main(argv)
         assert "example" in capsys.readouterr().out
-
-
-def test_a_bad_week_id_is_a_clear_error(capsys):
-    assert main(["report", "--week", "2020-39"]) == 2
-    assert "2020-W39" in capsys.readouterr().err

@@ -95,11 +95,15 @@ def test_the_schema_refuses_what_a_reader_cannot_handle(store):
                 conn.execute(sql)
 
 
-def test_an_intake_the_store_refuses_is_one_line_not_a_traceback(capsys):
-    from wearsync.cli import main
+def test_an_intake_the_store_refuses_is_one_line_not_a_traceback(store):
+    # the command line refuses such a day first; the store refuses it from any other caller too
+    from wearsync.errors import StoreError
 
-    assert main(["log", "intake", "2000", "--date", "0001-01-01"]) == 2
-    assert "a value outside the store's limits was refused" in capsys.readouterr().err
+    with pytest.raises(StoreError, match="a value outside the store's limits was refused") as caught:
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO intake (local_day, source, kcal, entered_at) VALUES ('0001-01-01', "
+                         "'manual', 2000, 0)")
+    assert "\n" not in str(caught.value)
 
 
 def test_a_day_that_cannot_be_computed_is_unavailable_and_every_other_day_reports(store):

@@ -1,11 +1,14 @@
-"""What every command shares: opening config and store, progress, JSON output."""
+"""What every command shares: opening config and store, bounded arguments, progress, JSON output."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from typing import Any
 
 from rich.console import Console
@@ -13,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from wearsync.config import Config, load_config
 from wearsync.store import Store
+from wearsync.sync.gate import DAYS_AHEAD, FIRST_LOCAL_DAY, check_day
 
 # Exit codes: what a script can rely on.
 EXIT_OK = 0
@@ -42,8 +46,61 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, else a one-line usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            shown = text if value is not None else repr(text)
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, not {shown}")
+        return value
+
+    return parse
+
+
+def local_day(*, week: bool = False, days_ahead: int = DAYS_AHEAD) -> Callable[[str], Any]:
+    """An argparse type: a day written YYYY-MM-DD (a `date`), or with `week` an ISO week id
+    such as 2026-W47 (returned as written, checked); both from gate.FIRST_LOCAL_DAY to `days_ahead`
+    days past today, else a one-line usage error saying what was expected."""
+
+    def parse_day(text: str) -> date:
+        try:
+            return check_day(text, days_ahead=days_ahead)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    def parse_week(text: str) -> str:
+        from wearsync.analytics.weekly import PeriodError, week_start_for_id  # polars: only when asked
+
+        try:
+            monday = week_start_for_id(text, 0)
+        except PeriodError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        last = date.today() + timedelta(days=days_ahead)
+        if not (FIRST_LOCAL_DAY - timedelta(days=6) <= monday <= last):   # a week holding one allowed day
+            raise argparse.ArgumentTypeError(f"{text.strip()} starts {monday}, outside {FIRST_LOCAL_DAY} to {last}")
+        return text.strip()
+
+    return parse_week if week else parse_day
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    """`data` as JSON on stdout; a NaN or infinite number is written as null (unknown)."""
+    sys.stdout.write(json.dumps(_finite(data), indent=2, default=str, allow_nan=False) + "\n")
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from wearsync.commands.intake import read_intake_csv, record_intake
 from wearsync.config import Config, Wearer, load_config
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
+from wearsync.sync.gate import DAYS_AHEAD_DONE
 
 # `wearsync.demo` (the FIT encoder) and the importer are imported where used: every command's
 # module is imported to build the parser, and they would slow `wearsync dashboard`'s first frame.
@@ -31,7 +32,7 @@ def register(sub) -> None:
                     "rebuilt only when the end date changes.",
         epilog="examples: wearsync demo\n  wearsync demo --end 2026-03-15 --no-open",
     )
-    parser.add_argument("--end", type=date.fromisoformat, default=None, metavar="DATE",
+    parser.add_argument("--end", type=common.local_day(days_ahead=DAYS_AHEAD_DONE), default=None, metavar="DATE",
                         help="the demo's last day (default: today); the same date gives the same data")
     parser.add_argument("--no-open", action="store_true", help="build the demo store only")
     parser.set_defaults(run=run_demo)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import ExitStack
-from datetime import date
-
 from wearsync.commands import common
+from wearsync.config import MAX_PULL_DAYS
 from wearsync.errors import GarminAuthError, GarminRateLimited
 
 
@@ -44,9 +43,10 @@ def register(sub) -> None:
         epilog="examples: wearsync pull   |   wearsync pull --since 2024-01-01 --json   |   "
                "wearsync pull --days 90")
     span = pull.add_mutually_exclusive_group()
-    span.add_argument("--since", type=date.fromisoformat, metavar="DATE",
+    span.add_argument("--since", type=common.local_day(), metavar="DATE",
                       help="backfill Garmin from DATE (YYYY-MM-DD) to today")
-    span.add_argument("--days", type=int, metavar="N", help="backfill the last N days")
+    span.add_argument("--days", type=common.whole_number(1, MAX_PULL_DAYS), metavar="N",
+                      help=f"backfill the last N days (1 to {MAX_PULL_DAYS})")
     pull.add_argument("--force", action="store_true",
                       help="ask Garmin even during a 429 cooldown, and download again the activities "
                            "that failed before")

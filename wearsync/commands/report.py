@@ -8,6 +8,8 @@ from rich.table import Table
 
 from wearsync.commands import common
 
+MAX_WEEKS = 520  # ten years of weeks: more is no report anyone reads, and costs minutes
+
 
 def register(sub) -> None:
     parser = sub.add_parser(
@@ -20,10 +22,12 @@ def register(sub) -> None:
         "wearsync report --day 2020-09-25 --json   |   wearsync report --weeks 8",
     )
     period = parser.add_mutually_exclusive_group()
-    period.add_argument("--week", metavar="YYYY-Www", help="an ISO week id; with week_start other than monday, "
+    period.add_argument("--week", type=common.local_day(week=True), metavar="YYYY-Www",
+                        help="an ISO week id; with week_start other than monday, "
                         "the week sharing at least four days with that ISO week")
-    period.add_argument("--day", type=date.fromisoformat, metavar="YYYY-MM-DD", help="one local day")
-    period.add_argument("--weeks", type=int, metavar="N", help="the last N weeks, ending with this one")
+    period.add_argument("--day", type=common.local_day(), metavar="YYYY-MM-DD", help="one local day")
+    period.add_argument("--weeks", type=common.whole_number(1, MAX_WEEKS), metavar="N",
+                        help=f"the last N weeks (1 to {MAX_WEEKS}), ending with this one")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON on stdout")
     parser.set_defaults(run=run)
 
@@ -40,9 +44,6 @@ def run(args) -> int:
         data = reporting.day_report(store, config, args.day)
         show = _print_day
     elif args.weeks:
-        if args.weeks < 1:
-            common.stderr.print("wearsync: error: --weeks must be at least 1")
-            return common.EXIT_ERROR
         data = reporting.history(store, config, args.weeks, date.today())
         show = _print_history
     else:
