@@ -54,6 +54,8 @@ LIMITS: dict[str, Limit] = {
     # Resting metabolic rate: from a small adult (~800) to a very large athlete (~4,000).
     "rmr_kcal_day": Limit(500, 6_000, True, "resting energy of any adult"),
     "minutes_day": Limit(0, 1_440, True, "a day has 1,440 minutes"),
+    # Seconds of a day a source covers: 86,400, or 90,000 on the day clocks go back.
+    "seconds_day": Limit(0, 90_000, True, "a day has 86,400 s (90,000 when clocks go back)"),
     # An activity lasts at most a few days (multi-day ultras); a week is beyond it.
     "duration_s": Limit(0, 7 * DAY_S, False, "no recorded activity lasts a week"),
     "repetitions": Limit(0, 10_000, True, "ten thousand repetitions in one set is a fault"),

@@ -203,6 +203,23 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE garmin_activities ADD COLUMN note TEXT;
     """,
+    # Garmin Connect: what each day and each activity is at Garmin, so a pull fills every gap
+    # and asks again for what may still change. A day: 'data', 'empty' (nothing at Garmin yet;
+    # asked again for two weeks after it was first found empty) or 'failed' (reason says why);
+    # a day with no row is not pulled yet. An activity: 'listed' (not downloaded yet),
+    # 'imported', 'duplicate', 'gone' (404/410), 'refused' (403: asked again at retry_at) or
+    # 'failed' (the importer refused it).
+    """
+    ALTER TABLE garmin_days ADD COLUMN state TEXT NOT NULL DEFAULT 'data';
+    ALTER TABLE garmin_days ADD COLUMN reason TEXT;
+    ALTER TABLE garmin_days ADD COLUMN first_empty_at INTEGER;
+    ALTER TABLE garmin_activities ADD COLUMN state TEXT NOT NULL DEFAULT 'listed';
+    ALTER TABLE garmin_activities ADD COLUMN name TEXT;
+    ALTER TABLE garmin_activities ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE garmin_activities ADD COLUMN retry_at INTEGER;
+    UPDATE garmin_activities SET attempts = 1,
+        state = CASE WHEN recording_id IS NOT NULL THEN 'imported' ELSE 'failed' END;
+    """,
 ]
 
 
