@@ -436,7 +436,8 @@ def translate(exc: BaseException, what: str, guard: Guard | None = None,
     status = next((getattr(getattr(c, "response", None), "status_code", None) for c in chain
                    if getattr(getattr(c, "response", None), "status_code", None) is not None), None)
     if isinstance(exc, GarminConnectAuthenticationError) or status == 401:
-        return GarminAuthError(f"Garmin Connect refused the saved login ({what}); {RELOGIN}")
+        after = " even after a token refresh" if guard is not None and guard.refreshed else ""
+        return GarminAuthError(f"Garmin Connect refused the saved login{after} ({what}); {RELOGIN}")
     if status in (404, 410):
         return GarminGone(f"Garmin Connect answered HTTP {status} ({what}): it is not there")
     if status == 403:

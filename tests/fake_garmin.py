@@ -238,6 +238,9 @@ class FakeGarmin:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeGarmin
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without this, Nagle's algorithm and the client's
+    # delayed ACK hold every answer back ~40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -255,8 +258,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(length) if length else b""
         self.method = method
+        self.logged = False
         fault = self._fault()
         if fault and fault.kind == "slow":
+            self._record(0)               # logged on arrival: the client may stop waiting for it
+            self.logged = True
             time.sleep(fault.delay_s)
             fault = None
         if fault and fault.kind == "drop":
@@ -396,6 +402,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _record(self, status: int, body: bytes = b"") -> None:
+        if self.logged:
+            return
         with self.fake._lock:
             self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time(), body))
 
