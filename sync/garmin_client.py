@@ -64,7 +64,7 @@ COOLDOWN_KEY = "garmin.cooldown_until"
 # again too early is what gets logins blocked for longer.
 DEFAULT_COOLDOWN_S = 3600
 # Seconds to wait for an answer; a slower one counts as "not answering properly".
-REQUEST_TIMEOUT_S = 20.0
+REQUEST_TIMEOUT_S = 15.0
 # The one sign-in strategy wearsync lets the library use (the iOS app's flow; through
 # curl_cffi's browser TLS fingerprint when installed). The others are skipped: each one
 # after a refusal is another sign-in that re-arms Garmin's block.

@@ -47,6 +47,10 @@ Progress = Callable[[str, int, int, str], None]
 # are there for every day of the account, watch or not.
 DATA_FIELDS = ("totalSteps", "restingHeartRate", "floorsAscendedInMeters", "moderateIntensityMinutes",
                "vigorousIntensityMinutes", "highlyActiveSeconds", "activeSeconds", "consumedKilocalories")
+# Garmin archives intraday data (heart rate) after about six months; for an older day that
+# comes without it, the library's `request_reload` asks Garmin to bring it back (once a day).
+ARCHIVE_DAYS = 180
+RELOAD_NOTE = "intraday heart rate archived at Garmin: reload requested"
 # Days in a row whose answers could not be used before the pull stops: Garmin is then
 # answering something else than data, and asking on would only cost requests.
 FAILED_DAYS_IN_A_ROW = 3
@@ -90,6 +94,7 @@ class GarminPullSummary:
     days_empty: list[str] = field(default_factory=list)
     day_failures: dict[str, str] = field(default_factory=dict)
     days_without_heart_rate: list[str] = field(default_factory=list)
+    reloads_requested: list[str] = field(default_factory=list)
     activities_listed: int = 0
     activities_new: int = 0
     activities_imported: int = 0
@@ -126,6 +131,7 @@ class GarminPullSummary:
                      "empty": len(self.days_empty), "failed": len(self.day_failures),
                      "failures": [{"day": d, "reason": r} for d, r in self.day_failures.items()],
                      "without_heart_rate": self.days_without_heart_rate,
+                     "heart_rate_reload_requested": self.reloads_requested,
                      "first": self.days_planned[0] if self.days_planned else None,
                      "last": self.days_planned[-1] if self.days_planned else None},
             "activities": {"listed": self.activities_listed, "new": self.activities_new,
@@ -210,10 +216,31 @@ def pull_days(store: Store, session: GarminSession, plan: list[date], today: dat
                 summary.days_stored.append(key)
                 if not (data.heart_rates or {}).get("heartRateValues"):
                     summary.days_without_heart_rate.append(key)
+                    if day.toordinal() < today.toordinal() - ARCHIVE_DAYS:
+                        request_reload(store, session, day, summary)
             else:
                 summary.days_empty.append(key)
         if progress:
             progress("days", done, len(plan), key)
+
+
+def request_reload(store: Store, session: GarminSession, day: date, summary: GarminPullSummary) -> None:
+    """Ask Garmin once to bring an archived day's intraday data back; the day is asked
+    again by the next pull."""
+    key = day.isoformat()
+    row = store.conn.execute("SELECT reason FROM garmin_days WHERE local_day = ?", (key,)).fetchone()
+    if row is not None and row[0] == RELOAD_NOTE:
+        return
+    try:
+        session.call(f"heart-rate reload {key}", session.garmin.request_reload, key)
+    except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+        raise
+    except GarminError as exc:
+        summary.warnings.append(f"{key}: no intraday heart rate, and Garmin refused to reload it ({exc})")
+        return
+    summary.reloads_requested.append(key)
+    with store.transaction() as conn:
+        conn.execute("UPDATE garmin_days SET complete = 0, reason = ? WHERE local_day = ?", (RELOAD_NOTE, key))
 
 
 def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: Store | None = None) -> DayData:
@@ -333,8 +360,12 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
         if intake is not None:
             conn.execute("INSERT INTO intake (local_day, source, kcal, entered_at) VALUES (?, 'garmin', ?, ?)",
                          (key, intake, now))
-        conn.execute("INSERT OR REPLACE INTO garmin_days (local_day, fetched_at, complete, state) "
-                     "VALUES (?, ?, ?, 'data')", (key, now, int(complete)))
+        # The reload note stays: Garmin is asked to reload a day once.
+        conn.execute("INSERT INTO garmin_days (local_day, fetched_at, complete, state) VALUES (?, ?, ?, 'data') "
+                     "ON CONFLICT (local_day) DO UPDATE SET fetched_at = excluded.fetched_at, "
+                     "complete = excluded.complete, state = 'data', first_empty_at = NULL, "
+                     "reason = CASE WHEN garmin_days.reason = ? THEN garmin_days.reason END",
+                     (key, now, int(complete), RELOAD_NOTE))
     return True
 
 

@@ -98,6 +98,7 @@ class FakeGarmin:
     faults: list[Fault] = field(default_factory=list)
     log: list[Logged] = field(default_factory=list)
     late_days: dict[str, int] = field(default_factory=dict)    # day -> answers still without data
+    archived_days: set[str] = field(default_factory=set)       # intraday heart rate gone until reloaded
     token_lifetime_s: int = TEN_YEARS_S                        # of access tokens the fake issues
 
     def __post_init__(self):
@@ -195,6 +196,10 @@ class FakeGarmin:
         return body
 
     def heart_rates(self, day: str) -> dict:
+        if day in self.archived_days:
+            body = copy.deepcopy(self.bodies[f"daily_heart_rate_{RECORDED_DAY}"])
+            body.update({"calendarDate": day, "heartRateValues": None})
+            return body
         if day == RECORDED_DAY:
             return self.bodies[f"daily_heart_rate_{RECORDED_DAY}"]
         body = copy.deepcopy(self.bodies[f"daily_heart_rate_{RECORDED_DAY}"])
@@ -319,6 +324,15 @@ class _Handler(BaseHTTPRequestHandler):
             if data.get("mfaVerificationCode") != MFA_CODE:
                 return self._json({"responseStatus": {"type": "INVALID_MFA_CODE"}})
             return self._json({"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": self._ticket()})
+        if self.route.startswith("/wellness-service/wellness/epoch/request/"):
+            day = self.route.rsplit("/", 1)[1]
+            if self.headers.get("Authorization", "")[7:] not in fake._tokens:
+                return self._json({"message": "Token is not active"}, 401)
+            with fake._lock:
+                fake.archived_days.discard(day)
+            return self._json({"userProfilePk": 1000001, "calendarDate": day, "status": "SUBMITTED",
+                               "source": "USER", "ghReloadMetaData": "", "createDate": None,
+                               "deviceList": []})
         if self.route == "/di-oauth2-service/oauth/token":
             form = {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
             with fake._lock:

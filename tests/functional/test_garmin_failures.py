@@ -458,3 +458,51 @@ def test_a_400_day_backfill_through_three_cooldowns_stores_every_day_once(home, 
     store = Store.open(home)
     assert garmin_state.gaps(store, today, 0)["missing"] == 0
     store.close()
+
+
+def test_7_the_sources_view_shows_the_gaps_left_and_an_estimate(home, fake):
+    import asyncio
+
+    from textual.widgets import Static
+
+    from tests.functional.conftest import loaded
+    from wearsync.config import load_config
+    from wearsync.dashboard.app import build_app
+
+    today = date.today()
+    pull(home, fake, today, since=today - timedelta(days=29), until=today - timedelta(days=20))
+    store = Store.open(home)
+
+    async def sources_text():
+        app = build_app(load_config(None), store, today=today)
+        async with app.run_test() as pilot:
+            await loaded(pilot)
+            await pilot.press("s")
+            await loaded(pilot)
+            return str(app.screen.query_one("#gaps", Static).render())
+
+    try:
+        text = asyncio.run(sources_text())
+    finally:
+        store.close()
+    # 20 days left x 3 requests x (0 s spacing + 0.4 s an answer) = 24 s: about a minute
+    assert text == (f"Garmin Connect: 20 days not pulled yet (oldest {today - timedelta(days=19)}); about 1 min "
+                    f"of pulling at the configured pace (p pulls; a cooldown pauses it).")
+
+
+def test_an_archived_day_without_intraday_heart_rate_is_reloaded_once_and_fetched_again(home, fake, monkeypatch,
+                                                                                        capsys):
+    fake.archived_days.add("2023-07-01")
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--since", "2023-07-01", "--until", "2023-07-01")
+    assert code == 0, err
+    assert "1 days came without intraday heart rate (Garmin archives it after about six months); asked " \
+           "Garmin to reload 1 archived days" in out
+    assert [r.path for r in fake.requests("/wellness-service/wellness/epoch/request/")] == [
+        "/wellness-service/wellness/epoch/request/2023-07-01"]
+    assert query(home, "SELECT count(*) FROM hr_readings") == [(0,)]
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--until", "2023-07-01")
+    assert code == 0, err
+    assert query(home, "SELECT count(*) FROM hr_readings WHERE garmin_day = '2023-07-01'") == [(711,)]
+    fake.clear_log()
+    run_cli(monkeypatch, capsys, "pull", "--until", "2023-07-01")
+    assert not fake.requests("usersummary") and not fake.requests("/epoch/request/")

@@ -179,8 +179,11 @@ def _print_human(report: dict) -> None:
                                 f"about {_duration(gaps['estimate_s'])} at the configured pace: run "
                                 f"`wearsync pull` again", markup=False, soft_wrap=True)
         if days["without_heart_rate"]:
+            reloads = days["heart_rate_reload_requested"]
+            asked = f"; asked Garmin to reload {len(reloads)} archived days (the next pull fetches them)" \
+                if reloads else ""
             common.stdout.print(f"  {len(days['without_heart_rate'])} days came without intraday heart rate "
-                                f"(Garmin archives it after about six months)", markup=False, soft_wrap=True)
+                                f"(Garmin archives it after about six months){asked}", markup=False, soft_wrap=True)
 
 
 def _duration(seconds: float) -> str:
