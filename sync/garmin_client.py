@@ -47,6 +47,7 @@ from garminconnect import (
     GarminConnectConnectionError,
     GarminConnectTooManyRequestsError,
 )
+from garminconnect.client import sso
 from requests.adapters import HTTPAdapter
 
 from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
@@ -256,11 +257,13 @@ def _guard_session(session: Any, guard: Guard) -> Any:
     return session
 
 
-def _sign_in_session(guard: Guard) -> Any:
+def _sign_in_session(guard: Guard, impersonate: str = "chrome") -> Any:
+    """A session for sign-in and the token endpoint: curl_cffi with a browser's TLS
+    fingerprint when installed (as the library does), else requests; through `guard`."""
     from garminconnect import client as package
 
     if package.HAS_CFFI:
-        return _guard_session(package.cffi_requests.Session(impersonate="chrome"), guard)
+        return _guard_session(package.cffi_requests.Session(impersonate=impersonate), guard)
     return _guard_session(requests.Session(), guard)
 
 
@@ -351,7 +354,10 @@ def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str 
     client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)
     client._refresh_session = lambda: _refresh(session)
     client.skip_strategies = set(ALL_STRATEGIES) - {SIGN_IN_STRATEGY}
-    client._mobile_login_requests = lambda e, p: client._do_mobile_login(_sign_in_session(guard), e, p)
+    # The iOS flow with the first TLS fingerprint the library would try for it.
+    impersonate = getattr(sso, "MOBILE_IMPERSONATIONS", ("safari_ios",))[0]
+    client._mobile_login_requests = lambda e, p: client._do_mobile_login(
+        _sign_in_session(guard, impersonate), e, p)
     restore = client._restore_mfa_state
 
     def restore_guarded(state):

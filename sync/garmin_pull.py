@@ -174,7 +174,7 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
             summary.note = (f"first pull: the last {first_pull_days} days; to go further back run "
                             f"`wearsync pull --since {earlier}` (or --days N)")
         garmin_state.remember_range(store, plan.start)
-        pull_days(store, session, plan.days, today, summary, progress)
+        pull_days(store, session, plan.days, today, summary, progress, min_interval_s)
         pull_activities(store, session, garmin_state.listing_start(store, plan.start, today), plan.end,
                         summary, progress, retry_failed=force)
     except GarminRateLimited as exc:
@@ -191,7 +191,7 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
 
 
 def pull_days(store: Store, session: GarminSession, plan: list[date], today: date,
-              summary: GarminPullSummary, progress: Progress | None = None) -> None:
+              summary: GarminPullSummary, progress: Progress | None = None, min_interval_s: float = 1.0) -> None:
     """Ask for each planned day and store it (data, empty or failed); stops on what stops a pull."""
     settled = date.fromordinal(today.toordinal() - garmin_state.SETTLE_DAYS)
     failed_in_a_row = 0
@@ -221,7 +221,8 @@ def pull_days(store: Store, session: GarminSession, plan: list[date], today: dat
             else:
                 summary.days_empty.append(key)
         if progress:
-            progress("days", done, len(plan), key)
+            left = garmin_state.estimate_s(len(plan) - done, min_interval_s)
+            progress("days", done, len(plan), f"{key}, about {left / 60:.0f} min left" if left >= 60 else key)
 
 
 def request_reload(store: Store, session: GarminSession, day: date, summary: GarminPullSummary) -> None:

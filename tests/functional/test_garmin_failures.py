@@ -506,3 +506,17 @@ def test_an_archived_day_without_intraday_heart_rate_is_reloaded_once_and_fetche
     fake.clear_log()
     run_cli(monkeypatch, capsys, "pull", "--until", "2023-07-01")
     assert not fake.requests("usersummary") and not fake.requests("/epoch/request/")
+
+
+def test_7_a_long_backfill_shows_the_time_left_in_its_progress(home, fake):
+    seen = []
+    store = Store.open(home)
+    try:
+        pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=date(2023, 7, 31),
+                    since=date(2023, 6, 1), min_interval_s=1.0,
+                    progress=lambda phase, done, total, label: seen.append((phase, done, total, label)))
+    finally:
+        store.close()
+    # 61 days; after the first, 60 left x 3 requests x (1 s spacing + 0.4 s an answer) = 252 s
+    assert seen[0] == ("days", 1, 61, "2023-06-01, about 4 min left")
+    assert seen[60] == ("days", 61, 61, "2023-07-31")
