@@ -174,9 +174,11 @@ class Guard:
         self._next_at = time.monotonic() + self.min_interval_s
 
     def failed(self, exc: BaseException) -> _Stop:
-        if isinstance(exc, (requests.Timeout,)) or "timed out" in str(exc).lower() \
-                or "timeout" in type(exc).__name__.lower():
+        text = str(exc).lower()
+        if isinstance(exc, requests.Timeout) or "timed out" in text or "timeout" in type(exc).__name__.lower():
             reason = f"no answer within {REQUEST_TIMEOUT_S:g} s"
+        elif any(word in text for word in ("aborted", "reset", "remotedisconnected", "closed", "(52)", "(56)")):
+            reason = "it dropped the connection"
         else:
             reason = f"cannot reach it: {type(exc).__name__}"
         return _Stop(unavailable(reason, self.what))

@@ -219,6 +219,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE garmin_activities ADD COLUMN retry_at INTEGER;
     UPDATE garmin_activities SET attempts = 1,
         state = CASE WHEN recording_id IS NOT NULL THEN 'imported' ELSE 'failed' END;
+    -- Days an earlier wearsync stored with nothing in them (Garmin had no data yet) are
+    -- empty: asked again during the two weeks from now.
+    UPDATE garmin_days SET state = 'empty', first_empty_at = CAST(strftime('%s', 'now') AS INTEGER)
+        WHERE local_day IN (SELECT local_day FROM wellness WHERE source = 'garmin' AND steps IS NULL
+                            AND resting_hr IS NULL AND moderate_min IS NULL AND ascent_m IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM hr_readings WHERE garmin_day = garmin_days.local_day);
     """,
 ]
 

@@ -520,3 +520,26 @@ def test_7_a_long_backfill_shows_the_time_left_in_its_progress(home, fake):
     # 61 days; after the first, 60 left x 3 requests x (1 s spacing + 0.4 s an answer) = 252 s
     assert seen[0] == ("days", 1, 61, "2023-06-01, about 4 min left")
     assert seen[60] == ("days", 61, 61, "2023-07-31")
+
+
+def test_a_store_from_before_keeps_its_days_and_asks_again_for_days_stored_empty(tmp_path):
+    from wearsync.store import MIGRATIONS
+
+    conn = sqlite3.connect(tmp_path / "wearsync.db")
+    for script in MIGRATIONS[:3]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 3")
+    conn.executemany("INSERT INTO garmin_days VALUES (?, 1700000000, 1)", [("2023-07-01",), ("2023-07-02",)])
+    conn.execute("INSERT INTO wellness (local_day, source, steps) VALUES ('2023-07-01', 'garmin', 12413)")
+    conn.execute("INSERT INTO wellness (local_day, source, bmr_kcal) VALUES ('2023-07-02', 'garmin', 2128)")
+    conn.execute("INSERT INTO garmin_activities VALUES (9001, NULL, '2023-07-01 07:00:00', 1700000000, 'HTTP 404')")
+    conn.commit()
+    conn.close()
+    store = Store.open(tmp_path)
+    try:
+        assert store.conn.execute("SELECT local_day, state FROM garmin_days ORDER BY 1").fetchall() == [
+            ("2023-07-01", "data"), ("2023-07-02", "empty")]
+        assert garmin_state.plan_days(store, date(2023, 7, 20)).days[0] == date(2023, 7, 2)
+        assert store.conn.execute("SELECT state FROM garmin_activities").fetchall() == [("failed",)]
+    finally:
+        store.close()
