@@ -32,7 +32,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from importlib.metadata import version as installed_version
@@ -158,7 +158,6 @@ class Guard:
         self.what = "request"
         self.refreshed = False
         self.sign_in = False         # during a sign-in a Cloudflare page also starts a cooldown
-        self.sent = 0
         self._next_at = 0.0
         self._lock = threading.RLock()
 
@@ -168,10 +167,6 @@ class Guard:
         wait = self._next_at - time.monotonic()
         if wait > 0:
             time.sleep(wait)
-
-    def sent_one(self) -> None:
-        self.sent += 1
-        self._next_at = time.monotonic() + self.min_interval_s
 
     def failed(self, exc: BaseException) -> _Stop:
         text = str(exc).lower()
@@ -219,7 +214,7 @@ class Guard:
             except Exception as exc:
                 raise self.failed(exc) from exc
             finally:
-                self.sent_one()
+                self._next_at = time.monotonic() + self.min_interval_s
             try:
                 self.after(method, url.split("?", 1)[0], response)
             except _Stop:
@@ -303,7 +298,6 @@ class GarminSession:
     loaded_tokens: str = ""
     time_zone: str | None = None
     utc_offset_s: int | None = None   # of the wearer's last day Garmin reported, when no zone is known
-    settings: dict = field(default_factory=dict)
 
     def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one library call; failures become wearsync errors naming `what`."""
@@ -496,7 +490,6 @@ def load_profile(session: GarminSession) -> None:
     garmin.display_name = name
     garmin.full_name = profile.get("fullName") or ""
     garmin.unit_system = settings["userData"].get("measurementSystem")
-    session.settings = settings
     session.time_zone = _time_zone(profile, settings)
 
 

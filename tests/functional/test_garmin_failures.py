@@ -23,7 +23,7 @@ from tests.fake_garmin import (
 )
 
 from wearsync.store import Store
-from wearsync.sync import garmin_client, garmin_state
+from wearsync.sync import garmin_state
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
 from wearsync.sync.garmin_pull import pull_garmin
 

@@ -19,7 +19,7 @@ from tests.fake_garmin import (
     write_tokens,
 )
 
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
+from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable
 from wearsync.store import Store
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
 from wearsync.sync.garmin_pull import pull_garmin
