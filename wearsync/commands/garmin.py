@@ -113,6 +113,9 @@ def run_logout(args) -> int:
 def run_pull(args) -> int:
     from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
+    if args.until and args.since and args.until < args.since:
+        common.say(f"wearsync: error: --until {args.until} is before --since {args.since}")
+        return common.EXIT_ERROR
     config, store = common.open_config_and_store(args)
     try:
         with _PhaseBars() as bars:
