@@ -543,3 +543,17 @@ def test_a_store_from_before_keeps_its_days_and_asks_again_for_days_stored_empty
         assert store.conn.execute("SELECT state FROM garmin_activities").fetchall() == [("failed",)]
     finally:
         store.close()
+
+
+def test_2_the_token_refresh_is_spaced_like_every_other_request(tmp_path, monkeypatch, fake):
+    home = use_fake(monkeypatch, fake, tmp_path)
+    write_tokens(home, fake.issue_tokens(lifetime_s=600))
+    store = Store.open(home)
+    try:
+        pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0.05), today=date(2023, 7, 2),
+                    since=date(2023, 7, 2))
+    finally:
+        store.close()
+    assert fake.log[0].path == "/di-oauth2-service/oauth/token" and len(token_posts(fake)) == 1
+    times = [r.at for r in fake.log]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.045
