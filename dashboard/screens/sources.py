@@ -50,7 +50,9 @@ class SourcesScreen(ViewScreen):
         self.query_one("#cooldown", Static).update(
             f"Garmin is cooling down after a rate limit: no requests before {_when(until)}." if until
             else "No Garmin cooldown.")
-        self.query_one("#gaps", Static).update(_gaps_line(data["gaps"]))
+        gaps = self.query_one("#gaps", Static)
+        gaps.display = data["gaps"] is not None       # shown once Garmin has been pulled
+        gaps.update(_gaps_line(data["gaps"]) if data["gaps"] is not None else "")
         runs = self.query_one("#runs", DataTable)
         runs.clear()
         for run in data["runs"]:
@@ -65,9 +67,7 @@ class SourcesScreen(ViewScreen):
                             event["path"].rsplit("/", 1)[-1], event["message"] or "")
 
 
-def _gaps_line(gaps: dict | None) -> str:
-    if gaps is None:
-        return "Garmin Connect: not pulled yet."
+def _gaps_line(gaps: dict) -> str:
     if not gaps["missing"]:
         return "Garmin Connect: no days missing."
     minutes = max(1, round(gaps["estimate_s"] / 60))
