@@ -53,6 +53,16 @@ def garmin_cooldown(store: Store) -> float | None:
     return float(value) if value and float(value) > time.time() else None
 
 
+def garmin_gaps(store: Store, config: Config) -> dict | None:
+    """What a plain pull still has to ask Garmin for (`pull --json`'s "gaps"); None before
+    the first Garmin pull."""
+    from wearsync.sync import garmin_state
+
+    if garmin_state.synced_range_start(store) is None:
+        return None
+    return garmin_state.gaps(store, date.today(), config.garmin.min_interval_s)
+
+
 def log_intake(store: Store, day: date, kcal: int) -> None:
     """Store calories eaten, entered by hand, for `day` (what `wearsync log` does)."""
     record_intake(store, {day: kcal}, "manual")

@@ -2,12 +2,26 @@
 
 This is the one module that touches the library's private attributes: the base URLs
 (so `garmin.base_url` / `WEARSYNC_GARMIN_URL` can point every call, sign-in and token
-refresh included, at another origin) and the API session (to space requests, to stop
-at once after a 429, and to keep the exact bytes of each answer, which the library
-only hands back parsed). The URL override is pinned to the library versions it was
-tested with. Tokens live in `<data_dir>/garmin/garmin_tokens.json` (0600 in a 0700
-folder); the password is never written anywhere and is never sent again by itself:
-every call after `wearsync login` logs in from the tokens only.
+refresh included, at another origin), the API session, the token refresh and the
+sign-in strategies. The URL override is pinned to the library versions it was tested
+with. Tokens live in `<data_dir>/garmin/garmin_tokens.json` (0600 in a 0700 folder,
+replaced atomically); the password is never written anywhere and is never sent again
+by itself: every call after `wearsync login` logs in from the tokens only.
+
+Every request to Garmin (API, token endpoint, sign-in) passes one `Guard`, which
+
+- spaces requests by the configured interval and refuses to send during a cooldown;
+- ends the whole command at the first answer that says "stop": a 429 (cooldown saved,
+  Retry-After honoured), a 5xx, a Cloudflare page, a timeout or a network failure.
+  The library catches every `Exception` to retry or to try another sign-in strategy,
+  so the guard stops it with `_Stop`, a `BaseException` the library lets through;
+- allows one token refresh per run: a 401 after it means the login is really refused.
+
+Failures are classified here, once: `GarminAuthError` (log in again: only a 401 that
+survived a refresh, or a refresh token the token endpoint rejects),
+`GarminRateLimited` (cooling down), `GarminUnavailable` (Garmin is not answering
+properly; the login is kept), and per-resource errors (`GarminGone` for 404/410,
+`GarminRefused` for a 403 with a JSON body, `GarminError` for another 4xx).
 """
 
 from __future__ import annotations
@@ -19,10 +33,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from garminconnect import (
@@ -31,9 +47,10 @@ from garminconnect import (
     GarminConnectConnectionError,
     GarminConnectTooManyRequestsError,
 )
+from garminconnect.client import sso
 from requests.adapters import HTTPAdapter
 
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited
+from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
 
 TESTED_VERSIONS = ((0, 3, 12), (0, 3, 20))
 # Every base URL the client builds requests from; a missed one would send a sign-in or
@@ -47,9 +64,15 @@ COOLDOWN_KEY = "garmin.cooldown_until"
 # Without Retry-After, wait an hour: Garmin's blocks last minutes to hours, and asking
 # again too early is what gets logins blocked for longer.
 DEFAULT_COOLDOWN_S = 3600
-# Transient 5xx and network errors are retried by the library with 1-10 s backoff.
-RETRY_ATTEMPTS = 2
+# Seconds to wait for an answer; a slower one counts as "not answering properly".
+REQUEST_TIMEOUT_S = 15.0
+# The one sign-in strategy wearsync lets the library use (the iOS app's flow; through
+# curl_cffi's browser TLS fingerprint when installed). The others are skipped: each one
+# after a refusal is another sign-in that re-arms Garmin's block.
+SIGN_IN_STRATEGY = "mobile+requests"
+ALL_STRATEGIES = ("mobile+cffi", "mobile+requests", "widget+cffi", "portal+cffi", "portal+requests")
 RELOGIN = "run `wearsync login`"
+KEPT = "your login is kept; try later"
 
 logging.getLogger("garminconnect").addHandler(logging.NullHandler())
 
@@ -68,46 +91,33 @@ def is_logged_in(data_dir: Path) -> bool:
     return token_path(data_dir).is_file()
 
 
-class _CoolingDown(Exception):
-    """Raised by the transport instead of sending a request during a cooldown."""
-
-
 class GarminGone(GarminError):
-    """Garmin Connect answered 404 or 410: what was asked for is not there (a deleted activity)."""
+    """Garmin Connect answered 404 or 410: what was asked for is not there."""
 
 
-class PoliteAdapter(HTTPAdapter):
-    """Spaces API requests by `min_interval_s`, refuses to send after a 429, and keeps
-    the body of the last successful GET exactly as it arrived."""
+class GarminRefused(GarminError):
+    """Garmin Connect answered 403 with its own JSON: this resource is refused to this login."""
 
-    def __init__(self, min_interval_s: float, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.min_interval_s = min_interval_s
-        self.cooldown_until: float | None = None
-        self.last_status: int | None = None
-        self.last_body: bytes | None = None
-        self._next_at = 0.0
-        self._lock = threading.Lock()
 
-    def send(self, request, **kwargs):
-        with self._lock:
-            if self.cooldown_until is not None:
-                raise _CoolingDown("Garmin answered 429; no more requests in this run")
-            wait = self._next_at - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                response = super().send(request, **kwargs)
-            finally:
-                self._next_at = time.monotonic() + self.min_interval_s
-            self.last_status = response.status_code
-            if request.method == "GET" and 200 <= response.status_code < 300:
-                # The library never streams API answers, so reading the body here only
-                # reads it earlier than `requests` would.
-                self.last_body = response.content
-            if response.status_code == 429:
-                self.cooldown_until = time.time() + retry_after_s(response)
-            return response
+class _Stop(BaseException):
+    """Ends a library call at once, through the library's `except Exception` fallbacks."""
+
+    def __init__(self, error: GarminError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def unavailable(reason: str, what: str) -> GarminUnavailable:
+    return GarminUnavailable(f"Garmin Connect is not answering properly ({reason}; {what}); {KEPT}")
+
+
+def rate_limited(until: float, what: str = "") -> GarminRateLimited:
+    """The error for a cooldown ending at `until` (Unix seconds)."""
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(until))
+    where = f" ({what})" if what else ""
+    return GarminRateLimited(
+        f"Garmin Connect asked wearsync to slow down (HTTP 429{where}); nothing more is sent: "
+        f"try again after {when} (or pass --force to ask anyway)", until)
 
 
 def retry_after_s(response: Any) -> float:
@@ -122,6 +132,136 @@ def retry_after_s(response: Any) -> float:
         except (TypeError, ValueError):
             pass
     return float(DEFAULT_COOLDOWN_S)
+
+
+def _is_web_page(response: Any) -> bool:
+    content_type = str((getattr(response, "headers", None) or {}).get("Content-Type") or "").lower()
+    head = (getattr(response, "content", b"") or b"")[:200].lstrip().lower()
+    return "html" in content_type or head.startswith((b"<!doctype", b"<html"))
+
+
+def _page_kind(response: Any) -> str:
+    body = (getattr(response, "content", b"") or b"")[:20_000].lower()
+    marks = (b"cloudflare", b"cf-ray", b"just a moment", b"attention required", b"challenge")
+    return "a Cloudflare challenge page" if any(m in body for m in marks) else "a web page instead of data"
+
+
+class Guard:
+    """What every request to Garmin passes: spacing, cooldown, one refresh, stop at once."""
+
+    def __init__(self, min_interval_s: float):
+        self.min_interval_s = min_interval_s
+        self.cooldown_until: float | None = None
+        self.last_status: int | None = None
+        self.last_body: bytes | None = None
+        self.last_path = ""
+        self.what = "request"
+        self.refreshed = False
+        self.sign_in = False         # during a sign-in a Cloudflare page also starts a cooldown
+        self._next_at = 0.0
+        self._lock = threading.RLock()
+
+    def before(self) -> None:
+        if self.cooldown_until is not None:
+            raise _Stop(rate_limited(self.cooldown_until, self.what))
+        wait = self._next_at - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+
+    def failed(self, exc: BaseException) -> _Stop:
+        text = str(exc).lower()
+        if isinstance(exc, requests.Timeout) or "timed out" in text or "timeout" in type(exc).__name__.lower():
+            reason = f"no answer within {REQUEST_TIMEOUT_S:g} s"
+        elif any(word in text for word in ("aborted", "reset", "remotedisconnected", "closed", "(52)", "(56)")):
+            reason = "it dropped the connection"
+        else:
+            reason = f"cannot reach it: {type(exc).__name__}"
+        return _Stop(unavailable(reason, self.what))
+
+    def after(self, method: str, path: str, response: Any) -> None:
+        status = response.status_code
+        self.last_status, self.last_path = status, path
+        if status in (427, 429):
+            self.cooldown_until = time.time() + retry_after_s(response)
+            raise _Stop(rate_limited(self.cooldown_until, self.what))
+        if (status == 403 or status >= 500) and _is_web_page(response):
+            kind = f"{_page_kind(response)}, HTTP {status}"
+            if self.sign_in:
+                self.cooldown_until = time.time() + retry_after_s(response)
+                raise _Stop(GarminRateLimited(
+                    f"Garmin Connect blocked the sign-in ({kind}); wearsync will not sign in again "
+                    f"before {time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}",
+                    self.cooldown_until))
+            raise _Stop(unavailable(kind, self.what))
+        if self.sign_in and status == 403:
+            self.cooldown_until = time.time() + retry_after_s(response)
+            raise _Stop(GarminRateLimited(
+                f"Garmin Connect refused the sign-in (HTTP 403); wearsync will not sign in again before "
+                f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}", self.cooldown_until))
+        if status >= 500:
+            raise _Stop(unavailable(f"HTTP {status}", self.what))
+        if method == "GET" and 200 <= status < 300:
+            self.last_body = response.content
+
+    def send(self, method: str, url: str, do: Callable[[], Any]) -> Any:
+        """Send one request through the guard."""
+        with self._lock:
+            self.before()
+            try:
+                response = do()
+            except _Stop:
+                raise
+            except Exception as exc:
+                raise self.failed(exc) from exc
+            finally:
+                self._next_at = time.monotonic() + self.min_interval_s
+            try:
+                self.after(method, url.split("?", 1)[0], response)
+            except _Stop:
+                response.close()
+                raise
+            return response
+
+
+class GuardedAdapter(HTTPAdapter):
+    """The API session's transport: every request through the guard."""
+
+    def __init__(self, guard: Guard, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.guard = guard
+
+    def send(self, request, **kwargs):
+        kwargs["timeout"] = REQUEST_TIMEOUT_S
+
+        def do():
+            response = super(GuardedAdapter, self).send(request, **kwargs)
+            if request.method == "GET" and 200 <= response.status_code < 300:
+                response.content  # noqa: B018 - read now, inside the timeout and the guard
+            return response
+
+        return self.guard.send(request.method, request.url, do)
+
+
+def _guard_session(session: Any, guard: Guard) -> Any:
+    """Route a sign-in session's requests (requests or curl_cffi) through `guard`."""
+    original = session.request
+
+    def request(method, url, *args, **kwargs):
+        kwargs["timeout"] = REQUEST_TIMEOUT_S
+        return guard.send(method, url, lambda: original(method, url, *args, **kwargs))
+
+    session.request = request
+    return session
+
+
+def _sign_in_session(guard: Guard, impersonate: str = "chrome") -> Any:
+    """A session for sign-in and the token endpoint: curl_cffi with a browser's TLS
+    fingerprint when installed (as the library does), else requests; through `guard`."""
+    from garminconnect import client as package
+
+    if package.HAS_CFFI:
+        return _guard_session(package.cffi_requests.Session(impersonate=impersonate), guard)
+    return _guard_session(requests.Session(), guard)
 
 
 def _library_version() -> tuple[int, ...]:
@@ -150,77 +290,163 @@ def _point_at(garmin: Garmin, base_url: str) -> None:
 
 @dataclass
 class GarminSession:
-    """A logged-in Garmin client and the transport that spaces its requests."""
+    """A Garmin client whose every request passes `guard`."""
 
     garmin: Garmin
-    adapter: PoliteAdapter
+    guard: Guard
+    token_file: Path | None = None
+    loaded_tokens: str = ""
+    time_zone: str | None = None
+    utc_offset_s: int | None = None   # of the wearer's last day Garmin reported, when no zone is known
 
-    def call(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run one library call; library errors become wearsync errors naming `what`."""
+    def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run one library call; failures become wearsync errors naming `what`."""
+        self.guard.what = what
         try:
-            return fn(*args)
+            return fn(*args, **kwargs)
+        except _Stop as stop:
+            raise stop.error from None
         except (GarminConnectAuthenticationError, GarminConnectConnectionError,
                 GarminConnectTooManyRequestsError, requests.RequestException) as exc:
-            raise translate(exc, what, self.adapter) from None
+            raise translate(exc, what, self.guard) from None
 
-    def call_raw(self, what: str, fn: Callable[..., Any], *args: Any) -> tuple[Any, bytes | None]:
+    def call_raw(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, bytes | None]:
         """`call`, and the body of its last successful GET exactly as Garmin sent it
         (content-decoded); for calls that send one GET. None when there was no body (204)."""
-        self.adapter.last_body = None
-        result = self.call(what, fn, *args)
-        return result, self.adapter.last_body or None
+        self.guard.last_body = None
+        result = self.call(what, fn, *args, **kwargs)
+        return result, self.guard.last_body or None
+
+    def today(self) -> date:
+        """Today in the Garmin profile's time zone (its IANA zone when Garmin says it, else the
+        offset of the wearer's latest day at Garmin, else this computer's)."""
+        if self.time_zone:
+            return datetime.now(ZoneInfo(self.time_zone)).date()
+        if self.utc_offset_s is not None:
+            return datetime.now(timezone(timedelta(seconds=self.utc_offset_s))).date()
+        return date.today()
 
 
 def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str | None = None,
                  password: str | None = None, prompt_mfa: Callable[[], str] | None = None,
                  return_on_mfa: bool = False) -> GarminSession:
-    """A `Garmin` client pointed at `base_url` (empty: Garmin's own) with polite transport."""
-    garmin = Garmin(email, password, prompt_mfa=prompt_mfa, return_on_mfa=return_on_mfa,
-                    retry_attempts=RETRY_ATTEMPTS)
+    """A `Garmin` client pointed at `base_url` (empty: Garmin's own) whose every request,
+    token refresh and sign-in included, passes one guard."""
+    garmin = Garmin(email, password, prompt_mfa=prompt_mfa, return_on_mfa=return_on_mfa, retry_attempts=0)
     if base_url:
         _point_at(garmin, base_url)
-    session = getattr(garmin.client, "_api_session", None)
-    if not isinstance(session, requests.Session):
-        raise GarminError("this garminconnect has no API session wearsync can pace; "
-                          "install garminconnect 0.3.12 to 0.3.20")
-    adapter = PoliteAdapter(min_interval_s, pool_connections=4, pool_maxsize=4)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return GarminSession(garmin, adapter)
+    client = garmin.client
+    api = getattr(client, "_api_session", None)
+    needed = ("_http_post", "_refresh_session", "_refresh_di_token", "_do_mobile_login",
+              "_restore_mfa_state", "skip_strategies")
+    if not isinstance(api, requests.Session) or not all(hasattr(client, name) for name in needed):
+        raise GarminError("this garminconnect is not one wearsync can pace; install garminconnect 0.3.12 to 0.3.20")
+    guard = Guard(min_interval_s)
+    adapter = GuardedAdapter(guard, pool_connections=4, pool_maxsize=4)
+    api.mount("https://", adapter)
+    api.mount("http://", adapter)
+    session = GarminSession(garmin, guard)
+    token_session = _sign_in_session(guard)
+    client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)
+    client._refresh_session = lambda: _refresh(session)
+    client.skip_strategies = set(ALL_STRATEGIES) - {SIGN_IN_STRATEGY}
+    # The iOS flow with the first TLS fingerprint the library would try for it.
+    impersonate = getattr(sso, "MOBILE_IMPERSONATIONS", ("safari_ios",))[0]
+    client._mobile_login_requests = lambda e, p: client._do_mobile_login(
+        _sign_in_session(guard, impersonate), e, p)
+    restore = client._restore_mfa_state
+
+    def restore_guarded(state):
+        restore(state)
+        client._mfa_session = _guard_session(client._mfa_session, guard)
+
+    client._restore_mfa_state = restore_guarded
+    return session
 
 
-def translate(exc: BaseException, what: str, adapter: PoliteAdapter | None = None,
+def _refresh(session: GarminSession) -> None:
+    """The library's token refresh, at most once a run, through the guard; a refusal raises."""
+    guard, client = session.guard, session.garmin.client
+    after_401 = guard.last_status == 401
+    if _adopt_newer_tokens(session):
+        return
+    if guard.refreshed:
+        if after_401:
+            raise _Stop(GarminAuthError(
+                f"Garmin Connect refused the saved login even after a token refresh ({guard.what}); {RELOGIN}"))
+        return      # expiring soon, already refreshed once: go on with the token we have
+    if not client.di_refresh_token or not client.di_client_id:
+        if after_401:
+            raise _Stop(GarminAuthError(f"Garmin Connect refused the saved login ({guard.what}); {RELOGIN}"))
+        return
+    guard.refreshed = True
+    what, guard.what = guard.what, "token refresh"
+    try:
+        client._refresh_di_token()
+    except GarminConnectAuthenticationError:
+        if guard.last_status in (400, 401):
+            raise _Stop(GarminAuthError(
+                f"Garmin Connect rejected the saved login's refresh token (HTTP {guard.last_status}); "
+                f"{RELOGIN}")) from None
+        raise _Stop(unavailable(f"HTTP {guard.last_status}", "token refresh")) from None
+    except (ValueError, KeyError, TypeError):
+        raise _Stop(unavailable("a token answer wearsync does not understand", "token refresh")) from None
+    finally:
+        guard.what = what
+    if not isinstance(client.di_token, str) or not client.di_token:
+        raise _Stop(unavailable("a token answer wearsync does not understand", "token refresh"))
+    if session.token_file is not None:
+        session.loaded_tokens = client.dumps()
+        _write_private(session.token_file, session.loaded_tokens)
+
+
+def _adopt_newer_tokens(session: GarminSession) -> bool:
+    """Take the tokens another wearsync process saved since this one read them (it
+    refreshed: the refresh token this process holds may be spent). No request."""
+    if session.token_file is None:
+        return False
+    try:
+        text = session.token_file.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    if not text or text == session.loaded_tokens:
+        return False
+    try:
+        session.garmin.client.loads(text)
+    except GarminConnectConnectionError:
+        return False
+    session.loaded_tokens = text
+    return True
+
+
+def translate(exc: BaseException, what: str, guard: Guard | None = None,
               secrets: tuple[str, ...] = ()) -> GarminError:
-    """The wearsync error for a library failure; never carries a secret."""
-    if adapter is not None and adapter.cooldown_until is not None:
-        return rate_limited(adapter.cooldown_until)
+    """The wearsync error for a library failure the guard let through; never carries a secret."""
+    if isinstance(exc, _Stop):
+        return exc.error
+    if guard is not None and guard.cooldown_until is not None:
+        return rate_limited(guard.cooldown_until, what)
     if isinstance(exc, GarminConnectTooManyRequestsError):
         response = getattr(exc.__cause__, "response", None)
-        return rate_limited(time.time() + retry_after_s(response))
-    if isinstance(exc, GarminConnectAuthenticationError) and adapter is not None \
-            and adapter.last_status == 200:
-        # The server answered; the body said no (`privacyProtected`): this login may
-        # not read the profile's data.
-        return GarminAuthError(f"Garmin Connect marked the data privacy-protected ({what}): "
-                               f"the saved login may not read it; {RELOGIN}")
-    if isinstance(exc, GarminConnectAuthenticationError):
-        return GarminAuthError(f"Garmin Connect refused the saved login ({what}); {RELOGIN}")
-    if isinstance(exc.__cause__ or exc.__context__ or exc, json.JSONDecodeError):
-        return GarminError(f"Garmin Connect sent a body that is not valid JSON ({what})")
-    status = getattr(getattr(exc, "response", None), "status_code", None)
+        return rate_limited(time.time() + retry_after_s(response), what)
+    chain, cause = [], exc
+    while cause is not None and len(chain) < 10:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(isinstance(c, json.JSONDecodeError | requests.exceptions.JSONDecodeError) for c in chain):
+        return unavailable("a body that is not valid JSON", what)
+    status = next((getattr(getattr(c, "response", None), "status_code", None) for c in chain
+                   if getattr(getattr(c, "response", None), "status_code", None) is not None), None)
+    if isinstance(exc, GarminConnectAuthenticationError) or status == 401:
+        after = " even after a token refresh" if guard is not None and guard.refreshed else ""
+        return GarminAuthError(f"Garmin Connect refused the saved login{after} ({what}); {RELOGIN}")
     if status in (404, 410):
         return GarminGone(f"Garmin Connect answered HTTP {status} ({what}): it is not there")
+    if status == 403:
+        return GarminRefused(f"Garmin Connect refused it (HTTP 403; {what})")
     if status is not None:
-        return GarminError(f"Garmin Connect answered HTTP {status} ({what}); try again later")
-    return GarminError(f"could not reach Garmin Connect ({what}): {_scrub(str(exc), secrets)}")
-
-
-def rate_limited(until: float) -> GarminRateLimited:
-    """The error for a cooldown ending at `until` (Unix seconds)."""
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(until))
-    return GarminRateLimited(
-        f"Garmin Connect asked wearsync to slow down (HTTP 429); try again after {when} "
-        f"(or pass --force to ask anyway)", until)
+        return GarminError(f"Garmin Connect answered HTTP {status} ({what})")
+    return unavailable(_scrub(str(exc), secrets)[:200] or type(exc).__name__, what)
 
 
 def check_cooldown(store: Any, force: bool) -> None:
@@ -236,13 +462,49 @@ def save_cooldown(store: Any, until: float) -> None:
 
 
 def login_from_tokens(data_dir: Path, base_url: str = "", *, min_interval_s: float = 1.0) -> GarminSession:
-    """Log in from the saved tokens only; never falls back to a password."""
+    """Log in from the saved tokens only (never a password): read the profile and settings."""
     path = token_path(data_dir)
     if not path.is_file():
         raise GarminAuthError(f"not logged in to Garmin Connect; {RELOGIN}")
     session = build_garmin(base_url, min_interval_s=min_interval_s)
-    session.call("login from saved tokens", session.garmin.login, str(path))
+    session.token_file = path
+    try:
+        session.loaded_tokens = path.read_text(encoding="utf-8")
+        session.garmin.client.loads(session.loaded_tokens)
+    except (OSError, GarminConnectConnectionError):
+        raise GarminAuthError(f"the saved Garmin Connect login in {path} cannot be read; {RELOGIN}") from None
+    load_profile(session)
     return session
+
+
+def load_profile(session: GarminSession) -> None:
+    """The social profile (display name) and user settings, as the library's login reads them."""
+    garmin = session.garmin
+    profile = session.call("profile", garmin.connectapi, "/userprofile-service/socialProfile")
+    name = profile.get("displayName") if isinstance(profile, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        raise unavailable("a profile without a display name", "profile")
+    settings = session.call("user settings", garmin.connectapi, garmin.garmin_connect_user_settings_url)
+    if not isinstance(settings, dict) or not isinstance(settings.get("userData"), dict):
+        raise unavailable("user settings wearsync does not understand", "user settings")
+    garmin.display_name = name
+    garmin.full_name = profile.get("fullName") or ""
+    garmin.unit_system = settings["userData"].get("measurementSystem")
+    session.time_zone = _time_zone(profile, settings)
+
+
+def _time_zone(*bodies: dict) -> str | None:
+    for body in bodies:
+        for holder in (body, body.get("userData") if isinstance(body.get("userData"), dict) else {}):
+            for key in ("timeZone", "timezone", "timeZoneId"):
+                value = holder.get(key)
+                if isinstance(value, str) and value:
+                    try:
+                        ZoneInfo(value)
+                    except (ZoneInfoNotFoundError, ValueError):
+                        continue
+                    return value
+    return None
 
 
 @dataclass
@@ -256,32 +518,31 @@ class LoginResult:
 
 def login_with_password(data_dir: Path, email: str, password: str, base_url: str = "", *,
                         prompt_mfa: Callable[[], str] | None = None) -> LoginResult:
-    """Sign in with email and password, keep only the tokens.
+    """Sign in with email and password (one attempt: the first refusal ends it), keep only
+    the tokens.
 
     With `prompt_mfa`, an MFA code is asked for on the spot; without it a login that
     needs one is saved (session cookies, no password) for `resume_login`.
     """
     folder = _private_dir(token_dir(data_dir))
-    staging = folder / "login-staging.json"
-    staging.unlink(missing_ok=True)
     session = build_garmin(base_url, min_interval_s=0, email=email, password=password,
                            prompt_mfa=prompt_mfa, return_on_mfa=prompt_mfa is None)
+    session.guard.sign_in = True
+    session.guard.what = "sign-in"
     try:
-        # A path with no tokens in it: the library then signs in with the password and
-        # writes the new tokens there, leaving any working tokens alone until it succeeds.
-        status, state = session.garmin.login(str(staging))
+        status, state = session.garmin.client.login(email, password, prompt_mfa=prompt_mfa,
+                                                    return_on_mfa=prompt_mfa is None)
+    except _Stop as stop:
+        raise stop.error from None
     except (GarminConnectAuthenticationError, GarminConnectConnectionError,
             GarminConnectTooManyRequestsError, requests.RequestException) as exc:
-        staging.unlink(missing_ok=True)
-        if isinstance(exc, GarminConnectAuthenticationError):
-            raise GarminAuthError("Garmin Connect did not accept that email, password or code") from None
-        raise translate(exc, "sign-in", session.adapter, (password, email)) from None
+        raise _sign_in_error(exc, session.guard, (password, email)) from None
     finally:
         session.garmin.password = None
     if status == "needs_mfa":
         _write_private(folder / MFA_PENDING_FILE, json.dumps(state))
         return LoginResult(None, True, token_path(data_dir))
-    return _finish(session, data_dir, staging)
+    return _finish(session, data_dir)
 
 
 def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
@@ -291,22 +552,36 @@ def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
         raise GarminAuthError("no Garmin login is waiting for a code; run `wearsync login` first")
     state = json.loads(pending.read_text(encoding="utf-8"))
     session = build_garmin(base_url, min_interval_s=0)
+    session.guard.sign_in = True
+    session.guard.what = "MFA code"
     try:
-        session.garmin.resume_login(state, code)
-    except GarminConnectAuthenticationError:
-        raise GarminAuthError("Garmin Connect did not accept that code; try again, or "
-                              "run `wearsync login` for a new one") from None
-    except (GarminConnectConnectionError, GarminConnectTooManyRequestsError,
-            requests.RequestException) as exc:
-        raise translate(exc, "MFA code", session.adapter, (code,)) from None
+        session.garmin.client.resume_login(state, code)
+    except _Stop as stop:
+        raise stop.error from None
+    except (GarminConnectAuthenticationError, GarminConnectConnectionError,
+            GarminConnectTooManyRequestsError, requests.RequestException) as exc:
+        error = _sign_in_error(exc, session.guard, (code,))
+        if isinstance(error, GarminAuthError):
+            raise GarminAuthError("Garmin Connect did not accept that code; try again, or "
+                                  "run `wearsync login` for a new one") from None
+        raise error from None
     pending.unlink(missing_ok=True)
-    return _finish(session, data_dir, None)
+    return _finish(session, data_dir)
+
+
+def _sign_in_error(exc: BaseException, guard: Guard, secrets: tuple[str, ...]) -> GarminError:
+    """A sign-in failure the guard let through: wrong credentials, or no tokens issued."""
+    if guard.last_path.endswith(TOKEN_URL_PATH) or "JWT_WEB" in str(exc):
+        return unavailable("it accepted the sign-in but issued no tokens", "sign-in")
+    if isinstance(exc, GarminConnectAuthenticationError):
+        return GarminAuthError("Garmin Connect did not accept that email, password or code")
+    return translate(exc, "sign-in", guard, secrets)
 
 
 def logout(data_dir: Path) -> bool:
     """Remove the saved tokens and any login waiting for a code; True if there were any."""
     removed = False
-    for name in (TOKEN_FILE, MFA_PENDING_FILE, "login-staging.json"):
+    for name in (TOKEN_FILE, MFA_PENDING_FILE):
         path = token_dir(data_dir) / name
         if path.exists():
             path.unlink()
@@ -314,17 +589,13 @@ def logout(data_dir: Path) -> bool:
     return removed
 
 
-def _finish(session: GarminSession, data_dir: Path, staging: Path | None) -> LoginResult:
+def _finish(session: GarminSession, data_dir: Path) -> LoginResult:
     target = token_path(data_dir)
-    if staging is not None and staging.is_file():
-        os.replace(staging, target)
-    else:
-        session.garmin.client.dump(str(target))
-    os.chmod(target, 0o600)
-    if session.garmin.display_name is None:
-        # A login started ready to stop for MFA returns before the profile is read;
-        # reading it from the saved tokens also proves they work.
-        session.call("profile", session.garmin.login, str(target))
+    session.guard.sign_in = False
+    session.token_file = target
+    session.loaded_tokens = session.garmin.client.dumps()
+    _write_private(target, session.loaded_tokens)
+    load_profile(session)
     return LoginResult(session.garmin.display_name, False, target)
 
 
@@ -335,11 +606,19 @@ def _private_dir(folder: Path) -> Path:
 
 
 def _write_private(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write `text` to `path` (0600) atomically: a reader sees the old file or the new one."""
+    _private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:

@@ -1,49 +1,73 @@
 """Pulling Garmin Connect into the store: which days, one transaction per day, activities.
 
 Per local day: the daily summary, the heart-rate series and, when the summary has no
-intake, the food log; all of a day's responses are fetched first and then stored in one
-transaction, so an error, a dropped connection or Ctrl-C never leaves half a day. A day
-fetched when it was at least two days old is complete and never fetched again; younger
-days are re-checked on the next pull because Garmin still updates them. Activities come
-from one range call and each new one's ORIGINAL download goes through the FIT importer.
-An activity that is gone (404/410) or that the importer refuses is recorded with its
-reason and skipped, and not asked for again unless the pull is forced: one bad activity
-must not stop every later pull. Other errors stop the pull, to be retried next time.
-On a 429 the pull stops at once and saves the cooldown. Response bodies are kept as
-the bytes Garmin sent.
+intake and the account logs nutrition, the food log; all of a day's answers are fetched
+first and then stored in one transaction, so an error, a dropped connection or Ctrl-C
+never leaves half a day. Which days are asked is `garmin_state`'s: every gap of the
+synced range, oldest first, so a pull stopped by a cooldown is resumed by the next.
+
+One answer costs only itself: a summary that is missing (404), empty (204, `{}`, `null`)
+or holds no data stores the day as empty (asked again later); a day whose answer is not a
+JSON object is recorded as failed with its reason; a food log refused (403/404) marks
+nutrition unavailable for the account for a week; an activity download refused (403) is
+recorded and asked again later with back-off; one gone (404/410) or refused by the
+importer is recorded and not asked again unless forced. Values pass the value gate.
+What stops the pull: a 429 (cooldown saved), Garmin not answering properly (5xx,
+timeouts, network, Cloudflare, a body that is not JSON) and a refused login; what was
+stored before stays. Response bodies are kept as the bytes Garmin sent.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from garminconnect import Garmin
 
-from wearsync.errors import GarminError, GarminRateLimited
+from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
 from wearsync.store import Store
+from wearsync.sync import garmin_state
 from wearsync.sync.fit_import import FileOutcome, import_data
-from wearsync.sync.garmin_client import GarminGone, GarminSession, check_cooldown, save_cooldown
+from wearsync.sync.garmin_client import (
+    GarminGone,
+    GarminRefused,
+    GarminSession,
+    check_cooldown,
+    save_cooldown,
+)
+from wearsync.sync.gate import Gate
 
-# Garmin keeps changing a day until the watch has synced it; two days covers a watch
-# synced once a day.
-SETTLE_DAYS = 2
-ACTIVITIES_KEY = "garmin.activities_checked_through"
 Progress = Callable[[str, int, int, str], None]
+# Summary fields that only a synced watch (or logged food) fills; BMR-based calories
+# are there for every day of the account, watch or not.
+DATA_FIELDS = ("totalSteps", "restingHeartRate", "floorsAscendedInMeters", "moderateIntensityMinutes",
+               "vigorousIntensityMinutes", "highlyActiveSeconds", "activeSeconds", "consumedKilocalories")
+# Garmin archives intraday data (heart rate) after about six months; for an older day that
+# comes without it, the library's `request_reload` asks Garmin to bring it back (once a day).
+ARCHIVE_DAYS = 180
+RELOAD_NOTE = "intraday heart rate archived at Garmin: reload requested"
+# Days in a row whose answers could not be used before the pull stops: Garmin is then
+# answering something else than data, and asking on would only cost requests.
+FAILED_DAYS_IN_A_ROW = 3
+
+
+class DayFailure(GarminError):
+    """One day's answer cannot be used; the day is recorded as failed and the pull goes on."""
 
 
 @dataclass
 class DayData:
-    """The responses one local day is built from."""
+    """The answers one local day is built from; `summary` None: Garmin has nothing for it."""
 
     day: date
-    summary: dict
-    heart_rates: dict
-    food_log: dict | None
+    summary: dict | None
+    heart_rates: dict | None = None
+    food_log: dict | None = None
     raw: dict[str, bytes | None] = field(default_factory=dict)   # endpoint -> body as sent
 
 
@@ -67,11 +91,17 @@ class GarminPullSummary:
     first_pull: bool = False
     days_planned: list[str] = field(default_factory=list)
     days_stored: list[str] = field(default_factory=list)
+    days_empty: list[str] = field(default_factory=list)
+    day_failures: dict[str, str] = field(default_factory=dict)
+    days_without_heart_rate: list[str] = field(default_factory=list)
+    reloads_requested: list[str] = field(default_factory=list)
     activities_listed: int = 0
     activities_new: int = 0
     activities_imported: int = 0
     activities_duplicate: int = 0
     activity_failures: list[ActivityFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    gaps: dict = field(default_factory=dict)
     note: str = ""
     error: GarminError | None = None
 
@@ -81,6 +111,10 @@ class GarminPullSummary:
             return "ok"
         if isinstance(self.error, GarminRateLimited):
             return "rate_limited"
+        if isinstance(self.error, GarminAuthError):
+            return "login_refused"
+        if isinstance(self.error, GarminUnavailable):
+            return "unavailable"
         return "partial" if self.days_stored or self.activities_new else "failed"
 
     @property
@@ -94,66 +128,55 @@ class GarminPullSummary:
             "message": str(self.error) if self.error else "",
             "first_pull": self.first_pull,
             "days": {"planned": len(self.days_planned), "stored": len(self.days_stored),
+                     "empty": len(self.days_empty), "failed": len(self.day_failures),
+                     "failures": [{"day": d, "reason": r} for d, r in self.day_failures.items()],
+                     "without_heart_rate": self.days_without_heart_rate,
+                     "heart_rate_reload_requested": self.reloads_requested,
                      "first": self.days_planned[0] if self.days_planned else None,
                      "last": self.days_planned[-1] if self.days_planned else None},
             "activities": {"listed": self.activities_listed, "new": self.activities_new,
                            "imported": self.activities_imported,
                            "duplicates": self.activities_duplicate, "failed": self.activities_failed,
                            "failures": [f.to_json() for f in self.activity_failures]},
+            "gaps": self.gaps,
+            "warnings": self.warnings,
             "cooldown_until": datetime.fromtimestamp(until).isoformat(timespec="seconds") if until else None,
             "note": self.note,
         }
 
 
-def plan_days(store: Store, today: date, *, since: date | None = None, days: int | None = None,
-              first_pull_days: int = 30) -> tuple[date, list[date], bool]:
-    """The window's first day, the days in it still to fetch (oldest first), and whether
-    this is the first pull. Complete days are never fetched again."""
-    last_complete = store.conn.execute(
-        "SELECT max(local_day) FROM garmin_days WHERE complete = 1").fetchone()[0]
-    first_pull = store.conn.execute("SELECT count(*) FROM garmin_days").fetchone()[0] == 0
-    if since is not None:
-        start = since
-    elif days is not None:
-        start = today - timedelta(days=max(days, 1) - 1)
-    elif last_complete:
-        start = date.fromisoformat(last_complete) + timedelta(days=1)
-    else:
-        start = today - timedelta(days=max(first_pull_days, 1) - 1)
-    complete = {row[0] for row in store.conn.execute(
-        "SELECT local_day FROM garmin_days WHERE complete = 1 AND local_day >= ?", (start.isoformat(),))}
-    wanted = [start + timedelta(days=n) for n in range((today - start).days + 1)]
-    return start, [d for d in wanted if d.isoformat() not in complete], first_pull
-
-
-def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: date,
-                since: date | None = None, days: int | None = None, first_pull_days: int = 30,
-                force: bool = False, progress: Progress | None = None) -> GarminPullSummary:
-    """Pull Garmin Connect up to `today`; Garmin errors end up in the summary, not raised.
+def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: date | None = None,
+                since: date | None = None, until: date | None = None, days: int | None = None,
+                first_pull_days: int = 30, force: bool = False, progress: Progress | None = None,
+                min_interval_s: float = 1.0) -> GarminPullSummary:
+    """Pull Garmin Connect up to `today` (default: today in the Garmin profile's time zone);
+    Garmin errors end up in the summary, not raised.
 
     `connect` logs in (from tokens) and is only called when there is no cooldown. `force`
-    asks Garmin even during a cooldown and downloads again the activities that an earlier
-    pull recorded as failed.
+    asks Garmin even during a cooldown, asks again for empty days whenever they were last
+    asked, and downloads again the activities an earlier pull recorded as failed.
     """
     summary = GarminPullSummary()
     run_id = _start_run(store)
+    session = None
     try:
         check_cooldown(store, force)
-        start, plan, summary.first_pull = plan_days(store, today, since=since, days=days,
-                                                    first_pull_days=first_pull_days)
-        summary.days_planned = [d.isoformat() for d in plan]
-        if summary.first_pull and since is None and days is None:
-            earlier = (start - timedelta(days=365)).isoformat()
+        session = connect()
+        if today is None:
+            session.utc_offset_s = _last_utc_offset(store)
+            today = session.today()
+        plan = garmin_state.plan_days(store, today, since=since, until=until, days=days,
+                                      first_pull_days=first_pull_days, recheck_empty=force)
+        summary.first_pull = plan.first_pull
+        summary.days_planned = [d.isoformat() for d in plan.days]
+        if plan.first_pull and since is None and days is None:
+            earlier = date.fromordinal(plan.start.toordinal() - 365).isoformat()
             summary.note = (f"first pull: the last {first_pull_days} days; to go further back run "
                             f"`wearsync pull --since {earlier}` (or --days N)")
-        activities_from = _activities_from(store, start)
-        session = connect()
-        for done, day in enumerate(plan, 1):
-            store_day(store, fetch_day(session, day), complete=day <= today - timedelta(days=SETTLE_DAYS))
-            summary.days_stored.append(day.isoformat())
-            if progress:
-                progress("days", done, len(plan), day.isoformat())
-        pull_activities(store, session, activities_from, today, summary, progress, retry_failed=force)
+        garmin_state.remember_range(store, plan.start)
+        pull_days(store, session, plan.days, today, summary, progress, min_interval_s)
+        pull_activities(store, session, garmin_state.listing_start(store, plan.start, today), plan.end,
+                        summary, progress, retry_failed=force)
     except GarminRateLimited as exc:
         save_cooldown(store, exc.until)
         summary.error = exc
@@ -162,40 +185,156 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
     except BaseException:
         _finish_run(store, run_id, summary, "partial", "interrupted")
         raise
+    summary.gaps = garmin_state.gaps(store, today or date.today(), min_interval_s)
     _finish_run(store, run_id, summary, summary.outcome, str(summary.error or ""))
     return summary
 
 
-def fetch_day(session: GarminSession, day: date) -> DayData:
-    """Every response a day needs; nothing is stored here."""
+def pull_days(store: Store, session: GarminSession, plan: list[date], today: date,
+              summary: GarminPullSummary, progress: Progress | None = None, min_interval_s: float = 1.0) -> None:
+    """Ask for each planned day and store it (data, empty or failed); stops on what stops a pull."""
+    settled = date.fromordinal(today.toordinal() - garmin_state.SETTLE_DAYS)
+    failed_in_a_row = 0
+    for done, day in enumerate(plan, 1):
+        key = day.isoformat()
+        try:
+            data = fetch_day(session, day, garmin_state.nutrition_available(store), store)
+        except DayFailure as exc:
+            record_failed_day(store, day, str(exc))
+            summary.day_failures[key] = str(exc)
+            failed_in_a_row += 1
+            if failed_in_a_row >= FAILED_DAYS_IN_A_ROW:
+                raise GarminUnavailable(
+                    f"Garmin Connect is not answering properly ({failed_in_a_row} days in a row could "
+                    f"not be used, the last: {exc}); your login is kept; try later") from None
+        else:
+            failed_in_a_row = 0
+            gate = Gate()
+            stored = store_day(store, data, complete=day <= settled, gate=gate)
+            summary.warnings.extend(f"{key}: {w}" for w in gate.warnings())
+            if stored:
+                summary.days_stored.append(key)
+                if not (data.heart_rates or {}).get("heartRateValues"):
+                    summary.days_without_heart_rate.append(key)
+                    if day.toordinal() < today.toordinal() - ARCHIVE_DAYS:
+                        request_reload(store, session, day, summary)
+            else:
+                summary.days_empty.append(key)
+        if progress:
+            left = garmin_state.estimate_s(len(plan) - done, min_interval_s)
+            progress("days", done, len(plan), f"{key}, about {left / 60:.0f} min left" if left >= 60 else key)
+
+
+def request_reload(store: Store, session: GarminSession, day: date, summary: GarminPullSummary) -> None:
+    """Ask Garmin once to bring an archived day's intraday data back; the day is asked
+    again by the next pull."""
+    key = day.isoformat()
+    row = store.conn.execute("SELECT reason FROM garmin_days WHERE local_day = ?", (key,)).fetchone()
+    if row is not None and row[0] == RELOAD_NOTE:
+        return
+    try:
+        session.call(f"heart-rate reload {key}", session.garmin.request_reload, key)
+    except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+        raise
+    except GarminError as exc:
+        summary.warnings.append(f"{key}: no intraday heart rate, and Garmin refused to reload it ({exc})")
+        return
+    summary.reloads_requested.append(key)
+    with store.transaction() as conn:
+        conn.execute("UPDATE garmin_days SET complete = 0, reason = ? WHERE local_day = ?", (RELOAD_NOTE, key))
+
+
+def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: Store | None = None) -> DayData:
+    """Every answer a day needs; nothing of the day is stored here (only, when the food log
+    is refused, that the account has no nutrition logging)."""
     garmin, key, raw = session.garmin, day.isoformat(), {}
+    name = garmin.display_name
 
-    def fetch(endpoint: str, what: str, fn: Callable[[str], Any]) -> dict:
-        body, raw[endpoint] = session.call_raw(f"{what} {key}", fn, key)
-        return _dict(body, what, key)
+    def fetch(endpoint: str, what: str, path: str, **params: str) -> dict | None:
+        try:
+            body, raw[endpoint] = session.call_raw(f"{what} {key}", garmin.connectapi, path, params=params)
+        except GarminGone:
+            return None
+        except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+            raise
+        except GarminError as exc:
+            raise DayFailure(str(exc)) from exc
+        if body is not None and not isinstance(body, dict):
+            raise DayFailure(f"Garmin Connect sent a {what} for {key} that is not a JSON object "
+                             f"({type(body).__name__})")
+        return body or None
 
-    summary = fetch("usersummary", "daily summary", garmin.get_user_summary)
-    heart_rates = fetch("dailyHeartRate", "heart rate", garmin.get_heart_rates)
+    summary = fetch("usersummary", "daily summary", f"{garmin.garmin_connect_daily_summary_url}/{name}",
+                    calendarDate=key)
+    if summary is not None and summary.get("privacyProtected") is True:
+        raise GarminAuthError(f"Garmin Connect marked the data privacy-protected (daily summary {key}): "
+                              "the saved login may not read it; run `wearsync login`")
+    if summary is None or (not any(_number(summary.get(f)) for f in DATA_FIELDS)
+                           and summary.get("includesWellnessData") is not True):
+        return DayData(day, None, raw=raw)
+    heart_rates = fetch("dailyHeartRate", "heart rate", f"{garmin.garmin_connect_heartrates_daily_url}/{name}",
+                        date=key)
     food_log = None
-    if summary.get("consumedKilocalories") is None:
-        food_log = fetch("foodlog", "food log", garmin.get_nutrition_daily_food_log)
-    return DayData(day, summary, heart_rates, food_log, raw)
+    if summary.get("consumedKilocalories") is None and nutrition:
+        what = f"food log {key}"
+        try:
+            food_log, raw["foodlog"] = session.call_raw(
+                what, garmin.connectapi, f"{garmin.garmin_connect_nutrition_daily_food_logs}/{key}",
+                params={"includeGoals": "true", "includeNutrition": "true"})
+        except (GarminRefused, GarminGone):
+            # An account without nutrition logging: intake stays unknown, asked again in a week.
+            if store is not None:
+                with store.transaction() as conn:
+                    store.set_state(conn, garmin_state.NUTRITION_KEY, repr(time.time()))
+        except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+            raise
+        except GarminError as exc:
+            raise DayFailure(str(exc)) from exc
+        if food_log is not None and not isinstance(food_log, dict):
+            raise DayFailure(f"Garmin Connect sent a food log for {key} that is not a JSON object "
+                             f"({type(food_log).__name__})")
+    return DayData(day, summary, heart_rates, food_log or None, raw)
 
 
-def store_day(store: Store, data: DayData, *, complete: bool) -> None:
-    """Write one day (wellness, heart rate, intake, raw bodies) in one transaction."""
+def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None = None) -> bool:
+    """Write one day (wellness, heart rate, intake, raw bodies) in one transaction; an empty
+    day is recorded as such without touching data an earlier pull stored. True if stored."""
+    gate = gate or Gate()
     key, now = data.day.isoformat(), int(time.time())
-    s = data.summary
-    offset = _utc_offset(s.get("wellnessStartTimeLocal"), s.get("wellnessStartTimeGmt"))
+    if data.summary is None:
+        with store.transaction() as conn:
+            row = conn.execute("SELECT state, first_empty_at FROM garmin_days WHERE local_day = ?",
+                               (key,)).fetchone()
+            if row is not None and row[0] == "data":
+                # Data an earlier pull stored stays; Garmin answering nothing now does not remove it.
+                conn.execute("UPDATE garmin_days SET fetched_at = ?, complete = ? WHERE local_day = ?",
+                             (now, int(complete), key))
+            else:
+                first_empty = row[1] if row is not None and row[1] is not None else now
+                conn.execute("INSERT OR REPLACE INTO garmin_days (local_day, fetched_at, complete, state, "
+                             "first_empty_at) VALUES (?, ?, ?, 'empty', ?)", (key, now, int(complete), first_empty))
+        return False
+    s, hr = data.summary, data.heart_rates or {}
+    offset = gate.check(_utc_offset(s.get("wellnessStartTimeLocal"), s.get("wellnessStartTimeGmt")),
+                        "utc_offset_s", "UTC offset")
     if offset is None:
-        offset = _utc_offset(data.heart_rates.get("startTimestampLocal"),
-                             data.heart_rates.get("startTimestampGMT")) or 0
-    levels = [s.get(k) for k in ("highlyActiveSeconds", "activeSeconds", "sedentarySeconds", "sleepingSeconds")]
-    covered = sum(v for v in levels if _number(v)) if any(_number(v) for v in levels) else None
-    readings = [(int(pair[0]) // 1000, _int(pair[1]), offset, "garmin", key)
-                for pair in data.heart_rates.get("heartRateValues") or []
-                if isinstance(pair, list) and len(pair) >= 2 and _number(pair[0])]
-    intake = _intake(s, data.food_log)
+        offset = gate.check(_utc_offset(hr.get("startTimestampLocal"), hr.get("startTimestampGMT")),
+                            "utc_offset_s", "UTC offset") or 0
+    levels = [gate.check(s.get(k), "seconds_day", k)
+              for k in ("highlyActiveSeconds", "activeSeconds", "sedentarySeconds", "sleepingSeconds")]
+    covered = gate.check(sum(v for v in levels if v is not None), "seconds_day", "covered seconds") \
+        if any(v is not None for v in levels) else None
+    readings = []
+    for pair in hr.get("heartRateValues") or []:
+        if not isinstance(pair, list) or len(pair) < 2:
+            gate.drop("heart-rate reading")
+            continue
+        # Garmin's times are epoch milliseconds.
+        ts = gate.time(pair[0] // 1000 if _number(pair[0]) else pair[0], "heart-rate time")
+        bpm = gate.check(pair[1], "heart_rate_bpm", "heart rate")
+        if ts is not None and (pair[1] is None or bpm is not None):
+            readings.append((ts, bpm, offset, "garmin", key))
+    intake = _intake(s, data.food_log, gate)
     with store.transaction() as conn:
         for endpoint, body in (("usersummary", s), ("dailyHeartRate", data.heart_rates),
                                ("foodlog", data.food_log)):
@@ -205,11 +344,15 @@ def store_day(store: Store, data: DayData, *, complete: bool) -> None:
             "INSERT OR REPLACE INTO wellness (local_day, source, steps, ascent_m, descent_m, active_kcal, "
             "bmr_kcal, total_kcal, moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) "
             "VALUES (?, 'garmin', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, _int(s.get("totalSteps")), _float(s.get("floorsAscendedInMeters")),
-             _float(s.get("floorsDescendedInMeters")), _int(s.get("activeKilocalories")),
-             _int(s.get("bmrKilocalories")), _int(s.get("totalKilocalories")),
-             _int(s.get("moderateIntensityMinutes")), _int(s.get("vigorousIntensityMinutes")),
-             _int(s.get("restingHeartRate")), offset, covered))
+            (key, gate.check(s.get("totalSteps"), "steps_day", "steps"),
+             gate.check(s.get("floorsAscendedInMeters"), "ascent_m_day", "ascent"),
+             gate.check(s.get("floorsDescendedInMeters"), "ascent_m_day", "descent"),
+             _kcal(gate, s.get("activeKilocalories"), "kcal_day", "active kcal"),
+             _kcal(gate, s.get("bmrKilocalories"), "rmr_kcal_day", "BMR kcal"),
+             _kcal(gate, s.get("totalKilocalories"), "kcal_day", "total kcal"),
+             gate.check(s.get("moderateIntensityMinutes"), "minutes_day", "moderate minutes"),
+             gate.check(s.get("vigorousIntensityMinutes"), "minutes_day", "vigorous minutes"),
+             gate.check(s.get("restingHeartRate"), "resting_hr_bpm", "resting heart rate"), offset, covered))
         conn.execute("DELETE FROM hr_readings WHERE source = 'garmin' AND garmin_day = ?", (key,))
         conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, garmin_day) "
                          "VALUES (?, ?, ?, ?, ?)", readings)
@@ -218,68 +361,108 @@ def store_day(store: Store, data: DayData, *, complete: bool) -> None:
         if intake is not None:
             conn.execute("INSERT INTO intake (local_day, source, kcal, entered_at) VALUES (?, 'garmin', ?, ?)",
                          (key, intake, now))
-        conn.execute("INSERT OR REPLACE INTO garmin_days (local_day, fetched_at, complete) VALUES (?, ?, ?)",
-                     (key, now, int(complete)))
+        # The reload note stays: Garmin is asked to reload a day once.
+        conn.execute("INSERT INTO garmin_days (local_day, fetched_at, complete, state) VALUES (?, ?, ?, 'data') "
+                     "ON CONFLICT (local_day) DO UPDATE SET fetched_at = excluded.fetched_at, "
+                     "complete = excluded.complete, state = 'data', first_empty_at = NULL, "
+                     "reason = CASE WHEN garmin_days.reason = ? THEN garmin_days.reason END",
+                     (key, now, int(complete), RELOAD_NOTE))
+    return True
 
 
-def pull_activities(store: Store, session: GarminSession, start: date, today: date,
+def record_failed_day(store: Store, day: date, reason: str) -> None:
+    """A day whose answer could not be used: asked again by the next pull; data an earlier
+    pull stored for it stays."""
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO garmin_days (local_day, fetched_at, complete, state, reason) "
+                     "VALUES (?, ?, 0, 'failed', ?) ON CONFLICT (local_day) DO UPDATE SET "
+                     "fetched_at = excluded.fetched_at, reason = excluded.reason, complete = 0, "
+                     "state = CASE WHEN garmin_days.state = 'data' THEN 'data' ELSE 'failed' END",
+                     (day.isoformat(), int(time.time()), reason))
+
+
+def pull_activities(store: Store, session: GarminSession, start: date, end: date,
                     summary: GarminPullSummary, progress: Progress | None = None, *,
                     retry_failed: bool = False) -> None:
-    """List the activities from `start` to `today` and import each new one's original file.
+    """List the activities from `start` to `end`, record the new ones, then download every
+    recorded activity still to import (oldest first) through the FIT importer.
 
-    Activities recorded as failed by an earlier pull are downloaded again only with
-    `retry_failed`.
+    A refused download (403) is asked again once its back-off has passed; one gone or
+    refused by the importer only with `retry_failed`.
     """
     garmin = session.garmin
-    what = f"activity list {start.isoformat()}..{today.isoformat()}"
-    listing = session.call(what, garmin.get_activities_by_date, start.isoformat(), today.isoformat())
-    if not isinstance(listing, list) or not all(isinstance(a, dict) and "activityId" in a for a in listing):
-        raise GarminError(f"Garmin Connect sent an activity list wearsync does not understand ({what})")
-    known_sql = "SELECT activity_id FROM garmin_activities"
-    if retry_failed:
-        known_sql += " WHERE recording_id IS NOT NULL"
-    known = {row[0] for row in store.conn.execute(known_sql)}
-    new = sorted((a for a in listing if int(a["activityId"]) not in known),
-                 key=lambda a: str(a.get("startTimeLocal")))
+    what = f"activity list {start.isoformat()}..{end.isoformat()}"
+    listing = session.call(what, garmin.get_activities_by_date, start.isoformat(), end.isoformat())
+    if not isinstance(listing, list) or not all(isinstance(a, dict) and _activity_id(a) for a in listing):
+        raise GarminUnavailable(f"Garmin Connect is not answering properly (an activity list wearsync does "
+                                f"not understand; {what}); your login is kept; try later")
     summary.activities_listed = len(listing)
-    for done, activity in enumerate(new, 1):
-        activity_id = int(activity["activityId"])
-        name = str(activity.get("activityName") or activity_id)
+    now = int(time.time())
+    with store.transaction() as conn:
+        for activity in listing:
+            activity_id = _activity_id(activity)
+            # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
+            _keep_body(conn, "activity", str(activity_id), now, json.dumps(activity).encode())
+            conn.execute("INSERT INTO garmin_activities (activity_id, start_local, name, fetched_at, state) "
+                         "VALUES (?, ?, ?, ?, 'listed') ON CONFLICT (activity_id) DO NOTHING",
+                         (activity_id, _text(activity.get("startTimeLocal")),
+                          _text(activity.get("activityName")), now))
+        garmin_state.remember_listing(store, conn, start, end)
+    states = "('listed', 'refused', 'gone', 'failed')" if retry_failed else "('listed', 'refused')"
+    due = store.conn.execute(
+        f"SELECT activity_id, name, start_local, attempts FROM garmin_activities WHERE state IN {states} "
+        "AND (state != 'refused' OR retry_at IS NULL OR retry_at <= ? OR ?) ORDER BY start_local, activity_id",
+        (now, int(retry_failed))).fetchall()
+    for done, (activity_id, name, start_local, attempts) in enumerate(due, 1):
+        name = name or str(activity_id)
         outcomes: list[FileOutcome] = []
+        state, retry_at = "failed", None
         try:
             data = session.call(f"activity {activity_id} download", garmin.download_activity,
                                 activity_id, Garmin.ActivityDownloadFormat.ORIGINAL)
+        except GarminRefused as exc:
+            retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
+            reason = (f"{exc}; asked again after "
+                      f"{datetime.fromtimestamp(retry_at).strftime('%Y-%m-%d %H:%M')}")
+            state = "refused"
         except GarminGone as exc:
-            # Deleted on Garmin since it was listed, or never downloadable: asking again
-            # will not change that.
-            reason = str(exc)
+            # Deleted on Garmin since it was listed, or never downloadable.
+            reason, state = str(exc), "gone"
+        except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+            raise
+        except GarminError as exc:
+            reason, state = str(exc), "refused"
+            retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
         else:
             # The importer writes each FIT file in its own transaction and recognises a file
             # already imported from a watch or a folder.
             outcomes = import_data(store, data, f"garmin:{activity_id}", source="garmin")
             reason = _import_failure(outcomes)
+            if reason is None:
+                state = "imported" if any(o.outcome == "imported" for o in outcomes) else "duplicate"
         recording_id = next((o.recording_id for o in outcomes if o.recording_id is not None), None)
         with store.transaction() as conn:
-            # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
-            _keep_body(conn, "activity", str(activity_id), int(time.time()), json.dumps(activity).encode())
-            conn.execute("INSERT OR REPLACE INTO garmin_activities (activity_id, recording_id, start_local, "
-                         "fetched_at, note) VALUES (?, ?, ?, ?, ?)",
-                         (activity_id, recording_id, activity.get("startTimeLocal"), int(time.time()), reason))
+            conn.execute("UPDATE garmin_activities SET recording_id = ?, fetched_at = ?, note = ?, state = ?, "
+                         "attempts = attempts + 1, retry_at = ? WHERE activity_id = ?",
+                         (recording_id, int(time.time()), reason, state, retry_at, activity_id))
         summary.activities_new += 1
         if reason:
-            summary.activity_failures.append(
-                ActivityFailure(activity_id, name, activity.get("startTimeLocal"), reason))
-        elif any(o.outcome == "imported" for o in outcomes):
+            summary.activity_failures.append(ActivityFailure(activity_id, name, start_local, reason))
+        elif state == "imported":
             summary.activities_imported += 1
         else:
             summary.activities_duplicate += 1
         if progress:
-            progress("activities", done, len(new), name)
-    settled = (today - timedelta(days=SETTLE_DAYS)).isoformat()
-    previous = store.get_state(ACTIVITIES_KEY)
-    if previous is None or previous < settled:
-        with store.transaction() as conn:
-            store.set_state(conn, ACTIVITIES_KEY, settled)
+            progress("activities", done, len(due), name)
+
+
+def _activity_id(activity: dict) -> int | None:
+    value = activity.get("activityId")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _import_failure(outcomes: list[FileOutcome]) -> str | None:
@@ -292,41 +475,35 @@ def _import_failure(outcomes: list[FileOutcome]) -> str | None:
                                         for o in outcomes)
 
 
-def _activities_from(store: Store, window_start: date) -> date:
-    # Listing starts where the last complete listing ended, so a pull stopped before
-    # its activities does not lose the days its day loop already completed.
-    checked = store.get_state(ACTIVITIES_KEY)
-    if checked:
-        resume = date.fromisoformat(checked) + timedelta(days=1)
-    else:
-        earliest = store.conn.execute("SELECT min(local_day) FROM garmin_days").fetchone()[0]
-        resume = date.fromisoformat(earliest) if earliest else window_start
-    return min(window_start, resume)
-
-
-def _intake(summary: dict, food_log: dict | None) -> int | None:
-    if _number(summary.get("consumedKilocalories")):
-        return _int(summary["consumedKilocalories"])
-    if not food_log:
+def _intake(summary: dict, food_log: dict | None, gate: Gate) -> int | None:
+    consumed = gate.check(summary.get("consumedKilocalories"), "intake_kcal_day", "intake")
+    if consumed is not None:
+        return round(consumed)
+    if not isinstance(food_log, dict):
         return None
-    calories = (food_log.get("dailyNutritionContent") or {}).get("calories")
-    logged = any(meal.get("loggedFoods") for meal in food_log.get("mealDetails") or [] if isinstance(meal, dict))
+    content = food_log.get("dailyNutritionContent")
+    calories = content.get("calories") if isinstance(content, dict) else None
+    meals = food_log.get("mealDetails")
+    logged = isinstance(meals, list) and any(
+        isinstance(meal, dict) and meal.get("loggedFoods") for meal in meals)
+    calories = gate.check(calories, "intake_kcal_day", "intake")
     # Garmin reports 0 for a day with nothing logged; that is unknown intake, not a fast.
-    if _number(calories) and (calories > 0 or logged):
-        return _int(calories)
+    if calories is not None and (calories > 0 or logged):
+        return round(calories)
     return None
+
+
+def _kcal(gate: Gate, value: Any, limit: str, name: str) -> int | None:
+    """Garmin sends kilocalories as floats (370.0, at times 370.4); stored as whole kcal."""
+    if _number(value) and math.isfinite(value):
+        value = round(value)
+    return gate.check(value, limit, name)
 
 
 def _keep_body(conn, endpoint: str, key: str, fetched_at: int, body: bytes) -> None:
     conn.execute("INSERT INTO garmin_responses (endpoint, key, fetched_at, body) VALUES (?, ?, ?, ?) "
                  "ON CONFLICT (endpoint, key) DO UPDATE SET fetched_at = excluded.fetched_at, "
                  "body = excluded.body", (endpoint, key, fetched_at, body))
-
-
-def _dict(body: Any, what: str, key: str) -> dict:
-    if not isinstance(body, dict):
-        raise GarminError(f"Garmin Connect sent a {what} for {key} wearsync does not understand")
-    return body
 
 
 def _utc_offset(local: Any, gmt: Any) -> int | None:
@@ -340,12 +517,10 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _int(value: Any) -> int | None:
-    return int(round(value)) if _number(value) else None
-
-
-def _float(value: Any) -> float | None:
-    return float(value) if _number(value) else None
+def _last_utc_offset(store: Store) -> int | None:
+    row = store.conn.execute("SELECT utc_offset_s FROM wellness WHERE source = 'garmin' "
+                             "AND utc_offset_s IS NOT NULL ORDER BY local_day DESC LIMIT 1").fetchone()
+    return row[0] if row else None
 
 
 def _start_run(store: Store) -> int:

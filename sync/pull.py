@@ -1,17 +1,24 @@
 """Pulling every configured source, in order: the FIT folders, then Garmin Connect.
 
 `wearsync pull` and the dashboard's pull key both run `pull_all`, so the two cannot
-drift apart in which sources they pull or how.
+drift apart in which sources they pull or how. One pull at a time per store: `pull_all`
+holds `pull.lock` in the data folder (an OS file lock, released when the process ends,
+however it ends); a second pull waits up to LOCK_WAIT_S, then says another is running.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from wearsync.config import Config
-from wearsync.errors import GarminError
+from wearsync.errors import GarminError, PullBusy
 from wearsync.store import Store
 from wearsync.sync import garmin_client
 from wearsync.sync.folders import FolderPullSummary, pull_folders
@@ -19,6 +26,8 @@ from wearsync.sync.garmin_pull import GarminPullSummary, pull_garmin
 
 # (phase: 'files', 'days' or 'activities', done, total, label)
 Progress = Callable[[str, int, int, str], None]
+LOCK_FILE = "pull.lock"
+LOCK_WAIT_S = 10.0
 NOTHING_TO_PULL = ("nothing to pull: set [sources] fit_folders or garmin in the config, "
                    "or run `wearsync login`")
 
@@ -49,22 +58,53 @@ class PullSummary:
 
 
 def pull_all(store: Store, config: Config, *, progress: Progress | None = None, since: date | None = None,
-             days: int | None = None, force: bool = False, today: date | None = None) -> PullSummary:
+             until: date | None = None, days: int | None = None, force: bool = False,
+             today: date | None = None) -> PullSummary:
     """Pull the configured FIT folders, then Garmin Connect when it is enabled, asked for
-    (`since`, `days`) or logged in. Garmin errors are in the summary, not raised."""
-    summary = PullSummary()
-    if config.sources.fit_folders:
-        files_progress = None if progress is None else (
-            lambda done, total, label: progress("files", done, total, label))
-        summary.folders = pull_folders(store, config.sources.fit_folders, progress=files_progress,
-                                       zone=config.wearer.time_zone)
-    if config.sources.garmin or since is not None or days is not None \
-            or garmin_client.is_logged_in(store.data_dir):
-        def connect():
-            return garmin_client.login_from_tokens(store.data_dir, config.garmin_base_url,
-                                                   min_interval_s=config.garmin.min_interval_s)
+    (`since`, `days`) or logged in. Garmin errors are in the summary, not raised; another
+    pull holding the store's lock raises `PullBusy`."""
+    with pull_lock(store.data_dir):
+        summary = PullSummary()
+        if config.sources.fit_folders:
+            files_progress = None if progress is None else (
+                lambda done, total, label: progress("files", done, total, label))
+            summary.folders = pull_folders(store, config.sources.fit_folders, progress=files_progress,
+                                           zone=config.wearer.time_zone)
+        if config.sources.garmin or since is not None or days is not None \
+                or garmin_client.is_logged_in(store.data_dir):
+            def connect():
+                return garmin_client.login_from_tokens(store.data_dir, config.garmin_base_url,
+                                                       min_interval_s=config.garmin.min_interval_s)
 
-        summary.garmin = pull_garmin(store, connect, today=today or date.today(), since=since, days=days,
-                                     first_pull_days=config.garmin.first_pull_days, force=force,
-                                     progress=progress)
-    return summary
+            summary.garmin = pull_garmin(store, connect, today=today, since=since, until=until, days=days,
+                                         first_pull_days=config.garmin.first_pull_days, force=force,
+                                         progress=progress, min_interval_s=config.garmin.min_interval_s)
+        return summary
+
+
+@contextmanager
+def pull_lock(data_dir: Path, wait_s: float | None = None) -> Iterator[None]:
+    """Hold this store's pull lock; `PullBusy` when another process keeps it past `wait_s`."""
+    path = Path(data_dir) / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + (LOCK_WAIT_S if wait_s is None else wait_s)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+                    raise PullBusy(f"another pull is running on this store{f' ({holder})' if holder else ''}; "
+                                   f"try again when it has finished") from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"process {os.getpid()}, started {time.strftime('%H:%M:%S')}".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

@@ -3,7 +3,12 @@
 It serves the real recorded bodies in ../shared/garmin for 2023-07-01 and bodies of the
 same shape for other days, a sign-in flow the real `garminconnect` library accepts (with
 and without MFA), its own JWTs, activity-list pages and ORIGINAL downloads (a zip holding
-a real FIT file). Faults are injected per path; every request is logged with the body sent.
+a real FIT file). Faults are injected per path (`inject`): an HTTP status (with Retry-After),
+a Cloudflare challenge page, a malformed body, a body of one's choosing (`null`, a list, `{}`),
+204, a slow answer, a dropped connection, `privacyProtected`. Days can appear late
+(`late_days`: answered as Garmin answers a day the watch has not synced yet, N times), as can
+activities (append to `activities` between pulls). Refresh tokens rotate: a used one is spent.
+Every request is logged with the body sent.
 """
 
 from __future__ import annotations
@@ -35,25 +40,32 @@ MFA_CODE = "246810"
 UTC_OFFSET = timedelta(hours=-6)
 
 
-def _jwt(client_id: str) -> str:
+CLOUDFLARE_PAGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+                   b"<h1>Checking your browser</h1><p>Performance &amp; security by Cloudflare</p>"
+                   b"<p>Ray ID: 8f2a1c3d4e5f6a7b</p></body></html>")
+TEN_YEARS_S = 10 * 365 * 86400
+
+
+def _jwt(client_id: str, lifetime_s: int = TEN_YEARS_S) -> str:
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
-    # `exp` ten years ahead: the library refreshes tokens within 900 s of expiry.
-    payload = {"client_id": client_id, "exp": int(time.time()) + 10 * 365 * 86400,
+    # `exp` ten years ahead by default: the library refreshes tokens within 900 s of expiry.
+    payload = {"client_id": client_id, "exp": int(time.time()) + lifetime_s,
                "jti": secrets.token_hex(8)}
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.{secrets.token_hex(16)}"
 
 
 @dataclass
 class Fault:
-    kind: str                   # status, drop, malformed, privacy, slow
+    kind: str                   # status, cloudflare, drop, malformed, body, privacy, slow
     path: str                   # a substring of the request path
     query: str = ""             # a substring of the raw query
     times: int = 1
     status: int = 500
     retry_after: str | None = None
     delay_s: float = 0.0
+    body: bytes = b"null"       # for kind "body" (sent with `status`, 200 unless set)
 
 
 @dataclass
@@ -85,6 +97,9 @@ class FakeGarmin:
     consumed_in_summary: dict[str, int] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     log: list[Logged] = field(default_factory=list)
+    late_days: dict[str, int] = field(default_factory=dict)    # day -> answers still without data
+    archived_days: set[str] = field(default_factory=set)       # intraday heart rate gone until reloaded
+    token_lifetime_s: int = TEN_YEARS_S                        # of access tokens the fake issues
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -120,10 +135,11 @@ class FakeGarmin:
             self.faults.append(fault)
         return fault
 
-    def issue_tokens(self) -> dict:
+    def issue_tokens(self, lifetime_s: int | None = None) -> dict:
         """A token file's content, as `wearsync login` would have saved it."""
         client_id = "GARMIN_CONNECT_MOBILE_ANDROID_DI_2025Q2"
-        token, refresh = _jwt(client_id), secrets.token_hex(16)
+        token = _jwt(client_id, self.token_lifetime_s if lifetime_s is None else lifetime_s)
+        refresh = secrets.token_hex(16)
         with self._lock:
             self._tokens.add(token)
             self._refresh.add(refresh)
@@ -138,6 +154,22 @@ class FakeGarmin:
             self.log.clear()
 
     # --- bodies --------------------------------------------------------------------
+    def not_synced_yet(self, day: str) -> bool:
+        """Whether `day` still answers as a day the watch has not synced (counts one answer)."""
+        with self._lock:
+            left = self.late_days.get(day, 0)
+            if left > 0:
+                self.late_days[day] = left - 1
+            return left > 0
+
+    def empty_summary(self, day: str) -> dict:
+        """How Garmin answers a day with nothing synced: the shape, every value null, BMR only."""
+        body = {k: None for k in self.bodies[f"user_summary_{RECORDED_DAY}"]}
+        body.update({"calendarDate": day, "userProfileId": 1000001, "bmrKilocalories": 2128.0,
+                     "totalKilocalories": 2128.0, "includesWellnessData": False,
+                     "includesActivityData": False, "privacyProtected": False})
+        return body
+
     def summary(self, day: str) -> dict:
         body = copy.deepcopy(self.bodies[f"user_summary_{RECORDED_DAY}"])
         if day != RECORDED_DAY:
@@ -164,6 +196,10 @@ class FakeGarmin:
         return body
 
     def heart_rates(self, day: str) -> dict:
+        if day in self.archived_days:
+            body = copy.deepcopy(self.bodies[f"daily_heart_rate_{RECORDED_DAY}"])
+            body.update({"calendarDate": day, "heartRateValues": None})
+            return body
         if day == RECORDED_DAY:
             return self.bodies[f"daily_heart_rate_{RECORDED_DAY}"]
         body = copy.deepcopy(self.bodies[f"daily_heart_rate_{RECORDED_DAY}"])
@@ -207,6 +243,9 @@ class FakeGarmin:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeGarmin
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without this, Nagle's algorithm and the client's
+    # delayed ACK hold every answer back ~40 ms.
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass
@@ -224,8 +263,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self.body = self.rfile.read(length) if length else b""
         self.method = method
+        self.logged = False
         fault = self._fault()
         if fault and fault.kind == "slow":
+            self._record(0)               # logged on arrival: the client may stop waiting for it
+            self.logged = True
             time.sleep(fault.delay_s)
             fault = None
         if fault and fault.kind == "drop":
@@ -238,6 +280,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json({"message": f"fault {fault.status}"}, fault.status, headers)
         if fault and fault.kind == "malformed":
             return self._send(200, b'{"totalSteps": 12413, "calendarDa', "application/json")
+        if fault and fault.kind == "cloudflare":
+            return self._send(fault.status if fault.status != 500 else 403, CLOUDFLARE_PAGE, "text/html")
+        if fault and fault.kind == "body":
+            if fault.status == 204:
+                return self._send(204, b"", "application/json")
+            return self._send(fault.status if fault.status != 500 else 200, fault.body, "application/json")
         try:
             if method == "POST":
                 self._post()
@@ -276,11 +324,22 @@ class _Handler(BaseHTTPRequestHandler):
             if data.get("mfaVerificationCode") != MFA_CODE:
                 return self._json({"responseStatus": {"type": "INVALID_MFA_CODE"}})
             return self._json({"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": self._ticket()})
+        if self.route.startswith("/wellness-service/wellness/epoch/request/"):
+            day = self.route.rsplit("/", 1)[1]
+            if self.headers.get("Authorization", "")[7:] not in fake._tokens:
+                return self._json({"message": "Token is not active"}, 401)
+            with fake._lock:
+                fake.archived_days.discard(day)
+            return self._json({"userProfilePk": 1000001, "calendarDate": day, "status": "SUBMITTED",
+                               "source": "USER", "ghReloadMetaData": "", "createDate": None,
+                               "deviceList": []})
         if self.route == "/di-oauth2-service/oauth/token":
             form = {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
             with fake._lock:
                 if form.get("grant_type") == "refresh_token":
+                    # Rotating refresh tokens: each one works once.
                     ok = form.get("refresh_token") in fake._refresh
+                    fake._refresh.discard(form.get("refresh_token"))
                 else:
                     ok = form.get("service_ticket") in fake._tickets
                     fake._tickets.discard(form.get("service_ticket"))
@@ -320,7 +379,8 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "/userprofile-service/userprofile/user-settings":
             return self._json(fake.bodies["user_settings"])
         if route == f"/usersummary-service/usersummary/daily/{DISPLAY_NAME}":
-            body = fake.summary(self.query["calendarDate"])
+            day = self.query["calendarDate"]
+            body = fake.empty_summary(day) if fake.not_synced_yet(day) else fake.summary(day)
             if privacy:
                 body = {"privacyProtected": True}
             return self._json(body)
@@ -356,6 +416,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _record(self, status: int, body: bytes = b"") -> None:
+        if self.logged:
+            return
         with self.fake._lock:
             self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time(), body))
 
@@ -367,7 +429,7 @@ def fit_file(name: str = "garmin-fenix-5-run.fit") -> bytes:
 
 
 def make_library_fast(set_attr=setattr) -> None:
-    """Zero the library's anti-bot login pauses and wearsync's retries (pass
+    """Zero the library's anti-bot login pauses and shorten wearsync's answer timeout (pass
     `monkeypatch.setattr` in tests so they are restored)."""
     from garminconnect.client import sso
 
@@ -375,7 +437,7 @@ def make_library_fast(set_attr=setattr) -> None:
 
     for name in [n for n in vars(sso) if n.endswith(("_DELAY_MIN_S", "_DELAY_MAX_S"))]:
         set_attr(sso, name, 0.0)
-    set_attr(garmin_client, "RETRY_ATTEMPTS", 0)
+    set_attr(garmin_client, "REQUEST_TIMEOUT_S", 2.0)
 
 
 def write_tokens(home: Path, tokens: dict) -> Path:

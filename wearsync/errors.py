@@ -25,6 +25,15 @@ class GarminAuthError(GarminError):
     """No valid login: the person must run `wearsync login`."""
 
 
+class GarminUnavailable(GarminError):
+    """Garmin Connect is unreachable, failing (5xx), too slow, behind a Cloudflare page or
+    sending what is not data; the saved login is fine and kept."""
+
+
+class PullBusy(WearsyncError):
+    """Another pull holds this store's pull lock."""
+
+
 class GarminRateLimited(GarminError):
     """Garmin answered 429; no request may be sent before `until`."""
 

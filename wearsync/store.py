@@ -243,6 +243,29 @@ MIGRATIONS: list[Migration] = [
         reason TEXT NOT NULL
     );
     """,
+    # Garmin Connect: what each day and each activity is at Garmin, so a pull fills every gap
+    # and asks again for what may still change. A day: 'data', 'empty' (nothing at Garmin yet;
+    # asked again for two weeks after it was first found empty) or 'failed' (reason says why);
+    # a day with no row is not pulled yet. An activity: 'listed' (not downloaded yet),
+    # 'imported', 'duplicate', 'gone' (404/410), 'refused' (403: asked again at retry_at) or
+    # 'failed' (the importer refused it).
+    """
+    ALTER TABLE garmin_days ADD COLUMN state TEXT NOT NULL DEFAULT 'data';
+    ALTER TABLE garmin_days ADD COLUMN reason TEXT;
+    ALTER TABLE garmin_days ADD COLUMN first_empty_at INTEGER;
+    ALTER TABLE garmin_activities ADD COLUMN state TEXT NOT NULL DEFAULT 'listed';
+    ALTER TABLE garmin_activities ADD COLUMN name TEXT;
+    ALTER TABLE garmin_activities ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE garmin_activities ADD COLUMN retry_at INTEGER;
+    UPDATE garmin_activities SET attempts = 1,
+        state = CASE WHEN recording_id IS NOT NULL THEN 'imported' ELSE 'failed' END;
+    -- Days an earlier wearsync stored with nothing in them (Garmin had no data yet) are
+    -- empty: asked again during the two weeks from now.
+    UPDATE garmin_days SET state = 'empty', first_empty_at = CAST(strftime('%s', 'now') AS INTEGER)
+        WHERE local_day IN (SELECT local_day FROM wellness WHERE source = 'garmin' AND steps IS NULL
+                            AND resting_hr IS NULL AND moderate_min IS NULL AND ascent_m IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM hr_readings WHERE garmin_day = garmin_days.local_day);
+    """,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 from wearsync.dashboard import queries
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.screens.dialogs import ConfirmDialog
-from wearsync.dashboard.sources import garmin_cooldown
+from wearsync.dashboard.sources import garmin_cooldown, garmin_gaps
 from wearsync.store import Store
 
 RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
@@ -38,6 +38,7 @@ class SourcesScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="sources-body"):
             yield Static(id="cooldown", markup=False)
+            yield Static(id="gaps", markup=False)
             runs = DataTable(id="runs", cursor_type="none")
             for key, title, width in RUN_COLUMNS:
                 runs.add_column(title, key=key, width=width)
@@ -49,7 +50,8 @@ class SourcesScreen(ViewScreen):
             yield imports
 
     def load(self, store: Store, selection: Selection) -> dict:
-        return {"cooldown": garmin_cooldown(store), "runs": queries.last_runs(store),
+        return {"cooldown": garmin_cooldown(store), "gaps": garmin_gaps(store, selection.config),
+                "runs": queries.last_runs(store),
                 "imports": queries.recent_imports(store)}
 
     def show(self, data: dict, selection: Selection) -> None:
@@ -57,6 +59,9 @@ class SourcesScreen(ViewScreen):
         self.query_one("#cooldown", Static).update(
             f"Garmin is cooling down after a rate limit: no requests before {_when(until)}." if until
             else "No Garmin cooldown.")
+        gaps = self.query_one("#gaps", Static)
+        gaps.display = data["gaps"] is not None       # shown once Garmin has been pulled
+        gaps.update(_gaps_line(data["gaps"]) if data["gaps"] is not None else "")
         runs = self.query_one("#runs", DataTable)
         runs.clear()
         for run in data["runs"]:
@@ -122,6 +127,14 @@ class SourcesScreen(ViewScreen):
 
 def _name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
+
+
+def _gaps_line(gaps: dict) -> str:
+    if not gaps["missing"]:
+        return "Garmin Connect: no days missing."
+    minutes = max(1, round(gaps["estimate_s"] / 60))
+    return (f"Garmin Connect: {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
+            f"about {minutes} min of pulling at the configured pace (p pulls; a cooldown pauses it).")
 
 
 def _when(timestamp: float | None, short: bool = False) -> str:

@@ -19,7 +19,7 @@ from tests.fake_garmin import (
     write_tokens,
 )
 
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited
+from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable
 from wearsync.store import Store
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
 from wearsync.sync.garmin_pull import pull_garmin
@@ -144,7 +144,8 @@ def test_incremental_pull_fetches_only_what_is_new(home, fake):
     assert days_asked(fake) == ["2023-07-02", "2023-07-03", "2023-07-04"]
     assert days_asked(fake, "dailyHeartRate") == ["2023-07-02", "2023-07-03", "2023-07-04"]
     assert [r.path for r in fake.requests("/download-service/")] == ["/download-service/files/activity/9003"]
-    assert "startDate=2023-07-02" in fake.requests("/activitylist-service/")[0].query
+    # The listing covers the trailing two weeks (here the whole synced range) for late uploads.
+    assert "startDate=2023-06-29" in fake.requests("/activitylist-service/")[0].query
     assert query(home, "SELECT count(*) FROM hr_readings WHERE garmin_day = '2023-07-03'") == [(720,)]
     fake.clear_log()
     pull(home, fake, date(2023, 7, 4))
@@ -277,8 +278,10 @@ def test_one_401_is_healed_by_a_token_refresh_sent_to_the_same_origin(home, fake
 def test_500_or_dropped_connection_mid_day_stores_nothing_of_that_day(home, fake, fault):
     fake.inject(fault.pop("kind"), "dailyHeartRate", query="date=2023-06-30", **fault)
     summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 29))
-    assert isinstance(summary.error, GarminError) and not isinstance(summary.error, GarminRateLimited)
-    assert summary.outcome == "partial" and summary.days_stored == ["2023-06-29"]
+    assert isinstance(summary.error, GarminUnavailable)
+    assert "not answering properly" in str(summary.error) and "your login is kept" in str(summary.error)
+    assert summary.outcome == "unavailable" and summary.days_stored == ["2023-06-29"]
+    assert fake.log[-1].path.endswith("dailyHeartRate/fakeuser")   # nothing asked after it
     for table, column in (("wellness", "local_day"), ("garmin_days", "local_day"),
                           ("hr_readings", "garmin_day"), ("garmin_responses", "key")):
         assert query(home, f"SELECT count(*) FROM {table} WHERE {column} = '2023-06-30'") == [(0,)]
@@ -303,12 +306,14 @@ def test_an_interrupted_pull_keeps_the_finished_days(home, fake):
     assert query(home, "SELECT outcome, message FROM sync_runs") == [("partial", "interrupted")]
 
 
-def test_malformed_json_is_a_clear_error(home, fake, monkeypatch, capsys):
+def test_malformed_json_stops_the_pull_as_garmin_not_answering_properly(home, fake, monkeypatch, capsys):
     fake.inject("malformed", "usersummary", query="calendarDate=2023-07-01")
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--since", "2023-06-30", "--json")
-    assert code == 1
-    assert "not valid JSON (daily summary 2023-07-01)" in err
-    assert json.loads(out)["garmin"]["outcome"] == "partial"
+    assert code == 5
+    assert ("Garmin Connect is not answering properly (a body that is not valid JSON; daily summary "
+            "2023-07-01); your login is kept; try later") in err
+    assert json.loads(out)["garmin"]["outcome"] == "unavailable"
+    assert query(home, "SELECT local_day, state FROM garmin_days") == [("2023-06-30", "data")]
 
 
 def test_privacy_protected_is_a_clear_error(home, fake):
@@ -389,10 +394,11 @@ def test_a_download_the_importer_refuses_is_recorded_and_later_activities_import
 def test_a_download_failing_with_500_or_a_drop_stops_and_is_retried_next_pull(home, fake, fault):
     fake.inject(fault.pop("kind"), "/download-service/files/activity/9001", **fault)
     summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
-    assert isinstance(summary.error, GarminError) and summary.outcome == "partial"
+    assert isinstance(summary.error, GarminUnavailable) and summary.outcome == "unavailable"
     assert summary.activities_new == 0 and summary.activity_failures == []
     assert not fake.requests("/download-service/files/activity/9002")
-    assert query(home, "SELECT count(*) FROM garmin_activities") == [(0,)]
+    assert query(home, "SELECT activity_id, state FROM garmin_activities ORDER BY 1") == [
+        (9001, "listed"), (9002, "listed")]
     fake.clear_log()
     again = pull(home, fake, date(2023, 7, 3))
     assert again.error is None and again.activities_imported == 2

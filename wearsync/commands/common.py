@@ -24,6 +24,8 @@ EXIT_PARTIAL = 1        # the command ran, but some inputs failed
 EXIT_ERROR = 2          # bad usage, config or store: nothing was done
 EXIT_AUTH = 3           # Garmin needs `wearsync login`
 EXIT_RATE_LIMITED = 4   # Garmin is cooling down after a 429
+EXIT_UNAVAILABLE = 5    # Garmin is not answering properly; the login is kept
+EXIT_BUSY = 6           # another pull is running on this store
 EXIT_INTERNAL = 70      # a bug of wearsync's met an input (sysexits' EX_SOFTWARE): please report it
 EXIT_INTERRUPTED = 130
 

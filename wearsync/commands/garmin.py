@@ -7,7 +7,7 @@ import sys
 from contextlib import ExitStack
 from wearsync.commands import common
 from wearsync.config import MAX_PULL_DAYS
-from wearsync.errors import GarminAuthError, GarminRateLimited
+from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable, PullBusy, WearsyncError
 
 
 def register(sub) -> None:
@@ -36,20 +36,28 @@ def register(sub) -> None:
         "pull", help="import new data from Garmin Connect and the configured FIT folders",
         description="Import every configured source: the FIT folders in [sources] fit_folders and "
                     "Garmin Connect (when [sources] garmin = true or after `wearsync login`). "
-                    "Garmin is pulled from the last complete day to today; the first pull takes "
-                    "[garmin] first_pull_days. An activity Garmin no longer has (404/410) or that "
-                    "cannot be imported is reported, recorded and not downloaded again unless "
-                    "--force. Progress goes to stderr.",
-        epilog="examples: wearsync pull   |   wearsync pull --since 2024-01-01 --json   |   "
-               "wearsync pull --days 90")
+                    "The first pull takes [garmin] first_pull_days; --since/--days widen the synced "
+                    "range, and every plain pull fills its gaps oldest first (through any number of "
+                    "cooldowns), asks again for recent and empty days, and lists activities over the "
+                    "last two weeks so a late upload is found. An activity Garmin no longer has "
+                    "(404/410) or that cannot be imported is reported, recorded and not downloaded "
+                    "again unless --force; one refused (403) is asked again later. Progress goes to "
+                    "stderr. Exit codes: 0 done, 1 some days or activities failed, 3 log in again, "
+                    "4 cooling down after a 429, 5 Garmin not answering properly (login kept), "
+                    "6 another pull is running.",
+        epilog="examples: wearsync pull   |   wearsync pull --since 2024-01-01 --until 2024-06-30 --json"
+               "   |   wearsync pull --days 90")
     span = pull.add_mutually_exclusive_group()
     span.add_argument("--since", type=common.local_day(), metavar="DATE",
                       help="backfill Garmin from DATE (YYYY-MM-DD) to today")
     span.add_argument("--days", type=common.whole_number(1, MAX_PULL_DAYS), metavar="N",
                       help=f"backfill the last N days (1 to {MAX_PULL_DAYS})")
+    pull.add_argument("--until", type=common.local_day(), metavar="DATE",
+                      help="pull Garmin days up to DATE only (a backfill in parts); later days wait "
+                           "for the next pull")
     pull.add_argument("--force", action="store_true",
-                      help="ask Garmin even during a 429 cooldown, and download again the activities "
-                           "that failed before")
+                      help="ask Garmin even during a 429 cooldown, ask again for every day still empty, "
+                           "and download again the activities that failed before")
     pull.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     pull.set_defaults(run=run_pull)
 
@@ -77,7 +85,11 @@ def run_login(args) -> int:
                                                        prompt_mfa=prompt)
     except GarminRateLimited as exc:
         garmin_client.save_cooldown(store, exc.until)
-        raise
+        common.say(f"wearsync: {exc}")
+        return common.EXIT_RATE_LIMITED
+    except GarminUnavailable as exc:
+        common.say(f"wearsync: {exc}")
+        return common.EXIT_UNAVAILABLE
     if result.needs_mfa:
         common.say("Garmin Connect sent a verification code. Finish with: "
                    "wearsync login --mfa-code CODE")
@@ -101,9 +113,17 @@ def run_logout(args) -> int:
 def run_pull(args) -> int:
     from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
+    if args.until and args.since and args.until < args.since:
+        common.say(f"wearsync: error: --until {args.until} is before --since {args.since}")
+        return common.EXIT_ERROR
     config, store = common.open_config_and_store(args)
-    with _PhaseBars() as bars:
-        summary = pull_all(store, config, progress=bars, since=args.since, days=args.days, force=args.force)
+    try:
+        with _PhaseBars() as bars:
+            summary = pull_all(store, config, progress=bars, since=args.since, until=args.until,
+                               days=args.days, force=args.force)
+    except PullBusy as exc:
+        common.say(f"wearsync: {exc}")
+        return common.EXIT_BUSY
     report = summary.to_json()
     if summary.nothing_configured:
         common.say(NOTHING_TO_PULL.capitalize() + ".")
@@ -111,19 +131,28 @@ def run_pull(args) -> int:
         common.print_json(report)
     else:
         _print_human(report)
-    if summary.garmin is not None and summary.garmin.note:
-        common.say(summary.garmin.note)
-    error = summary.error
-    if error is not None:
-        common.say(f"wearsync: {error}")
-        if isinstance(error, GarminRateLimited):
-            return common.EXIT_RATE_LIMITED
-        if isinstance(error, GarminAuthError):
-            return common.EXIT_AUTH
-        return common.EXIT_PARTIAL
+    if summary.garmin is not None:
+        for line in filter(None, (summary.garmin.note, *summary.garmin.warnings)):
+            common.say(line)
+    if summary.error is not None:
+        common.say(f"wearsync: {summary.error}")
+        return exit_code(summary.error)
     failed_files = summary.folders.imported.failed if summary.folders else 0
-    failed_activities = summary.garmin.activities_failed if summary.garmin else 0
-    return common.EXIT_PARTIAL if failed_files or failed_activities else common.EXIT_OK
+    failed_garmin = (summary.garmin.activities_failed + len(summary.garmin.day_failures)) if summary.garmin else 0
+    return common.EXIT_PARTIAL if failed_files or failed_garmin else common.EXIT_OK
+
+
+def exit_code(error: WearsyncError) -> int:
+    """The exit code of a pull that `error` stopped (README: "Exit codes")."""
+    if isinstance(error, GarminRateLimited):
+        return common.EXIT_RATE_LIMITED
+    if isinstance(error, GarminAuthError):
+        return common.EXIT_AUTH
+    if isinstance(error, GarminUnavailable):
+        return common.EXIT_UNAVAILABLE
+    if isinstance(error, PullBusy):
+        return common.EXIT_BUSY
+    return common.EXIT_PARTIAL
 
 
 def _print_human(report: dict) -> None:
@@ -137,13 +166,32 @@ def _print_human(report: dict) -> None:
     if "garmin" in report:
         g, days, acts = report["garmin"], report["garmin"]["days"], report["garmin"]["activities"]
         span = f" ({days['first']} to {days['last']})" if days["first"] else ""
+        extra = "".join(f", {days[k]} {k}" for k in ("empty", "failed") if days[k])
         common.stdout.print(
-            f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}; "
+            f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}{extra}; "
             f"{acts['new']} new activities ({acts['imported']} imported, {acts['duplicates']} already "
             f"stored, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
+        for failure in days["failures"]:
+            common.stdout.print(f"  day {failure['day']}: {failure['reason']}", markup=False, soft_wrap=True)
         for failure in acts["failures"]:
             common.stdout.print(f"  activity {failure['id']} ({failure['name']}, {failure['start']}): "
                                 f"{failure['reason']}", markup=False, soft_wrap=True)
+        gaps = g["gaps"]
+        if gaps.get("missing"):
+            common.stdout.print(f"  {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
+                                f"about {_duration(gaps['estimate_s'])} at the configured pace: run "
+                                f"`wearsync pull` again", markup=False, soft_wrap=True)
+        if days["without_heart_rate"]:
+            reloads = days["heart_rate_reload_requested"]
+            asked = f"; asked Garmin to reload {len(reloads)} archived days (the next pull fetches them)" \
+                if reloads else ""
+            common.stdout.print(f"  {len(days['without_heart_rate'])} days came without intraday heart rate "
+                                f"(Garmin archives it after about six months){asked}", markup=False, soft_wrap=True)
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes / 60:.1f} h"
 
 
 class _PhaseBars:

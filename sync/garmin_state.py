@@ -1,0 +1,166 @@
+"""What wearsync knows of each Garmin Connect day and activity, and what a pull still has to ask.
+
+A day is 'data' (stored), 'empty' (Garmin had nothing for it yet), 'failed' (its answer could
+not be used; the reason is kept) or, without a row, not pulled yet. The synced range starts at
+the earliest day any pull was asked for (`--since`, `--days` or the first pull's span) and
+ends today: a plain pull asks, oldest first, for every day in it that is not pulled yet or
+failed, every day younger than SETTLE_DAYS (Garmin still changes it) and every empty day
+during the two weeks after it was first found empty (a watch synced late fills it), less
+often as the two weeks go by. Activities are listed from the first day never listed, and
+always over the trailing TRAILING_LIST_DAYS days, so a late upload is found.
+
+Nothing here sends a request (nor imports garminconnect): the dashboard shows the gaps too.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from wearsync.store import Store
+
+# Garmin keeps changing a day until the watch has synced it; two days covers a watch
+# synced once a day.
+SETTLE_DAYS = 2
+# A watch left unsynced for up to two weeks (a trip) still fills its days at Garmin later.
+EMPTY_RECHECK_S = 14 * 86_400
+TRAILING_LIST_DAYS = 14
+RANGE_KEY = "garmin.range_start"
+LISTED_KEY = "garmin.activities_listed"          # JSON {"from": day, "to": day}, listed whole
+NUTRITION_KEY = "garmin.nutrition_unavailable_at"
+# An account without nutrition logging answers 403/404 to the food log: ask again weekly.
+NUTRITION_RECHECK_S = 7 * 86_400
+# A refused download (403) is asked again after a day, then 2, 4, ... at most 30 days.
+REFUSED_RETRY_S = 86_400
+REFUSED_RETRY_MAX_S = 30 * 86_400
+# For estimates: requests per day (summary, heart rate, food log) and the time one answer
+# takes beside the configured spacing.
+REQUESTS_PER_DAY = 3
+ANSWER_S = 0.4
+
+
+@dataclass
+class DayPlan:
+    """The days a pull asks for, oldest first, inside the synced range start..end."""
+
+    start: date
+    end: date
+    days: list[date]
+    first_pull: bool
+
+
+def synced_range_start(store: Store) -> date | None:
+    value = store.get_state(RANGE_KEY)
+    if value:
+        return date.fromisoformat(value)
+    earliest = store.conn.execute("SELECT min(local_day) FROM garmin_days").fetchone()[0]
+    return date.fromisoformat(earliest) if earliest else None
+
+
+def plan_days(store: Store, today: date, *, since: date | None = None, until: date | None = None,
+              days: int | None = None, first_pull_days: int = 30, now: float | None = None,
+              recheck_empty: bool = False) -> DayPlan:
+    """The days to ask for. `since`/`days` ask for that span (and widen the synced range);
+    a plain pull covers the whole synced range. `recheck_empty` asks again for every day
+    still in its two empty weeks, whenever it was last asked."""
+    now = time.time() if now is None else now
+    known = synced_range_start(store)
+    if since is not None:
+        start = since
+    elif days is not None:
+        start = today - timedelta(days=max(days, 1) - 1)
+    elif known is not None:
+        start = known
+    else:
+        start = today - timedelta(days=max(first_pull_days, 1) - 1)
+    range_start = min(start, known) if known else start
+    end = min(until, today) if until else today
+    rows = {row[0]: row[1:] for row in store.conn.execute(
+        "SELECT local_day, state, complete, fetched_at, first_empty_at FROM garmin_days "
+        "WHERE local_day BETWEEN ? AND ?", (start.isoformat(), end.isoformat()))}
+    settled = today - timedelta(days=SETTLE_DAYS)
+    wanted = [day for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
+              if _needs_asking(rows.get(day.isoformat()), day > settled, now, recheck_empty)]
+    return DayPlan(range_start, end, wanted, known is None)
+
+
+def _needs_asking(row: tuple | None, young: bool, now: float, recheck_empty: bool) -> bool:
+    if row is None or young:
+        return True
+    state, complete, fetched_at, first_empty_at = row
+    if state == "failed":
+        return True
+    if state == "data":
+        return not complete
+    first_empty_at = first_empty_at or fetched_at
+    if now - first_empty_at >= EMPTY_RECHECK_S:
+        return False
+    # Asked again after at least as long as it has been empty when last asked: every
+    # pull at first, then less and less often.
+    return recheck_empty or now - fetched_at >= fetched_at - first_empty_at
+
+
+def remember_range(store: Store, start: date) -> None:
+    """Widen the synced range to `start` (before any request: an interrupted backfill's
+    days stay in the range, to be filled by later pulls)."""
+    known = synced_range_start(store)
+    if known is None or start < known:
+        with store.transaction() as conn:
+            store.set_state(conn, RANGE_KEY, start.isoformat())
+
+
+def gaps(store: Store, today: date, min_interval_s: float, now: float | None = None) -> dict:
+    """What a plain pull still has to ask for: days never pulled or failed, days to check
+    again, and about how long that takes at the configured spacing."""
+    if synced_range_start(store) is None:
+        return {"missing": 0, "oldest_missing": None, "recheck": 0, "estimate_s": 0}
+    plan = plan_days(store, today, now=now)
+    known = {row[0] for row in store.conn.execute(
+        "SELECT local_day FROM garmin_days WHERE state != 'failed' AND local_day BETWEEN ? AND ?",
+        (plan.start.isoformat(), plan.end.isoformat()))}
+    missing = [d for d in plan.days if d.isoformat() not in known]
+    return {"missing": len(missing), "oldest_missing": missing[0].isoformat() if missing else None,
+            "recheck": len(plan.days) - len(missing),
+            "estimate_s": round(estimate_s(len(plan.days), min_interval_s))}
+
+
+def estimate_s(day_count: int, min_interval_s: float) -> float:
+    return day_count * REQUESTS_PER_DAY * (min_interval_s + ANSWER_S)
+
+
+def listing_start(store: Store, range_start: date, today: date) -> date:
+    """Where this pull's activity listing starts: the first day never listed, or the
+    trailing window, whichever is earlier."""
+    listed = _listed(store)
+    if listed is None or listed[0] > range_start:
+        return range_start
+    trailing = today - timedelta(days=TRAILING_LIST_DAYS - 1)
+    return max(range_start, min(listed[1] + timedelta(days=1), trailing))
+
+
+def remember_listing(store: Store, conn, start: date, end: date) -> None:
+    """Inside the caller's transaction: start..end is now listed whole."""
+    listed = _listed(store)
+    first, last = (start, end) if listed is None else (min(listed[0], start), max(listed[1], end))
+    store.set_state(conn, LISTED_KEY, json.dumps({"from": first.isoformat(), "to": last.isoformat()}))
+
+
+def _listed(store: Store) -> tuple[date, date] | None:
+    value = store.get_state(LISTED_KEY)
+    if not value:
+        return None
+    listed = json.loads(value)
+    return date.fromisoformat(listed["from"]), date.fromisoformat(listed["to"])
+
+
+def nutrition_available(store: Store, now: float | None = None) -> bool:
+    """False for a week after the food log was refused (the account logs no nutrition)."""
+    value = store.get_state(NUTRITION_KEY)
+    return not value or (time.time() if now is None else now) - float(value) >= NUTRITION_RECHECK_S
+
+
+def refused_retry_at(attempts: int, now: float) -> int:
+    """When a download refused `attempts` times may be asked for again."""
+    return int(now + min(REFUSED_RETRY_S * 2 ** max(attempts - 1, 0), REFUSED_RETRY_MAX_S))
