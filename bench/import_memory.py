@@ -5,7 +5,7 @@ position, distance, altitude, speed, heart rate, cadence, power, temperature and
 enhanced speed and altitude, 34 bytes a record; a file_id, a session and an activity
 message around them) into a temporary folder, then imports it into a fresh store in a
 fresh process with `import_paths` (one process, no workers) and reports that process's
-peak RSS (ru_maxrss), wall time and CPU time (the machine may be shared: CPU time is the
+peak RSS (VmHWM), wall time and CPU time (the machine may be shared: CPU time is the
 steadier of the two). With `--baseline-tree` the same is done with the
 importer of another checkout, run by that checkout's own virtualenv (the package maps
 `wearsync.sync` to `sync/`, so only an install of that tree imports it):
@@ -57,16 +57,28 @@ RECORD_LOCAL = 1
 CHILD = r"""
 import json, resource, sys, time
 from pathlib import Path
+
+
+def peak_mb():
+    # VmHWM, this process's own high-water mark: ru_maxrss after fork and exec starts at the
+    # parent's RSS at the fork (Linux keeps the old mm's peak), which here is the file's writer.
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 fit, home = Path(sys.argv[1]), Path(sys.argv[2])
 from wearsync.store import Store
 import wearsync.sync.fit_import as fit_import
-loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+loaded = peak_mb()
 store = Store.open(home)
 start = time.perf_counter()
 summary = fit_import.import_paths(store, [fit], workers=1)
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
-peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+peak, cpu = peak_mb(), usage.ru_utime + usage.ru_stime
 readings = store.conn.execute("SELECT count(*) FROM hr_readings").fetchone()[0]
 print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_mb": peak, "loaded_mb": loaded, "readings": readings,
                   "outcomes": [(o.outcome, o.message) for o in summary.outcomes],
