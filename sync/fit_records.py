@@ -26,7 +26,7 @@ from fitparse.profile import FIELD_TYPES
 
 from wearsync.errors import FitError
 from wearsync.sync.fit_messages import FIT_EPOCH, TIMESTAMP, FitMessage
-from wearsync.sync.gate import FIT_SYSTEM_TIME_BELOW, LIMITS, Gate, plausible
+from wearsync.sync.gate import DAY_S, FIT_SYSTEM_TIME_BELOW, LIMITS, Gate, plausible
 
 # Global message numbers.
 FILE_ID, DEVICE_SETTINGS, SESSION, RECORD, ACTIVITY = 0, 2, 18, 20, 34
@@ -287,18 +287,23 @@ class _Extractor:
         good = (ts >= _TIME.low) & (ts <= min(_TIME.high, self.gate.now + 86_400))
         if not good.all():
             self.gate.drop("record.timestamp", int((~good).sum()))
-        content.hr_ts, content.hr_bpm = ts[good], bpm[good]
+        ts, bpm = ts[good], bpm[good]
         content.times_are_local = times_are_local
         offset = content.offset_s if content.offset_s is not None else 0
-        content.hr_offset = np.full(len(content.hr_ts), offset, np.int64)
         for f in self.sessions:
             activity = self._session(f, shift, offset)
             if activity is not None:
                 content.activities.append(activity)
+        inside = _within_activity(ts)
+        if not inside.all():
+            self.gate.drop("record.timestamp (outside the activity's time)", int((~inside).sum()))
+        content.hr_ts, content.hr_bpm = ts[inside], bpm[inside]
+        content.hr_offset = np.full(len(content.hr_ts), offset, np.int64)
         if not content.activities and len(content.hr_ts):
             # A file cut before its session message: summarise the records it kept.
-            span = int(content.hr_ts[-1] - content.hr_ts[0])
-            content.activities.append(Activity(None, None, int(content.hr_ts[0]), offset, span, span, None,
+            first, last = int(content.hr_ts.min()), int(content.hr_ts.max())
+            span = self.gate.check(float(last - first), "duration_s", "records' time span")
+            content.activities.append(Activity(None, None, first, offset, span, span, None,
                                                round(float(content.hr_bpm.mean())), int(content.hr_bpm.max()),
                                                None, None))
             content.warnings.append(f"no session summary; summarised from {len(content.hr_ts)} records")
@@ -382,6 +387,20 @@ class _Extractor:
             weight_kg=weight,
             category=g.check(_first(f.get(7)), "category", "set.category"),
         )
+
+
+def _within_activity(ts: np.ndarray) -> np.ndarray:
+    """Which record times (in file order) can belong to one activity: within half the longest
+    activity of the records' median time, and not a lone record a day or more away from both
+    its neighbours. A record stamped days away is a corrupt time, not a reading of that day."""
+    if len(ts) < 3:
+        return np.ones(len(ts), bool)
+    half = LIMITS["duration_s"].high / 2
+    middle = float(np.median(ts))
+    inside = (ts >= middle - half) & (ts <= middle + half)
+    jump = np.abs(np.diff(ts)) >= DAY_S
+    alone = np.concatenate(([jump[0]], jump[:-1] & jump[1:], [jump[-1]]))
+    return inside & ~alone
 
 
 def _scaled(gate: Gate, raw: object, scale: int, limit: str, name: str) -> float | None:

@@ -25,9 +25,10 @@ def records(data: bytes) -> list[tuple[int, int, bool]]:
             if pos + 6 > len(data):
                 break
             stop = pos + 6 + 3 * data[pos + 5]
-            if header & 0x20 and stop < len(data):
-                stop += 1 + 3 * data[stop]
             fields = data[pos + 6 : stop]
+            if header & 0x20 and stop < len(data):  # developer fields: a count, then 3 bytes each
+                fields += data[stop + 1 : stop + 1 + 3 * data[stop]]
+                stop += 1 + 3 * data[stop]
             sizes[header & 0x0F] = sum(fields[i + 1] for i in range(0, len(fields) - 2, 3))
             out.append((pos, stop, True))
         else:

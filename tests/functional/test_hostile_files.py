@@ -547,3 +547,37 @@ def test_all_three_together_with_a_partner_in_every_order(capsys, tmp_path, wear
         code, _out, err = run(capsys, "--config", str(config), "import", "--json", *map(str, order))
         assert code == 0, err
         assert_reports_work(capsys, home, config)
+
+
+def test_a_lone_record_stamped_days_away_is_dropped_not_put_on_that_day(capsys, tmp_path, wearsync_home):
+    # 30 records a second apart on 2023-11-15 (UTC+1) and one stamped 200 days later between them
+    start = GOOD_START + 86_400
+    odd = activity_with_record(field(253, "uint32", fit_time(start + 200 * 86_400)), field(3, "uint8", 99),
+                               start=start)
+    path = tmp_path / "stray.fit"
+    path.write_bytes(odd)
+    code, summary, _err = import_batch(capsys, tmp_path, path)
+    assert code == 0
+    assert "outside the activity's time" in outcome_of(summary, "stray")["message"]
+    assert stored_days(wearsync_home) == {"2023-11-14", "2023-11-15"}  # the good file's day and this one's
+
+
+def test_records_without_a_session_are_summarised_from_their_earliest_to_their_latest(capsys, tmp_path,
+                                                                                      wearsync_home):
+    # no session message, records out of order: the activity starts at the earliest record and lasts
+    # from it to the latest (60 s), never a negative span
+    start = GOOD_START + 4 * 86_400
+    path = tmp_path / "unordered.fit"
+    path.write_bytes(fit_file(
+        message(0, field(0, "enum", 4), field(3, "uint32z", 12), field(4, "uint32", fit_time(start))),
+        *[message(20, field(253, "uint32", fit_time(start + t)), field(3, "uint8", 120)) for t in (30, 60, 0, 45)],
+    ))
+    code, summary, _err = import_batch(capsys, tmp_path, path)
+    assert code == 0
+    import sqlite3
+
+    conn = sqlite3.connect(wearsync_home / "wearsync.db")
+    row = conn.execute("SELECT start_utc, elapsed_s, timer_s FROM activities a JOIN recordings r "
+                       "ON r.id = a.recording_id WHERE r.path LIKE '%unordered.fit'").fetchone()
+    conn.close()
+    assert row == (start, 60.0, 60.0)
