@@ -105,7 +105,7 @@ def test_a_garmin_day_and_an_intake_entry_can_be_forgotten(store, tmp_path):
     day = date(2023, 7, 1)
     store_garmin_day(store)
     with store.transaction() as conn:
-        conn.execute("INSERT INTO garmin_days VALUES ('2023-07-01', 1, 1)")
+        conn.execute("INSERT INTO garmin_days (local_day, fetched_at, complete) VALUES ('2023-07-01', 1, 1)")
     assert main(["log", "intake", "1900", "--date", "2023-07-02"]) == 0
     assert reports(store, Config(), day) != reports(empty, Config(), day)
     assert main(["forget", "garmin:2023-07-01", "--yes"]) == 0
