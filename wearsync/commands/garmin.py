@@ -6,7 +6,7 @@ import getpass
 import sys
 from contextlib import ExitStack
 from wearsync.commands import common
-from wearsync.config import MAX_PULL_DAYS
+from wearsync.config import MAX_PULL_DAYS, load_config
 from wearsync.errors import GarminAuthError, GarminRateLimited
 
 
@@ -17,8 +17,8 @@ def register(sub) -> None:
                     "and keep only the tokens Garmin issues, mode 0600 in wearsync's data folder. "
                     "The password is never stored. If Garmin asks for a code (MFA), type it in, or "
                     "finish later with --mfa-code.",
-        epilog="examples: wearsync login   |   wearsync login --email me@example.org "
-               "--password-stdin < password.txt   |   wearsync login --mfa-code 123456")
+        epilog="examples:\n  wearsync login\n  wearsync login --email me@example.org --password-stdin < password.txt\n"
+               "  wearsync login --mfa-code 123456")
     login.add_argument("--email", help="the Garmin account's email (asked for when missing)")
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of stdin (no terminal needed)")
@@ -29,7 +29,7 @@ def register(sub) -> None:
 
     logout = sub.add_parser("logout", help="forget the Garmin Connect tokens",
                             description="Remove the saved Garmin Connect tokens.",
-                            epilog="example: wearsync logout")
+                            epilog="example:\n  wearsync logout")
     logout.set_defaults(run=run_logout)
 
     pull = sub.add_parser(
@@ -40,8 +40,7 @@ def register(sub) -> None:
                     "[garmin] first_pull_days. An activity Garmin no longer has (404/410) or that "
                     "cannot be imported is reported, recorded and not downloaded again unless "
                     "--force. Progress goes to stderr.",
-        epilog="examples: wearsync pull   |   wearsync pull --since 2024-01-01 --json   |   "
-               "wearsync pull --days 90")
+        epilog="examples:\n  wearsync pull\n  wearsync pull --since 2024-01-01 --json\n  wearsync pull --days 90 -q")
     span = pull.add_mutually_exclusive_group()
     span.add_argument("--since", type=common.local_day(), metavar="DATE",
                       help="backfill Garmin from DATE (YYYY-MM-DD) to today")
@@ -51,13 +50,14 @@ def register(sub) -> None:
                       help="ask Garmin even during a 429 cooldown, and download again the activities "
                            "that failed before")
     pull.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    common.add_quiet(pull)
     pull.set_defaults(run=run_pull)
 
 
 def run_login(args) -> int:
     from wearsync.sync import garmin_client  # garminconnect loads only for a Garmin command
 
-    config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, create=True)
     base_url = config.garmin_base_url
     pending = (garmin_client.token_dir(config.data_dir) / garmin_client.MFA_PENDING_FILE).is_file()
     try:
@@ -90,7 +90,7 @@ def run_login(args) -> int:
 def run_logout(args) -> int:
     from wearsync.sync import garmin_client
 
-    config, _ = common.open_config_and_store(args)
+    config = load_config(args.config, args.home)   # the tokens only: no store needed
     if garmin_client.logout(config.data_dir):
         common.stdout.print("Logged out: the Garmin Connect tokens are removed.")
     else:
@@ -101,7 +101,7 @@ def run_logout(args) -> int:
 def run_pull(args) -> int:
     from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
-    config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, create=True)
     with _PhaseBars() as bars:
         summary = pull_all(store, config, progress=bars, since=args.since, days=args.days, force=args.force)
     report = summary.to_json()
@@ -111,7 +111,7 @@ def run_pull(args) -> int:
         common.print_json(report)
     else:
         _print_human(report)
-    if summary.garmin is not None and summary.garmin.note:
+    if summary.garmin is not None and summary.garmin.note and not args.quiet:
         common.say(summary.garmin.note)
     error = summary.error
     if error is not None:
@@ -129,8 +129,8 @@ def run_pull(args) -> int:
 def _print_human(report: dict) -> None:
     if "folders" in report:
         f = report["folders"]
-        line = (f"FIT folders: {f['found']} files, {f['imported']} imported, {f['duplicates']} already "
-                f"stored, {f['skipped']} skipped, {f['failed']} failed")
+        line = (f"FIT folders: {f['found']} files, {f['imported']} imported, {f['duplicates']} "
+                f"duplicates, {f['skipped']} skipped, {f['failed']} failed")
         if f["absent_folders"]:
             line += f" (not there: {', '.join(f['absent_folders'])})"
         common.stdout.print(line, markup=False, soft_wrap=True)
@@ -139,8 +139,8 @@ def _print_human(report: dict) -> None:
         span = f" ({days['first']} to {days['last']})" if days["first"] else ""
         common.stdout.print(
             f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}; "
-            f"{acts['new']} new activities ({acts['imported']} imported, {acts['duplicates']} already "
-            f"stored, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
+            f"{acts['new']} new activities ({acts['imported']} imported, {acts['duplicates']} "
+            f"duplicates, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
         for failure in acts["failures"]:
             common.stdout.print(f"  activity {failure['id']} ({failure['name']}, {failure['start']}): "
                                 f"{failure['reason']}", markup=False, soft_wrap=True)
