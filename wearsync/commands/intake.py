@@ -66,5 +66,5 @@ def run_csv(args) -> int:
     corrected = sum(old is not None for old in replaced.values())
     common.stdout.print(f"logged intake for {common.plural(len(replaced), 'day')} from {args.file} "
                         f"({corrected} corrected)",
-                        markup=False)
+                        markup=False, soft_wrap=True)
     return common.EXIT_OK
