@@ -242,3 +242,22 @@ def test_demo_never_touches_the_users_store_and_reset_starts_afresh(tmp_path, we
     main(report)
     assert len(json.loads(capsys.readouterr().out)) == stored
     assert not wearsync_home.exists()
+
+
+def test_shell_completion_completes_commands_and_options(tmp_path):
+    answers = tmp_path / "answers"
+    for line, expected in (("wearsync rep", {"report"}), ("wearsync report --w", {"--week", "--weeks"})):
+        run(env={"_ARGCOMPLETE": "1", "COMP_LINE": line, "COMP_POINT": str(len(line)),
+                 "_ARGCOMPLETE_STDOUT_FILENAME": str(answers)})
+        assert set(answers.read_text().split()) == expected   # argcomplete separates answers with \v
+
+
+def test_recordings_says_how_big_the_store_and_the_kept_originals_are(store, wearsync_home, capsys):
+    from wearsync.sync.fit_import import import_paths
+
+    import_paths(store, [RUN])
+    assert main(["recordings"]) == 0
+    last = capsys.readouterr().err.splitlines()[-1]
+    originals = sum(p.stat().st_size for p in (wearsync_home / "originals").rglob("*.fit"))
+    assert originals == RUN.stat().st_size   # one original, kept byte for byte
+    assert last.startswith("1 item stored; ") and f"kept originals {originals / 1e6:,.1f} MB" in last

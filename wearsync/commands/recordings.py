@@ -44,8 +44,21 @@ def run_list(args) -> int:
     for item in items:
         table.add_row(item.id, item.source, Path(item.path.split(":")[-1]).name or item.path, item.device or "", _days(item.local_days), item.outcome)
     common.stdout.print(table)
-    common.say(f"{common.plural(len(items), 'item')} stored")
+    common.say(f"{common.plural(len(items), 'item')} stored; {_sizes(store.data_dir)}")
     return common.EXIT_OK
+
+
+def _sizes(data_dir: Path) -> str:
+    """The store's size on disk: the SQLite file (with its write-ahead log) and the kept originals."""
+    from wearsync.store import DB_NAME, ORIGINALS
+
+    database = sum(p.stat().st_size for p in data_dir.glob(DB_NAME + "*") if p.is_file())
+    originals = sum(p.stat().st_size for p in (data_dir / ORIGINALS).rglob("*") if p.is_file())
+    return (f"in {data_dir}: database {_mb(database)}, kept originals {_mb(originals)}")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
 
 
 def run_forget(args) -> int:
