@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import SHARED_FIT, require
 from tests.functional.conftest import RUN
 from wearsync.cli import EXAMPLE, build_parser, main
-from wearsync.commands.demo import demo_config, demo_dir, settings_text
+from wearsync.commands.demo import demo_config, demo_dir, left_for_drop, settings_text
 from wearsync.config import Config, load_config
 from wearsync.errors import StoreError
 from wearsync.store import DB_NAME, MIGRATIONS, Store
@@ -242,6 +242,16 @@ def test_demo_never_touches_the_users_store_and_reset_starts_afresh(tmp_path, we
     main(report)
     assert len(json.loads(capsys.readouterr().out)) == stored
     assert not wearsync_home.exists()
+
+
+def test_the_demo_asks_for_its_drag_in_only_while_it_is_not_imported(capsys):
+    assert main(["demo", "--end", "2026-03-15", "--no-open"]) == 0
+    assert "To see a drag-in, drop" in capsys.readouterr().err
+    held_back = left_for_drop(demo_dir())
+    assert main(["--home", str(demo_dir()), "import", str(held_back)]) == 0   # what the drop does
+    assert main(["demo", "--end", "2026-03-15", "--no-open"]) == 0
+    err = capsys.readouterr().err
+    assert "To see a drag-in" not in err and f"{held_back.name} is imported already" in err
 
 
 def test_shell_completion_completes_commands_and_options(tmp_path):

@@ -57,9 +57,9 @@ def add_quiet(parser: argparse.ArgumentParser) -> None:
                         help="say only what failed and the summary (no line per skipped or duplicate file)")
 
 
-def plural(n: int, noun: str) -> str:
-    """`1 day`, `2 days`, `0 days`."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 day`, `2 days`, `0 days`; `nouns` for a plural not made with s (`new activities`)."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def say(message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shutil
 from datetime import date
@@ -116,8 +117,14 @@ def run_demo(args) -> int:
     config = load_config(folder / SETTINGS, home=folder)
     common.say(f"Demo store: {folder} (ten weeks to {end}).")
     common.say(f"Report on it: wearsync --home {folder} --config {folder / SETTINGS} report")
-    common.say(f"To see a drag-in, drop {left_for_drop(folder)} onto the dashboard's window "
-               "(the demo left that activity out of its import for this; `wearsync demo --reset` puts it back).")
+    held_back = left_for_drop(folder)
+    sha = hashlib.sha256(held_back.read_bytes()).hexdigest()
+    if store.conn.execute("SELECT 1 FROM recordings WHERE sha256 = ?", (sha,)).fetchone():
+        common.say(f"The demo's drag-in file {held_back.name} is imported already; `wearsync demo --reset` "
+                   "leaves it out again.")
+    else:
+        common.say(f"To see a drag-in, drop {held_back} onto the dashboard's window "
+                   "(the demo left that activity out of its import for this).")
     if args.no_open:
         store.close()
         return common.EXIT_OK

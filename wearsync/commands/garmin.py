@@ -129,7 +129,7 @@ def run_pull(args) -> int:
 def _print_human(report: dict) -> None:
     if "folders" in report:
         f = report["folders"]
-        line = (f"FIT folders: {f['found']} files, {f['imported']} imported, {f['duplicates']} "
+        line = (f"FIT folders: {common.plural(f['found'], 'file')}, {f['imported']} imported, {f['duplicates']} "
                 f"duplicates, {f['skipped']} skipped, {f['failed']} failed")
         if f["absent_folders"]:
             line += f" (not there: {', '.join(f['absent_folders'])})"
@@ -139,7 +139,7 @@ def _print_human(report: dict) -> None:
         span = f" ({days['first']} to {days['last']})" if days["first"] else ""
         common.stdout.print(
             f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}; "
-            f"{acts['new']} new activities ({acts['imported']} imported, {acts['duplicates']} "
+            f"{common.plural(acts['new'], 'new activity', 'new activities')} ({acts['imported']} imported, {acts['duplicates']} "
             f"duplicates, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
         for failure in acts["failures"]:
             common.stdout.print(f"  activity {failure['id']} ({failure['name']}, {failure['start']}): "
