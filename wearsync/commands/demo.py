@@ -9,10 +9,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from wearsync.commands import common
-from wearsync.commands.intake import read_intake_csv, record_intake
 import platformdirs
 
+from wearsync.commands import common
+from wearsync.commands.intake import read_intake_csv, record_intake
 from wearsync.config import APP, Config, Wearer, initial_text, load_config
 from wearsync.errors import WearsyncError
 from wearsync.store import Store, private_folder
