@@ -309,6 +309,8 @@ def as_dict(config: Config) -> dict[str, Any]:
 def initial_text(*, birth_year: int, sex: str, weight_kg: float) -> str:
     """A commented settings file holding the wearer's body (`wearsync config init`); checked
     like any file, so a value out of its range is a ConfigError naming it."""
+    if sex not in _CHOICES[("wearer", "sex")]:   # checked first: it is written inside quotes
+        raise ConfigError(f"wearer.sex must be one of {', '.join(_CHOICES[('wearer', 'sex')])}, not {sex!r}")
     text = f"""# wearsync settings, written by `wearsync config init`. Every other setting keeps its
 # default; config.example.toml in wearsync's source lists them all, `wearsync config show`
 # prints the ones in force. Unknown keys, wrong types and values outside their range are errors.

@@ -314,7 +314,7 @@ class Store:
         # neither is there, and nothing can change the file: it is immutable.
         for mode in ("mode=ro", "immutable=1"):
             try:
-                source = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
+                source = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
                 try:
                     source.backup(copy)
                 finally:

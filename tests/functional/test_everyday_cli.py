@@ -271,3 +271,14 @@ def test_recordings_says_how_big_the_store_and_the_kept_originals_are(store, wea
     originals = sum(p.stat().st_size for p in (wearsync_home / "originals").rglob("*.fit"))
     assert originals == RUN.stat().st_size   # one original, kept byte for byte
     assert last.startswith("1 item stored; ") and f"kept originals {originals / 1e6:,.1f} MB" in last
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["--sex", 'female"\n[x]'], "wearer.sex must be one of female, male"),
+    (["--sex", "female", "--weight-kg", "nan"], "wearer.weight_kg must be a finite number"),
+    (["--sex", "female", "--weight-kg", "68,5"], "wearer.weight_kg: '68,5' is not a number"),
+])
+def test_config_init_refuses_what_is_no_setting_and_writes_nothing(tmp_path, capsys, argv, says):
+    assert main(["config", "init", "--birth-year", "1985", "--weight-kg", "70", *argv]) == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "xdg-config" / "wearsync" / "config.toml").exists()
