@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.events import Paste
+from textual.filter import LineFilter, Monochrome
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -26,6 +27,7 @@ from wearsync.dashboard.messages import (
     PullFinished,
     PullProgress,
 )
+from wearsync.dashboard.monochrome import UnstyledSafeMonochrome
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults, IntakeDialog
 from wearsync.dashboard.screens.first_run import FirstRunScreen
@@ -70,6 +72,12 @@ class WearsyncApp(App[None]):
         Binding("h", "view('history')", "History", show=False),
         Binding("s", "view('sources')", "Sources", show=False),
     ]
+
+    _monochrome = UnstyledSafeMonochrome()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        # NO_COLOR: Textual's own monochrome filter fails on a segment without a style.
+        return [self._monochrome if isinstance(f, Monochrome) else f for f in super().get_line_filters()]
 
     def __init__(self, config: Config, store: Store, *, today: date | None = None,
                  pull: Pull | None = None, poll_seconds: float = POLL_SECONDS) -> None:

@@ -37,6 +37,7 @@ def wearsync_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("GARMINTOKENS", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     return home
 
 

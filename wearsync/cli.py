@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import re
 import sys
+import textwrap
+from importlib.metadata import version
 
 from wearsync.commands import common
 from wearsync.errors import ConfigError, GarminAuthError, GarminRateLimited, WearsyncError
@@ -17,20 +21,55 @@ COMMAND_MODULES = [
     "wearsync.commands.report",
     "wearsync.commands.intake",
     "wearsync.commands.recordings",
+    "wearsync.commands.config",
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    import importlib
+class HelpFormatter(argparse.HelpFormatter):
+    """Paragraphs are wrapped to the terminal; an indented line (an example command) is kept
+    whole on its own line, never run together with the next or split mid-flag."""
 
-    parser = argparse.ArgumentParser(
-        prog="wearsync",
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks: list[str] = []
+        paragraph: list[str] = []
+        for line in text.splitlines():
+            if line.startswith(" ") or not line.strip():
+                if paragraph:
+                    blocks.append(textwrap.fill(" ".join(paragraph), width, initial_indent=indent,
+                                                subsequent_indent=indent))
+                    paragraph = []
+                blocks.append(indent + line if line.strip() else "")
+            else:
+                paragraph.append(line.strip())
+        if paragraph:
+            blocks.append(textwrap.fill(" ".join(paragraph), width, initial_indent=indent, subsequent_indent=indent))
+        return "\n".join(blocks)
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A (sub)command's parser: the help layout above, and the global options accepted after
+    the command too (`wearsync report --config FILE`)."""
+
+    def __init__(self, *args, global_defaults: bool = False, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+        # A subcommand's copy leaves the value alone unless given there (SUPPRESS).
+        default = None if global_defaults else argparse.SUPPRESS
+        self.add_argument("--config", metavar="FILE", default=default,
+                          help="settings file (default: $WEARSYNC_CONFIG, then the platform config dir)")
+        self.add_argument("--home", metavar="DIR", default=default,
+                          help="the data folder holding the store (default: $WEARSYNC_HOME, then "
+                               "storage.data_dir, then the platform data dir)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = CommandParser(
+        prog="wearsync", global_defaults=True,
         description="See from your own wearable's data whether you are doing what works.",
         epilog="Run `wearsync COMMAND --help` for a command's options and an example.",
     )
-    parser.add_argument("--config", metavar="FILE", help="settings file (default: $WEARSYNC_CONFIG, "
-                        "then the platform config dir)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"wearsync {version('wearsync')}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
@@ -38,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    _complete(parser)
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     if args.command is None:  # plain `wearsync` (global options allowed) opens the dashboard
@@ -56,3 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, WearsyncError) as exc:
         common.say(f"wearsync: error: {exc}")
         return common.EXIT_ERROR
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    """Shell completion: answers the shell and exits when it asks (see README), else nothing."""
+    import argcomplete
+
+    argcomplete.autocomplete(parser)
+
+
+# Used by the help test: an example is an indented line starting with the command's name.
+EXAMPLE = re.compile(r"^  (wearsync(?: .*)?)$", re.MULTILINE)

@@ -88,10 +88,13 @@ class Config:
     sources: Sources = field(default_factory=Sources)
     garmin: Garmin = field(default_factory=Garmin)
     path: Path | None = None
+    home: Path | None = None   # --home: beats $WEARSYNC_HOME and storage.data_dir
 
     @property
     def data_dir(self) -> Path:
         """Where the store and the kept originals live."""
+        if self.home:
+            return Path(self.home).expanduser()
         env = os.environ.get("WEARSYNC_HOME")
         if env:
             return Path(env).expanduser()
@@ -176,19 +179,20 @@ def config_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(platformdirs.user_config_dir(APP)) / "config.toml"
 
 
-def load_config(explicit: str | os.PathLike | None = None) -> Config:
-    """Read the config file; defaults when there is none (an explicit path must exist)."""
+def load_config(explicit: str | os.PathLike | None = None, home: str | os.PathLike | None = None) -> Config:
+    """Read the config file; defaults when there is none (an explicit path must exist).
+    `home` (--home) is the data folder, whatever the file or $WEARSYNC_HOME say."""
     path = config_path(explicit)
     if not path.exists():
         if explicit or os.environ.get("WEARSYNC_CONFIG"):
             raise ConfigError(f"{path}: config file not found")
-        return Config()
+        return Config(home=Path(home) if home else None)
     text = path.read_text(encoding="utf-8")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
-    return parse_config(raw, path, text)
+    return dataclasses.replace(parse_config(raw, path, text), home=Path(home) if home else None)
 
 
 def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") -> Config:
@@ -199,7 +203,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") 
     sections = {}
     top_hints = get_type_hints(Config)
     for name, value in raw.items():
-        if name not in top_hints or name == "path":
+        if name not in top_hints or name in ("path", "home"):
             raise ConfigError(f"{where}{_line(text, name)}: unknown section [{name}]")
         if not isinstance(value, dict):
             raise ConfigError(f"{where}{_line(text, name)}: [{name}] must be a table")
@@ -298,4 +302,31 @@ def as_dict(config: Config) -> dict[str, Any]:
     """The settings as plain data (for `wearsync config --json`)."""
     data = dataclasses.asdict(config)
     data.pop("path")
+    data.pop("home")
     return data
+
+
+def initial_text(*, birth_year: int, sex: str, weight_kg: float) -> str:
+    """A commented settings file holding the wearer's body (`wearsync config init`); checked
+    like any file, so a value out of its range is a ConfigError naming it."""
+    if sex not in _CHOICES[("wearer", "sex")]:   # checked first: it is written inside quotes
+        raise ConfigError(f"wearer.sex must be one of {', '.join(_CHOICES[('wearer', 'sex')])}, not {sex!r}")
+    text = f"""# wearsync settings, written by `wearsync config init`. Every other setting keeps its
+# default; config.example.toml in wearsync's source lists them all, `wearsync config show`
+# prints the ones in force. Unknown keys, wrong types and values outside their range are errors.
+
+[wearer]
+birth_year = {birth_year}       # your maximum heart rate is 220 - age unless max_hr is set
+sex = "{sex}"{' ' * (11 - len(sex))}# "female" or "male": the intake floor (1,200 / 1,500 kcal a day)
+weight_kg = {weight_kg:g}{' ' * max(1, 11 - len(f'{weight_kg:g}'))}# kg, for the heart-rate calorie cross-checks
+# resting_hr = 0        # bpm, used when the watch measured none in the last 7 days; 0 = none
+# max_hr = 0            # bpm; 0 = 220 - age
+# time_zone = ""        # e.g. "Europe/Berlin", for files that state no local time
+
+# [targets]
+# weekly_cardio_minutes = 150
+# floors_per_day = 10
+# steps_per_day = 7500
+"""
+    parse_config(tomllib.loads(text), None, text)
+    return text

@@ -25,6 +25,8 @@ from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 OWN_SOURCES = ("manual", "csv")
 KCAL_FORM = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 HEADER_CELLS = ("date", "day", "local_day")
+# The calories column of a food diary's export: MyFitnessPal ("Calories"), Cronometer ("Energy (kcal)").
+KCAL_HEADERS = ("kcal", "calories", "energy (kcal)")
 
 
 class IntakeError(WearsyncError):
@@ -49,8 +51,12 @@ def check_intake(day: date | str, kcal: str | int | float) -> tuple[date, int]:
 
 
 def read_intake_csv(path: Path) -> dict[date, int]:
-    """Rows of `date,kcal` (an optional header line) in UTF-8 (with or without a BOM) or UTF-16
-    (with a BOM). Every row is checked first: IntakeError lists each bad one with its line."""
+    """Calories eaten per day from a CSV file in UTF-8 (with or without a BOM) or UTF-16 (with a
+    BOM), its cells separated by commas or semicolons: rows of `date,kcal` (an optional header
+    line), or a food diary's export whose header names a date column and a calories column among
+    others (MyFitnessPal's "Nutrition" export, one row per meal, summed per day; Cronometer's
+    daily nutrition, "Energy (kcal)"). Every row is checked first: IntakeError lists each bad one
+    with its line."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -60,39 +66,94 @@ def read_intake_csv(path: Path) -> dict[date, int]:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise IntakeError(f"{path}: not UTF-8 or UTF-16 text (byte {exc.start:,} cannot be read)") from None
-    entries: dict[date, int] = {}
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    entries: dict[date, float] = {}
     line_of: dict[date, int] = {}
     problems: list[str] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    columns, summed = None, False   # a diary export's day and kcal columns; whether rows add up per day
     line = 0
     try:
         for row in reader:
             number, line = line + 1, reader.line_num   # a row's first line (a quoted cell may span more)
             cells = [c.strip() for c in row]
-            if not any(cells) or (number == 1 and cells[0].lower() in HEADER_CELLS):
+            if not any(cells):
                 continue
-            if len(cells) != 2:
-                hint = "; write kcal without a thousands separator (1500, not 1,500)" if len(cells) > 2 else ""
-                problems.append(f"{path}:{number}: expected 2 columns (date,kcal), got {len(cells)} in "
-                                f"{','.join(row)!r}{hint}")
+            if number == 1 and cells[0].lower() in HEADER_CELLS:
+                columns, summed = _diary_columns(path, cells)
                 continue
+            if columns is None and len(cells) != 2:
+                hint = ("; write kcal without a thousands separator (1500, not 1,500)"
+                        if len(cells) > 2 and delimiter == "," else "")
+                problems.append(f"{path}:{number}: expected 2 columns (date{delimiter}kcal), got {len(cells)} in "
+                                f"{delimiter.join(row)!r}{hint}")
+                continue
+            day_at, kcal_at = columns or (0, 1)
+            if len(cells) <= kcal_at:
+                problems.append(f"{path}:{number}: expected {kcal_at + 1} columns, got {len(cells)}")
+                continue
+            day_cell, kcal_cell = cells[day_at], cells[kcal_at]
+            if summed and not kcal_cell:
+                continue   # a meal with no calories logged
             try:
-                day, kcal = check_intake(*cells)
+                day, kcal = check_day_and_kcal(day_cell, kcal_cell)
             except IntakeError as exc:
                 problems.append(f"{path}:{number}: {exc}")
                 continue
-            if day in line_of:
+            if day in line_of and not summed:
                 problems.append(f"{path}:{number}: {day} is given twice, on lines {line_of[day]} and {number}")
                 continue
-            entries[day], line_of[day] = kcal, number
+            entries[day] = entries.get(day, 0.0) + kcal
+            line_of.setdefault(day, number)
     except csv.Error as exc:   # a NUL byte, say: the rest of the file cannot be read as rows
         problems.append(f"{path}:{reader.line_num}: {exc}")
+    checked = {}
+    for day, kcal in entries.items():   # a day's meals together must still be a day's intake
+        try:
+            checked[day] = check_intake(day, kcal)[1]
+        except IntakeError as exc:
+            problems.append(f"{path}:{line_of[day]}: {day}, all meals: {exc}")
     if problems:
         rows = "row" if len(problems) == 1 else "rows"
         raise IntakeError("\n".join([f"{path}: {len(problems)} bad {rows}; nothing was stored", *problems]))
-    if not entries:
+    if not checked:
         raise IntakeError(f"{path}: no rows of date,kcal")
-    return entries
+    return checked
+
+
+def check_day_and_kcal(day: str, kcal: str) -> tuple[date, float]:
+    """A row's day and kcal as written (not yet rounded): `check_intake`'s checks."""
+    checked_day, _ = check_intake(day, kcal)
+    return checked_day, float(kcal)
+
+
+def _diary_columns(path: Path, header: list[str]) -> tuple[tuple[int, int] | None, bool]:
+    """Where the day and the calories are in a header line (None: `date,kcal` itself), and whether
+    rows are summed per day (a "Meal" column: one row per meal)."""
+    names = [cell.lower() for cell in header]
+    if len(names) == 2:
+        return None, False
+    kcal = next((i for i, name in enumerate(names) if name in KCAL_HEADERS), None)
+    if kcal is None:
+        raise IntakeError(f"{path}:1: a header of {len(names)} columns with no calories column (one of "
+                          f"{', '.join(KCAL_HEADERS)}); expected date,kcal or a MyFitnessPal or Cronometer export")
+    return (0, kcal), "meal" in names
+
+
+def intake_warnings(entries: dict[date, int], floor_kcal: int, today: date) -> list[str]:
+    """What is stored but worth a second look: nothing eaten, less than the intake floor, a day
+    not over yet."""
+    said = []
+    for day, kcal in sorted(entries.items()):
+        if kcal == 0:
+            said.append(f"{day}: 0 kcal stored as a day of nothing eaten; if the day was simply not logged, "
+                        f"remove it with `wearsync log intake --remove {day}`")
+        elif kcal < floor_kcal:
+            said.append(f"{day}: {kcal:,} kcal is below the intake floor of {floor_kcal:,} kcal a day (stored)")
+        if day > today:
+            said.append(f"{day}: a day still to come (stored; a later entry replaces it)")
+    return said
 
 
 def record_intake(store: Store, entries: dict[date, int | float | str], source: str) -> dict[date, int | None]:

@@ -282,14 +282,19 @@ class Store:
         self.notices: list[str] = []
 
     @classmethod
-    def open(cls, data_dir: Path) -> Store:
+    def open(cls, data_dir: Path, *, read_only_ok: bool = False) -> Store:
         """Open (creating and migrating as needed) the store in `data_dir`.
 
         Removes what a killed writer left behind (see `tidy_originals`); `notices` says what
-        the upgrade and the clean-up did.
+        the upgrade and the clean-up did. A store whose file or folder cannot be written (read-only
+        media, another user's) is a StoreError, or with `read_only_ok` read as it is (`read_copy`).
         """
         data_dir = Path(data_dir)
         path = data_dir / DB_NAME
+        if path.is_file() and not (os.access(path, os.W_OK) and os.access(data_dir, os.W_OK)):
+            if not read_only_ok:
+                raise StoreError(f"{path}: the store is read-only; this command writes to it")
+            return cls.read_copy(data_dir)
         try:
             private_folder(data_dir)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -320,6 +325,40 @@ class Store:
             if side.exists():
                 os.chmod(side, 0o600)
         return store
+
+    @classmethod
+    def read_copy(cls, data_dir: Path) -> Store:
+        """A store that cannot be written, read into memory: the analytics caches a report
+        refreshes are written to the copy only. No upgrade and no clean-up: a store that needs
+        upgrading is a StoreError saying so."""
+        path = data_dir / DB_NAME
+        copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        # mode=ro needs the WAL's -shm file or a folder to create it in; on read-only media
+        # neither is there, and nothing can change the file: it is immutable.
+        for mode in ("mode=ro", "immutable=1"):
+            try:
+                source = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+                try:
+                    source.backup(copy)
+                finally:
+                    source.close()
+                break
+            except sqlite3.OperationalError as exc:
+                if mode != "mode=ro":
+                    copy.close()
+                    raise StoreError(f"{path}: cannot read the store ({exc})") from exc
+            except sqlite3.DatabaseError as exc:
+                copy.close()
+                raise StoreError(f"{path}: not a wearsync store ({exc})") from exc
+        version = copy.execute("PRAGMA user_version").fetchone()[0]
+        if version != len(MIGRATIONS):
+            copy.close()
+            raise StoreError(f"{path}: the store is read-only and needs upgrading (schema {version}, this "
+                             f"wearsync reads {len(MIGRATIONS)}), which writes to it; open it once where it "
+                             "can be written" if version < len(MIGRATIONS) else
+                             f"{path}: written by a newer wearsync (schema {version}); upgrade wearsync")
+        copy.execute("PRAGMA foreign_keys = ON")
+        return cls(copy, data_dir)
 
     def close(self) -> None:
         self.conn.close()

@@ -56,7 +56,7 @@ def test_out_of_range_or_malformed_arguments_are_one_line_and_exit_2(capsys, arg
     assert "fromisoformat" not in line and "invalid" not in line
 
 
-def test_the_bounds_themselves_are_accepted(capsys):
+def test_the_bounds_themselves_are_accepted(capsys, store):
     for argv in (["report", "--day", "1998-07-03"], ["report", "--day", A_YEAR_ON.isoformat()],
                  ["report", "--week", "1998-W27"],   # Monday 1998-06-29: the week holds 1998-07-03
                  ["report", "--weeks", "1"]):
@@ -65,7 +65,7 @@ def test_the_bounds_themselves_are_accepted(capsys):
         assert json.loads(capsys.readouterr().out)
 
 
-def test_520_weeks_is_the_longest_history(capsys):
+def test_520_weeks_is_the_longest_history(capsys, store):
     assert main(["report", "--weeks", "520", "--json"]) == 0
     weeks = json.loads(capsys.readouterr().out)
     # 520 weeks ending with this one: the first starts 519 weeks before this week's Monday

@@ -221,6 +221,13 @@ def test_cli_pull_human_summary_on_a_first_pull(home, fake, monkeypatch, capsys)
     assert "wearsync pull --since" in err
 
 
+def test_cli_pull_quiet_keeps_the_summary_without_the_notes(home, fake, monkeypatch, capsys):
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "-q")
+    assert code == 0, err
+    assert "Garmin Connect: 5 of 5 days stored" in out
+    assert "wearsync pull --since" not in err and err == ""
+
+
 def test_429_mid_pull_with_retry_after_stops_keeps_days_and_saves_the_cooldown(home, fake):
     fake.inject("status", "dailyHeartRate", query="date=2023-06-30", status=429, retry_after="120")
     before = time.time()
@@ -410,7 +417,7 @@ def test_cli_pull_lists_a_failed_activity_and_exits_partial(home, fake, monkeypa
     fake.inject("status", "/download-service/files/activity/9001", status=404)
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2")
     assert code == 1, err
-    assert "1 new activities (0 imported, 0 already stored, 1 failed); ok" in out
+    assert "1 new activity (0 imported, 0 duplicates, 1 failed); ok" in out
     assert "activity 9001 (Run, " in out and "HTTP 404" in out
     fake.clear_log()
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2", "--json")

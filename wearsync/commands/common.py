@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from wearsync.config import Config, load_config
-from wearsync.store import Store
+from wearsync.errors import StoreError
+from wearsync.store import DB_NAME, Store
 from wearsync.sync.gate import DAYS_AHEAD, FIRST_LOCAL_DAY, check_day
 
 # Exit codes: what a script can rely on.
@@ -33,13 +34,34 @@ stderr = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False)
 
 
-def open_config_and_store(args) -> tuple[Config, Store]:
-    """The settings and the open store; what opening it did (an upgrade, a clean-up) is said on stderr."""
-    config = load_config(getattr(args, "config", None))
-    store = Store.open(config.data_dir)
+def open_config_and_store(args, *, create: bool = False, read_only: bool = False) -> tuple[Config, Store]:
+    """The settings and the open store; what opening it did (an upgrade, a clean-up) is said on stderr.
+
+    A missing store is created only with `create` (the commands that store something: import,
+    pull, log, login and the dashboard's first run); for the others it is a StoreError naming
+    its path, so a mistyped --home or $WEARSYNC_HOME creates nothing. With `read_only` (the
+    commands that only read) a store that cannot be written is read as it is.
+    """
+    config = load_config(args.config, args.home)
+    data_dir = config.data_dir
+    if not create and not (data_dir / DB_NAME).is_file():
+        raise StoreError(f"no store at {data_dir / DB_NAME} (check --home, $WEARSYNC_HOME and storage.data_dir); "
+                         "`wearsync import`, `pull` or `log intake` create one")
+    store = Store.open(data_dir, read_only_ok=read_only)
     for notice in store.notices:
         say(f"wearsync: {notice}")
     return config, store
+
+
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    """`--quiet`/`-q`: only failures and the summary on stderr."""
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="say only what failed and the summary (no line per skipped or duplicate file)")
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 day`, `2 days`, `0 days`; `nouns` for a plural not made with s (`new activities`)."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def say(message: str) -> None:
@@ -116,6 +138,7 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Any]:
         TextColumn("{task.fields[label]}", style="dim"),
         console=stderr,
         transient=True,
+        disable=not stderr.is_terminal,   # a pipe or a log file gets no bar, not even its blank line
     ) as progress:
         task = progress.add_task(description, total=total, label="")
 

@@ -6,7 +6,7 @@ import getpass
 import sys
 from contextlib import ExitStack
 from wearsync.commands import common
-from wearsync.config import MAX_PULL_DAYS
+from wearsync.config import MAX_PULL_DAYS, load_config
 from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable, PullBusy, WearsyncError
 
 
@@ -17,8 +17,8 @@ def register(sub) -> None:
                     "and keep only the tokens Garmin issues, mode 0600 in wearsync's data folder. "
                     "The password is never stored. If Garmin asks for a code (MFA), type it in, or "
                     "finish later with --mfa-code.",
-        epilog="examples: wearsync login   |   wearsync login --email me@example.org "
-               "--password-stdin < password.txt   |   wearsync login --mfa-code 123456")
+        epilog="examples:\n  wearsync login\n  wearsync login --email me@example.org --password-stdin < password.txt\n"
+               "  wearsync login --mfa-code 123456")
     login.add_argument("--email", help="the Garmin account's email (asked for when missing)")
     login.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of stdin (no terminal needed)")
@@ -29,7 +29,7 @@ def register(sub) -> None:
 
     logout = sub.add_parser("logout", help="forget the Garmin Connect tokens",
                             description="Remove the saved Garmin Connect tokens.",
-                            epilog="example: wearsync logout")
+                            epilog="example:\n  wearsync logout")
     logout.set_defaults(run=run_logout)
 
     pull = sub.add_parser(
@@ -45,8 +45,8 @@ def register(sub) -> None:
                     "stderr. Exit codes: 0 done, 1 some days or activities failed, 3 log in again, "
                     "4 cooling down after a 429, 5 Garmin not answering properly (login kept), "
                     "6 another pull is running.",
-        epilog="examples: wearsync pull   |   wearsync pull --since 2024-01-01 --until 2024-06-30 --json"
-               "   |   wearsync pull --days 90")
+        epilog="examples:\n  wearsync pull\n  wearsync pull --since 2024-01-01 --until 2024-06-30 --json\n"
+               "  wearsync pull --days 90 -q")
     span = pull.add_mutually_exclusive_group()
     span.add_argument("--since", type=common.local_day(), metavar="DATE",
                       help="backfill Garmin from DATE (YYYY-MM-DD) to today")
@@ -59,13 +59,14 @@ def register(sub) -> None:
                       help="ask Garmin even during a 429 cooldown, ask again for every day still empty, "
                            "and download again the activities that failed before")
     pull.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    common.add_quiet(pull)
     pull.set_defaults(run=run_pull)
 
 
 def run_login(args) -> int:
     from wearsync.sync import garmin_client  # garminconnect loads only for a Garmin command
 
-    config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, create=True)
     base_url = config.garmin_base_url
     pending = (garmin_client.token_dir(config.data_dir) / garmin_client.MFA_PENDING_FILE).is_file()
     try:
@@ -102,7 +103,7 @@ def run_login(args) -> int:
 def run_logout(args) -> int:
     from wearsync.sync import garmin_client
 
-    config, _ = common.open_config_and_store(args)
+    config = load_config(args.config, args.home)   # the tokens only: no store needed
     if garmin_client.logout(config.data_dir):
         common.stdout.print("Logged out: the Garmin Connect tokens are removed.")
     else:
@@ -116,7 +117,7 @@ def run_pull(args) -> int:
     if args.until and args.since and args.until < args.since:
         common.say(f"wearsync: error: --until {args.until} is before --since {args.since}")
         return common.EXIT_ERROR
-    config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, create=True)
     try:
         with _PhaseBars() as bars:
             summary = pull_all(store, config, progress=bars, since=args.since, until=args.until,
@@ -132,7 +133,7 @@ def run_pull(args) -> int:
     else:
         _print_human(report)
     if summary.garmin is not None:
-        for line in filter(None, (summary.garmin.note, *summary.garmin.warnings)):
+        for line in filter(None, (None if args.quiet else summary.garmin.note, *summary.garmin.warnings)):
             common.say(line)
     if summary.error is not None:
         common.say(f"wearsync: {summary.error}")
@@ -158,8 +159,8 @@ def exit_code(error: WearsyncError) -> int:
 def _print_human(report: dict) -> None:
     if "folders" in report:
         f = report["folders"]
-        line = (f"FIT folders: {f['found']} files, {f['imported']} imported, {f['duplicates']} already "
-                f"stored, {f['skipped']} skipped, {f['failed']} failed")
+        line = (f"FIT folders: {common.plural(f['found'], 'file')}, {f['imported']} imported, {f['duplicates']} "
+                f"duplicates, {f['skipped']} skipped, {f['failed']} failed")
         if f["absent_folders"]:
             line += f" (not there: {', '.join(f['absent_folders'])})"
         common.stdout.print(line, markup=False, soft_wrap=True)
@@ -169,8 +170,8 @@ def _print_human(report: dict) -> None:
         extra = "".join(f", {days[k]} {k}" for k in ("empty", "failed") if days[k])
         common.stdout.print(
             f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}{extra}; "
-            f"{acts['new']} new activities ({acts['imported']} imported, {acts['duplicates']} already "
-            f"stored, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
+            f"{common.plural(acts['new'], 'new activity', 'new activities')} ({acts['imported']} imported, "
+            f"{acts['duplicates']} duplicates, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
         for failure in days["failures"]:
             common.stdout.print(f"  day {failure['day']}: {failure['reason']}", markup=False, soft_wrap=True)
         for failure in acts["failures"]:

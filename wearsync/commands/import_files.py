@@ -15,20 +15,21 @@ def register(sub) -> None:
         help="import FIT files, folders of them, or zips (Garmin Connect downloads and exports)",
         description="Import FIT files, folders (searched recursively) and .zip archives holding .fit files. "
         "A file already imported, a renamed copy, or the same recording in a zip is counted once.",
-        epilog="example: wearsync import /media/GARMIN/GARMIN/Activity ~/Downloads/export.zip",
+        epilog="examples:\n  wearsync import /media/GARMIN/GARMIN/Activity ~/Downloads/export.zip\n  wearsync import --quiet ~/old-watch-files",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print a summary as JSON on stdout")
+    common.add_quiet(parser)
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, create=True)
     with common.progress_bar("importing") as advance:
         from wearsync.sync.fit_import import import_paths  # the FIT reader loads only to import
 
         summary = import_paths(store, args.paths, progress=_progress(advance), zone=config.wearer.time_zone)
-    report(summary, as_json=args.json)
+    report(summary, as_json=args.json, quiet=args.quiet)
     return exit_code(summary)
 
 
@@ -47,17 +48,17 @@ def _progress(advance):
     return progress
 
 
-def report(summary, *, as_json: bool) -> None:
-    """Per-file lines for what did not simply import, and the totals."""
+def report(summary, *, as_json: bool, quiet: bool = False) -> None:
+    """Per-file lines for what did not simply import (with `quiet`, for what failed only), and the totals."""
     for outcome in summary.outcomes:
         if outcome.outcome == "failed":
             common.say(f"failed: {outcome.path}: {outcome.message}")
-        elif outcome.outcome != "imported" or outcome.message:
+        elif not quiet and (outcome.outcome != "imported" or outcome.message):
             common.say(f"{outcome.outcome}: {outcome.path}: {outcome.message}")
     if as_json:
         common.print_json(summary.to_json())
     else:
         common.say(
             f"{summary.found} found: {summary.imported} imported, {summary.skipped} skipped, "
-            f"{summary.duplicates} already imported, {summary.failed} failed"
+            f"{summary.duplicates} duplicates, {summary.failed} failed"
         )

@@ -9,19 +9,19 @@ from datetime import date
 from pathlib import Path
 
 from wearsync.commands import common
-from wearsync.intake import check_intake, read_intake_csv, record_intake
+from wearsync.intake import check_intake, intake_warnings, read_intake_csv, record_intake
 from wearsync.sync.gate import DAYS_AHEAD_DONE
 
 
 def register(sub) -> None:
     log = sub.add_parser("log", help="log calories eaten by hand (for intake not in Garmin Connect)",
                          description="Record what you ate. A new value for a day replaces the old one.",
-                         epilog="example: wearsync log intake 1850 --date 2023-07-01")
+                         epilog="example:\n  wearsync log intake 1850 --date 2023-07-01")
     kinds = log.add_subparsers(dest="what", metavar="WHAT", required=True)
     one = kinds.add_parser("intake", help="calories eaten on one day",
                            description="Record the calories eaten on one local day (default today); "
                            "a second entry for the same day replaces the first.",
-                           epilog="example: wearsync log intake 1850 --date 2023-07-01")
+                           epilog="example:\n  wearsync log intake 1850 --date 2023-07-01")
     one.add_argument("kcal", nargs="?", metavar="KCAL",
                      help="calories eaten, such as 1850 or 1850.5 (kept as whole kcal)")
     one.add_argument("--remove", type=common.local_day(days_ahead=DAYS_AHEAD_DONE), metavar="YYYY-MM-DD",
@@ -29,12 +29,16 @@ def register(sub) -> None:
     one.add_argument("--date", type=common.local_day(days_ahead=DAYS_AHEAD_DONE), default=None,
                      metavar="YYYY-MM-DD", help="the local day (default: today)")
     one.set_defaults(run=run_one)
-    many = kinds.add_parser("intake-csv", help="calories eaten from a CSV file of date,kcal rows",
+    many = kinds.add_parser("intake-csv", help="calories eaten from a CSV file of date,kcal rows or a food diary's export",
                             description="Import daily intake from a CSV file with one `date,kcal` row a day "
-                            "(a header line is allowed), UTF-8 or UTF-16. Values replace earlier entries for the same "
-                            "days. Every row is checked first: a bad row is listed with its line and then "
-                            "nothing is stored.",
-                            epilog="example: wearsync log intake-csv intake.csv   (rows like 2023-07-01,1850)")
+                            "(a header line is allowed; commas or semicolons), UTF-8 or UTF-16, or from a food "
+                            "diary's export with a date and a calories column among others: MyFitnessPal's "
+                            "Nutrition export (its meals are added up per day) or Cronometer's daily nutrition. "
+                            "Values replace earlier entries for the same days. Every row is checked first: a bad "
+                            "row is listed with its line and then nothing is stored. A day below the intake floor, "
+                            "of 0 kcal or still to come is stored with a warning.",
+                            epilog="examples (rows like 2023-07-01,1850):\n  wearsync log intake-csv intake.csv\n"
+                                   "  wearsync log intake-csv myfitnesspal-nutrition.csv")
     many.add_argument("file", type=Path, metavar="FILE")
     many.set_defaults(run=run_csv)
 
@@ -44,7 +48,7 @@ def run_one(args) -> int:
         common.say("wearsync: error: give KCAL to log, or --remove DATE to remove a day's entry")
         return common.EXIT_ERROR
     if args.remove:
-        _config, store = common.open_config_and_store(args)
+        _config, store = common.open_config_and_store(args, create=True)
         from wearsync.undo import remove_intake
 
         removed = remove_intake(store, args.remove)
@@ -52,18 +56,28 @@ def run_one(args) -> int:
                             else f"no entry of yours on {args.remove}: nothing removed")
         return common.EXIT_OK
     day, kcal = check_intake(args.date or date.today(), args.kcal)
-    _config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, create=True)
     replaced = record_intake(store, {day: kcal}, "manual")[day]
     note = f" (replaces {replaced:,})" if replaced is not None else ""
     common.stdout.print(f"logged {kcal:,} kcal eaten on {day}{note}")
+    _warn(config, {day: kcal})
     return common.EXIT_OK
 
 
 def run_csv(args) -> int:
     entries = read_intake_csv(args.file)
-    _config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, create=True)
     replaced = record_intake(store, entries, "csv")
     corrected = sum(old is not None for old in replaced.values())
-    common.stdout.print(f"logged intake for {len(replaced)} days from {args.file} ({corrected} corrected)",
-                        markup=False)
+    common.stdout.print(f"logged intake for {common.plural(len(replaced), 'day')} from {args.file} "
+                        f"({corrected} corrected)",
+                        markup=False, soft_wrap=True)
+    _warn(config, entries)
     return common.EXIT_OK
+
+
+def _warn(config, entries: dict[date, int]) -> None:
+    from wearsync.analytics.params import params_from_config
+
+    for warning in intake_warnings(entries, params_from_config(config).intake_floor_kcal, date.today()):
+        common.say(f"warning: {warning}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 from rich.table import Table
@@ -16,8 +15,8 @@ def register(sub) -> None:
         "recordings", help="list the stored recordings and Garmin days (id, source, file, device, days, outcome)",
         description="List what is stored, newest first: every imported FIT file and every day pulled from "
         "Garmin Connect, with the local days each covers. Use an id or path with `wearsync forget`.",
-        epilog="examples: wearsync recordings --day 2020-09-25   |   wearsync recordings --path Activity --json")
-    listing.add_argument("--day", type=date.fromisoformat, metavar="YYYY-MM-DD", help="only those covering this day")
+        epilog="examples:\n  wearsync recordings --day 2020-09-25\n  wearsync recordings --path Activity --json")
+    listing.add_argument("--day", type=common.local_day(), metavar="YYYY-MM-DD", help="only those covering this day")
     listing.add_argument("--path", metavar="TEXT", help="only those whose path holds TEXT")
     listing.add_argument("--json", action="store_true", help="print the list as JSON on stdout")
     listing.set_defaults(run=run_list)
@@ -26,15 +25,15 @@ def register(sub) -> None:
         description="Remove recordings by id or by the path they were imported from, or a Garmin Connect day as "
         "garmin:YYYY-MM-DD: their rows, their kept originals and the analytics they fed. The reports "
         "become what they were before the import. Asks first unless --yes.",
-        epilog="examples: wearsync forget 12   |   wearsync forget ~/watch/Activity/2020-09-25-07-00-00.fit   |   "
-        "wearsync forget garmin:2020-09-25 --yes")
+        epilog="examples:\n  wearsync forget 12\n  wearsync forget ~/watch/Activity/2020-09-25-07-00-00.fit\n"
+        "  wearsync forget garmin:2020-09-25 --yes")
     forget.add_argument("names", nargs="+", metavar="ID|PATH")
     forget.add_argument("--yes", action="store_true", help="do not ask (needed when not at a terminal)")
     forget.set_defaults(run=run_forget)
 
 
 def run_list(args) -> int:
-    _config, store = common.open_config_and_store(args)
+    _config, store = common.open_config_and_store(args, read_only=True)
     from wearsync.undo import stored_items
 
     items = stored_items(store, day=args.day, path=args.path)
@@ -45,8 +44,21 @@ def run_list(args) -> int:
     for item in items:
         table.add_row(item.id, item.source, Path(item.path.split(":")[-1]).name or item.path, item.device or "", _days(item.local_days), item.outcome)
     common.stdout.print(table)
-    common.say(f"{len(items)} stored")
+    common.say(f"{common.plural(len(items), 'item')} stored; {_sizes(store.data_dir)}")
     return common.EXIT_OK
+
+
+def _sizes(data_dir: Path) -> str:
+    """The store's size on disk: the SQLite file (with its write-ahead log) and the kept originals."""
+    from wearsync.store import DB_NAME, ORIGINALS
+
+    database = sum(p.stat().st_size for p in data_dir.glob(DB_NAME + "*") if p.is_file())
+    originals = sum(p.stat().st_size for p in (data_dir / ORIGINALS).rglob("*") if p.is_file())
+    return (f"in {data_dir}: database {_mb(database)}, kept originals {_mb(originals)}")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
 
 
 def run_forget(args) -> int:
@@ -60,14 +72,14 @@ def run_forget(args) -> int:
         if not sys.stdin.isatty():
             common.say("wearsync: error: not at a terminal: add --yes to forget without being asked")
             return common.EXIT_ERROR
-        sys.stderr.write(f"Forget {len(items)} item{'s' if len(items) != 1 else ''} and everything "
+        sys.stderr.write(f"Forget {common.plural(len(items), 'item')} and everything "
                          "they brought? [y/N] ")
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             common.say("nothing forgotten")
             return common.EXIT_OK
     days = forget(store, items)
-    common.say(f"forgot {len(items)} item{'s' if len(items) != 1 else ''}; days affected: {_days(days) or 'none'}")
+    common.say(f"forgot {common.plural(len(items), 'item')}; days affected: {_days(days) or 'none'}")
     return common.EXIT_OK
 
 

@@ -18,8 +18,9 @@ def register(sub) -> None:
         description="Show this week's cardio minutes, floors, strength days, energy balance and the two "
         "scores; or one week (ISO id such as 2020-W39), one local day, or the last N weeks. "
         "--json prints the same numbers for scripts.",
-        epilog="examples: wearsync report   |   wearsync report --week 2020-W39   |   "
-        "wearsync report --day 2020-09-25 --json   |   wearsync report --weeks 8",
+        epilog="examples:\n  wearsync report\n  wearsync report --week 2020-W39\n"
+        "  wearsync report --day 2020-09-25 --json\n  wearsync report --weeks 8\n"
+        "  wearsync --home ~/.cache/wearsync/demo report --weeks 10",
     )
     period = parser.add_mutually_exclusive_group()
     period.add_argument("--week", type=common.local_day(week=True), metavar="YYYY-Www",
@@ -33,7 +34,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    config, store = common.open_config_and_store(args)
+    config, store = common.open_config_and_store(args, read_only=True)
     # polars and the analytics load here, not when the CLI builds its parser
     from wearsync import reporting
     from wearsync.analytics.params import params_from_config
@@ -124,13 +125,14 @@ def _print_week(week: dict) -> None:
                   f"{cardio['days_reaching_daily']} of {cardio['days_target']}")
     if cardio["minutes_needed_per_remaining_day"] is not None:
         table.add_row("  still needed", f"{cardio['minutes_needed_per_remaining_day']} min a day for "
-                                        f"{cardio['remaining_days']} days")
-    table.add_row("  streak", f"{cardio['streak_weeks']} weeks")
+                                        f"{common.plural(cardio['remaining_days'], 'day')}")
+    table.add_row("  streak", common.plural(cardio['streak_weeks'], 'week'))
     table.add_row("floors", f"{_show(floors['total'])} of {floors['target']}")
     table.add_row("strength days", f"{strength['days']} of {strength['guidance']}")
     table.add_row("deficit score", f"{energy['score']} ({_show(energy['credit_kcal'])} of {energy['target_kcal']:,} kcal)")
-    table.add_row("  deficit", f"{_show(energy['deficit_kcal'], ' kcal')} over {energy['days_deficit_known']} days")
-    table.add_row("  intake unknown / under floor", f"{energy['days_intake_unknown']} / {energy['days_below_floor']} days")
+    table.add_row("  deficit", f"{_show(energy['deficit_kcal'], ' kcal')} over "
+                                f"{common.plural(energy['days_deficit_known'], 'day')}")
+    table.add_row("  intake unknown / under floor", f"{energy['days_intake_unknown']} / {common.plural(energy['days_below_floor'], 'day')}")
     table.add_row("  projected fat change", f"up to {_show(energy['projected_fat_change_lb'], ' lb')}")
     common.stdout.print(table)
     # Fits 80 columns: short headings, "-" for unknown, nothing wraps.
