@@ -50,7 +50,13 @@ from garminconnect import (
 from garminconnect.client import sso
 from requests.adapters import HTTPAdapter
 
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
+from wearsync.errors import (
+    GarminAuthError,
+    GarminError,
+    GarminRateLimited,
+    GarminUnavailable,
+)
+from wearsync.private_files import private_folder, write_private
 
 TESTED_VERSIONS = ((0, 3, 12), (0, 3, 20))
 # Every base URL the client builds requests from; a missed one would send a sign-in or
@@ -524,7 +530,8 @@ def login_with_password(data_dir: Path, email: str, password: str, base_url: str
     With `prompt_mfa`, an MFA code is asked for on the spot; without it a login that
     needs one is saved (session cookies, no password) for `resume_login`.
     """
-    folder = _private_dir(token_dir(data_dir))
+    folder = token_dir(data_dir)
+    private_folder(folder)
     session = build_garmin(base_url, min_interval_s=0, email=email, password=password,
                            prompt_mfa=prompt_mfa, return_on_mfa=prompt_mfa is None)
     session.guard.sign_in = True
@@ -599,26 +606,11 @@ def _finish(session: GarminSession, data_dir: Path) -> LoginResult:
     return LoginResult(session.garmin.display_name, False, target)
 
 
-def _private_dir(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
-    return folder
-
-
 def _write_private(path: Path, text: str) -> None:
     """Write `text` to `path` (0600) atomically: a reader sees the old file or the new one."""
-    _private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    private_folder(path.parent)
+    write_private(path, text.encode("utf-8"),
+                  path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"))
 
 
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:

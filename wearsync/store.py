@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wearsync.errors import StoreError
+from wearsync.private_files import private_folder, sync_folder, write_private
 from wearsync.strict_schema import to_strict_tables
 
 DB_NAME = "wearsync.db"
@@ -460,20 +461,13 @@ class Store:
             os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
             if target.exists():
                 return sha
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
-                with os.fdopen(fd, "wb") as out:
-                    os.fchmod(out.fileno(), 0o600)
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, target)
+                write_private(target, data, tmp)
             except BaseException:
-                tmp.unlink(missing_ok=True)
                 marker.unlink(missing_ok=True)
                 raise
             for folder in {target.parent, *(c.parent for c in created)}:  # the new entries
-                _sync_folder(folder)
+                sync_folder(folder)
         except OSError as exc:
             raise StoreError(f"{target.parent}: cannot keep the original "
                              f"({OS_WRITE_FAILURES.get(exc.errno, exc.strerror)})") from exc
@@ -530,33 +524,6 @@ class Store:
         """Set a state value inside the caller's transaction."""
         conn.execute("INSERT INTO state(key, value) VALUES (?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-
-
-def private_folder(folder: Path, *, within: Path | None = None) -> list[Path]:
-    """Create `folder` and its missing parents (below `within`) as 0700 whatever the umask.
-
-    Returns the folders it created, deepest first (mkdir's mode is masked by the umask:
-    each one is chmod-ed after).
-    """
-    missing = []
-    for candidate in [folder, *folder.parents]:
-        if candidate.exists() or candidate == within:
-            break
-        missing.append(candidate)
-    for created in reversed(missing):
-        created.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(created, 0o700)
-    if not missing and folder.is_dir():
-        os.chmod(folder, 0o700)
-    return missing
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _writer_alive(tmp_name: str) -> bool:

@@ -15,7 +15,8 @@ from wearsync.commands import common
 from wearsync.commands.intake import read_intake_csv, record_intake
 from wearsync.config import APP, Config, Wearer, initial_text, load_config
 from wearsync.errors import WearsyncError
-from wearsync.store import Store, private_folder
+from wearsync.private_files import private_folder
+from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE
 
 # `wearsync.demo` (the FIT encoder) and the importer are imported where used: every command's
