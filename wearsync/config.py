@@ -59,6 +59,7 @@ class Analytics:
     intake_floor_female: int = 1200
     intake_floor_male: int = 1500
     week_start: str = "monday"
+    energy_source: str = "device"  # burned for the deficit: "device", "measured" (weight and intake) or "auto"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ _CHOICES = {
     ("wearer", "sex"): ("female", "male"),
     ("analytics", "minutes_source"): ("heart_rate", "device"),
     ("analytics", "week_start"): WEEKDAYS,
+    ("analytics", "energy_source"): ("device", "measured", "auto"),
+    ("wearer", "weight_unit"): ("kg", "lb"),
 }
 # The most a first pull (and `pull --days`) fetches: ten years of days.
 MAX_PULL_DAYS = 3650
@@ -144,7 +147,8 @@ def _ranges(today: date) -> dict[str, Range]:
     minutes_day = LIMITS["minutes_day"].high
     return {
         "wearer.birth_year": Range(1900, today.year - 10),   # a wearer of 10 to 126 years
-        "wearer.weight_kg": Range(20, 650),                  # the heaviest person recorded: 635 kg
+        "wearer.weight_kg": _gate("weight_kg"),
+        "wearer.scale_user": Range(-1, LIMITS["scale_user"].high),  # -1: the scale's only user, or user 0
         "wearer.resting_hr": _gate("resting_hr_bpm", unset=True),
         "wearer.max_hr": _gate("max_hr_bpm", unset=True),
         "targets.weekly_cardio_minutes": Range(0, 7 * minutes_day),

@@ -9,22 +9,20 @@ any earlier own entry for it (a correction, never an addition) and beats Garmin'
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import math
 import re
 import time
 from datetime import date
 from pathlib import Path
 
+from wearsync.day_csv import read_day_csv
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 
 OWN_SOURCES = ("manual", "csv")
-KCAL_FORM = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
-HEADER_CELLS = ("date", "day", "local_day")
+# A plain number as people type it: no thousands separator, exponent, nan or inf.
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
 class IntakeError(WearsyncError):
@@ -38,7 +36,7 @@ def check_intake(day: date | str, kcal: str | int | float) -> tuple[date, int]:
     except ValueError as exc:
         raise IntakeError(str(exc)) from None
     shown = kcal.strip() if isinstance(kcal, str) else kcal
-    if isinstance(kcal, str) and KCAL_FORM.fullmatch(shown):
+    if isinstance(kcal, str) and PLAIN_NUMBER.fullmatch(shown):
         kcal = float(shown)
     if isinstance(kcal, bool) or not isinstance(kcal, int | float):
         raise IntakeError(f"{shown!r} is not a number of kcal like 1850 or 1850.5 (no thousands separator)")
@@ -51,48 +49,8 @@ def check_intake(day: date | str, kcal: str | int | float) -> tuple[date, int]:
 def read_intake_csv(path: Path) -> dict[date, int]:
     """Rows of `date,kcal` (an optional header line) in UTF-8 (with or without a BOM) or UTF-16
     (with a BOM). Every row is checked first: IntakeError lists each bad one with its line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IntakeError(f"{path}: cannot read ({exc.strerror})") from exc
-    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise IntakeError(f"{path}: not UTF-8 or UTF-16 text (byte {exc.start:,} cannot be read)") from None
-    entries: dict[date, int] = {}
-    line_of: dict[date, int] = {}
-    problems: list[str] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    line = 0
-    try:
-        for row in reader:
-            number, line = line + 1, reader.line_num   # a row's first line (a quoted cell may span more)
-            cells = [c.strip() for c in row]
-            if not any(cells) or (number == 1 and cells[0].lower() in HEADER_CELLS):
-                continue
-            if len(cells) != 2:
-                hint = "; write kcal without a thousands separator (1500, not 1,500)" if len(cells) > 2 else ""
-                problems.append(f"{path}:{number}: expected 2 columns (date,kcal), got {len(cells)} in "
-                                f"{','.join(row)!r}{hint}")
-                continue
-            try:
-                day, kcal = check_intake(*cells)
-            except IntakeError as exc:
-                problems.append(f"{path}:{number}: {exc}")
-                continue
-            if day in line_of:
-                problems.append(f"{path}:{number}: {day} is given twice, on lines {line_of[day]} and {number}")
-                continue
-            entries[day], line_of[day] = kcal, number
-    except csv.Error as exc:   # a NUL byte, say: the rest of the file cannot be read as rows
-        problems.append(f"{path}:{reader.line_num}: {exc}")
-    if problems:
-        rows = "row" if len(problems) == 1 else "rows"
-        raise IntakeError("\n".join([f"{path}: {len(problems)} bad {rows}; nothing was stored", *problems]))
-    if not entries:
-        raise IntakeError(f"{path}: no rows of date,kcal")
-    return entries
+    return read_day_csv(path, "date,kcal", range(2, 3), check_intake, IntakeError,
+                        "; write kcal without a thousands separator (1500, not 1,500)")
 
 
 def record_intake(store: Store, entries: dict[date, int | float | str], source: str) -> dict[date, int | None]:

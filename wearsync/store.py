@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wearsync.errors import StoreError
-from wearsync.strict_schema import to_strict_tables
+from wearsync.strict_schema import create_weigh_ins, to_strict_tables
 
 DB_NAME = "wearsync.db"
 ORIGINALS = "originals"
@@ -243,6 +243,8 @@ MIGRATIONS: list[Migration] = [
         reason TEXT NOT NULL
     );
     """,
+    # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/weight.md).
+    create_weigh_ins,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.
