@@ -36,6 +36,8 @@ class Wearer:
     resting_hr: int = 0
     max_hr: int = 0
     time_zone: str = ""  # for files that state no UTC offset; "" = this computer's zone
+    weight_unit: str = "kg"  # how weights are shown; always stored in kg
+    scale_user: int = 0  # the wearer's user on a multi-user scale (0 also: its only user)
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def _ranges(today: date) -> dict[str, Range]:
     return {
         "wearer.birth_year": Range(1900, today.year - 10),   # a wearer of 10 to 126 years
         "wearer.weight_kg": _gate("weight_kg"),
-        "wearer.scale_user": Range(-1, LIMITS["scale_user"].high),  # -1: the scale's only user, or user 0
+        "wearer.scale_user": _gate("scale_user"),
         "wearer.resting_hr": _gate("resting_hr_bpm", unset=True),
         "wearer.max_hr": _gate("max_hr_bpm", unset=True),
         "targets.weekly_cardio_minutes": Range(0, 7 * minutes_day),
