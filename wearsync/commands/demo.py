@@ -10,6 +10,7 @@ from pathlib import Path
 
 from wearsync.commands import common
 from wearsync.commands.intake import read_intake_csv, record_intake
+from wearsync.weight import read_weight_csv, record_weight
 from wearsync.config import Config, Wearer, load_config
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
@@ -80,6 +81,7 @@ def build_demo(folder: Path, end: date) -> Store:
     if summary.failed:
         raise WearsyncError(f"the demo's own files failed to import: {summary.to_json()}")
     record_intake(store, read_intake_csv(files / "intake.csv"), "csv")
+    record_weight(store, read_weight_csv(files / "weight.csv"), "csv")
     marker.write_text(json.dumps(wanted))
     return store
 
