@@ -126,3 +126,25 @@ def test_a_csv_is_checked_whole_and_its_rows_may_name_their_unit(tmp_path, store
     record_weight(store, read_weight_csv(path), "csv")
     assert store.conn.execute("SELECT local_day, weight_kg, source FROM weigh_ins ORDER BY local_day").fetchall() == [
         ("2026-03-01", 80.5, "csv"), ("2026-03-02", pytest.approx(79.832257), "csv")]   # 176 x 0.45359237
+
+
+def test_an_implausible_weigh_in_costs_only_itself_and_is_counted(tmp_path):
+    # Synthetic: a weight file written with Garmin's official encoder (garmin-fit-sdk).
+    from garmin_fit_sdk import Encoder
+    from garmin_fit_sdk.util import FIT_EPOCH_S
+
+    at = 1_772_430_000 - FIT_EPOCH_S          # 2026-03-02 05:40 UTC
+    encoder = Encoder()
+    encoder.write_mesg({"mesg_num": 0, "type": "weight", "manufacturer": "garmin", "serial_number": 77,
+                        "time_created": at})
+    for n, (kg, fat) in enumerate(((80.0, 20.0), (655.0, 20.0), (80.2, 90.0))):   # 655 kg: above the gate
+        encoder.write_mesg({"mesg_num": 30, "timestamp": at + 86_400 * n, "weight": kg, "percent_fat": fat})
+    path = tmp_path / "scale.fit"
+    path.write_bytes(encoder.close())
+    store = Store.open(tmp_path / "home")
+    outcome = import_paths(store, [path], zone="UTC").outcomes[0]
+    assert outcome.outcome == "imported"
+    assert "1 implausible or malformed weight_scale.weight value dropped" in outcome.message
+    assert "1 implausible or malformed weight_scale.percent_fat value dropped" in outcome.message
+    assert store.conn.execute("SELECT local_day, weight_kg, fat_percent FROM weigh_ins ORDER BY ts").fetchall() == [
+        ("2026-03-02", 80.0, 20.0), ("2026-03-04", 80.2, None)]
