@@ -69,23 +69,26 @@ def main() -> None:
     device = Config()
     auto = dataclasses.replace(device, analytics=dataclasses.replace(device.analytics, energy_source="auto"))
     week = _week_with_intake(store)
-    print(f"first report (builds the analytics caches of a new store): {timed(lambda: reporting.week_report(store, device, week, as_of=END)):.1f} s")
+    def report(config: Config) -> float:
+        return timed(lambda: reporting.week_report(store, config, week, as_of=END))
+
+    print(f"first report (builds the analytics caches of a new store): {report(device):.1f} s")
     rows = weigh_ins(YEARS)
     with store.transaction() as conn:
         conn.execute("DELETE FROM weigh_ins")
     times: dict[str, list[float]] = {"without weigh-ins": [], "with weigh-ins": [],
                                      "with weigh-ins, energy_source auto": []}
     for _ in range(args.rounds):
-        times["without weigh-ins"].append(timed(lambda: reporting.week_report(store, device, week, as_of=END)))
+        times["without weigh-ins"].append(report(device))
         with store.transaction() as conn:
             conn.executemany("INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, source, entered_at) "
                              "VALUES (?, ?, ?, ?, 'garmin', 0)", rows)
-        report = reporting.week_report(store, device, week, as_of=END)
-        times["with weigh-ins"].append(timed(lambda: reporting.week_report(store, device, week, as_of=END)))
-        times["with weigh-ins, energy_source auto"].append(timed(lambda: reporting.week_report(store, auto, week, as_of=END)))
+        shown = reporting.week_report(store, device, week, as_of=END)
+        times["with weigh-ins"].append(report(device))
+        times["with weigh-ins, energy_source auto"].append(report(auto))
         with store.transaction() as conn:
             conn.execute("DELETE FROM weigh_ins")
-    weight = report["weight"]
+    weight = shown["weight"]
     print(f"{len(rows):,} weigh-ins; the week to {week}: trend {weight['trend_end_kg']} kg, measured "
           f"{weight['measured_kcal']} ± {weight['measured_range_kcal']} kcal a day ({weight['window_weigh_ins']} "
           f"weigh-ins, {weight['window_intake_days']} days of intake in the window), watch {weight['device_kcal']}")
@@ -93,7 +96,8 @@ def main() -> None:
     for stat in (statistics.median, min):
         value = {name: stat(values) for name, values in times.items()}
         without = value["without weigh-ins"]
-        print(f"{stat.__name__} of {args.rounds}: " + "; ".join(f"{name} {v * 1000:.0f} ms" for name, v in value.items())
+        print(f"{stat.__name__} of {args.rounds}: "
+              + "; ".join(f"{name} {v * 1000:.0f} ms" for name, v in value.items())
               + f"; ratio with / without {value['with weigh-ins'] / without:.2f}, with energy_source auto / "
               f"without {value['with weigh-ins, energy_source auto'] / without:.2f}")
     store.close()

@@ -109,8 +109,8 @@ def _print_day(day: dict) -> None:
 def _weight_line(label: str, weight: dict, first_kg: float | None, trend_kg: float | None) -> str:
     """`label first_kg, trend trend_kg; burned measured ± range a day by intake+trend, watch device`."""
     unit = weight["unit"]
-    measured = (f"{weight['measured_kcal']:,} ± {weight['measured_range_kcal']:,}" if weight["measured_kcal"] is not None
-                else "unknown")
+    measured = "unknown" if weight["measured_kcal"] is None else (
+        f"{weight['measured_kcal']:,} ± {weight['measured_range_kcal']:,}")
     return (f"{label} {_show(_in_unit(first_kg, unit), ' ' + unit)}, trend {_show(_in_unit(trend_kg, unit))}; "
             f"burned {measured} a day by intake+trend, watch {_show(weight['device_kcal'])}")
 
