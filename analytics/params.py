@@ -30,6 +30,8 @@ class AnalyticsParams:
     intake_floor_female: int
     intake_floor_male: int
     week_start: str
+    energy_source: str = "device"  # what the deficit counts as burned: "device", "measured" or "auto"
+    scale_user: int = 0  # the wearer's user on a multi-user scale (0 also: its only user)
 
     @property
     def intake_floor_kcal(self) -> int:
@@ -60,6 +62,7 @@ def params_from_config(config: Config) -> AnalyticsParams:
         floors_per_day=t.floors_per_day, steps_per_day=t.steps_per_day, strength_days=t.strength_days,
         kcal_per_lb=a.kcal_per_lb, intake_floor_female=a.intake_floor_female,
         intake_floor_male=a.intake_floor_male, week_start=a.week_start,
+        energy_source=a.energy_source, scale_user=w.scale_user,
     )
 
 

@@ -33,7 +33,7 @@ from wearsync.sync import local_time
 from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
 from wearsync.sync.fit_inputs import Failure, Input, InputDone, discover, members
 from wearsync.sync.fit_messages import read_with_fitparse
-from wearsync.sync.fit_records import FitContent, extract
+from wearsync.sync.fit_records import WEIGHT_FILE, FitContent, extract, local_day
 from wearsync.sync.wellness import recompute_fit_wellness
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
@@ -307,7 +307,10 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
                 internal=True))
         content, reader = decoded
         replaces = None
-        if content.serial is not None and content.time_created is not None:
+        # A weight file's file_id does not name one recording: scales (and the FIT SDK's own
+        # examples) write the same serial and time into files of different weigh-ins. Its
+        # identity is its bytes; the same weigh-in in two files is read once (docs/weight.md).
+        if content.serial is not None and content.time_created is not None and content.file_type != WEIGHT_FILE:
             known = _known(conn, "serial = ? AND time_created = ? AND file_type = ?",
                            (content.serial, content.time_created, content.file_type))
             if known and not (known[2] and not content.damaged):
@@ -315,7 +318,7 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
             # The copy stored first was damaged and this one is whole: this one takes its place.
             replaces = known
         skip_reason = content.skip_reason()
-        if not skip_reason and content.file_type == "activity":
+        if not skip_reason and content.file_type in ("activity", WEIGHT_FILE):
             _settle_local_time(conn, content, zone)
         store.keep_original(data)
         status = "skipped" if skip_reason else "imported"
@@ -391,6 +394,11 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
               recording_id) for v in content.monitoring],
         )
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
+    conn.executemany(
+        "INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, fat_percent, source, user_index, "
+        "recording_id, entered_at) VALUES (?,?,?,?,?,'fit',?,?,?) ON CONFLICT DO NOTHING",
+        [(local_day(w.ts + content.offset_s), w.ts, content.offset_s, w.weight_kg, w.fat_percent, w.user_index,
+          recording_id, int(time.time())) for w in content.weigh_ins])
 
 
 def _reading_rows(content: FitContent, recording_id: int) -> Iterator[tuple]:

@@ -1,5 +1,5 @@
 """From a FIT file's messages to wearsync's records: what the file is, its activities,
-heart-rate readings, strength sets and monitoring values.
+heart-rate readings, strength sets, monitoring values and weigh-ins.
 
 One pass over the message stream: nothing is kept per message, heart rate goes into
 compact arrays. Every value passes the gate (sync/gate.py) on its way in: a field of
@@ -31,6 +31,8 @@ from wearsync.sync.gate import DAY_S, FIT_SYSTEM_TIME_BELOW, LIMITS, Gate, plaus
 # Global message numbers.
 FILE_ID, DEVICE_SETTINGS, SESSION, RECORD, ACTIVITY = 0, 2, 18, 20, 34
 MONITORING, MONITORING_INFO, MONITORING_HR, SET = 55, 103, 211, 225
+WEIGHT_SCALE = 30
+WEIGHT_FILE = "weight"
 MONITORING_FILES = ("monitoring_a", "monitoring_b")
 SPORT_NAMES = FIELD_TYPES["sport"].values
 SUB_SPORT_NAMES = FIELD_TYPES["sub_sport"].values
@@ -79,6 +81,14 @@ class StrengthSet:
 
 
 @dataclass
+class WeighIn:
+    ts: int  # UTC
+    weight_kg: float
+    fat_percent: float | None
+    user_index: int | None  # the scale's user (weight_scale.user_profile_index); None: not named
+
+
+@dataclass
 class MonitoringValue:
     local_day: str
     ts: int
@@ -105,6 +115,7 @@ class FitContent:
     hr_offset: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     hr_source: str = "activity"
     monitoring: list[MonitoringValue] = field(default_factory=list)
+    weigh_ins: list[WeighIn] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # the reader kept only part of the file
     # An activity file's UTC offset and where it came from; None: the importer settles it.
@@ -118,10 +129,12 @@ class FitContent:
 
     def skip_reason(self) -> str | None:
         """Why this file holds nothing wearsync imports, or None."""
-        if self.file_type not in ("activity", *MONITORING_FILES):
-            return f"a {self.file_type} file: wearsync reads activity and monitoring files only"
+        if self.file_type not in ("activity", WEIGHT_FILE, *MONITORING_FILES):
+            return f"a {self.file_type} file: wearsync reads activity, monitoring and weight files only"
         if self.time_problem:
             return self.time_problem
+        if self.file_type == WEIGHT_FILE:
+            return None if self.weigh_ins else "an empty weight file: no plausible weigh-in"
         if not (self.activities or len(self.hr_ts) or self.monitoring):
             return f"an empty {self.file_type} file: no session, heart rate or monitoring data"
         return None
@@ -129,7 +142,8 @@ class FitContent:
     @property
     def start(self) -> int | None:
         """The first time in the file (UTC, or local while `times_are_local`)."""
-        times = [a.start_utc for a in self.activities] + ([int(self.hr_ts[0])] if len(self.hr_ts) else [])
+        times = ([a.start_utc for a in self.activities] + ([int(self.hr_ts[0])] if len(self.hr_ts) else [])
+                 + [w.ts for w in self.weigh_ins])
         return min(times) if times else None
 
     def place(self, offset_s: int, origin: str) -> None:
@@ -217,6 +231,7 @@ class _Extractor:
         self.rec_bpm = array("q")
         self.any_session_or_record = False
         self.monitoring = _Monitoring(label, gate)
+        self.weigh_ins: list[WeighIn] = []
 
     def run(self, messages: Iterable[FitMessage]) -> FitContent:
         for m in messages:
@@ -245,7 +260,25 @@ class _Extractor:
                 self.set_msgs.append(f)
             elif num == DEVICE_SETTINGS:
                 self._device_settings(f)
+            elif num == WEIGHT_SCALE:
+                self._weigh_in(f)
         return self._content()
+
+    def _weigh_in(self, f: dict) -> None:
+        # A scale writes its times in UTC (weight files state no local time: the importer
+        # places them as it places an activity file that states none).
+        g = self.gate
+        ts = f.get(TIMESTAMP)
+        when = g.time(unix(ts), "weight_scale.timestamp") if type(ts) is int else None
+        weight = _scaled(g, f.get(0), 100, "weight_kg", "weight_scale.weight")  # 0xFFFE "calculating" too
+        if when is None or weight is None:
+            if type(ts) is not int:
+                g.drop("weight_scale.timestamp")
+            return
+        user = _fit_uint(f.get(12), 0xFFFF)
+        self.weigh_ins.append(WeighIn(when, weight, _scaled(g, f.get(1), 100, "body_fat_percent",
+                                                             "weight_scale.percent_fat"),
+                                      None if user is None else user & 0x0FFF))
 
     def _device_settings(self, f: dict) -> None:
         # time_offset (2) is a signed offset written as uint32 by most Garmin devices, and
@@ -274,6 +307,10 @@ class _Extractor:
             self._activity(content)
         elif content.file_type in MONITORING_FILES:
             self.monitoring.finish(content)
+        elif content.file_type == WEIGHT_FILE:
+            content.weigh_ins = self.weigh_ins
+            if self.device_offsets:
+                content.offset_s, content.offset_origin = self.device_offsets[0], "the device's time-zone setting"
         content.warnings.extend(g.warnings())
         return content
 

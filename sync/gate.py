@@ -68,6 +68,12 @@ LIMITS: dict[str, Limit] = {
     "category": Limit(0, 65_534, True, "a FIT exercise category (uint16)"),
     # Intake logged for a day: below 0 is impossible, above 20,000 is a typing error.
     "intake_kcal_day": Limit(0, 20_000, False, "beyond any person's day of eating"),
+    # Body weight: from a small adult (~20 kg) to beyond the heaviest person recorded (635 kg).
+    "weight_kg": Limit(20, 650, False, "a person weighs 20 kg to 635 kg, the heaviest recorded"),
+    # Body fat: essential fat alone is 2-5 % (men); no living body is 75 % fat.
+    "body_fat_percent": Limit(2, 75, False, "essential fat (2 %) to beyond any measured body"),
+    # A scale's user: a FIT message_index (its low 12 bits; the top bits are flags).
+    "scale_user": Limit(0, 0x0FFF, True, "a FIT message index (12 bits)"),
 }
 
 

@@ -36,6 +36,8 @@ class Wearer:
     resting_hr: int = 0
     max_hr: int = 0
     time_zone: str = ""  # for files that state no UTC offset; "" = this computer's zone
+    weight_unit: str = "kg"  # how weights are shown; always stored in kg
+    scale_user: int = 0  # the wearer's user on a multi-user scale (0 also: its only user)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Analytics:
     intake_floor_female: int = 1200
     intake_floor_male: int = 1500
     week_start: str = "monday"
+    energy_source: str = "device"  # burned for the deficit: "device", "measured" (weight and intake) or "auto"
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ _CHOICES = {
     ("wearer", "sex"): ("female", "male"),
     ("analytics", "minutes_source"): ("heart_rate", "device"),
     ("analytics", "week_start"): WEEKDAYS,
+    ("analytics", "energy_source"): ("device", "measured", "auto"),
+    ("wearer", "weight_unit"): ("kg", "lb"),
 }
 # The most a first pull (and `pull --days`) fetches: ten years of days.
 MAX_PULL_DAYS = 3650
@@ -147,7 +152,8 @@ def _ranges(today: date) -> dict[str, Range]:
     minutes_day = LIMITS["minutes_day"].high
     return {
         "wearer.birth_year": Range(1900, today.year - 10),   # a wearer of 10 to 126 years
-        "wearer.weight_kg": Range(20, 650),                  # the heaviest person recorded: 635 kg
+        "wearer.weight_kg": _gate("weight_kg"),
+        "wearer.scale_user": _gate("scale_user"),
         "wearer.resting_hr": _gate("resting_hr_bpm", unset=True),
         "wearer.max_hr": _gate("max_hr_bpm", unset=True),
         "targets.weekly_cardio_minutes": Range(0, 7 * minutes_day),

@@ -3,7 +3,8 @@
 Everything here is invented and seeded: the same arguments give byte-identical files. The files are
 laid out like a Garmin device's: `Activity/<local start yyyy-mm-dd-hh-mm-ss>.fit`, one all-day
 `Monitor/<local yyyy-mm-dd>.fit` per day (the real vivosmart 4 names these by number; a date is
-easier to read) and `intake.csv` (date,kcal; days with nothing logged have no row).
+easier to read), `weight.csv` (date,weight,unit: her scale's morning readings, as a scale app
+exports them) and `intake.csv` (date,kcal; days with nothing logged have no row).
 
 The person trains in ISO weeks that are either "keen" (two or three runs, a bike ride, a brisk
 walk: well over 150 goal minutes) or "busy" (a brisk walk, two strolls, maybe a short run: short
@@ -11,6 +12,12 @@ of 150), lifts 1-3 days a week, and climbs stairs: a few floors most days plus s
 (recorded as fitness_equipment/stair_climbing; the watch's barometer counts those floors too).
 She logs food on most days, usually at a 500 kcal deficit (but never below the floor), sometimes
 over it, sometimes crash-dieting below 1,200 kcal.
+
+She weighs herself most mornings. Her weight follows what she really eats (on unlogged days too)
+against what she really burns, which is WATCH_OVERREAD_KCAL less than her watch says (wrist devices
+misjudge free-living expenditure by hundreds of kcal: O'Driscoll et al. 2020), at 7,700 kcal a kg;
+each reading adds the day-to-day water swing of a real scale. So the demo's weight trend measures an
+expenditure below the watch's, and its real deficit is smaller than the one the watch scores.
 """
 
 import csv
@@ -33,6 +40,10 @@ RESTING_METABOLIC_RATE = 1450
 INTAKE_FLOOR_KCAL = 1200
 DEFICIT_TARGET_KCAL = 500
 KCAL_PER_STEP = 0.04
+WATCH_OVERREAD_KCAL = 250   # her watch says she burns this much more a day than she does
+KCAL_PER_KG = 7700
+WEIGH_IN_SHARE = 0.85       # mornings she steps on the scale
+WATER_SWING_KG = 0.4        # SD of a morning reading about her true weight (water, food, salt)
 
 _LOCAL = timezone(timedelta(seconds=UTC_OFFSET_S))
 # Local start times (minutes after midnight) of the day's training slots.
@@ -275,8 +286,12 @@ def _intake(rng: random.Random, burned: float) -> int | None:
 
 def write_demo_files(folder: Path, *, end: date, weeks: int = 10, seed: int = 7) -> list[Path]:
     """Write `weeks` weeks of demo data ending on `end` (inclusive) into `folder`; return the
-    paths written (activity and monitoring FIT files, then intake.csv)."""
+    paths written (activity and monitoring FIT files, then weight.csv, then intake.csv)."""
     rng = random.Random(seed)
+    # The scale has a generator of its own: the rest of the demo is the same with or without it.
+    scale_rng = random.Random(seed + 1)
+    true_kg = WEIGHT_KG
+    weight_rows: list[tuple[str, float, str]] = []
     (folder / "Activity").mkdir(parents=True, exist_ok=True)
     (folder / "Monitor").mkdir(parents=True, exist_ok=True)
     week_plans: dict[tuple[int, int], tuple[bool, dict[int, list[str]]]] = {}
@@ -330,12 +345,18 @@ def write_demo_files(folder: Path, *, end: date, weeks: int = 10, seed: int = 7)
         eaten = _intake(rng, burned)
         if eaten is not None:
             intake_rows.append((day.isoformat(), eaten))
+        if scale_rng.random() < WEIGH_IN_SHARE:   # in the morning, before the day's eating
+            weight_rows.append((day.isoformat(), round(true_kg + scale_rng.gauss(0, WATER_SWING_KG), 1), "kg"))
+        really_eaten = eaten if eaten is not None else burned - 300 + scale_rng.uniform(-150, 150)
+        true_kg += (really_eaten - (burned - WATCH_OVERREAD_KCAL)) / KCAL_PER_KG
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("date", "kcal"))
-    writer.writerows(intake_rows)
-    path = folder / "intake.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    written.append(path)
+    for name, header, rows in (("weight.csv", ("date", "weight", "unit"), weight_rows),
+                               ("intake.csv", ("date", "kcal"), intake_rows)):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        path = folder / name
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        written.append(path)
     return written

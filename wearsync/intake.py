@@ -9,7 +9,6 @@ any earlier own entry for it (a correction, never an addition) and beats Garmin'
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
@@ -18,13 +17,14 @@ import time
 from datetime import date
 from pathlib import Path
 
+from wearsync.day_csv import HEADER_CELLS, read_text
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 
 OWN_SOURCES = ("manual", "csv")
-KCAL_FORM = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
-HEADER_CELLS = ("date", "day", "local_day")
+# A plain number as people type it: no thousands separator, exponent, nan or inf.
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 # The calories column of a food diary's export: MyFitnessPal ("Calories"), Cronometer ("Energy (kcal)").
 KCAL_HEADERS = ("kcal", "calories", "energy (kcal)")
 
@@ -40,7 +40,7 @@ def check_intake(day: date | str, kcal: str | int | float) -> tuple[date, int]:
     except ValueError as exc:
         raise IntakeError(str(exc)) from None
     shown = kcal.strip() if isinstance(kcal, str) else kcal
-    if isinstance(kcal, str) and KCAL_FORM.fullmatch(shown):
+    if isinstance(kcal, str) and PLAIN_NUMBER.fullmatch(shown):
         kcal = float(shown)
     if isinstance(kcal, bool) or not isinstance(kcal, int | float):
         raise IntakeError(f"{shown!r} is not a number of kcal like 1850 or 1850.5 (no thousands separator)")
@@ -57,15 +57,7 @@ def read_intake_csv(path: Path) -> dict[date, int]:
     others (MyFitnessPal's "Nutrition" export, one row per meal, summed per day; Cronometer's
     daily nutrition, "Energy (kcal)"). Every row is checked first: IntakeError lists each bad one
     with its line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IntakeError(f"{path}: cannot read ({exc.strerror})") from exc
-    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise IntakeError(f"{path}: not UTF-8 or UTF-16 text (byte {exc.start:,} cannot be read)") from None
+    text = read_text(path, IntakeError)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     entries: dict[date, float] = {}

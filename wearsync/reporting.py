@@ -24,6 +24,7 @@ day_report(store, config, day) ->
                          moderate_from_bpm, vigorous_from_bpm}
     device_minutes      {moderate, vigorous, goal}
     strength_sessions   int
+    weight              the weigh-in, trend and measured expenditure (wearsync/weight_report.py)
     day_report only (not in week_report's days), the stored values as they are:
     source (= wellness_source), total_kcal (as the source stated it), resting_hr (measured
     that day), device_moderate_min, device_vigorous_min,
@@ -45,6 +46,7 @@ week_report(store, config, week_start) ->
               days_intake_unknown, days_below_floor, credit_kcal, target_kcal,
               score (0-100), projected_fat_change_lb, projection_label ("up to"),
               projection_note}
+    weight   the trend's change over the week and the measured expenditure (wearsync/weight_report.py)
     unavailable_days [{day, reason}] the days of the week that could not be computed
     days     [day_report dicts for the seven days, in order]
 
@@ -63,7 +65,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from wearsync import frames
+from wearsync import frames, weight_report
 from wearsync.analytics_cache import refresh
 from wearsync.analytics.daily import daily_summary
 from wearsync.analytics.energy import daily_intake, preferred_wellness
@@ -93,6 +95,7 @@ def day_report(store: Store, config: Config, day: date) -> dict:
         device_vigorous_min=daily["device_vigorous_min"],
         heart_rate=frames.read_day_reading_stats(store.conn, day), activities=_activities(store, day),
     )
+    weight_report.add_day_weight(store, config, report)
     return report
 
 
@@ -119,6 +122,7 @@ def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date 
         days = daily.filter(pl.col("local_day").is_between(week["week_start"], week["week_start"] + timedelta(days=6)))
         reports.append(_week_dict(week, [_day_dict(d, params, unavailable) for d in days.iter_rows(named=True)],
                                   params, as_of))
+    weight_report.add_week_weights(store, config, reports)
     return reports
 
 
@@ -163,7 +167,8 @@ def _daily(store: Store, params: AnalyticsParams, first: date, last: date) -> pl
     activities = frames.read_activities(conn, first, last)
     strength = daily_strength(strength_flags(activities.lazy(), frames.read_strength_activity_ids(conn).lazy()))
     intake = daily_intake(frames.read_intake(conn, first, last).lazy())
-    return daily_summary(calendar, wellness.drop("resting_hr"), intensity, limits, intake, strength, params).collect()
+    wellness = weight_report.burned_for_deficit(conn, params, wellness.drop("resting_hr"), first, last)
+    return daily_summary(calendar, wellness, intensity, limits, intake, strength, params).collect()
 
 
 def _activities(store: Store, day: date) -> list[dict]:

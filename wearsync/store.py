@@ -22,7 +22,7 @@ from pathlib import Path
 
 from wearsync.errors import StoreError
 from wearsync.private_files import private_folder, sync_folder, write_private
-from wearsync.strict_schema import to_strict_tables
+from wearsync.strict_schema import create_weigh_ins, to_strict_tables
 
 DB_NAME = "wearsync.db"
 ORIGINALS = "originals"
@@ -267,6 +267,8 @@ MIGRATIONS: list[Migration] = [
                             AND resting_hr IS NULL AND moderate_min IS NULL AND ascent_m IS NULL)
           AND NOT EXISTS (SELECT 1 FROM hr_readings WHERE garmin_day = garmin_days.local_day);
     """,
+    # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/weight.md).
+    create_weigh_ins,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.

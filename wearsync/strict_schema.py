@@ -145,6 +145,43 @@ TABLES: tuple[Table, ...] = (
     ), constraints=("PRIMARY KEY (local_day, source)",)),
 )
 
+# Weigh-ins: one row per weigh-in as its source gave it (a FIT scale file's, one typed in, a CSV
+# row, a Garmin Connect weigh-in), in kg. A typed-in or CSV entry has a day but no time of day
+# (ts NULL) and is the person's one own entry of that day; `user_index` is the scale's user on a
+# multi-user scale (NULL: the source names none). Created by its own migration (`create_weigh_ins`).
+WEIGHT_SOURCES = ("fit", "manual", "csv", "garmin")
+WEIGH_INS = Table("weigh_ins", (
+    _id("id"),
+    Column("local_day", "TEXT", True, LOCAL_DAY),
+    Column("ts", "INTEGER", rule="time"),
+    Column("utc_offset_s", "INTEGER", rule="utc_offset_s"),
+    Column("weight_kg", "REAL", True, "weight_kg"),
+    Column("fat_percent", "REAL", rule="body_fat_percent"),
+    Column("source", "TEXT", True, choices=WEIGHT_SOURCES),
+    Column("user_index", "INTEGER", rule="scale_user"),
+    _recording(False),
+    Column("entered_at", "INTEGER", True),
+), constraints=("CHECK ((source = 'fit') = (recording_id IS NOT NULL))",),
+    indexes=(
+        # The person's own entry of a day is one (a new one replaces it), whether typed or from a CSV.
+        "CREATE UNIQUE INDEX weigh_ins_own ON weigh_ins(local_day) WHERE source IN ('manual', 'csv')",
+        # A timed weigh-in is stored once per source (and per file): a second pull or the same
+        # file's weigh-in twice adds nothing.
+        "CREATE UNIQUE INDEX weigh_ins_timed ON weigh_ins(ts, source, coalesce(user_index, -1), "
+        "coalesce(recording_id, 0)) WHERE ts IS NOT NULL",
+        "CREATE INDEX weigh_ins_by_day ON weigh_ins(local_day)",
+        "CREATE INDEX weigh_ins_by_recording ON weigh_ins(recording_id)",
+    ))
+
+
+def create_weigh_ins(conn: sqlite3.Connection) -> list[str]:
+    """The migration that adds the weigh_ins table (nothing to tell the person)."""
+    conn.execute(WEIGH_INS.create(WEIGH_INS.name))
+    for index in WEIGH_INS.indexes:
+        conn.execute(index)
+    return []
+
+
 QUARANTINE = """
 CREATE TABLE quarantine (
     id INTEGER PRIMARY KEY,

@@ -1,4 +1,5 @@
-"""Undo: what is stored, and taking a recording, a Garmin day or an intake entry back out.
+"""Undo: what is stored, and taking a recording (a weight file's weigh-ins with it), a Garmin day or
+an intake entry back out.
 
 Forgetting leaves the store as if the thing had never been imported: its rows go (they
 cascade from the recording), the FIT wellness of the days it covered is computed again from
@@ -48,7 +49,8 @@ def stored_items(store: Store, *, day: date | None = None, path: str | None = No
     conn = store.conn
     days: dict[int, set[str]] = {}
     for rid, local_day in conn.execute("SELECT recording_id, local_day FROM activities UNION "
-                                       "SELECT recording_id, local_day FROM monitoring_values"):
+                                       "SELECT recording_id, local_day FROM monitoring_values UNION "
+                                       "SELECT recording_id, local_day FROM weigh_ins WHERE recording_id IS NOT NULL"):
         days.setdefault(rid, set()).add(local_day)
     for rid, low, high in conn.execute("SELECT recording_id, min(ts + utc_offset_s), max(ts + utc_offset_s) "
                                        "FROM hr_readings WHERE recording_id IS NOT NULL GROUP BY recording_id"):
@@ -110,6 +112,7 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
             conn.execute("DELETE FROM wellness WHERE local_day = ? AND source = 'garmin'", (day,))
             conn.execute("DELETE FROM hr_readings WHERE garmin_day = ?", (day,))
             conn.execute("DELETE FROM intake WHERE local_day = ? AND source = 'garmin'", (day,))
+            conn.execute("DELETE FROM weigh_ins WHERE local_day = ? AND source = 'garmin'", (day,))
             conn.execute("DELETE FROM garmin_responses WHERE key = ? AND endpoint != 'activity'", (day,))
             conn.execute("DELETE FROM garmin_days WHERE local_day = ?", (day,))
             touched.add(day)

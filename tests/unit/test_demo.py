@@ -96,3 +96,16 @@ def test_intake_log_has_known_days_only(demo):
     assert logged == sorted(set(logged))
     assert set(logged) <= set(DAYS)
     assert all(500 < int(r["kcal"]) < 4000 for r in rows)
+
+
+def test_she_weighs_in_most_mornings_and_the_scale_file_passes_the_weight_check(demo):
+    from wearsync.weight import read_weight_csv
+
+    folder, paths = demo
+    assert paths[-2] == folder / "weight.csv"
+    weights = read_weight_csv(folder / "weight.csv")
+    assert set(weights) <= set(DAYS) and len(weights) >= 0.7 * len(DAYS)   # most mornings, not all
+    # She starts at 68 kg; two weeks of a few hundred kcal a day either way and a water swing of
+    # 0.4 kg SD keep every reading within 68 +- 2 kg
+    assert all(66 <= kg <= 70 for kg in weights.values())
+    assert len(set(weights.values())) > 3                                     # readings scatter

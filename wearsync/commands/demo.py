@@ -18,6 +18,7 @@ from wearsync.errors import WearsyncError
 from wearsync.private_files import private_folder
 from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE
+from wearsync.weight import read_weight_csv, record_weight
 
 # `wearsync.demo` (the FIT encoder) and the importer are imported where used: every command's
 # module is imported to build the parser, and they would slow `wearsync dashboard`'s first frame.
@@ -102,6 +103,7 @@ def build_demo(folder: Path, end: date, *, reset: bool = False) -> Store:
     if summary.failed:
         raise WearsyncError(f"the demo's own files failed to import: {summary.to_json()}")
     record_intake(store, read_intake_csv(files / "intake.csv"), "csv")
+    record_weight(store, read_weight_csv(files / "weight.csv"), "csv")
     marker.write_text(json.dumps(wanted))
     (folder / BUILDING).unlink()
     return store

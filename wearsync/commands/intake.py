@@ -8,15 +8,21 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from wearsync.commands import common
-from wearsync.intake import check_intake, intake_warnings, read_intake_csv, record_intake
+from wearsync.commands import common, weight
+from wearsync.intake import (
+    check_intake,
+    intake_warnings,
+    read_intake_csv,
+    record_intake,
+)
 from wearsync.sync.gate import DAYS_AHEAD_DONE
 
 
 def register(sub) -> None:
-    log = sub.add_parser("log", help="log calories eaten by hand (for intake not in Garmin Connect)",
-                         description="Record what you ate. A new value for a day replaces the old one.",
-                         epilog="example:\n  wearsync log intake 1850 --date 2023-07-01")
+    log = sub.add_parser("log", help="log calories eaten or your weight by hand",
+                         description="Record what you ate, or what you weighed. A new value for a day "
+                         "replaces the old one.",
+                         epilog="examples:\n  wearsync log intake 1850 --date 2023-07-01\n  wearsync log weight 81.4 --unit kg")
     kinds = log.add_subparsers(dest="what", metavar="WHAT", required=True)
     one = kinds.add_parser("intake", help="calories eaten on one day",
                            description="Record the calories eaten on one local day (default today); "
@@ -41,6 +47,7 @@ def register(sub) -> None:
                                    "  wearsync log intake-csv myfitnesspal-nutrition.csv")
     many.add_argument("file", type=Path, metavar="FILE")
     many.set_defaults(run=run_csv)
+    weight.register(kinds)
 
 
 def run_one(args) -> int:

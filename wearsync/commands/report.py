@@ -7,6 +7,7 @@ from datetime import date
 from rich.table import Table
 
 from wearsync.commands import common
+from wearsync.weight import to_unit
 
 MAX_WEEKS = 520  # ten years of weeks: more is no report anyone reads, and costs minutes
 
@@ -97,11 +98,27 @@ def _print_day(day: dict) -> None:
     table.add_row("heart-rate readings", f"{readings['values']:,} ({_show(readings['min'])}-{_show(readings['max'])} bpm)")
     common.stdout.print(table)
     common.stdout.print(_minutes_note(hr), markup=False)
+    common.stdout.print(_weight_line("weight", day["weight"], day["weight"]["weigh_in_kg"], day["weight"]["trend_kg"]),
+                        markup=False)
     for a in day["activities"]:
         minutes = a["elapsed_s"] and round(a["elapsed_s"] / 60)
         common.stdout.print(f"  {a['sport'] or 'activity'} {a['sub_sport'] or ''}: {_show(minutes, ' min')}, "
                             f"{_show(a['calories'], ' kcal')}, avg HR {_show(a['avg_hr'])}"
                             f"{' (strength)' if a['strength'] else ''}", markup=False)
+
+
+def _weight_line(label: str, weight: dict, first_kg: float | None, trend_kg: float | None) -> str:
+    """`label first_kg, trend trend_kg; burned measured ± range a day by intake+trend, watch device`."""
+    unit = weight["unit"]
+    measured = "unknown" if weight["measured_kcal"] is None else (
+        f"{weight['measured_kcal']:,} ± {weight['measured_range_kcal']:,}")
+    return (f"{label} {_show(_in_unit(first_kg, unit), ' ' + unit)}, trend {_show(_in_unit(trend_kg, unit))}; "
+            f"burned {measured} a day by intake+trend, watch {_show(weight['device_kcal'])}")
+
+
+def _in_unit(kg: float | None, unit: str) -> float | None:
+    value = to_unit(kg, unit)
+    return None if value is None else round(value, 1)
 
 
 def _minutes_note(hr: dict) -> str:
@@ -147,15 +164,17 @@ def _print_week(week: dict) -> None:
                      _dash(d["deficit_kcal"]), str(d["strength_sessions"]))
     common.stdout.print(days)
     common.stdout.print(f"Projection: {energy['projection_note']}. ! = intake under the floor.", markup=False)
+    common.stdout.print(_weight_line("weight trend change", week["weight"], week["weight"]["trend_change_kg"],
+                                     week["weight"]["trend_end_kg"]), markup=False)
 
 
 def _print_history(weeks: list[dict]) -> None:
     table = Table(show_header=True)
-    for name in ("week", "cardio", "goal min", "days 30+", "floors", "strength", "deficit", "streak"):
+    for name in ("week", "cardio", "goal min", "days 30+", "floors", "strength", "deficit", "streak", "trend"):
         table.add_column(name, justify="right")
     for w in weeks:
-        c = w["cardio"]
+        c, unit = w["cardio"], w["weight"]["unit"]
         table.add_row(w["week_id"], str(c["score"]), str(c["goal_minutes"]), str(c["days_reaching_daily"]),
                       _show(w["floors"]["total"]), str(w["strength"]["days"]), str(w["energy"]["score"]),
-                      str(c["streak_weeks"]))
+                      str(c["streak_weeks"]), _dash(_in_unit(w["weight"]["trend_end_kg"], unit)))
     common.stdout.print(table)
