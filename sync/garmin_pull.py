@@ -305,7 +305,8 @@ def _activities_from(store: Store, window_start: date) -> date:
 
 
 def _intake(summary: dict, food_log: dict | None) -> int | None:
-    if _number(summary.get("consumedKilocalories")):
+    # 0 consumed is what Garmin says for a day with nothing logged: unknown, as in the food log below
+    if _number(summary.get("consumedKilocalories")) and summary["consumedKilocalories"] > 0:
         return _int(summary["consumedKilocalories"])
     if not food_log:
         return None

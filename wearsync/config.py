@@ -24,8 +24,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 @dataclass(frozen=True)
 class Wearer:
-    sex: str = "female"
-    birth_year: int = 1990
+    sex: str = ""  # "": not set; analytics then assumes, and says so (analytics/params.py)
+    birth_year: int = 0  # 0: not set, as above
     weight_kg: float = 70.0
     resting_hr: int = 0
     max_hr: int = 0
@@ -44,7 +44,8 @@ class Targets:
 
 @dataclass(frozen=True)
 class Analytics:
-    minutes_source: str = "heart_rate"
+    minutes_source: str = "auto"
+    max_hr_formula: str = "tanaka"
     moderate_hrr: float = 0.40
     vigorous_hrr: float = 0.60
     min_bout_minutes: int = 0
@@ -100,7 +101,8 @@ class Config:
 
 _CHOICES = {
     ("wearer", "sex"): ("female", "male"),
-    ("analytics", "minutes_source"): ("heart_rate", "device"),
+    ("analytics", "minutes_source"): ("auto", "heart_rate", "device"),
+    ("analytics", "max_hr_formula"): ("tanaka", "220-age"),
     ("analytics", "week_start"): WEEKDAYS,
 }
 
@@ -147,7 +149,8 @@ def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") 
                 raise ConfigError(f"{where}{_line(text, key)}: unknown key {name}.{key}")
             values[key] = _check(f"{name}.{key}", item, hints[key], where + _line(text, key))
             choices = _CHOICES.get((name, key))
-            if choices and values[key] not in choices:
+            # the default ("" for not set) is always accepted
+            if choices and values[key] not in choices and values[key] != getattr(cls(), key):
                 raise ConfigError(
                     f"{where}{_line(text, key)}: {name}.{key} must be one of {', '.join(choices)}, "
                     f"not {item!r}"

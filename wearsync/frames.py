@@ -22,6 +22,7 @@ import polars as pl
 
 from wearsync.analytics.energy import INTAKE_SCHEMA, WELLNESS_SCHEMA
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, READINGS_SCHEMA
+from wearsync.analytics.intensity import MONITORING_TOTALS_SCHEMA
 from wearsync.analytics.strength import SETS_SCHEMA
 
 DAY_SECONDS = 86_400
@@ -73,10 +74,17 @@ def _day_range(first: date | None, last: date | None) -> tuple[str, str]:
 
 
 def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
-    """Wellness rows of every source for local days first..last (inclusive; None = open)."""
+    """Wellness rows of every source for local days first..last (inclusive; None = open).
+
+    Where a resting heart rate came from is told by what else the day holds: a FIT day with the
+    device's monitoring_hr_data (211) has the device's, else wellness estimated it from readings.
+    """
     return query_frame(
         conn, "SELECT local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
-        "moderate_min, vigorous_min, resting_hr, covered_s FROM wellness WHERE local_day BETWEEN ? AND ?",
+        "moderate_min, vigorous_min, resting_hr, covered_s, CASE WHEN resting_hr IS NULL THEN NULL "
+        "WHEN source = 'garmin' THEN 'garmin' WHEN EXISTS (SELECT 1 FROM monitoring_values m WHERE "
+        "m.local_day = wellness.local_day AND m.metric = 'resting_hr') THEN 'device' ELSE 'estimate' END "
+        "FROM wellness WHERE local_day BETWEEN ? AND ?",
         _day_range(first, last), WELLNESS_SCHEMA)
 
 
@@ -92,6 +100,15 @@ def read_activities(conn: sqlite3.Connection, first: date | None = None, last: d
         conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps "
         "FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
         _day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
+
+
+def read_monitoring_totals(conn: sqlite3.Connection, first: date | None = None,
+                           last: date | None = None) -> pl.DataFrame:
+    """Running totals of steps and active calories (MONITORING_TOTALS_SCHEMA) of local days first..last."""
+    return query_frame(
+        conn, "SELECT serial, local_day, ts, activity_type, metric, value FROM monitoring_values "
+        "WHERE local_day BETWEEN ? AND ? AND kind = 'total' AND metric IN ('steps', 'active_kcal')",
+        _day_range(first, last), MONITORING_TOTALS_SCHEMA)
 
 
 def read_strength_activity_ids(conn: sqlite3.Connection) -> pl.DataFrame:

@@ -56,15 +56,16 @@ sunday, 2020-W39 is Sunday 2020-09-20 to Saturday 2020-09-26.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import json
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
 from wearsync import frames
-from wearsync.analytics.daily import daily_summary
+from wearsync.analytics.daily import WORN_MINUTES, daily_summary
 from wearsync.analytics.energy import daily_intake, preferred_wellness
 from wearsync.analytics.heart_rate import minute_heart_rate
-from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits
+from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams, params_from_config
 from wearsync.analytics.strength import daily_strength, strength_flags
 from wearsync.analytics.weekly import add_streaks, week_id, week_start_of, weekly_goal_minutes, weekly_summary
@@ -79,14 +80,34 @@ BOUT_MARGIN_DAYS = 1
 REBUILD_CHUNK_DAYS = 31
 # The state key holding what the cached intensity results were last checked against.
 INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
+# The state key holding the store's own wearer (JSON; the demo's made-up person): see analytics_params().
+WEARER_KEY = "wearer.profile"
+# The observed maximum heart rate looks this far back (analytics/intensity.py OBSERVED_MAX_WINDOW).
+OBSERVED_MAX_DAYS = 365
 
 
-def day_report(store: Store, config: Config, day: date) -> dict:
-    """One local day's numbers (keys in the module docstring)."""
-    params = params_from_config(config)
+def analytics_params(store: Store, config: Config) -> AnalyticsParams:
+    """The analytics settings for this store: the config's, with the wearer the store keeps."""
+    stored = store.get_state(WEARER_KEY)
+    return params_from_config(config, json.loads(stored) if stored else None)
+
+
+def _today_share(as_of: date) -> float:
+    """How much of `as_of` the clock says is gone, if it is today (a past day is whole)."""
+    now = datetime.now()
+    if as_of != now.date():
+        return 1.0
+    return (now.hour * 3600 + now.minute * 60 + now.second) / 86_400
+
+
+def day_report(store: Store, config: Config, day: date, *, as_of: date | None = None) -> dict:
+    """One local day's numbers (keys in the module docstring); `as_of` ("today") defaults to the local date."""
+    params = analytics_params(store, config)
+    as_of = as_of or date.today()
     refresh(store, params)
-    daily = _daily(store, params, day, day).row(0, named=True)
+    daily = _daily(store, params, day, day, as_of).row(0, named=True)
     report = _day_dict(daily, params)
+    report["wearer"] = _wearer_dict(params)
     measured = preferred_wellness(frames.read_wellness(store.conn, day, day).lazy()).collect()
     stored = measured.row(0, named=True) if measured.height else {}
     # The stored values as the foundation's `report --day` showed them, kept for scripts.
@@ -109,18 +130,27 @@ def week_report(store: Store, config: Config, week_start: date, *, as_of: date |
 
 def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date | None = None) -> list[dict]:
     """`weeks` week reports, oldest first, ending with the week that holds `end`."""
-    params = params_from_config(config)
+    params = analytics_params(store, config)
     as_of = as_of or date.today()
     refresh(store, params)
     last_start = week_start_of(end, params.week_start_index)
     first_start = last_start - timedelta(weeks=weeks - 1)
-    daily = _daily(store, params, first_start, last_start + timedelta(days=6))
+    daily = _daily(store, params, first_start, last_start + timedelta(days=6), as_of)
     weekly = weekly_summary(daily.lazy(), params, as_of, _streak_before(store, params, first_start, as_of)).collect()
     reports = []
     for week in weekly.iter_rows(named=True):
         days = daily.filter(pl.col("local_day").is_between(week["week_start"], week["week_start"] + timedelta(days=6)))
         reports.append(_week_dict(week, [_day_dict(d, params) for d in days.iter_rows(named=True)], params, as_of))
     return reports
+
+
+def history_totals(weeks: list[dict]) -> dict:
+    """What the history view states about `history`'s weeks: weeks that met the cardio target,
+    weeks scored, and the net deficit over the weeks where it is known (None when none is)."""
+    deficits = [w["energy"]["deficit_kcal"] for w in weeks if w["energy"]["deficit_kcal"] is not None]
+    return {"weeks": len(weeks), "cardio_met_weeks": sum(1 for w in weeks if w["cardio"]["met"]),
+            "weeks_with_enough_data": sum(1 for w in weeks if w["enough_data"]),
+            "deficit_kcal": sum(deficits) if deficits else None, "weeks_deficit_known": len(deficits)}
 
 
 def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_of: date) -> int:
@@ -130,15 +160,19 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
         return 0
     first = week_start_of(earliest, params.week_start_index)
     last = week_start - timedelta(days=1)
-    if params.minutes_source == "heart_rate":
-        goals = frames.read_day_intensity(store.conn, first, last).lazy().select(
-            "local_day", goal_minutes=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"))
-    else:
-        goals = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
-            "local_day", goal_minutes=pl.col("moderate_min") + 2 * pl.col("vigorous_min"))
+    # the same headline minutes as daily_summary, from the caches without the rest of each day
+    hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
+        "local_day", hr_goal=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
+        hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
+    device = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
+        "local_day", device_goal=pl.col("moderate_min") + 2 * pl.col("vigorous_min"),
+        wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
+    chosen = {"auto": pl.coalesce("device_goal", "hr_goal"), "device": pl.col("device_goal"),
+              "heart_rate": pl.col("hr_goal")}[params.minutes_source]
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    day_goals = calendar.join(goals, on="local_day", how="left").with_columns(pl.col("goal_minutes").fill_null(0))
-    streaks = add_streaks(weekly_goal_minutes(day_goals, params), params, as_of).collect()
+    day_goals = (calendar.join(hr, on="local_day", how="left").join(device, on="local_day", how="left")
+                 .select("local_day", goal_minutes=chosen, worn=pl.col("hr_worn").fill_null(False) | pl.col("wellness_worn").fill_null(False)))
+    streaks = add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of).collect()
     return streaks["streak_weeks"][-1]
 
 
@@ -198,9 +232,8 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
     minute_days = pl.DataFrame(conn.execute("SELECT local_day FROM analytics_minutes").fetchall(),
                                schema={"local_day": pl.String}, orient="row").with_columns(pl.col("local_day").str.to_date())
     expected = _limits(store, params, minute_days.lazy()).select(
-        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("resting_hr").round(3),
-                                            pl.col("max_hr"), separator="|", ignore_nulls=False).fill_null(
-            pl.lit(params.settings_key + "|no resting heart rate")))
+        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("moderate_from_bpm").round(3),
+                                            pl.col("vigorous_from_bpm").round(3), separator="|"))
     cached = frames.read_day_intensity(conn).select("local_day", cached="settings")
     todo = (expected.join(cached.lazy(), on="local_day", how="left")
             .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
@@ -208,10 +241,12 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
     results = pl.DataFrame(schema=frames.DAY_INTENSITY_CACHE_SCHEMA)
     if not todo.is_empty():
         margin = timedelta(days=BOUT_MARGIN_DAYS)
-        minutes = frames.read_minutes(conn, todo["local_day"].min() - margin, todo["local_day"].max() + margin)
+        first, last = todo["local_day"].min() - margin, todo["local_day"].max() + margin
+        minutes = frames.read_minutes(conn, first, last)
         limits = _limits(store, params, minutes.select("local_day").unique())
+        movement = movement_minutes(frames.read_monitoring_totals(conn, first, last).lazy())
         results = (
-            daily_intensity(classify_minutes(minutes, limits, params.min_bout_minutes))
+            daily_intensity(classify_minutes(minutes, limits, movement, params.min_bout_minutes))
             .join(todo.lazy(), on="local_day", how="inner")
             .collect()
         )
@@ -221,9 +256,14 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
     return set(todo["local_day"])
 
 
-def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
-    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select("local_day", "resting_hr")
-    return heart_rate_limits(days, measured, params)
+def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame, first: date | None = None,
+            last: date | None = None) -> pl.LazyFrame:
+    """heart_rate_limits of `days` (all between first and last when given) from the store."""
+    look_back = first - timedelta(days=OBSERVED_MAX_DAYS) if first else None
+    measured = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
+        "local_day", "resting_hr", "resting_hr_from")
+    activity_max = frames.read_activities(store.conn, look_back, last).lazy().select("local_day", "max_hr")
+    return heart_rate_limits(days, measured, params, activity_max)
 
 
 def _first_data_day(store: Store) -> date | None:
@@ -234,13 +274,12 @@ def _first_data_day(store: Store) -> date | None:
     return date.fromisoformat(row[0]) if row[0] else None
 
 
-def _daily(store: Store, params: AnalyticsParams, first: date, last: date) -> pl.DataFrame:
+def _daily(store: Store, params: AnalyticsParams, first: date, last: date, as_of: date) -> pl.DataFrame:
     """DAILY_SCHEMA for every calendar day first..last from the store and the caches."""
     conn = store.conn
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    look_back = first - timedelta(days=6)  # the resting heart rate's 7-day window
-    wellness = preferred_wellness(frames.read_wellness(conn, look_back, last).lazy())
-    limits = heart_rate_limits(calendar, wellness.select("local_day", "resting_hr"), params)
+    wellness = preferred_wellness(frames.read_wellness(conn, first, last).lazy(), as_of, _today_share(as_of))
+    limits = _limits(store, params, calendar, first, last)
     intensity = (frames.read_day_intensity(conn, first, last).lazy()
                  .select("local_day", "hr_moderate_min", "hr_vigorous_min",
                          hr_goal_min=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
@@ -248,7 +287,8 @@ def _daily(store: Store, params: AnalyticsParams, first: date, last: date) -> pl
     activities = frames.read_activities(conn, first, last)
     strength = daily_strength(strength_flags(activities.lazy(), frames.read_strength_activity_ids(conn).lazy()))
     intake = daily_intake(frames.read_intake(conn, first, last).lazy())
-    return daily_summary(calendar, wellness.drop("resting_hr"), intensity, limits, intake, strength, params).collect()
+    return daily_summary(calendar, wellness.drop("resting_hr", "resting_hr_from"), intensity, limits, intake,
+                         strength, params, as_of).collect()
 
 
 def _activities(store: Store, day: date) -> list[dict]:
@@ -262,11 +302,30 @@ def _activities(store: Store, day: date) -> list[dict]:
 def _round(value: float | None, digits: int = 0) -> float | int | None:
     if value is None:
         return None
-    return int(round(value)) if digits == 0 else round(value, digits)
+    # + 0.0: a zero that rounds from a tiny negative is 0.0, never -0.0
+    return int(round(value)) if digits == 0 else round(value, digits) + 0.0
+
+
+# How each origin is said (JSON keeps the short code; the CLI and the dashboard show this).
+ORIGINS = {
+    "config": "configured", "assumed": "assumed (not configured)", "demo": "the demo's wearer",
+    "garmin": "Garmin Connect's resting heart rate", "device": "the device's (FIT 211, its 7-day average)",
+    "estimate": "estimated: lowest half hour of the day's readings", "observed": "observed: 3rd-highest activity "
+    "maximum of the last year", "tanaka": "predicted: Tanaka 208 - 0.7 x age", "220-age": "predicted: 220 - age",
+    "heart_rate_reserve": "heart-rate reserve (Karvonen; ACSM 40 % / 60 %)",
+    "percent_of_max": "percent of maximum heart rate (ACSM 64 % / 77 %; no resting heart rate known)",
+}
+
+
+def _wearer_dict(params: AnalyticsParams) -> dict:
+    return {"sex": params.sex or None, "sex_from": params.sex_from,
+            "birth_year": params.birth_year, "birth_year_from": params.birth_year_from,
+            "intake_floor_kcal": params.intake_floor_kcal}
 
 
 def _day_dict(row: dict, params: AnalyticsParams) -> dict:
     day = row["local_day"]
+    known = row["minutes_with_readings"]
     return {
         "day": day.isoformat(),
         "week_id": week_id(week_start_of(day, params.week_start_index)),
@@ -279,19 +338,24 @@ def _day_dict(row: dict, params: AnalyticsParams) -> dict:
         "deficit_kcal": _round(row["deficit_kcal"]),
         "intake_floor_kcal": params.intake_floor_kcal, "below_intake_floor": row["below_intake_floor"],
         "deficit_credit_kcal": _round(row["deficit_credit_kcal"]),
-        "minutes_source": params.minutes_source,
+        "deficit_cap_kcal": params.daily_deficit_kcal,
+        "minutes_source": row["minutes_source"], "minutes_setting": params.minutes_source,
+        "moderate_minutes": row["moderate_min"], "vigorous_minutes": row["vigorous_min"],
+        "active_minutes": None if row["moderate_min"] is None else row["moderate_min"] + row["vigorous_min"],
         "goal_minutes": row["goal_minutes"], "reached_daily_target": row["reached_daily_target"],
         "hr_minutes": {
             "moderate": row["hr_moderate_min"], "vigorous": row["hr_vigorous_min"], "goal": row["hr_goal_min"],
-            "minutes_with_readings": row["minutes_with_readings"],
+            "minutes_with_readings": known,
+            "minutes_without_reading": 24 * 60 - known if known else None,
             "resting_hr": _round(row["resting_hr"], 1), "resting_hr_from": row["resting_hr_from"],
-            "max_hr": row["max_hr"], "max_hr_from": row["max_hr_from"],
+            "max_hr": _round(row["max_hr"], 1), "max_hr_from": row["max_hr_from"],
+            "zones_by": row["zones_by"],
             "moderate_from_bpm": _round(row["moderate_from_bpm"], 1),
             "vigorous_from_bpm": _round(row["vigorous_from_bpm"], 1),
         },
         "device_minutes": {"moderate": row["device_moderate_min"], "vigorous": row["device_vigorous_min"],
                            "goal": row["device_goal_min"]},
-        "strength_sessions": row["strength_sessions"],
+        "strength_sessions": row["strength_sessions"], "worn": row["worn"],
     }
 
 
@@ -300,17 +364,22 @@ def _week_dict(week: dict, days: list[dict], params: AnalyticsParams, as_of: dat
     return {
         "week_id": week["week_id"], "week_start": start.isoformat(),
         "week_end": (start + timedelta(days=6)).isoformat(), "as_of": as_of.isoformat(),
-        "minutes_source": params.minutes_source,
+        "minutes_setting": params.minutes_source,
+        "days_so_far": week["days_so_far"], "days_with_data": week["days_with_data"],
+        "enough_data": week["enough_data"],
+        "wearer": _wearer_dict(params),
         "cardio": {
-            "goal_minutes": week["goal_minutes"], "hr_goal_minutes": week["hr_goal_minutes"],
-            "device_goal_minutes": week["device_goal_minutes"], "target_minutes": params.weekly_cardio_minutes,
+            "goal_minutes": week["goal_minutes"], "moderate_minutes": week["moderate_min"],
+            "vigorous_minutes": week["vigorous_min"], "active_minutes": week["active_minutes"],
+            "hr_goal_minutes": week["hr_goal_minutes"], "device_goal_minutes": week["device_goal_minutes"],
+            "days_device_minutes": week["days_device_minutes"], "target_minutes": params.weekly_cardio_minutes,
             "days_reaching_daily": week["days_reaching_daily"], "daily_minutes_target": params.daily_cardio_minutes,
             "days_target": params.days_with_30, "remaining_days": week["remaining_days"],
             "minutes_needed_per_remaining_day": week["minutes_needed_per_remaining_day"],
             "met": week["cardio_met"], "score": _round(week["cardio_score"], 1), "streak_weeks": week["streak_weeks"],
         },
         "floors": {"total": _round(week["floors"], 1), "target": params.floors_per_day * 7,
-                   "days_reaching_target": week["days_reaching_floors"]},
+                   "per_day_target": params.floors_per_day, "days_reaching_target": week["days_reaching_floors"]},
         "steps": {"total": week["steps"], "days_reaching_target": week["days_reaching_steps"],
                   "per_day_target": params.steps_per_day},
         "strength": {"days": week["strength_days"], "sessions": week["strength_sessions"],
@@ -319,7 +388,10 @@ def _week_dict(week: dict, days: list[dict], params: AnalyticsParams, as_of: dat
             "burned_kcal": _round(week["burned_kcal"]), "eaten_kcal": week["eaten_kcal"],
             "deficit_kcal": _round(week["deficit_kcal"]), "days_deficit_known": week["days_deficit_known"],
             "days_intake_unknown": week["days_intake_unknown"], "days_below_floor": week["days_below_floor"],
-            "credit_kcal": _round(week["credit_kcal"]), "target_kcal": params.daily_deficit_kcal * 7,
+            "days_scored": week["days_deficit_scored"], "credit_kcal": _round(week["credit_kcal"]),
+            "daily_cap_kcal": params.daily_deficit_kcal, "target_kcal": params.daily_deficit_kcal * 7,
+            "target_so_far_kcal": _round(week["deficit_target_kcal"]),
+            "needed_per_remaining_day_kcal": week["deficit_needed_per_remaining_day"],
             "score": _round(week["deficit_score"], 1),
             "projected_fat_change_lb": _round(week["projected_fat_change_lb"], 2),
             "projection_label": "up to", "projection_note": PROJECTION_NOTE,
