@@ -56,7 +56,7 @@ PACKED_FIELD_MAX = 0x10FFFF - CODE_BASE
 ACTIVITY_DETAIL_SCHEMA = pl.Schema({
     "id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String,
     "start_utc": pl.Int64, "elapsed_s": pl.Float64, "calories": pl.Int64, "avg_hr": pl.Int64, "max_hr": pl.Int64,
-    "ascent_m": pl.Float64, "steps": pl.Int64,
+    "ascent_m": pl.Float64, "steps": pl.Int64, "utc_offset_s": pl.Int64,
 })
 
 
@@ -97,8 +97,8 @@ def read_intake(conn: sqlite3.Connection, first: date | None = None, last: date 
 def read_activities(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Activities (ACTIVITY_DETAIL_SCHEMA) for local days first..last, in start order."""
     return query_frame(
-        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps "
-        "FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
+        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps, "
+        "utc_offset_s FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
         _day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
 
 
@@ -140,6 +140,14 @@ def read_readings(conn: sqlite3.Connection, first: date, last: date) -> pl.DataF
         "utc_offset_s": fields[:, 3] - OFFSET_BIAS,
         "source": pl.Series(fields[:, 4]).replace_strict(dict(enumerate(SOURCE_CODES)), return_dtype=pl.String),
     }, schema=READINGS_SCHEMA)
+
+
+def read_day_offset(conn: sqlite3.Connection, day: date) -> int | None:
+    """The wearer's UTC offset on local day `day` as its daily data or first activity states it."""
+    row = conn.execute("SELECT utc_offset_s FROM wellness WHERE local_day = ? AND utc_offset_s IS NOT NULL "
+                       "UNION ALL SELECT utc_offset_s FROM (SELECT utc_offset_s FROM activities WHERE local_day = ? "
+                       "ORDER BY start_utc) LIMIT 1", (day.isoformat(), day.isoformat())).fetchone()
+    return row[0] if row else None
 
 
 def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:

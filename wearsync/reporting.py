@@ -294,9 +294,34 @@ def _daily(store: Store, params: AnalyticsParams, first: date, last: date, as_of
 def _activities(store: Store, day: date) -> list[dict]:
     activities = frames.read_activities(store.conn, day, day)
     flagged = strength_flags(activities.lazy(), frames.read_strength_activity_ids(store.conn).lazy()).collect()
-    return [{key: row[key] for key in ("sport", "sub_sport", "start_utc", "elapsed_s", "calories", "avg_hr",
-                                       "max_hr", "ascent_m", "steps", "strength")}
+    return [{**{key: row[key] for key in ("sport", "sub_sport", "start_utc", "elapsed_s", "calories", "avg_hr",
+                                          "max_hr", "ascent_m", "steps", "strength")},
+             "start_local": (datetime(1970, 1, 1) + timedelta(seconds=row["start_utc"] + row["utc_offset_s"]))
+             .strftime("%H:%M"),
+             "minutes": _round(row["elapsed_s"] / 60) if row["elapsed_s"] is not None else None}
             for row in flagged.iter_rows(named=True)]
+
+
+def day_curve(store: Store, config: Config, day: date) -> dict:
+    """The day's heart rate minute by minute as the analytics counted it: {hours, bpm, zones, sources}.
+
+    hours: time since local midnight (the day's UTC offset, as its daily data or first activity
+    states it); zones: 'moderate', 'vigorous' or None, exactly as in hr_minutes.
+    """
+    params = analytics_params(store, config)
+    refresh(store, params)
+    conn = store.conn
+    margin = timedelta(days=BOUT_MARGIN_DAYS)
+    minutes = frames.read_minutes(conn, day - margin, day + margin)
+    limits = _limits(store, params, minutes.select("local_day").unique())
+    movement = movement_minutes(frames.read_monitoring_totals(conn, day - margin, day + margin).lazy())
+    classified = (classify_minutes(minutes, limits, movement, params.min_bout_minutes)
+                  .filter(pl.col("local_day") == day).sort("minute_utc").collect())
+    offset = frames.read_day_offset(conn, day) or 0
+    midnight = (day - date(1970, 1, 1)).days * 86_400 - offset
+    return {"hours": ((classified["minute_utc"] - midnight) / 3600).to_list(),
+            "bpm": classified["bpm"].round(0).cast(pl.Int64).to_list(),
+            "zones": classified["zone"].to_list(), "sources": classified["source"].to_list()}
 
 
 def _round(value: float | None, digits: int = 0) -> float | int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from datetime import date
@@ -10,7 +9,7 @@ from pathlib import Path
 
 from wearsync.commands import common
 from wearsync.commands.intake import read_intake_csv, record_intake
-from wearsync.config import Config, Wearer, load_config
+from wearsync.config import Config, load_config
 from wearsync.errors import WearsyncError
 from wearsync.store import Store
 
@@ -42,13 +41,13 @@ def demo_dir(config: Config) -> Path:
     return config.data_dir / "demo"
 
 
-def demo_config(config: Config) -> Config:
-    """The person's settings with the made-up wearer's body, so her heart-rate zones are right."""
+def keep_demo_wearer(store: Store) -> None:
+    """Keep the made-up wearer with her data: `report` on the demo store then uses her settings."""
     from wearsync import demo
+    from wearsync.reporting import WEARER_KEY
 
-    wearer = Wearer(sex="female", birth_year=demo.BIRTH_YEAR, weight_kg=demo.WEIGHT_KG,
-                    resting_hr=demo.HR_REST)
-    return dataclasses.replace(config, wearer=wearer)
+    with store.transaction() as conn:
+        store.set_state(conn, WEARER_KEY, json.dumps(demo.WEARER))
 
 
 def left_for_drop(folder: Path) -> Path:
@@ -79,12 +78,13 @@ def build_demo(folder: Path, end: date) -> Store:
     if summary.failed:
         raise WearsyncError(f"the demo's own files failed to import: {summary.to_json()}")
     record_intake(store, read_intake_csv(files / "intake.csv"), "csv")
+    keep_demo_wearer(store)
     marker.write_text(json.dumps(wanted))
     return store
 
 
 def run_demo(args) -> int:
-    config = demo_config(load_config(args.config))
+    config = load_config(args.config)
     end = args.end or date.today()
     folder = demo_dir(config)
     store = build_demo(folder, end)
