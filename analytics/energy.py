@@ -1,4 +1,4 @@
-"""Burned, eaten, deficit and the intake floor (metrics.md, Energy)."""
+"""Burned, eaten, deficit and the intake floor (docs/metrics.md, Energy)."""
 
 from __future__ import annotations
 

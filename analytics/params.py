@@ -19,7 +19,7 @@ RULES_VERSION = 2
 
 @dataclass(frozen=True)
 class AnalyticsParams:
-    """Every knob of metrics.md; the defaults are the config's (`DEFAULT_PARAMS`)."""
+    """Every knob of docs/metrics.md; the defaults are the config's (`DEFAULT_PARAMS`)."""
 
     sex: str  # "female", "male" or "" (unknown: the higher intake floor applies)
     birth_year: int

@@ -1,52 +1,66 @@
 """What the CLI report and the dashboard both show: plain, JSON-able dicts.
 
-Every number is defined in ../shared/docs/metrics.md. Keys (all values JSON types; `None`
+Every number is defined in docs/metrics.md. Keys (all values JSON types; `None`
 means unknown, never zero):
 
-day_report(store, config, day) ->
+day_report(store, config, day, as_of=None) ->
     day                 "2020-09-25" (local day)
     week_id             "2020-W39" (see week ids below)
     wellness_source     "garmin" | "fit" | None (Garmin Connect wins when both exist)
+    worn                at least an hour of the day recorded
     steps, steps_target, ascent_m, descent_m, floors, floors_target
-    active_kcal, rmr_kcal, burned_kcal
+    active_kcal, rmr_kcal, burned_kcal (a finished day: a whole day's rmr; today: prorated)
     eaten_kcal, intake_source ("manual" | "csv" | "garmin" | None)
     deficit_kcal        burned - eaten, None unless both are known
     intake_floor_kcal, below_intake_floor (bool; False when intake unknown)
-    deficit_credit_kcal what the day adds to the deficit score (0 when unknown or below floor)
-    minutes_source      "heart_rate" | "device" (config analytics.minutes_source)
-    goal_minutes        the chosen source's moderate + 2 x vigorous
-    reached_daily_target  goal_minutes >= targets.daily_cardio_minutes
-    hr_minutes          {moderate, vigorous, goal, minutes_with_readings,
-                         resting_hr, resting_hr_from ("measured" | "config" | None),
-                         max_hr, max_hr_from ("config" | "age"),
-                         moderate_from_bpm, vigorous_from_bpm}
+    deficit_credit_kcal what the day adds to the deficit score: min(deficit, deficit_cap_kcal),
+                        a surplus in full, 0 below the floor, None when the deficit is unknown
+    deficit_cap_kcal    the planned daily deficit, the most a day can add
+    minutes_source      "device" | "heart_rate" | None: where the headline minutes came from
+    minutes_setting     config analytics.minutes_source ("auto" | "heart_rate" | "device")
+    moderate_minutes, vigorous_minutes  the headline's
+    active_minutes      moderate + vigorous (minutes spent)
+    goal_minutes        moderate + 2 x vigorous (goal-equivalent minutes)
+    reached_daily_target  goal_minutes >= targets.daily_cardio_minutes (None when unknown)
+    hr_minutes          {moderate, vigorous, goal (None without any reading), minutes_with_readings,
+                         minutes_without_reading, resting_hr, resting_hr_from ("config" | "demo" |
+                         "garmin" | "device" | "estimate" | None), max_hr, max_hr_from ("config" |
+                         "demo" | "observed" | "tanaka" | "220-age"), zones_by ("heart_rate_reserve"
+                         | "percent_of_max"), moderate_from_bpm, vigorous_from_bpm}
     device_minutes      {moderate, vigorous, goal}
     strength_sessions   int
-    day_report only (not in week_report's days), the stored values as they are:
-    source (= wellness_source), total_kcal (as the source stated it), resting_hr (measured
-    that day), device_moderate_min, device_vigorous_min,
+    day_report only (not in week_report's days):
+    wearer              {sex ("female" | "male" | None), sex_from, birth_year, birth_year_from
+                         ("config" | "demo" | "assumed"), intake_floor_kcal}
+    the stored values as they are: source (= wellness_source), total_kcal (as the source stated
+    it), resting_hr (stored that day), device_moderate_min, device_vigorous_min,
     heart_rate          {values, empty, min, max} (raw readings of the day, all sources)
-    activities          [{sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr,
-                          ascent_m, steps, strength}]
+    activities          [{sport, sub_sport, start_utc, start_local ("HH:MM"), elapsed_s, minutes,
+                          calories, avg_hr, max_hr, ascent_m, steps, strength}]
 
-week_report(store, config, week_start) ->
+week_report(store, config, week_start, as_of=None) ->
     week_id, week_start, week_end (inclusive), as_of (the day "today" was taken as)
-    minutes_source
-    cardio   {goal_minutes, hr_goal_minutes, device_goal_minutes, target_minutes,
+    minutes_setting, wearer (as in day_report)
+    days_so_far         days before as_of (7 for a finished week): what the scores are on
+    days_with_data      days worn; enough_data: more than half the days so far worn
+    cardio   {goal_minutes, moderate_minutes, vigorous_minutes, active_minutes (the headline's),
+              hr_goal_minutes, device_goal_minutes, days_device_minutes, target_minutes,
               days_reaching_daily, daily_minutes_target, days_target,
               remaining_days, minutes_needed_per_remaining_day (None when met or over),
-              met (bool), score (0-100), streak_weeks}
-    floors   {total, target, days_reaching_target}
+              met (bool), score (0-100; None: not enough data), streak_weeks}
+    floors   {total, target, per_day_target, days_reaching_target}
     steps    {total, days_reaching_target, per_day_target}
-    strength {days, sessions, target_days, guidance ("2-3")}
-    energy   {burned_kcal, eaten_kcal, deficit_kcal, days_deficit_known,
-              days_intake_unknown, days_below_floor, credit_kcal, target_kcal,
-              score (0-100), projected_fat_change_lb, projection_label ("up to"),
-              projection_note}
-    days     [day_report dicts for the seven days, in order]
+    strength {days, sessions, target_days, met, guidance ("2-3")}
+    energy   {burned_kcal, eaten_kcal, deficit_kcal (all three over the same days_deficit_known),
+              days_intake_unknown, days_below_floor, days_scored, credit_kcal, daily_cap_kcal,
+              target_kcal, target_so_far_kcal, needed_per_remaining_day_kcal,
+              score (0-100; None: not enough data), projected_fat_change_lb,
+              projection_label ("up to"), projection_note}
+    days     [day_report dicts for the seven days, in order; days after as_of hold no data]
 
 history(store, config, weeks, end) -> [week_report, ...] oldest first, the last one the
-    week holding `end`.
+    week holding `end`. history_totals(weeks) -> what the history view states about them.
+day_curve(store, config, day) -> the day's per-minute heart rate as the analytics counted it.
 
 Week ids: ISO 8601 ("2020-W39"). With week_start monday a week id is exactly the ISO week.
 With another start day the id names the week that shares at least four days with that ISO
@@ -337,8 +351,8 @@ ORIGINS = {
     "garmin": "Garmin Connect's resting heart rate", "device": "the device's (FIT 211, its 7-day average)",
     "estimate": "estimated: lowest half hour of the day's readings", "observed": "observed: 3rd-highest activity "
     "maximum of the last year", "tanaka": "predicted: Tanaka 208 - 0.7 x age", "220-age": "predicted: 220 - age",
-    "heart_rate_reserve": "heart-rate reserve (Karvonen; ACSM 40 % / 60 %)",
-    "percent_of_max": "percent of maximum heart rate (ACSM 64 % / 77 %; no resting heart rate known)",
+    "heart_rate_reserve": "by heart-rate reserve, ACSM 40 % / 60 %",
+    "percent_of_max": "by percent of maximum heart rate, ACSM 64 % / 77 %: no resting heart rate known",
 }
 
 

@@ -104,13 +104,12 @@ class DayScreen(ViewScreen):
             ("Floors", f"{fmt.number(report['floors'], 1)}/{report['floors_target']}", wellness),
             ("Burned kcal", fmt.number(report["burned_kcal"]), wellness),
             ("Eaten kcal", fmt.number(report["eaten_kcal"]) + ("!" if report["below_intake_floor"] else ""),
-             intake),
+             f"{intake}; floor {fmt.number(wearer['intake_floor_kcal'])}"),
             ("Deficit kcal", fmt.number(report["deficit_kcal"]), "burned − eaten"),
             ("Resting HR", fmt.number(hr["resting_hr"]), origins.get(hr["resting_hr_from"], "none known")),
             ("Max HR", fmt.number(hr["max_hr"]), origins.get(hr["max_hr_from"], "—")),
-            ("Born", str(wearer["birth_year"]), origins.get(wearer["birth_year_from"], "")),
-            ("Intake floor", fmt.number(wearer["intake_floor_kcal"]),
-             f"sex {wearer['sex'] or 'unknown'}, {origins.get(wearer['sex_from'], '')}"),
+            ("Wearer born", str(wearer["birth_year"]), f"{origins[wearer['birth_year_from']]}; sex "
+             f"{wearer['sex'] or 'unknown'} ({origins[wearer['sex_from']]})"),
             ("Strength", str(report["strength_sessions"]), "activities"),
         ]
         for row in rows:

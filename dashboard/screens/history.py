@@ -52,8 +52,8 @@ class HistoryScreen(ViewScreen):
         deficit = [w["energy"]["deficit_kcal"] for w in weeks]
         self.query_one("#history-title", Static).update(
             f"{totals['weeks']} weeks to {weeks[-1]['week_id']}: cardio target met in {totals['cardio_met_weeks']}; "
-            f"net deficit {fmt.number(totals['deficit_kcal'])} kcal over {totals['weeks_deficit_known']} weeks "
-            f"with intake")
+            f"net deficit {fmt.number(totals['deficit_kcal'])} kcal (intake logged in "
+            f"{totals['weeks_deficit_known']} of them)")
         latest = weeks[-1]
         cardio_target, deficit_target = latest["cardio"]["target_minutes"], latest["energy"]["target_kcal"]
         self.query_one("#history-cardio-title", Static).update(

@@ -97,8 +97,9 @@ def check_day(app, report: dict, curve: dict) -> None:
     assert rows["Deficit kcal"] == fmt.number(report["deficit_kcal"])
     assert rows["Resting HR"] == fmt.number(hr["resting_hr"])
     assert rows["Max HR"] == fmt.number(hr["max_hr"])
-    assert rows["Born"] == str(report["wearer"]["birth_year"])
-    assert rows["Intake floor"] == fmt.number(report["wearer"]["intake_floor_kcal"])
+    assert rows["Wearer born"] == str(report["wearer"]["birth_year"])
+    floor = fmt.number(report["wearer"]["intake_floor_kcal"])
+    assert str(table.get_row_at(list(rows).index("Eaten kcal"))[2]).endswith(f"floor {floor}")
     activities = app.screen.query_one("#day-activities", DataTable)
     assert activities.row_count == len(report["activities"])
     for i, activity in enumerate(report["activities"]):
@@ -143,8 +144,8 @@ async def test_the_demo_history_on_screen_equals_the_report(demo_store):
         totals = reporting.history_totals(weeks)
         assert text_of(app, "#history-title") == (
             f"{totals['weeks']} weeks to {weeks[-1]['week_id']}: cardio target met in {totals['cardio_met_weeks']}; "
-            f"net deficit {fmt.number(totals['deficit_kcal'])} kcal over {totals['weeks_deficit_known']} weeks "
-            f"with intake")
+            f"net deficit {fmt.number(totals['deficit_kcal'])} kcal (intake logged in "
+            f"{totals['weeks_deficit_known']} of them)")
         assert totals["weeks_deficit_known"] == 1 and totals["deficit_kcal"] is not None
         assert "target 150" in text_of(app, "#history-cardio-title")
 

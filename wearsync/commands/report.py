@@ -113,7 +113,7 @@ def _print_day(day: dict) -> None:
 def _minutes_note(hr: dict, origins: dict) -> str:
     resting = (f"resting {hr['resting_hr']} ({origins.get(hr['resting_hr_from'], hr['resting_hr_from'])}), "
                if hr["resting_hr"] is not None else "no resting heart rate known, ")
-    return (f"wearsync's heart-rate count: zones by {origins[hr['zones_by']]}: moderate from "
+    return (f"wearsync's heart-rate count, zones {origins[hr['zones_by']]}: moderate from "
             f"{hr['moderate_from_bpm']} bpm, vigorous from {hr['vigorous_from_bpm']} bpm ({resting}max "
             f"{hr['max_hr']}, {origins.get(hr['max_hr_from'], hr['max_hr_from'])}); a minute counts only inside "
             f"an activity or with movement in or next to it, and not alone; {_show(hr['minutes_with_readings'])} "
