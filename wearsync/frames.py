@@ -150,6 +150,16 @@ def read_day_offset(conn: sqlite3.Connection, day: date) -> int | None:
     return row[0] if row else None
 
 
+def read_device_increments(conn: sqlite3.Connection, day: date) -> list[tuple[int, str, int]]:
+    """The device's own intensity-minute increments of local day `day`: (ts, metric, minutes), in time order.
+
+    Each is stamped at the end of the interval it counts (FIT 55/33-34).
+    """
+    return conn.execute("SELECT ts, metric, SUM(value) FROM monitoring_values WHERE local_day = ? AND kind = 'increment' "
+                        "AND metric IN ('moderate_min', 'vigorous_min') GROUP BY ts, metric ORDER BY ts, metric",
+                        (day.isoformat(),)).fetchall()
+
+
 def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:
     """The raw readings on local day `day`, all sources: count, empty ones, lowest and highest bpm."""
     start, end = _utc_midnight(day) - OFFSET_MARGIN_S, _utc_midnight(day) + DAY_SECONDS + OFFSET_MARGIN_S

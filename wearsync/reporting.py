@@ -37,6 +37,8 @@ day_report(store, config, day, as_of=None) ->
     heart_rate          {values, empty, min, max} (raw readings of the day, all sources)
     activities          [{sport, sub_sport, start_utc, start_local ("HH:MM"), elapsed_s, minutes,
                           calories, avg_hr, max_hr, ascent_m, steps, strength}]
+    device_increments   [{at ("HH:MM" local, the end of the interval), moderate, vigorous}]: where
+                        the device's own minutes fell (FIT 55/33-34; empty for Garmin Connect days)
 
 week_report(store, config, week_start, as_of=None) ->
     week_id, week_start, week_end (inclusive), as_of (the day "today" was taken as)
@@ -130,8 +132,20 @@ def day_report(store: Store, config: Config, day: date, *, as_of: date | None = 
         resting_hr=stored.get("resting_hr"), device_moderate_min=daily["device_moderate_min"],
         device_vigorous_min=daily["device_vigorous_min"],
         heart_rate=frames.read_day_reading_stats(store.conn, day), activities=_activities(store, day),
+        device_increments=_device_increments(store, day),
     )
     return report
+
+
+def _device_increments(store: Store, day: date) -> list[dict]:
+    """Where the device's minutes fell: [{at (local "HH:MM", the end of the interval), moderate, vigorous}]."""
+    offset = frames.read_day_offset(store.conn, day) or 0
+    by_stamp: dict[int, dict] = {}
+    for ts, metric, minutes in frames.read_device_increments(store.conn, day):
+        at = (datetime(1970, 1, 1) + timedelta(seconds=ts + offset)).strftime("%H:%M")
+        entry = by_stamp.setdefault(ts, {"at": at, "moderate": 0, "vigorous": 0})
+        entry[metric.removesuffix("_min")] += minutes
+    return list(by_stamp.values())
 
 
 def week_report(store: Store, config: Config, week_start: date, *, as_of: date | None = None) -> dict:

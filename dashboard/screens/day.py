@@ -74,8 +74,11 @@ class DayScreen(ViewScreen):
         self._fill_activities(report)
         self._fill_numbers(report, ORIGINS)
         origins = data["origins"]
-        self.query_one("#day-origins", Static).update(
-            "Sources: " + ("; ".join(f"{o['what']} ← {Path(o['from']).name}" for o in origins) if origins else "none"))
+        device_times = ("The device's minutes by time (mod/vig): " + ", ".join(
+            f"{i['at']} {i['moderate']}/{i['vigorous']}" for i in report["device_increments"]) + "\n"
+                        if report["device_increments"] else "")
+        self.query_one("#day-origins", Static).update(device_times + "Sources: " + (
+            "; ".join(f"{o['what']} ← {Path(o['from']).name}" for o in origins) if origins else "none"))
 
     def _fill_activities(self, report: dict) -> None:
         table = self.query_one("#day-activities", DataTable)

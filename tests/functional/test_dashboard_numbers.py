@@ -100,6 +100,8 @@ def check_day(app, report: dict, curve: dict) -> None:
     assert rows["Wearer born"] == str(report["wearer"]["birth_year"])
     floor = fmt.number(report["wearer"]["intake_floor_kcal"])
     assert str(table.get_row_at(list(rows).index("Eaten kcal"))[2]).endswith(f"floor {floor}")
+    for increment in report["device_increments"]:
+        assert f"{increment['at']} {increment['moderate']}/{increment['vigorous']}" in text_of(app, "#day-origins")
     activities = app.screen.query_one("#day-activities", DataTable)
     assert activities.row_count == len(report["activities"])
     for i, activity in enumerate(report["activities"]):

@@ -78,9 +78,14 @@ def test_2020_09_25_the_devices_18_and_91_are_the_headline_with_wearsyncs_count_
     # no intake logged: burned is known (1,860 RMR over the whole day + 1,072 active), the deficit is not
     assert (day["burned_kcal"], day["eaten_kcal"], day["deficit_kcal"], day["deficit_credit_kcal"]) == (
         2932, None, None, None)
+    # where the device's minutes fell: its increments add up to its own totals, the longest
+    # stretch (52 vigorous) closing at 21:23 local
+    increments = day["device_increments"]
+    assert sum(i["moderate"] for i in increments) == 18 and sum(i["vigorous"] for i in increments) == 91
+    assert {"at": "21:23", "moderate": 1, "vigorous": 52} in increments
     main(["report", "--day", "2020-09-25"])
     out = " ".join(capsys.readouterr().out.split())
-    assert "18 mod + 91 vig" in out and "200 (30 reached)" in out
+    assert "18 mod + 91 vig" in out and "200 (30 reached)" in out and "21:23 1/52" in out
     assert f"{hr['moderate']} / {hr['vigorous']} ({hr['goal']} goal-equiv.)" in out
     assert "moderate from 102.4 bpm, vigorous from 130.6 bpm" in out and "Tanaka" in out
     assert "born 1990 (assumed)" in out

@@ -102,6 +102,9 @@ def _print_day(day: dict) -> None:
     table.add_row("heart-rate readings", f"{readings['values']:,} ({_show(readings['min'])}-{_show(readings['max'])} bpm)")
     common.stdout.print(table)
     common.stdout.print(_minutes_note(hr, ORIGINS), markup=False)
+    if day["device_increments"]:
+        common.stdout.print("The device's minutes by time (mod/vig): " + ", ".join(
+            f"{i['at']} {i['moderate']}/{i['vigorous']}" for i in day["device_increments"]), markup=False)
     common.stdout.print(_wearer_note(day["wearer"]), markup=False)
     for a in day["activities"]:
         minutes = a["elapsed_s"] and round(a["elapsed_s"] / 60)
