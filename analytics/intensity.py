@@ -25,6 +25,8 @@ MONITORING_TOTALS_SCHEMA = pl.Schema({
     "metric": pl.String, "value": pl.Int64,
 })
 MOVEMENT_SCHEMA = pl.Schema({"minute_utc": pl.Int64})
+# A minute's zone (an enum: integer-backed, several times cheaper than strings on millions of minutes).
+ZONE = pl.Enum(["moderate", "vigorous"])
 LIMITS_SCHEMA = pl.Schema({
     "local_day": pl.Date, "resting_hr": pl.Float64, "resting_hr_from": pl.String,
     "max_hr": pl.Float64, "max_hr_from": pl.String, "zones_by": pl.String,
@@ -103,15 +105,17 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
 
 def _observed_max(day_list: pl.LazyFrame, activity_max: pl.LazyFrame) -> pl.LazyFrame:
     """(local_day, observed_max): the OBSERVED_MAX_RANK-th highest activity maximum in the year up to the day."""
-    first = pl.col("local_day").min().fill_null(date(1970, 1, 7)) - pl.duration(days=365)
-    last = pl.col("local_day").max().fill_null(date(1970, 1, 7))
-    calendar = day_list.select(pl.date_range(first, last, "1d").alias("local_day"))
-    per_day = (activity_max.filter(pl.col("max_hr").is_not_null()).group_by("local_day")
-               .agg(top=pl.col("max_hr").top_k(OBSERVED_MAX_RANK)))
+    # Each activity a row, each day a row without a value; a rolling window over them all gives
+    # every day the activities of its year (rows of one day share their window).
+    rows = pl.concat([
+        day_list.select("local_day", max_hr=pl.lit(None, dtype=pl.Int64)),
+        activity_max.filter(pl.col("max_hr").is_not_null()).select("local_day", pl.col("max_hr").cast(pl.Int64)),
+    ]).sort("local_day")
     return (
-        calendar.join(per_day, on="local_day", how="left").sort("local_day")
-        .rolling("local_day", period=OBSERVED_MAX_WINDOW)
-        .agg(top=pl.col("top").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().top_k(OBSERVED_MAX_RANK))
+        rows.rolling("local_day", period=OBSERVED_MAX_WINDOW)
+        .agg(top=pl.col("max_hr").drop_nulls().top_k(OBSERVED_MAX_RANK))
+        .unique("local_day", keep="first")
+        .join(day_list, on="local_day", how="semi")
         .select("local_day", observed_max=pl.when(pl.col("top").list.len() >= OBSERVED_MAX_RANK)
                 .then(pl.col("top").list.min().cast(pl.Float64)))
     )
@@ -139,7 +143,7 @@ def movement_minutes(totals: pl.LazyFrame) -> pl.LazyFrame:
 
 def classify_minutes(minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.LazyFrame | None = None,
                      min_bout_minutes: int = 0) -> pl.LazyFrame:
-    """Add `zone` ('moderate', 'vigorous' or null) to per-minute heart rate.
+    """Add `zone` (ZONE: 'moderate', 'vigorous' or null) to per-minute heart rate.
 
     A minute can count only inside a recorded activity (source 'activity') or with movement
     in it or next to it (`movement`, MOVEMENT_SCHEMA; None: every minute may count), and only
@@ -148,24 +152,34 @@ def classify_minutes(minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.L
     consecutive moderate-or-vigorous minutes count (older Garmin firmware); a run may cross
     midnight.
     """
-    zoned = minutes.join(limits.select("local_day", "moderate_from_bpm", "vigorous_from_bpm"),
-                         on="local_day", how="left")
-    if movement is not None:
-        zoned = zoned.join(movement.with_columns(moving=pl.lit(True)), on="minute_utc", how="left")
-        may_count = (pl.col("source") == "activity") | pl.col("moving").fill_null(False)
-    else:
-        may_count = pl.lit(True)
+    # Sorted once (a no-op on the cache's minutes, already in order: frames.read_minutes) and
+    # kept in that order through the join, so the neighbours below are the minutes either side.
+    zoned = (minutes.sort("minute_utc")
+             .join(limits.select("local_day", "moderate_from_bpm", "vigorous_from_bpm"), on="local_day", how="left",
+                   maintain_order="left")
+             .with_columns(pl.col("minute_utc").set_sorted()))
+    # is_in over the (small) set of moving minutes: cheaper than joining millions of minutes to it
+    may_count = (pl.col("source") == "activity") | (
+        pl.lit(True) if movement is None
+        else pl.col("minute_utc").is_in(movement.collect().get_column("minute_utc").implode()))
     zoned = zoned.with_columns(
         zone=pl.when(~may_count).then(None)
-        .when(pl.col("bpm") >= pl.col("vigorous_from_bpm")).then(pl.lit("vigorous"))
-        .when(pl.col("bpm") >= pl.col("moderate_from_bpm")).then(pl.lit("moderate"))
-    ).sort("minute_utc")
+        .when(pl.col("bpm") >= pl.col("vigorous_from_bpm")).then(pl.lit("vigorous", dtype=ZONE))
+        .when(pl.col("bpm") >= pl.col("moderate_from_bpm")).then(pl.lit("moderate", dtype=ZONE))
+    )
     active = pl.col("zone").is_not_null()
-    # A new run starts where activity switches on or a minute is missing in between.
-    breaks = (active != active.shift(1)) | (pl.col("minute_utc").diff() != 60)
-    zoned = zoned.with_columns(run=breaks.fill_null(True).cum_sum()).with_columns(
-        zone=pl.when(pl.len().over("run") >= max(min_bout_minutes, 2)).then(pl.col("zone")))
-    return zoned.drop("moderate_from_bpm", "vigorous_from_bpm", "run", *(["moving"] if movement is not None else []))
+    if min_bout_minutes <= 2:
+        # not alone: the minute before or after is in a zone too (shifts: no grouping by runs needed)
+        step = pl.col("minute_utc").diff()
+        neighbour = ((active.shift(1) & (step == 60)) | (active.shift(-1) & (step.shift(-1) == 60))).fill_null(False)
+        zoned = zoned.with_columns(zone=pl.when(neighbour).then(pl.col("zone")))
+    else:
+        # A new run starts where activity switches on or a minute is missing in between.
+        breaks = (active != active.shift(1)) | (pl.col("minute_utc").diff() != 60)
+        zoned = (zoned.with_columns(run=breaks.fill_null(True).cum_sum())
+                 .with_columns(zone=pl.when(pl.len().over("run") >= min_bout_minutes).then(pl.col("zone")))
+                 .drop("run"))
+    return zoned.drop("moderate_from_bpm", "vigorous_from_bpm")
 
 
 def daily_intensity(classified: pl.LazyFrame) -> pl.LazyFrame:

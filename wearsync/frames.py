@@ -73,18 +73,25 @@ def _day_range(first: date | None, last: date | None) -> tuple[str, str]:
     return (first or date.min).isoformat(), (last or date.max).isoformat()
 
 
-def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+# Where a stored resting heart rate came from is told by what else the day holds: a FIT day with
+# the device's monitoring_hr_data (211) has the device's, else wellness estimated it from readings.
+RESTING_ORIGIN_SQL = (
+    "CASE WHEN resting_hr IS NULL THEN NULL WHEN source = 'garmin' THEN 'garmin' WHEN EXISTS (SELECT 1 FROM "
+    "monitoring_values m WHERE m.serial IN (SELECT DISTINCT COALESCE(serial, 0) FROM recordings) AND "
+    "m.local_day = wellness.local_day AND m.metric = 'resting_hr') THEN 'device' ELSE 'estimate' END")
+
+
+def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None, *,
+                  resting_origin: bool = False) -> pl.DataFrame:
     """Wellness rows of every source for local days first..last (inclusive; None = open).
 
-    Where a resting heart rate came from is told by what else the day holds: a FIT day with the
-    device's monitoring_hr_data (211) has the device's, else wellness estimated it from readings.
+    `resting_hr_from` is only looked up with `resting_origin` (RESTING_ORIGIN_SQL: a search of the
+    day's monitoring values, by the primary key's serial and day), else None.
     """
+    origin = RESTING_ORIGIN_SQL if resting_origin else "NULL"
     return query_frame(
         conn, "SELECT local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
-        "moderate_min, vigorous_min, resting_hr, covered_s, CASE WHEN resting_hr IS NULL THEN NULL "
-        "WHEN source = 'garmin' THEN 'garmin' WHEN EXISTS (SELECT 1 FROM monitoring_values m WHERE "
-        "m.local_day = wellness.local_day AND m.metric = 'resting_hr') THEN 'device' ELSE 'estimate' END "
-        "FROM wellness WHERE local_day BETWEEN ? AND ?",
+        f"moderate_min, vigorous_min, resting_hr, covered_s, {origin} FROM wellness WHERE local_day BETWEEN ? AND ?",
         _day_range(first, last), WELLNESS_SCHEMA)
 
 
@@ -242,8 +249,11 @@ def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date
         return pl.LazyFrame(schema=MINUTES_SCHEMA)
     minutes = [np.frombuffer(r[1], dtype=np.int32) for r in rows]
     days = np.repeat(np.array([r[0] for r in rows], dtype="datetime64[D]"), [m.size for m in minutes])
+    minute_utc = np.concatenate(minutes).astype(np.int64) * 60
+    # Usually already in time order (days in order, each sorted); flagged so, sorting it is free.
+    in_order = bool(np.all(minute_utc[1:] > minute_utc[:-1]))
     return pl.LazyFrame({
-        "minute_utc": np.concatenate(minutes).astype(np.int64) * 60,
+        "minute_utc": pl.Series(minute_utc).set_sorted() if in_order else minute_utc,
         "local_day": days,
         "bpm": np.concatenate([np.frombuffer(r[2], dtype=np.float64) for r in rows]),
         "source": np.concatenate([np.frombuffer(r[3], dtype=np.uint8) for r in rows]),

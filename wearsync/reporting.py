@@ -259,7 +259,9 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
         return set()
     minute_days = pl.DataFrame(conn.execute("SELECT local_day FROM analytics_minutes").fetchall(),
                                schema={"local_day": pl.String}, orient="row").with_columns(pl.col("local_day").str.to_date())
-    expected = _limits(store, params, minute_days.lazy()).select(
+    # computed once, small (a row a day): what each day's results depend on, and what classifies them
+    limits = _limits(store, params, minute_days.lazy()).collect().lazy()
+    expected = limits.select(
         "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("moderate_from_bpm").round(3),
                                             pl.col("vigorous_from_bpm").round(3), separator="|"))
     cached = frames.read_day_intensity(conn).select("local_day", cached="settings")
@@ -271,7 +273,6 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
         margin = timedelta(days=BOUT_MARGIN_DAYS)
         first, last = todo["local_day"].min() - margin, todo["local_day"].max() + margin
         minutes = frames.read_minutes(conn, first, last)
-        limits = _limits(store, params, minutes.select("local_day").unique())
         movement = movement_minutes(frames.read_monitoring_totals(conn, first, last).lazy())
         results = (
             daily_intensity(classify_minutes(minutes, limits, movement, params.min_bout_minutes))
@@ -286,10 +287,14 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
 
 def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame, first: date | None = None,
             last: date | None = None) -> pl.LazyFrame:
-    """heart_rate_limits of `days` (all between first and last when given) from the store."""
+    """heart_rate_limits of `days` (all between first and last when given) from the store.
+
+    Only a report's days (first..last given) look up where each resting heart rate came from;
+    the cache refresh, over every day, needs the values alone.
+    """
     look_back = first - timedelta(days=OBSERVED_MAX_DAYS) if first else None
-    measured = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
-        "local_day", "resting_hr", "resting_hr_from")
+    measured = preferred_wellness(frames.read_wellness(store.conn, first, last, resting_origin=first is not None)
+                                  .lazy()).select("local_day", "resting_hr", "resting_hr_from")
     activity_max = frames.read_activities(store.conn, look_back, last).lazy().select("local_day", "max_hr")
     return heart_rate_limits(days, measured, params, activity_max)
 
