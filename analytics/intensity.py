@@ -73,7 +73,10 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
     day_list = days.select("local_day").sort("local_day")
     if activity_max is None:
         activity_max = pl.LazyFrame(schema=ACTIVITY_MAX_SCHEMA)
-    observed = _observed_max(day_list, activity_max)
+    # Only an activity maximum above the prediction can make the observed one count (the
+    # prediction falls by under 1 bpm a year): the rest is left out before the windows.
+    observed = _observed_max(day_list, activity_max.filter(
+        pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1))
     configured_rest = params.configured_resting_hr or None
     predicted = predicted_max_hr(params, pl.col("local_day").dt.year())
     limits = (
@@ -104,21 +107,23 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
 
 
 def _observed_max(day_list: pl.LazyFrame, activity_max: pl.LazyFrame) -> pl.LazyFrame:
-    """(local_day, observed_max): the OBSERVED_MAX_RANK-th highest activity maximum in the year up to the day."""
-    # Each activity a row, each day a row without a value; a rolling window over them all gives
-    # every day the activities of its year (rows of one day share their window).
-    rows = pl.concat([
-        day_list.select("local_day", max_hr=pl.lit(None, dtype=pl.Int64)),
-        activity_max.filter(pl.col("max_hr").is_not_null()).select("local_day", pl.col("max_hr").cast(pl.Int64)),
-    ]).sort("local_day")
-    return (
-        rows.rolling("local_day", period=OBSERVED_MAX_WINDOW)
+    """(local_day, observed_max): the OBSERVED_MAX_RANK-th highest activity maximum in the year up to the day.
+
+    What a day's window (day - 365 d, day] holds changes only on the day of an activity and on
+    the day it drops out, 365 days later: the windows are computed at those days alone and each
+    day takes the latest one before it (as-of join), however many days are asked for.
+    """
+    maxima = activity_max.filter(pl.col("max_hr").is_not_null()).select("local_day", pl.col("max_hr").cast(pl.Int64))
+    leaving = maxima.select(pl.col("local_day") + pl.duration(days=365), max_hr=pl.lit(None, dtype=pl.Int64))
+    windows = (
+        pl.concat([maxima, leaving]).sort("local_day")
+        .rolling("local_day", period=OBSERVED_MAX_WINDOW)
         .agg(top=pl.col("max_hr").drop_nulls().top_k(OBSERVED_MAX_RANK))
-        .unique("local_day", keep="first")
-        .join(day_list, on="local_day", how="semi")
-        .select("local_day", observed_max=pl.when(pl.col("top").list.len() >= OBSERVED_MAX_RANK)
-                .then(pl.col("top").list.min().cast(pl.Float64)))
+        .unique("local_day", keep="last").sort("local_day")
     )
+    return day_list.sort("local_day").join_asof(windows, on="local_day", strategy="backward").select(
+        "local_day", observed_max=pl.when(pl.col("top").list.len() >= OBSERVED_MAX_RANK)
+        .then(pl.col("top").list.min().cast(pl.Float64)))
 
 
 def movement_minutes(totals: pl.LazyFrame) -> pl.LazyFrame:

@@ -22,7 +22,7 @@ import polars as pl
 
 from wearsync.analytics.energy import INTAKE_SCHEMA, WELLNESS_SCHEMA
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, READINGS_SCHEMA
-from wearsync.analytics.intensity import MONITORING_TOTALS_SCHEMA
+from wearsync.analytics.intensity import ACTIVITY_MAX_SCHEMA, MONITORING_TOTALS_SCHEMA
 from wearsync.analytics.strength import SETS_SCHEMA
 
 DAY_SECONDS = 86_400
@@ -95,6 +95,16 @@ def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: dat
         _day_range(first, last), WELLNESS_SCHEMA)
 
 
+def read_day_device_goals(conn: sqlite3.Connection, first: date, last: date) -> pl.DataFrame:
+    """Per local day first..last the device's goal-equivalent minutes (moderate + 2 x vigorous) and the
+    seconds covered, from the preferred wellness row (Garmin Connect's, else FIT: energy.preferred_wellness)."""
+    return query_frame(
+        conn, "SELECT local_day, moderate_min + 2 * vigorous_min, covered_s FROM wellness w WHERE local_day BETWEEN "
+        "? AND ? AND (source = 'garmin' OR NOT EXISTS (SELECT 1 FROM wellness g WHERE g.local_day = w.local_day "
+        "AND g.source = 'garmin'))", _day_range(first, last),
+        pl.Schema({"local_day": pl.Date, "device_goal": pl.Int64, "covered_s": pl.Int64}))
+
+
 def read_intake(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Intake entries of every source for local days first..last."""
     return query_frame(conn, "SELECT local_day, source, kcal, entered_at FROM intake WHERE local_day BETWEEN ? AND ?",
@@ -107,6 +117,13 @@ def read_activities(conn: sqlite3.Connection, first: date | None = None, last: d
         conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps, "
         "utc_offset_s FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
         _day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
+
+
+def read_activity_maxima(conn: sqlite3.Connection, first: date | None = None,
+                         last: date | None = None) -> pl.DataFrame:
+    """Each activity's highest heart rate (ACTIVITY_MAX_SCHEMA) of local days first..last."""
+    return query_frame(conn, "SELECT local_day, max_hr FROM activities WHERE local_day BETWEEN ? AND ? "
+                       "AND max_hr IS NOT NULL", _day_range(first, last), ACTIVITY_MAX_SCHEMA)
 
 
 def read_monitoring_totals(conn: sqlite3.Connection, first: date | None = None,

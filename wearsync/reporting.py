@@ -192,9 +192,8 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
     hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
         "local_day", hr_goal=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
         hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
-    device = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
-        "local_day", device_goal=pl.col("moderate_min") + 2 * pl.col("vigorous_min"),
-        wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
+    device = frames.read_day_device_goals(store.conn, first, last).lazy().select(
+        "local_day", "device_goal", wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
     chosen = {"auto": pl.coalesce("device_goal", "hr_goal"), "device": pl.col("device_goal"),
               "heart_rate": pl.col("hr_goal")}[params.minutes_source]
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
@@ -285,18 +284,11 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
     return set(todo["local_day"])
 
 
-def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame, first: date | None = None,
-            last: date | None = None) -> pl.LazyFrame:
-    """heart_rate_limits of `days` (all between first and last when given) from the store.
-
-    Only a report's days (first..last given) look up where each resting heart rate came from;
-    the cache refresh, over every day, needs the values alone.
-    """
-    look_back = first - timedelta(days=OBSERVED_MAX_DAYS) if first else None
-    measured = preferred_wellness(frames.read_wellness(store.conn, first, last, resting_origin=first is not None)
-                                  .lazy()).select("local_day", "resting_hr", "resting_hr_from")
-    activity_max = frames.read_activities(store.conn, look_back, last).lazy().select("local_day", "max_hr")
-    return heart_rate_limits(days, measured, params, activity_max)
+def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
+    """heart_rate_limits of `days` from everything stored (the values alone, not where each came from)."""
+    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select(
+        "local_day", "resting_hr", "resting_hr_from")
+    return heart_rate_limits(days, measured, params, frames.read_activity_maxima(store.conn).lazy())
 
 
 def _first_data_day(store: Store) -> date | None:
@@ -311,13 +303,17 @@ def _daily(store: Store, params: AnalyticsParams, first: date, last: date, as_of
     """DAILY_SCHEMA for every calendar day first..last from the store and the caches."""
     conn = store.conn
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    wellness = preferred_wellness(frames.read_wellness(conn, first, last).lazy(), as_of, _today_share(as_of))
-    limits = _limits(store, params, calendar, first, last)
+    wellness = preferred_wellness(frames.read_wellness(conn, first, last, resting_origin=True).lazy(), as_of,
+                                  _today_share(as_of))
+    # the observed maximum heart rate looks back a year
+    maxima = frames.read_activity_maxima(conn, first - timedelta(days=OBSERVED_MAX_DAYS), last)
+    limits = heart_rate_limits(calendar, wellness.select("local_day", "resting_hr", "resting_hr_from"), params,
+                               maxima.lazy())
+    activities = frames.read_activities(conn, first, last)
     intensity = (frames.read_day_intensity(conn, first, last).lazy()
                  .select("local_day", "hr_moderate_min", "hr_vigorous_min",
                          hr_goal_min=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
                          minutes_with_readings="minutes_with_readings"))
-    activities = frames.read_activities(conn, first, last)
     strength = daily_strength(strength_flags(activities.lazy(), frames.read_strength_activity_ids(conn).lazy()))
     intake = daily_intake(frames.read_intake(conn, first, last).lazy())
     return daily_summary(calendar, wellness.drop("resting_hr", "resting_hr_from"), intensity, limits, intake,
