@@ -95,16 +95,6 @@ def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: dat
         _day_range(first, last), WELLNESS_SCHEMA)
 
 
-def read_day_device_goals(conn: sqlite3.Connection, first: date, last: date) -> pl.DataFrame:
-    """Per local day first..last the device's goal-equivalent minutes (moderate + 2 x vigorous) and the
-    seconds covered, from the preferred wellness row (Garmin Connect's, else FIT: energy.preferred_wellness)."""
-    return query_frame(
-        conn, "SELECT local_day, moderate_min + 2 * vigorous_min, covered_s FROM wellness w WHERE local_day BETWEEN "
-        "? AND ? AND (source = 'garmin' OR NOT EXISTS (SELECT 1 FROM wellness g WHERE g.local_day = w.local_day "
-        "AND g.source = 'garmin'))", _day_range(first, last),
-        pl.Schema({"local_day": pl.Date, "device_goal": pl.Int64, "covered_s": pl.Int64}))
-
-
 def read_intake(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Intake entries of every source for local days first..last."""
     return query_frame(conn, "SELECT local_day, source, kcal, entered_at FROM intake WHERE local_day BETWEEN ? AND ?",

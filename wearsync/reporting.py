@@ -192,8 +192,9 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
     hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
         "local_day", hr_goal=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
         hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
-    device = frames.read_day_device_goals(store.conn, first, last).lazy().select(
-        "local_day", "device_goal", wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
+    device = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
+        "local_day", device_goal=pl.col("moderate_min") + 2 * pl.col("vigorous_min"),
+        wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
     chosen = {"auto": pl.coalesce("device_goal", "hr_goal"), "device": pl.col("device_goal"),
               "heart_rate": pl.col("hr_goal")}[params.minutes_source]
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
