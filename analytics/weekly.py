@@ -68,12 +68,12 @@ def _week_start_expr(week_start_index: int) -> pl.Expr:
     return pl.col("local_day") - pl.duration(days=back)
 
 
-def _known_sum(column: str | pl.Expr, where: pl.Expr | None = None) -> pl.Expr:
+def _known_sum(column: str, where: pl.Expr | None = None) -> pl.Expr:
     """The sum of the known values (optionally only where `where`); unknown when none is known.
 
     polars' sum of an all-null column is 0: a week without data would read as a week of zeros.
     """
-    values = pl.col(column) if isinstance(column, str) else column
+    values = pl.col(column)
     if where is not None:
         values = values.filter(where)
     return pl.when(values.count() > 0).then(values.sum())

@@ -145,7 +145,7 @@ def _device_increments(store: Store, day: date) -> list[dict]:
         at = (datetime(1970, 1, 1) + timedelta(seconds=ts + offset)).strftime("%H:%M")
         entry = by_stamp.setdefault(ts, {"at": at, "moderate": 0, "vigorous": 0})
         entry[metric.removesuffix("_min")] += minutes
-    return list(by_stamp.values())
+    return [entry for entry in by_stamp.values() if entry["moderate"] or entry["vigorous"]]
 
 
 def week_report(store: Store, config: Config, week_start: date, *, as_of: date | None = None) -> dict:

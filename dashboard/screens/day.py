@@ -98,7 +98,6 @@ class DayScreen(ViewScreen):
             report["intake_source"], "not logged")
         hr, device, wearer = report["hr_minutes"], report["device_minutes"], report["wearer"]
         rows = [
-            ("Goal-equiv. min", fmt.number(report["goal_minutes"]), "moderate + 2 × vigorous, the headline"),
             ("Device's count", f"{fmt.number(device['moderate'])}+{fmt.number(device['vigorous'])}×2",
              "the watch / Garmin Connect"),
             ("Heart-rate count", f"{fmt.number(hr['moderate'])}+{fmt.number(hr['vigorous'])}×2",
@@ -111,8 +110,8 @@ class DayScreen(ViewScreen):
             ("Deficit kcal", fmt.number(report["deficit_kcal"]), "burned − eaten"),
             ("Resting HR", fmt.number(hr["resting_hr"]), origins.get(hr["resting_hr_from"], "none known")),
             ("Max HR", fmt.number(hr["max_hr"]), origins.get(hr["max_hr_from"], "—")),
-            ("Wearer born", str(wearer["birth_year"]), f"{origins[wearer['birth_year_from']]}; sex "
-             f"{wearer['sex'] or 'unknown'} ({origins[wearer['sex_from']]})"),
+            ("Wearer", f"{wearer['birth_year']}, {wearer['sex'] or 'sex ?'}", origins[wearer["birth_year_from"]]
+             + ("" if wearer["sex_from"] == wearer["birth_year_from"] else f"; sex {origins[wearer['sex_from']]}")),
             ("Strength", str(report["strength_sessions"]), "activities"),
         ]
         for row in rows:

@@ -30,13 +30,8 @@ HELP = """\
   text field stays text in that field.
 
 [b]Numbers[/b]
-  Goal-equivalent min = moderate + 2 × vigorous; active min = moderate +
-  vigorous. The watch's own count where it gave one, else wearsync's from
-  heart rate (reserve 40 % / 60 %; without a resting rate 64 % / 77 % of
-  max), only with movement or in an activity. Deficit score: each day
-  counts up to the planned 500 kcal, a surplus in full. "—" = unknown.
-  Fat change at 3,500 kcal a pound overestimates over months: "up to".
-  Definitions and sources: docs/metrics.md.
+  Goal-equivalent min = moderate + 2 × vigorous. Deficit score: a day
+  counts up to 500 kcal. — = unknown. Definitions: docs/metrics.md.
 
 Press escape or ? to close."""
 
