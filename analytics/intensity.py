@@ -161,12 +161,12 @@ def classify_minutes(minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.L
     # kept in that order through the join, so the neighbours below are the minutes either side.
     zoned = (minutes.sort("minute_utc")
              .join(limits.select("local_day", "moderate_from_bpm", "vigorous_from_bpm"), on="local_day", how="left",
-                   maintain_order="left")
-             .with_columns(pl.col("minute_utc").set_sorted()))
+                   maintain_order="left"))
     # is_in over the (small) set of moving minutes: cheaper than joining millions of minutes to it
-    may_count = (pl.col("source") == "activity") | (
-        pl.lit(True) if movement is None
-        else pl.col("minute_utc").is_in(movement.collect().get_column("minute_utc").implode()))
+    moving = None if movement is None else movement.collect().get_column("minute_utc")
+    may_count = (pl.lit(True) if moving is None else
+                 (pl.col("source") == "activity") | pl.col("minute_utc").is_in(moving.implode()) if len(moving)
+                 else pl.col("source") == "activity")
     zoned = zoned.with_columns(
         zone=pl.when(~may_count).then(None)
         .when(pl.col("bpm") >= pl.col("vigorous_from_bpm")).then(pl.lit("vigorous", dtype=ZONE))

@@ -187,8 +187,12 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
     if earliest is None or earliest >= week_start:
         return 0
     first = week_start_of(earliest, params.week_start_index)
-    last = week_start - timedelta(days=1)
-    # the same headline minutes as daily_summary, from the caches without the rest of each day
+    return _streaks(store, params, first, week_start - timedelta(days=1), as_of)["streak_weeks"][-1]
+
+
+def _streaks(store: Store, params: AnalyticsParams, first: date, last: date, as_of: date) -> pl.DataFrame:
+    """add_streaks over the whole weeks first..last, from the caches without the rest of each day."""
+    # the same headline minutes as daily_summary
     hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
         "local_day", hr_goal=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
         hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
@@ -199,9 +203,9 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
               "heart_rate": pl.col("hr_goal")}[params.minutes_source]
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
     day_goals = (calendar.join(hr, on="local_day", how="left").join(device, on="local_day", how="left")
-                 .select("local_day", goal_minutes=chosen, worn=pl.col("hr_worn").fill_null(False) | pl.col("wellness_worn").fill_null(False)))
-    streaks = add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of).collect()
-    return streaks["streak_weeks"][-1]
+                 .select("local_day", goal_minutes=chosen,
+                         worn=pl.col("hr_worn").fill_null(False) | pl.col("wellness_worn").fill_null(False)))
+    return add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of).collect()
 
 
 def refresh(store: Store, params: AnalyticsParams) -> set[date]:

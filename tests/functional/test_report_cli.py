@@ -1,7 +1,7 @@
 import json
 import sqlite3
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -224,3 +224,20 @@ def test_every_command_has_help_with_an_example(capsys):
 def test_a_bad_week_id_is_a_clear_error(capsys):
     assert main(["report", "--week", "2020-39"]) == 2
     assert "2020-W39" in capsys.readouterr().err
+
+
+def test_a_streak_longer_than_the_first_look_back_counts_every_week(store):
+    # Garmin Connect days: 150 moderate minutes every Monday of 13 weeks from 2023-01-02 (each week
+    # meets the 150 on its own); a 14th week, worn all week (2,000 steps a day) but with 0 minutes,
+    # ends it. Streaks by hand: the 13th week 13, the 14th (over, worn, missed) 0.
+    monday = date(2023, 1, 2)
+    rows = [((monday + timedelta(weeks=k)).isoformat(), 150, 0) for k in range(13)]
+    rows += [((monday + timedelta(weeks=13, days=d)).isoformat(), 0, 0) for d in range(7)]
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
+                         "VALUES (?, 'garmin', 2000, ?, ?, 86400)", rows)
+    as_of = date(2023, 6, 1)
+    assert reporting.week_report(store, Config(), monday + timedelta(weeks=12), as_of=as_of)["cardio"][
+        "streak_weeks"] == 13
+    assert reporting.week_report(store, Config(), monday + timedelta(weeks=13), as_of=as_of)["cardio"][
+        "streak_weeks"] == 0
