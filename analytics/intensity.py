@@ -10,8 +10,6 @@ with no neighbour in a zone is a spike, not exercise.
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 
 from wearsync.analytics.params import AnalyticsParams

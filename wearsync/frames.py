@@ -104,8 +104,8 @@ def read_intake(conn: sqlite3.Connection, first: date | None = None, last: date 
 def read_activities(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Activities (ACTIVITY_DETAIL_SCHEMA) for local days first..last, in start order."""
     return query_frame(
-        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps, "
-        "utc_offset_s FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
+        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, "
+        "steps, utc_offset_s FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
         _day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
 
 
@@ -169,9 +169,9 @@ def read_device_increments(conn: sqlite3.Connection, day: date) -> list[tuple[in
 
     Each is stamped at the end of the interval it counts (FIT 55/33-34).
     """
-    return conn.execute("SELECT ts, metric, SUM(value) FROM monitoring_values WHERE local_day = ? AND kind = 'increment' "
-                        "AND metric IN ('moderate_min', 'vigorous_min') GROUP BY ts, metric ORDER BY ts, metric",
-                        (day.isoformat(),)).fetchall()
+    return conn.execute("SELECT ts, metric, SUM(value) FROM monitoring_values WHERE local_day = ? "
+                        "AND kind = 'increment' AND metric IN ('moderate_min', 'vigorous_min') "
+                        "GROUP BY ts, metric ORDER BY ts, metric", (day.isoformat(),)).fetchall()
 
 
 def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:
