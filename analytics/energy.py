@@ -1,6 +1,8 @@
-"""Burned, eaten, deficit and the intake floor (metrics.md, Energy)."""
+"""Burned, eaten, deficit and the intake floor (docs/metrics.md, Energy)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import polars as pl
 
@@ -8,24 +10,26 @@ WELLNESS_SCHEMA = pl.Schema({
     "local_day": pl.Date, "source": pl.String, "steps": pl.Int64, "ascent_m": pl.Float64,
     "descent_m": pl.Float64, "active_kcal": pl.Int64, "bmr_kcal": pl.Int64, "total_kcal": pl.Int64,
     "moderate_min": pl.Int64, "vigorous_min": pl.Int64, "resting_hr": pl.Int64, "covered_s": pl.Int64,
+    "resting_hr_from": pl.String,  # "garmin", "device" (FIT 211, its own 7-day average) or "estimate"
 })
 INTAKE_SCHEMA = pl.Schema({"local_day": pl.Date, "source": pl.String, "kcal": pl.Int64, "entered_at": pl.Int64})
-DAY_SECONDS = 86_400
 # A person's own entries beat Garmin's food log; between their own, the latest entry wins.
 INTAKE_RANK = {"manual": 0, "csv": 0, "garmin": 1}
 WELLNESS_RANK = {"garmin": 0, "fit": 1}
 
 
-def preferred_wellness(wellness: pl.LazyFrame) -> pl.LazyFrame:
+def preferred_wellness(wellness: pl.LazyFrame, today: date | None = None, today_share: float = 1.0) -> pl.LazyFrame:
     """One wellness row per day: Garmin Connect's when it has the day, else the FIT one.
 
     Garmin Connect's daily summary already merges every device the wearer synced, so it is
     preferred whole (mixing fields of the two sources would mix two different days' views).
-    Adds `burned_kcal`: the stated total, else resting metabolic rate × the share of the day
-    the monitoring covers + active calories; unknown when neither is possible.
+    Adds `burned_kcal`: the stated total, else the day's resting metabolic rate + active
+    calories; unknown when neither is possible. A finished day keeps a whole day's resting
+    energy however few hours the monitoring covers (the wearer rested through the rest too);
+    only `today` is prorated, by `today_share` of it gone by the clock (docs/metrics.md, Energy).
     """
-    covered_share = (pl.col("covered_s").cast(pl.Float64) / DAY_SECONDS).clip(0.0, 1.0).fill_null(1.0)
-    estimated = pl.col("bmr_kcal") * covered_share + pl.col("active_kcal")
+    share = pl.when(pl.col("local_day") == pl.lit(today, dtype=pl.Date)).then(pl.lit(today_share)).otherwise(1.0)
+    estimated = pl.col("bmr_kcal") * share + pl.col("active_kcal")
     return (
         wellness.with_columns(rank=pl.col("source").replace_strict(WELLNESS_RANK, default=9))
         .sort("local_day", "rank")
@@ -51,14 +55,16 @@ def daily_intake(intake: pl.LazyFrame) -> pl.LazyFrame:
 def energy_balance(days: pl.LazyFrame, intake_floor_kcal: int, daily_deficit_kcal: int) -> pl.LazyFrame:
     """Add deficit, the intake-floor flag and the day's deficit credit.
 
-    Deficit = burned - eaten only when both are known. A day earns credit
-    min(max(deficit, 0), daily target) unless its intake is unknown or below the floor.
+    Deficit = burned - eaten only when both are known. The day's credit towards the deficit
+    score is min(deficit, daily target): a surplus subtracts in full, a deficit counts up to
+    the target (the cap shown on screen); a day below the intake floor earns 0; unknown when
+    the deficit is (docs/metrics.md, Scores).
     """
     eaten = pl.col("eaten_kcal")
     below = eaten.is_not_null() & (eaten < intake_floor_kcal)
     deficit = pl.col("burned_kcal") - eaten.cast(pl.Float64)
     return days.with_columns(deficit_kcal=deficit, below_intake_floor=below).with_columns(
-        deficit_credit_kcal=pl.when(pl.col("below_intake_floor") | pl.col("deficit_kcal").is_null())
-        .then(0.0)
-        .otherwise(pl.col("deficit_kcal").clip(0.0, float(daily_deficit_kcal)))
+        deficit_credit_kcal=pl.when(pl.col("deficit_kcal").is_null()).then(None)
+        .when(pl.col("below_intake_floor")).then(0.0)
+        .otherwise(pl.col("deficit_kcal").clip(upper_bound=float(daily_deficit_kcal)))
     )

@@ -1,4 +1,4 @@
-"""One heart rate per minute from every source together (metrics.md, intensity step 1).
+"""One heart rate per minute from every source together (docs/metrics.md, Intensity minutes step 1).
 
 Minutes are keyed by their UTC start (`minute_utc`, Unix seconds) and carry the local day
 they fall on: on the night clocks go back the repeated local hour is two different sets of

@@ -1,4 +1,9 @@
-"""The settings analytics needs, taken from the config once (analytics never reads files)."""
+"""The settings analytics needs, taken from the config once (analytics never reads files).
+
+The wearer's values come from the config when set there, else from the store's wearer profile
+(`profile`: the demo's made-up person, later the Garmin profile), else are assumed; each
+carries where it came from ("config", the profile's source, "assumed": docs/metrics.md).
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,24 @@ from dataclasses import dataclass
 
 from wearsync.config import WEEKDAYS, Config
 
+# Without a configured birth year: a person in their thirties is assumed, and labelled so.
+ASSUMED_BIRTH_YEAR = 1990
+# Part of the cache key: bump when the per-minute rules change (docs/metrics.md, Intensity minutes).
+RULES_VERSION = 2
+
 
 @dataclass(frozen=True)
 class AnalyticsParams:
-    """Every knob of metrics.md; the defaults are the config's (`DEFAULT_PARAMS`)."""
+    """Every knob of docs/metrics.md; the defaults are the config's (`DEFAULT_PARAMS`)."""
 
-    sex: str
+    sex: str  # "female", "male" or "" (unknown: the higher intake floor applies)
     birth_year: int
     configured_resting_hr: int  # 0: none configured
-    configured_max_hr: int  # 0: 220 - age
+    configured_max_hr: int  # 0: observed or predicted
     moderate_hrr: float
     vigorous_hrr: float
     min_bout_minutes: int
-    minutes_source: str  # "heart_rate" or "device"
+    minutes_source: str  # "auto", "heart_rate" or "device"
     weekly_cardio_minutes: int
     daily_cardio_minutes: int
     days_with_30: int
@@ -32,11 +42,18 @@ class AnalyticsParams:
     week_start: str
     energy_source: str = "device"  # what the deficit counts as burned: "device", "measured" or "auto"
     scale_user: int = 0  # the wearer's user on a multi-user scale (0 also: its only user)
+    max_hr_formula: str = "tanaka"
+    sex_from: str = "config"
+    birth_year_from: str = "config"
+    resting_hr_from: str = "config"
+    max_hr_from: str = "config"
 
     @property
     def intake_floor_kcal(self) -> int:
         """The intake below which a day is flagged, by the wearer's sex."""
-        return self.intake_floor_male if self.sex == "male" else self.intake_floor_female
+        if self.sex == "female":
+            return self.intake_floor_female
+        return self.intake_floor_male  # men, and anyone whose sex is not known: the higher floor
 
     @property
     def week_start_index(self) -> int:
@@ -46,22 +63,42 @@ class AnalyticsParams:
     @property
     def settings_key(self) -> str:
         """What per-day intensity results depend on besides the data (cache key)."""
-        return (f"{self.birth_year}/{self.configured_resting_hr}/{self.configured_max_hr}/"
-                f"{self.moderate_hrr!r}/{self.vigorous_hrr!r}/{self.min_bout_minutes}")
+        return (f"{RULES_VERSION}/{self.birth_year}/{self.configured_resting_hr}/{self.configured_max_hr}/"
+                f"{self.max_hr_formula}/{self.moderate_hrr!r}/{self.vigorous_hrr!r}/{self.min_bout_minutes}")
 
 
-def params_from_config(config: Config) -> AnalyticsParams:
-    """The analytics settings of a loaded config."""
+def params_from_config(config: Config, profile: dict | None = None) -> AnalyticsParams:
+    """The analytics settings of a loaded config, with the store's wearer `profile` (see module doc).
+
+    A demo profile ({"source": "demo", ...}) is a made-up person: her values replace the
+    config's, whose wearer is someone else. Any other profile fills what the config leaves unset.
+    """
     w, t, a = config.wearer, config.targets, config.analytics
+    profile = profile or {}
+    source = profile.get("source", "profile")
+    replaces = source == "demo"
+
+    def pick(key: str, configured, unset, assumed):
+        if profile.get(key) not in (None, unset) and (replaces or configured == unset):
+            return profile[key], source
+        if configured != unset:
+            return configured, "config"
+        return assumed, "assumed"
+
+    sex, sex_from = pick("sex", w.sex, "", "")
+    birth_year, birth_year_from = pick("birth_year", w.birth_year, 0, ASSUMED_BIRTH_YEAR)
+    resting, resting_from = pick("resting_hr", w.resting_hr, 0, 0)
+    max_hr, max_hr_from = pick("max_hr", w.max_hr, 0, 0)
     return AnalyticsParams(
-        sex=w.sex, birth_year=w.birth_year, configured_resting_hr=w.resting_hr,
-        configured_max_hr=w.max_hr, moderate_hrr=a.moderate_hrr, vigorous_hrr=a.vigorous_hrr,
+        sex=sex, birth_year=birth_year, configured_resting_hr=resting,
+        configured_max_hr=max_hr, moderate_hrr=a.moderate_hrr, vigorous_hrr=a.vigorous_hrr,
         min_bout_minutes=a.min_bout_minutes, minutes_source=a.minutes_source,
         weekly_cardio_minutes=t.weekly_cardio_minutes, daily_cardio_minutes=t.daily_cardio_minutes,
         days_with_30=t.days_with_30, daily_deficit_kcal=t.daily_deficit_kcal,
         floors_per_day=t.floors_per_day, steps_per_day=t.steps_per_day, strength_days=t.strength_days,
         kcal_per_lb=a.kcal_per_lb, intake_floor_female=a.intake_floor_female,
-        intake_floor_male=a.intake_floor_male, week_start=a.week_start,
+        intake_floor_male=a.intake_floor_male, week_start=a.week_start, max_hr_formula=a.max_hr_formula,
+        sex_from=sex_from, birth_year_from=birth_year_from, resting_hr_from=resting_from, max_hr_from=max_hr_from,
         energy_source=a.energy_source, scale_user=w.scale_user,
     )
 

@@ -14,6 +14,11 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def score(value: float | None) -> str:
+    """A 0-100 score; a week that could not be scored says so."""
+    return "not enough data" if value is None else f"{value:,.0f}"
+
+
 def signed(value: float | int | None, decimals: int = 0) -> str:
     """Like `number`, with a sign (for deficits and changes)."""
     if value is None:

@@ -1,14 +1,13 @@
-"""Read-only SQL for what the dashboard shows beyond the reports: curves, origins, sync history."""
+"""Read-only SQL for what the dashboard lists beyond the reports: where a day's data came from, sync
+history. No numbers are computed here: every number shown comes from wearsync.reporting."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 
 from wearsync.store import Store
 
-# Local days are at most 14 h either side of UTC; readings are fetched by that window, then filtered.
-_MAX_OFFSET_S = 14 * 3600
 
 
 def has_any_data(store: Store) -> bool:
@@ -16,27 +15,6 @@ def has_any_data(store: Store) -> bool:
     return bool(store.conn.execute(
         "SELECT EXISTS(SELECT 1 FROM recordings) OR EXISTS(SELECT 1 FROM wellness) "
         "OR EXISTS(SELECT 1 FROM intake)").fetchone()[0])
-
-
-def day_heart_rate(store: Store, day: date) -> list[tuple[float, int]]:
-    """The day's heart rate as (hour of the local day, bpm), one point per minute.
-
-    Where sources overlap in a minute, activity records win over monitoring and Garmin
-    readings (metrics.md); within the winning source the minute's readings are averaged.
-    """
-    start = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
-    rows = store.conn.execute(
-        "SELECT (ts + utc_offset_s - ?) / 60 AS minute, source, AVG(bpm) FROM hr_readings "
-        "WHERE ts BETWEEN ? AND ? AND bpm IS NOT NULL AND ts + utc_offset_s >= ? AND ts + utc_offset_s < ? "
-        "GROUP BY minute, source",
-        (start, start - _MAX_OFFSET_S, start + 86400 + _MAX_OFFSET_S, start, start + 86400),
-    ).fetchall()
-    best: dict[int, tuple[int, float]] = {}
-    for minute, source, bpm in rows:
-        rank = 0 if source == "activity" else 1
-        if minute not in best or rank < best[minute][0]:
-            best[minute] = (rank, bpm)
-    return [(minute / 60, round(bpm)) for minute, (_rank, bpm) in sorted(best.items())]
 
 
 def day_origins(store: Store, day: date) -> list[dict]:
@@ -60,12 +38,6 @@ def day_origins(store: Store, day: date) -> list[dict]:
         for source, kcal in store.conn.execute("SELECT source, kcal FROM intake WHERE local_day = ?", (iso,))
     ]
     return origins
-
-
-def activity_offsets(store: Store, day: date) -> dict[int, int]:
-    """The UTC offset of each of the day's activities by start time, to show local clock times."""
-    return dict(store.conn.execute(
-        "SELECT start_utc, utc_offset_s FROM activities WHERE local_day = ?", (day.isoformat(),)))
 
 
 def last_runs(store: Store) -> list[dict]:

@@ -477,7 +477,8 @@ def _import_failure(outcomes: list[FileOutcome]) -> str | None:
 
 def _intake(summary: dict, food_log: dict | None, gate: Gate) -> int | None:
     consumed = gate.check(summary.get("consumedKilocalories"), "intake_kcal_day", "intake")
-    if consumed is not None:
+    # 0 consumed is what Garmin says for a day with nothing logged: unknown, as in the food log below
+    if consumed:
         return round(consumed)
     if not isinstance(food_log, dict):
         return None

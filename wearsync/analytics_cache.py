@@ -19,7 +19,7 @@ import polars as pl
 from wearsync import frames
 from wearsync.analytics.energy import preferred_wellness
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, minute_heart_rate
-from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits
+from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.store import Store
 
@@ -88,21 +88,20 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
         return set()
     minute_days = pl.DataFrame(conn.execute("SELECT local_day FROM analytics_minutes").fetchall(),
                                schema={"local_day": pl.String}, orient="row").with_columns(pl.col("local_day").str.to_date())
-    expected = _limits(store, params, minute_days.lazy()).select(
-        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("resting_hr").round(3),
-                                            pl.col("max_hr"), separator="|", ignore_nulls=False).fill_null(
-            pl.lit(params.settings_key + "|no resting heart rate")))
+    # computed once, small (a row a day): what each day's results depend on, and what classifies them
+    limits = heart_rate_limits_of(store, params, minute_days.lazy()).collect().lazy()
+    expected = limits.select(
+        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("moderate_from_bpm").round(3),
+                                            pl.col("vigorous_from_bpm").round(3), separator="|").fill_null(
+            pl.lit(params.settings_key + "|no limits")))
     cached = frames.read_day_intensity(conn).select("local_day", cached="settings")
     todo = (expected.join(cached.lazy(), on="local_day", how="left")
             .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
             .collect())
 
     def compute(first: date, last: date) -> pl.DataFrame:
-        margin = timedelta(days=BOUT_MARGIN_DAYS)
-        minutes = frames.read_minutes(conn, first - margin, last + margin)
-        limits = _limits(store, params, minutes.select("local_day").unique())
         days = todo.lazy().filter(pl.col("local_day").is_between(first, last))
-        return daily_intensity(classify_minutes(minutes, limits, params.min_bout_minutes)).join(
+        return daily_intensity(classified_minutes(store, params, first, last, limits)).join(
             days, on="local_day", how="inner").collect()
 
     def write(days: list[date], results: pl.DataFrame) -> None:
@@ -115,6 +114,19 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
     with store.transaction() as txn:
         store.set_state(txn, INTENSITY_INPUTS_KEY, inputs)
     return set(todo["local_day"])
+
+
+def classified_minutes(store: Store, params: AnalyticsParams, first: date, last: date,
+                       limits: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Every cached minute of first..last (and the margin bouts need) with its zone
+    (analytics/intensity.py `classify_minutes`): what the day results count and the day curve draws."""
+    conn = store.conn
+    margin = timedelta(days=BOUT_MARGIN_DAYS)
+    minutes = frames.read_minutes(conn, first - margin, last + margin)
+    if limits is None:
+        limits = heart_rate_limits_of(store, params, minutes.select("local_day").unique())
+    movement = movement_minutes(frames.read_monitoring_totals(conn, first - margin, last + margin).lazy())
+    return classify_minutes(minutes, limits, movement, params.min_bout_minutes)
 
 
 def _in_chunk_or_by_day(store: Store, first: date, last: date, compute: Callable[[date, date], pl.DataFrame],
@@ -162,6 +174,8 @@ def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
     return [(first, last) for first, last in runs]
 
 
-def _limits(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
-    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select("local_day", "resting_hr")
-    return heart_rate_limits(days, measured, params)
+def heart_rate_limits_of(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
+    """heart_rate_limits of `days` from everything stored (the values alone, not where each came from)."""
+    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select(
+        "local_day", "resting_hr", "resting_hr_from")
+    return heart_rate_limits(days, measured, params, frames.read_activity_maxima(store.conn).lazy())

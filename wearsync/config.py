@@ -30,8 +30,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 @dataclass(frozen=True)
 class Wearer:
-    sex: str = "female"
-    birth_year: int = 1990
+    sex: str = ""  # "": not set; analytics then assumes, and says so (analytics/params.py)
+    birth_year: int = 0  # 0: not set, as above
     weight_kg: float = 70.0
     resting_hr: int = 0
     max_hr: int = 0
@@ -53,7 +53,8 @@ class Targets:
 
 @dataclass(frozen=True)
 class Analytics:
-    minutes_source: str = "heart_rate"
+    minutes_source: str = "auto"
+    max_hr_formula: str = "tanaka"
     moderate_hrr: float = 0.40
     vigorous_hrr: float = 0.60
     min_bout_minutes: int = 0
@@ -113,7 +114,8 @@ class Config:
 
 _CHOICES = {
     ("wearer", "sex"): ("female", "male"),
-    ("analytics", "minutes_source"): ("heart_rate", "device"),
+    ("analytics", "minutes_source"): ("auto", "heart_rate", "device"),
+    ("analytics", "max_hr_formula"): ("tanaka", "220-age"),
     ("analytics", "week_start"): WEEKDAYS,
     ("analytics", "energy_source"): ("device", "measured", "auto"),
     ("wearer", "weight_unit"): ("kg", "lb"),
@@ -151,7 +153,7 @@ def _ranges(today: date) -> dict[str, Range]:
     """Every number setting's range; bounds of measured values come from the import gate."""
     minutes_day = LIMITS["minutes_day"].high
     return {
-        "wearer.birth_year": Range(1900, today.year - 10),   # a wearer of 10 to 126 years
+        "wearer.birth_year": Range(1900, today.year - 10, unset=True),   # a wearer of 10 to 126 years
         "wearer.weight_kg": _gate("weight_kg"),
         "wearer.scale_user": _gate("scale_user"),
         "wearer.resting_hr": _gate("resting_hr_bpm", unset=True),
@@ -221,7 +223,8 @@ def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") 
                 raise ConfigError(f"{where}{_line(text, key)}: unknown key {name}.{key}")
             values[key] = _check(f"{name}.{key}", item, hints[key], where + _line(text, key))
             choices = _CHOICES.get((name, key))
-            if choices and values[key] not in choices:
+            # the default ("" for not set) is always accepted
+            if choices and values[key] not in choices and values[key] != getattr(cls(), key):
                 raise ConfigError(
                     f"{where}{_line(text, key)}: {name}.{key} must be one of {', '.join(choices)}, "
                     f"not {item!r}"
@@ -246,10 +249,12 @@ def _check_config(config: Config, today: date, where) -> None:
     if w.resting_hr and w.max_hr and not w.resting_hr < w.max_hr:
         raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below "
                           f"wearer.max_hr ({w.max_hr})")
-    age_max = 220 - (today.year - w.birth_year)   # lowest this year: older data gives a higher one
-    if w.resting_hr and not w.max_hr and not w.resting_hr < age_max:
-        raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below "
-                          f"220 - age ({age_max}, wearer.birth_year {w.birth_year}); or set wearer.max_hr")
+    age = today.year - w.birth_year   # oldest this year: older data gives a higher predicted maximum
+    predicted = round(208 - 0.7 * age) if a.max_hr_formula == "tanaka" else 220 - age
+    if w.resting_hr and not w.max_hr and w.birth_year and not w.resting_hr < predicted:
+        raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below the predicted "
+                          f"maximum ({predicted}, {a.max_hr_formula}, wearer.birth_year {w.birth_year}); "
+                          "or set wearer.max_hr")
     if w.time_zone:
         try:
             ZoneInfo(w.time_zone)
@@ -322,7 +327,7 @@ def initial_text(*, birth_year: int, sex: str, weight_kg: float) -> str:
 # prints the ones in force. Unknown keys, wrong types and values outside their range are errors.
 
 [wearer]
-birth_year = {birth_year}       # your maximum heart rate is 220 - age unless max_hr is set
+birth_year = {birth_year}       # your predicted maximum heart rate (208 - 0.7 x age) unless max_hr is set
 sex = "{sex}"{' ' * (11 - len(sex))}# "female" or "male": the intake floor (1,200 / 1,500 kcal a day)
 weight_kg = {weight_kg:g}{' ' * max(1, 11 - len(f'{weight_kg:g}'))}# kg, for the heart-rate calorie cross-checks
 # resting_hr = 0        # bpm, used when the watch measured none in the last 7 days; 0 = none

@@ -22,6 +22,7 @@ import polars as pl
 
 from wearsync.analytics.energy import INTAKE_SCHEMA, WELLNESS_SCHEMA
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, READINGS_SCHEMA
+from wearsync.analytics.intensity import ACTIVITY_MAX_SCHEMA, MONITORING_TOTALS_SCHEMA
 from wearsync.analytics.strength import SETS_SCHEMA
 
 DAY_SECONDS = 86_400
@@ -53,7 +54,7 @@ PACKED_SQL = (
 ACTIVITY_DETAIL_SCHEMA = pl.Schema({
     "id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String,
     "start_utc": pl.Int64, "elapsed_s": pl.Float64, "calories": pl.Int64, "avg_hr": pl.Int64, "max_hr": pl.Int64,
-    "ascent_m": pl.Float64, "steps": pl.Int64,
+    "ascent_m": pl.Float64, "steps": pl.Int64, "utc_offset_s": pl.Int64,
 })
 
 
@@ -70,11 +71,25 @@ def _day_range(first: date | None, last: date | None) -> tuple[str, str]:
     return (first or date.min).isoformat(), (last or date.max).isoformat()
 
 
-def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
-    """Wellness rows of every source for local days first..last (inclusive; None = open)."""
+# Where a stored resting heart rate came from is told by what else the day holds: a FIT day with
+# the device's monitoring_hr_data (211) has the device's, else wellness estimated it from readings.
+RESTING_ORIGIN_SQL = (
+    "CASE WHEN resting_hr IS NULL THEN NULL WHEN source = 'garmin' THEN 'garmin' WHEN EXISTS (SELECT 1 FROM "
+    "monitoring_values m WHERE m.serial IN (SELECT DISTINCT COALESCE(serial, 0) FROM recordings) AND "
+    "m.local_day = wellness.local_day AND m.metric = 'resting_hr') THEN 'device' ELSE 'estimate' END")
+
+
+def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None, *,
+                  resting_origin: bool = False) -> pl.DataFrame:
+    """Wellness rows of every source for local days first..last (inclusive; None = open).
+
+    `resting_hr_from` is only looked up with `resting_origin` (RESTING_ORIGIN_SQL: a search of the
+    day's monitoring values, by the primary key's serial and day), else None.
+    """
+    origin = RESTING_ORIGIN_SQL if resting_origin else "NULL"
     return query_frame(
         conn, "SELECT local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
-        "moderate_min, vigorous_min, resting_hr, covered_s FROM wellness WHERE local_day BETWEEN ? AND ?",
+        f"moderate_min, vigorous_min, resting_hr, covered_s, {origin} FROM wellness WHERE local_day BETWEEN ? AND ?",
         _day_range(first, last), WELLNESS_SCHEMA)
 
 
@@ -87,9 +102,25 @@ def read_intake(conn: sqlite3.Connection, first: date | None = None, last: date 
 def read_activities(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Activities (ACTIVITY_DETAIL_SCHEMA) for local days first..last, in start order."""
     return query_frame(
-        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, steps "
-        "FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
+        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, "
+        "steps, utc_offset_s FROM activities WHERE local_day BETWEEN ? AND ? ORDER BY start_utc",
         _day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
+
+
+def read_activity_maxima(conn: sqlite3.Connection, first: date | None = None,
+                         last: date | None = None) -> pl.DataFrame:
+    """Each activity's highest heart rate (ACTIVITY_MAX_SCHEMA) of local days first..last."""
+    return query_frame(conn, "SELECT local_day, max_hr FROM activities WHERE local_day BETWEEN ? AND ? "
+                       "AND max_hr IS NOT NULL", _day_range(first, last), ACTIVITY_MAX_SCHEMA)
+
+
+def read_monitoring_totals(conn: sqlite3.Connection, first: date | None = None,
+                           last: date | None = None) -> pl.DataFrame:
+    """Running totals of steps and active calories (MONITORING_TOTALS_SCHEMA) of local days first..last."""
+    return query_frame(
+        conn, "SELECT serial, local_day, ts, activity_type, metric, value FROM monitoring_values "
+        "WHERE local_day BETWEEN ? AND ? AND kind = 'total' AND metric IN ('steps', 'active_kcal')",
+        _day_range(first, last), MONITORING_TOTALS_SCHEMA)
 
 
 def read_strength_activity_ids(conn: sqlite3.Connection) -> pl.DataFrame:
@@ -116,6 +147,24 @@ def read_readings(conn: sqlite3.Connection, first: date, last: date) -> pl.DataF
         "utc_offset_s": fields[:, 3] - OFFSET_BIAS,
         "source": pl.Series(fields[:, 4]).replace_strict(dict(enumerate(SOURCE_CODES)), return_dtype=pl.String),
     }, schema=READINGS_SCHEMA)
+
+
+def read_day_offset(conn: sqlite3.Connection, day: date) -> int | None:
+    """The wearer's UTC offset on local day `day` as its daily data or first activity states it."""
+    row = conn.execute("SELECT utc_offset_s FROM wellness WHERE local_day = ? AND utc_offset_s IS NOT NULL "
+                       "UNION ALL SELECT utc_offset_s FROM (SELECT utc_offset_s FROM activities WHERE local_day = ? "
+                       "ORDER BY start_utc) LIMIT 1", (day.isoformat(), day.isoformat())).fetchone()
+    return row[0] if row else None
+
+
+def read_device_increments(conn: sqlite3.Connection, day: date) -> list[tuple[int, str, int]]:
+    """The device's own intensity-minute increments of local day `day`: (ts, metric, minutes), in time order.
+
+    Each is stamped at the end of the interval it counts (FIT 55/33-34).
+    """
+    return conn.execute("SELECT ts, metric, SUM(value) FROM monitoring_values WHERE local_day = ? "
+                        "AND kind = 'increment' AND metric IN ('moderate_min', 'vigorous_min') "
+                        "GROUP BY ts, metric ORDER BY ts, metric", (day.isoformat(),)).fetchall()
 
 
 def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:
@@ -200,8 +249,11 @@ def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date
         return pl.LazyFrame(schema=MINUTES_SCHEMA)
     minutes = [np.frombuffer(r[1], dtype=np.int32) for r in rows]
     days = np.repeat(np.array([r[0] for r in rows], dtype="datetime64[D]"), [m.size for m in minutes])
+    minute_utc = np.concatenate(minutes).astype(np.int64) * 60
+    # Usually already in time order (days in order, each sorted); flagged so, sorting it is free.
+    in_order = bool(np.all(minute_utc[1:] > minute_utc[:-1]))
     return pl.LazyFrame({
-        "minute_utc": np.concatenate(minutes).astype(np.int64) * 60,
+        "minute_utc": pl.Series(minute_utc).set_sorted() if in_order else minute_utc,
         "local_day": days,
         "bpm": np.concatenate([np.frombuffer(r[2], dtype=np.float64) for r in rows]),
         "source": np.concatenate([np.frombuffer(r[3], dtype=np.uint8) for r in rows]),

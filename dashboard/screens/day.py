@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -48,60 +47,71 @@ class DayScreen(ViewScreen):
 
         day = selection.day
         return {"report": reporting.day_report(store, selection.config, day),
-                "curve": queries.day_heart_rate(store, day), "origins": queries.day_origins(store, day),
-                "offsets": queries.activity_offsets(store, day)}
+                "curve": reporting.day_curve(store, selection.config, day),
+                "origins": queries.day_origins(store, day)}
 
     def show(self, data: dict, selection: Selection) -> None:
+        from wearsync.reporting import ORIGINS  # loaded already by the worker
+
         day, report, curve = selection.day, data["report"], data["curve"]
         self.report = report
-        hr = report["hr_minutes"]
+        hr, device = report["hr_minutes"], report["device_minutes"]
+        headline = {"device": "the device's count", "heart_rate": "heart-rate count"}.get(report["minutes_source"],
+                                                                                          "no minutes")
         self.query_one("#day-title", Static).update(
-            f"{fmt.long_day(day)}  goal minutes {fmt.number(report['goal_minutes'])} "
-            f"(moderate {fmt.number(hr['moderate'])}, vigorous {fmt.number(hr['vigorous'])}; "
-            f"device {fmt.number(report['device_minutes']['goal'])})")
+            f"{fmt.long_day(day)}  {fmt.number(report['goal_minutes'])} goal-equivalent min ({headline}): "
+            f"moderate {fmt.number(report['moderate_minutes'])} + vigorous {fmt.number(report['vigorous_minutes'])}×2"
+            f" · {fmt.number(report['active_minutes'])} active min · device {fmt.number(device['goal'])}, "
+            f"heart rate {fmt.number(hr['goal'])}")
         self.query_one("#day-hr-title", Static).update(
-            f"Heart rate by hour: {len(curve)} minutes with readings; lines at moderate "
-            f"{fmt.number(hr['moderate_from_bpm'])} and vigorous {fmt.number(hr['vigorous_from_bpm'])} bpm")
+            f"Heart rate by hour: {fmt.number(hr['minutes_with_readings'])} minutes with readings, "
+            f"{fmt.number(hr['minutes_without_reading'])} without; lines at moderate "
+            f"{fmt.number(hr['moderate_from_bpm'])} and vigorous {fmt.number(hr['vigorous_from_bpm'])} bpm "
+            f"({ORIGINS.get(hr['zones_by'], '—')})")
         bands = [(level, color) for level, color in ((hr["moderate_from_bpm"], "warning"),
                                                       (hr["vigorous_from_bpm"], "error")) if level]
-        self.query_one("#day-hr", TargetChart).show_curve(
-            [h for h, _ in curve], [b for _, b in curve], bands=bands, xlimits=(0, 24))
-        self._fill_activities(report, data["offsets"])
-        self._fill_numbers(report)
+        self.query_one("#day-hr", TargetChart).show_curve(curve["hours"], curve["bpm"], bands=bands, xlimits=(0, 24))
+        self._fill_activities(report)
+        self._fill_numbers(report, ORIGINS)
         origins = data["origins"]
-        self.query_one("#day-origins", Static).update(
-            "Sources: " + ("; ".join(f"{o['what']} ← {Path(o['from']).name}" for o in origins) if origins else "none"))
+        device_times = ("The device's minutes by time (mod/vig): " + ", ".join(
+            f"{i['at']} {i['moderate']}/{i['vigorous']}" for i in report["device_increments"]) + "\n"
+                        if report["device_increments"] else "")
+        self.query_one("#day-origins", Static).update(device_times + "Sources: " + (
+            "; ".join(f"{o['what']} ← {Path(o['from']).name}" for o in origins) if origins else "none"))
 
-    def _fill_activities(self, report: dict, offsets: dict[int, int]) -> None:
+    def _fill_activities(self, report: dict) -> None:
         table = self.query_one("#day-activities", DataTable)
         table.clear()
         for activity in report["activities"]:
-            start = datetime.fromtimestamp(activity["start_utc"] + offsets.get(activity["start_utc"], 0),
-                                           timezone.utc)
             sport = activity["sub_sport"] if activity["sub_sport"] not in (None, "generic") else activity["sport"]
             table.add_row(
-                f"{start:%H:%M}", (sport or "?").replace("_", " ") + (" ✓" if activity["strength"] else ""),
-                fmt.number(activity["elapsed_s"] / 60 if activity["elapsed_s"] else None),
-                fmt.number(activity["calories"]),
+                activity["start_local"], (sport or "?").replace("_", " ") + (" ✓" if activity["strength"] else ""),
+                fmt.number(activity["minutes"]), fmt.number(activity["calories"]),
                 f"{fmt.number(activity['avg_hr'])}/{fmt.number(activity['max_hr'])}")
 
-    def _fill_numbers(self, report: dict) -> None:
+    def _fill_numbers(self, report: dict, origins: dict) -> None:
         table = self.query_one("#day-numbers", DataTable)
         table.clear()
         wellness = {"garmin": "Garmin Connect", "fit": "FIT monitoring"}.get(report["wellness_source"], "—")
         intake = {"manual": "entered by hand", "csv": "CSV import", "garmin": "Garmin Connect"}.get(
             report["intake_source"], "not logged")
-        minutes = "heart rate (all sources)" if report["minutes_source"] == "heart_rate" else "device's own count"
+        hr, device, wearer = report["hr_minutes"], report["device_minutes"], report["wearer"]
         rows = [
-            ("Goal minutes", fmt.number(report["goal_minutes"]), minutes),
+            ("Device's count", f"{fmt.number(device['moderate'])}+{fmt.number(device['vigorous'])}×2",
+             "the watch / Garmin Connect"),
+            ("Heart-rate count", f"{fmt.number(hr['moderate'])}+{fmt.number(hr['vigorous'])}×2",
+             "wearsync: needs movement or an activity"),
             ("Steps", f"{fmt.number(report['steps'])}/{fmt.number(report['steps_target'])}", wellness),
             ("Floors", f"{fmt.number(report['floors'], 1)}/{report['floors_target']}", wellness),
             ("Burned kcal", fmt.number(report["burned_kcal"]), wellness),
             ("Eaten kcal", fmt.number(report["eaten_kcal"]) + ("!" if report["below_intake_floor"] else ""),
-             intake),
+             f"{intake}; floor {fmt.number(wearer['intake_floor_kcal'])}"),
             ("Deficit kcal", fmt.number(report["deficit_kcal"]), "burned − eaten"),
-            ("Resting HR", fmt.number(report["hr_minutes"]["resting_hr"]),
-             report["hr_minutes"]["resting_hr_from"] or "—"),
+            ("Resting HR", fmt.number(hr["resting_hr"]), origins.get(hr["resting_hr_from"], "none known")),
+            ("Max HR", fmt.number(hr["max_hr"]), origins.get(hr["max_hr_from"], "—")),
+            ("Wearer", f"{wearer['birth_year']}, {wearer['sex'] or 'sex ?'}", origins[wearer["birth_year_from"]]
+             + ("" if wearer["sex_from"] == wearer["birth_year_from"] else f"; sex {origins[wearer['sex_from']]}")),
             ("Strength", str(report["strength_sessions"]), "activities"),
         ]
         for row in rows:

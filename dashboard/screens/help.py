@@ -31,8 +31,8 @@ HELP = """\
   text field stays text in that field.
 
 [b]Numbers[/b]
-  Goal minutes = moderate + 2 × vigorous (HR reserve 40-59 % / ≥ 60 %).
-  Fat change at 3,500 kcal a pound overestimates over months: "up to".
+  Goal-equivalent min = moderate + 2 × vigorous. Deficit score: a day
+  counts up to 500 kcal. — = unknown. Definitions: docs/metrics.md.
 
 Press escape or ? to close."""
 

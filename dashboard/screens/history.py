@@ -39,26 +39,29 @@ class HistoryScreen(ViewScreen):
         self.app.history_weeks = max(MIN_WEEKS, min(MAX_WEEKS, round(self.app.history_weeks * factor)))
         self.reload()
 
-    def load(self, store: Store, selection: Selection) -> list[dict]:
+    def load(self, store: Store, selection: Selection) -> dict:
         from wearsync import reporting  # polars, in the worker: see WeekScreen.load
 
-        return reporting.history(store, selection.config, selection.history_weeks, selection.day)
+        weeks = reporting.history(store, selection.config, selection.history_weeks, selection.day)
+        return {"weeks": weeks, "totals": reporting.history_totals(weeks)}
 
-    def show(self, weeks: list[dict], selection: Selection) -> None:
+    def show(self, data: dict, selection: Selection) -> None:
+        weeks, totals = data["weeks"], data["totals"]
         labels = [w["week_id"].split("-")[1] for w in weeks]
         cardio = [w["cardio"]["goal_minutes"] for w in weeks]
         deficit = [w["energy"]["deficit_kcal"] for w in weeks]
-        met = sum(1 for w in weeks if w["cardio"]["met"])
         self.query_one("#history-title", Static).update(
-            f"{len(weeks)} weeks to {weeks[-1]['week_id']}: cardio target met in {met}; "
-            f"total deficit {fmt.number(sum(d for d in deficit if d is not None))} kcal")
+            f"{totals['weeks']} weeks to {weeks[-1]['week_id']}: cardio target met in {totals['cardio_met_weeks']}; "
+            f"net deficit {fmt.number(totals['deficit_kcal'])} kcal (intake logged in "
+            f"{totals['weeks_deficit_known']} of them)")
         latest = weeks[-1]
         cardio_target, deficit_target = latest["cardio"]["target_minutes"], latest["energy"]["target_kcal"]
         self.query_one("#history-cardio-title", Static).update(
-            f"Cardio goal minutes a week (line: target {cardio_target})")
+            f"Cardio goal-equivalent minutes a week (line: target {cardio_target}; blank: no data)")
         self.query_one("#history-cardio", TargetChart).show_bars(labels, cardio, target=cardio_target,
                                                                   color="success")
         self.query_one("#history-deficit-title", Static).update(
-            f"Energy deficit a week, kcal (line: target {fmt.number(deficit_target)}; blank: not logged)")
+            f"Net energy deficit a week, kcal, over the days with intake (line: target "
+            f"{fmt.number(deficit_target)}; blank: not logged)")
         self.query_one("#history-deficit", TargetChart).show_bars(labels, deficit, target=deficit_target,
                                                                    color="secondary")

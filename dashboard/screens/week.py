@@ -69,22 +69,21 @@ class WeekScreen(ViewScreen):
         self.query_one("#week-title", Static).update(
             f"{report['week_id']}  {fmt.week_range(start, end)}")
         self.query_one("#week-scores", Static).update(
-            f"Cardio score {fmt.number(cardio['score'])}  Deficit score {fmt.number(energy['score'])}")
-        moderate, vigorous = _week_intensity(report)
-        # The score uses one count; the other is shown beside it so a difference can be seen.
-        other = (f"device's count {fmt.number(cardio['device_goal_minutes'])}"
-                 if report["minutes_source"] == "heart_rate"
-                 else f"wearsync's {fmt.number(cardio['hr_goal_minutes'])}")
+            f"Cardio score {fmt.score(cardio['score'])}  Deficit score {fmt.score(energy['score'])}")
+        # The headline minutes (the device's where it reported them); wearsync's heart-rate count beside.
         self.query_one("#cardio-line", Static).update(
-            f"Cardio {fmt.number(cardio['goal_minutes'])}/{cardio['target_minutes']} goal min: "
-            f"moderate {moderate} + vigorous {vigorous}×2 · {other}")
-        self.query_one(CardioBar).set_minutes(moderate, vigorous, cardio["target_minutes"])
-        self.query_one("#cardio-days", Static).update(_days_line(cardio))
+            f"Cardio {fmt.number(cardio['goal_minutes'])}/{cardio['target_minutes']} goal-equivalent min = "
+            f"moderate {fmt.number(cardio['moderate_minutes'])} + vigorous {fmt.number(cardio['vigorous_minutes'])}×2"
+            f" ({fmt.number(cardio['active_minutes'])} active min) · device "
+            f"{fmt.number(cardio['device_goal_minutes'])}, heart rate {fmt.number(cardio['hr_goal_minutes'])}")
+        self.query_one(CardioBar).set_minutes(cardio["moderate_minutes"] or 0, cardio["vigorous_minutes"] or 0,
+                                              cardio["target_minutes"])
+        self.query_one("#cardio-days", Static).update(_days_line(report))
         self._fill_days(report)
         floors, steps, strength = report["floors"], report["steps"], report["strength"]
         self.query_one("#week-totals", Static).update(
             f"Floors {fmt.number(floors['total'])} ({floors['days_reaching_target']} days "
-            f"≥{report['days'][0]['floors_target']})  "
+            f"≥{floors['per_day_target']})  "
             f"Steps {fmt.number(steps['total'])} ({steps['days_reaching_target']} days ≥{fmt.number(steps['per_day_target'])})  "
             f"Strength {strength['days']} of {strength['guidance']} days")
         self.query_one("#energy-line", Static).update(_energy_line(energy))
@@ -130,30 +129,27 @@ class WeekScreen(ViewScreen):
             self.app.day = date.fromisoformat(event.row_key.value)
 
 
-def _week_intensity(report: dict) -> tuple[int, int]:
-    """The week's moderate and vigorous minutes from the source the score uses."""
-    key = "hr_minutes" if report["minutes_source"] == "heart_rate" else "device_minutes"
-    moderate = sum(d[key]["moderate"] or 0 for d in report["days"])
-    vigorous = sum(d[key]["vigorous"] or 0 for d in report["days"])
-    return moderate, vigorous
-
-
-def _days_line(cardio: dict) -> str:
+def _days_line(report: dict) -> str:
+    cardio = report["cardio"]
     line = (f"Days with ≥{cardio['daily_minutes_target']} min: {cardio['days_reaching_daily']} of "
-            f"{cardio['days_target']}")
+            f"{cardio['days_target']} · worn {report['days_with_data']} of 7")
     if cardio["met"]:
-        return line + "  · weekly target met"
+        return line + " · weekly target met"
+    if not report["enough_data"]:
+        return line + " · not enough data to score"
     needed = cardio["minutes_needed_per_remaining_day"]
     if needed is None or not cardio["remaining_days"]:
-        return line + "  · week over, target not met"
-    return line + f"  · {fmt.number(needed)} min a day needed on the {cardio['remaining_days']} days left"
+        return line + " · week over, target not met"
+    return line + f" · {fmt.number(needed)} min a day needed on the {cardio['remaining_days']} days left"
 
 
 def _energy_line(energy: dict) -> str:
     floor_note = f", {energy['days_below_floor']} below the intake floor (!)" if energy["days_below_floor"] else ""
-    return (f"Burned {fmt.number(energy['burned_kcal'])} · eaten {fmt.number(energy['eaten_kcal'])} kcal · "
-            f"deficit {fmt.number(energy['deficit_kcal'])} over {energy['days_deficit_known']} days{floor_note} · "
-            f"fat change {energy['projection_label']} {fmt.signed(energy['projected_fat_change_lb'], 1)} lb")
+    return (f"Over {energy['days_deficit_known']} days with intake: burned {fmt.number(energy['burned_kcal'])} − "
+            f"eaten {fmt.number(energy['eaten_kcal'])} = deficit {fmt.number(energy['deficit_kcal'])} kcal"
+            f"{floor_note} · fat change {energy['projection_label']} "
+            f"{fmt.signed(energy['projected_fat_change_lb'], 1)} lb · deficit score: each day counts up to "
+            f"{fmt.number(energy['daily_cap_kcal'])} kcal, a surplus in full")
 
 
 def _reaches(value: float | None, target: float) -> bool:

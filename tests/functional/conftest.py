@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import SHARED_FIT
-from wearsync.commands.demo import demo_config
+from wearsync.commands.demo import keep_demo_wearer
 from wearsync.config import Config
 from wearsync.demo import write_demo_files
 from wearsync.store import Store
@@ -17,7 +17,8 @@ FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
 RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15
 WALK = FILES / "2013-02-06-12-11-14.fit"                  # real FR110 activity, 2013-02-06
 END = date(2026, 3, 15)                                   # a Sunday: the demo's last week is whole
-CONFIG = demo_config(Config())                            # the made-up wearer's age and resting HR
+CONFIG = Config()                                         # the person's own (default) settings: the
+                                                          # demo store keeps its made-up wearer itself
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +28,7 @@ def demo_store_dir(tmp_path_factory):
     files = write_demo_files(folder / "files", end=END, weeks=2)
     store = Store.open(folder / "home")
     import_paths(store, [p for p in files if p.suffix == ".fit"])
+    keep_demo_wearer(store)
     store.close()
     return folder / "home"
 

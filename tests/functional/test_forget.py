@@ -9,7 +9,6 @@ from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
 from tests.functional.test_report_cli import store_garmin_day
 from wearsync import reporting
 from wearsync.cli import main
-from wearsync.commands.demo import demo_config
 from wearsync.config import Config
 from wearsync.demo import write_demo_files
 from wearsync.store import Store
@@ -33,7 +32,7 @@ def test_forgetting_b_gives_the_reports_of_a_store_that_only_had_a(tmp_path, cap
     activities = [p for p in files if p.parent.name == "Activity"]
     b = activities[-1]                       # the last activity: its day also has monitoring files
     a = [p for p in files if p != b]
-    config = demo_config(Config())
+    config = Config()
     only_a = Store.open(tmp_path / "only-a")
     import_paths(only_a, a)
     both = Store.open(tmp_path / "home")     # WEARSYNC_HOME

@@ -32,7 +32,7 @@ def test_the_day_report_prints_a_table(capsys):
     capsys.readouterr()
     main(["report", "--day", "2020-09-25"])
     out = capsys.readouterr().out
-    assert "15,027" in out and "32.2" in out and "18 / 91 min" in out
+    assert "15,027" in out and "32.2" in out and "18 mod + 91 vig" in out
 
 
 def test_a_bad_config_is_one_line_and_exit_2(tmp_path, capsys):

@@ -1,14 +1,20 @@
 import json
-from datetime import date
+import sqlite3
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import DAY_PIECES, MONITOR, SHARED_GARMIN, require
+from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
 from wearsync import reporting
 from wearsync.analytics.params import params_from_config
 from wearsync.cli import main
 from wearsync.config import Config
 from wearsync.store import Store
+
+
+RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "activity-small-fenix2-run.fit"
 
 
 def run_json(capsys, *argv):
@@ -22,24 +28,92 @@ def import_monitoring_day():
     assert main(["import", *(str(MONITOR / p) for p in DAY_PIECES)]) == 0
 
 
-def test_2020_09_25_shows_heart_rate_minutes_beside_the_devices_18_and_91(capsys):
+def recount_heart_rate_minutes(db: Path, day: str, moderate_from: float, vigorous_from: float) -> tuple[int, int]:
+    """docs/metrics.md's heart-rate minutes recounted in plain Python from the stored raw rows:
+    a minute's mean bpm; it counts with movement (a rising walking/running/... total, over at
+    most 15 minutes before its stamp) in it or in the minute either side, and only beside
+    another counted minute."""
+    conn = sqlite3.connect(db)
+    per_minute = defaultdict(list)
+    for ts, bpm, offset in conn.execute("SELECT ts, bpm, utc_offset_s FROM hr_readings WHERE bpm IS NOT NULL"):
+        if datetime.fromtimestamp(ts + offset, timezone.utc).date().isoformat() == day:
+            per_minute[ts // 60].append(bpm)
+    moving, last = set(), {}
+    for serial, t, ts, metric, value in conn.execute(
+            "SELECT serial, activity_type, ts, metric, value FROM monitoring_values WHERE kind = 'total' "
+            "AND metric IN ('steps', 'active_kcal') AND activity_type IN (1, 2, 4, 5, 6) ORDER BY ts"):
+        before = last.get((serial, t, metric))
+        if value > (before[1] if before else 0):
+            start = max(before[0] if before else ts, ts - 900)
+            moving.update(range(start // 60 - 1, ts // 60 + 2))
+        last[(serial, t, metric)] = (ts, value)
+    zone = {}
+    for minute, values in per_minute.items():
+        bpm = sum(values) / len(values)
+        if minute in moving and bpm >= moderate_from:
+            zone[minute] = "vigorous" if bpm >= vigorous_from else "moderate"
+    counted = [z for m, z in zone.items() if m - 1 in zone or m + 1 in zone]
+    return counted.count("moderate"), counted.count("vigorous")
+
+
+def test_2020_09_25_the_devices_18_and_91_are_the_headline_with_wearsyncs_count_beside(capsys, wearsync_home):
     import_monitoring_day()
     day = run_json(capsys, "report", "--day", "2020-09-25")
-    assert (day["device_minutes"]["moderate"], day["device_minutes"]["vigorous"]) == (18, 91)
-    assert day["device_minutes"]["goal"] == 18 + 2 * 91
+    # the watch's own count (FIT 55/37-38 totals), what Garmin Connect shows: 18 + 2 × 91 = 200
+    assert (day["minutes_source"], day["moderate_minutes"], day["vigorous_minutes"]) == ("device", 18, 91)
+    assert (day["goal_minutes"], day["active_minutes"], day["device_minutes"]["goal"]) == (200, 109, 200)
     hr = day["hr_minutes"]
-    # resting 46 (the device's own measurement), max 220 - (2020 - 1990) = 190, HRR 144:
-    # moderate from 46 + 0.4 × 144 = 103.6, vigorous from 46 + 0.6 × 144 = 132.4
-    assert (hr["resting_hr"], hr["max_hr"], hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == (
-        46.0, 190, 103.6, 132.4)
-    assert (hr["moderate"], hr["vigorous"], hr["goal"], hr["minutes_with_readings"]) == (80, 20, 120, 1065)
-    assert day["goal_minutes"] == 120 and day["reached_daily_target"]
+    # resting 46 (the device's 211 value); birth year not configured: 1990 assumed, Tanaka
+    # 208 - 0.7 × 30 = 187; HRR 141: moderate from 46 + 56.4 = 102.4, vigorous from 46 + 84.6 = 130.6
+    assert (hr["resting_hr"], hr["resting_hr_from"], hr["max_hr"], hr["max_hr_from"]) == (46.0, "device", 187.0,
+                                                                                          "tanaka")
+    assert (hr["zones_by"], hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == ("heart_rate_reserve", 102.4, 130.6)
+    assert (day["wearer"]["birth_year"], day["wearer"]["birth_year_from"], day["wearer"]["sex_from"]) == (
+        1990, "assumed", "assumed")
+    assert (hr["moderate"], hr["vigorous"]) == recount_heart_rate_minutes(
+        wearsync_home / "wearsync.db", "2020-09-25", 102.4, 130.6)
+    assert hr["goal"] == hr["moderate"] + 2 * hr["vigorous"]
+    # 1,065 minutes with a reading, 1,440 - 1,065 = 375 without
+    assert (hr["minutes_with_readings"], hr["minutes_without_reading"]) == (1065, 375)
     # no intake logged: burned is known (1,860 RMR over the whole day + 1,072 active), the deficit is not
     assert (day["burned_kcal"], day["eaten_kcal"], day["deficit_kcal"], day["deficit_credit_kcal"]) == (
-        2932, None, None, 0)
+        2932, None, None, None)
+    # where the device's minutes fell: its increments add up to its own totals, the longest
+    # stretch (52 vigorous) closing at 21:23 local
+    increments = day["device_increments"]
+    assert sum(i["moderate"] for i in increments) == 18 and sum(i["vigorous"] for i in increments) == 91
+    assert {"at": "21:23", "moderate": 1, "vigorous": 52} in increments
     main(["report", "--day", "2020-09-25"])
-    out = capsys.readouterr().out
-    assert "80 / 20 min (120 goal)" in out and "18 / 91 min (200 goal)" in out and "own zones" in out
+    out = " ".join(capsys.readouterr().out.split())
+    assert "18 mod + 91 vig" in out and "200 (30 reached)" in out and "21:23 1/52" in out
+    assert f"{hr['moderate']} / {hr['vigorous']} ({hr['goal']} goal-equiv.)" in out
+    assert "moderate from 102.4 bpm, vigorous from 130.6 bpm" in out and "Tanaka" in out
+    assert "born 1990 (assumed)" in out
+
+
+def test_issue_11_case_4_the_days_later_pieces_alone_keep_a_whole_days_resting_energy(capsys):
+    require(MONITOR)
+    # 08:22-24:00 only (the two later pieces): the day is over, so a whole day's 1,860 kcal rest
+    assert main(["import", *(str(MONITOR / p) for p in DAY_PIECES[1:])]) == 0
+    day = run_json(capsys, "report", "--day", "2020-09-25")
+    assert (day["steps"], day["active_kcal"], day["burned_kcal"]) == (15027, 1072, 1860 + 1072)
+
+
+def test_issue_11_an_activity_file_alone_gives_goal_minutes_by_percent_of_max(capsys):
+    require(RUN)
+    # a real Fenix 2 run (2015-08-15), no monitoring and nothing configured: no resting heart
+    # rate, so zones by percent of max: 1990 assumed, age 25, Tanaka 208 - 17.5 = 190.5;
+    # moderate from 0.64 × 190.5 = 121.92, vigorous from 0.77 × 190.5 = 146.685
+    assert main(["import", str(RUN)]) == 0
+    day = run_json(capsys, "report", "--day", "2015-08-15")
+    hr = day["hr_minutes"]
+    assert (hr["zones_by"], hr["resting_hr"], hr["max_hr"]) == ("percent_of_max", None, 190.5)
+    assert (hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == (121.9, 146.7)
+    assert day["goal_minutes"] > 0 and day["minutes_source"] == "heart_rate"
+    assert day["wearer"]["birth_year_from"] == "assumed"
+    main(["report", "--day", "2015-08-15"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "percent of maximum heart rate" in out and "(assumed)" in out
 
 
 def store_garmin_day(store: Store):
@@ -66,12 +140,17 @@ def test_2023_07_01_from_garmin_shows_heart_rate_minutes_beside_garmins_0_and_0(
     day = reporting.day_report(store, config, date(2023, 7, 1))
     assert (day["device_minutes"]["moderate"], day["device_minutes"]["vigorous"]) == (0, 0)
     hr = day["hr_minutes"]
-    # resting 51, max 220 - (2023 - 1990) = 187 (default birth year), peak 107 bpm:
-    # HRR = 187 - 51 = 136, moderate from 51 + 54.4 = 105.4; 2-minute values at 106-107 bpm count
-    assert (hr["resting_hr"], hr["max_hr"], hr["moderate_from_bpm"]) == (51.0, 187, 105.4)
+    # resting 51 (Garmin's), max 208 - 0.7 × (2023 - 1990) = 184.9 (birth year assumed), peak 107 bpm:
+    # HRR = 184.9 - 51 = 133.9, moderate from 51 + 53.56 = 104.56
+    assert (hr["resting_hr"], hr["resting_hr_from"], hr["max_hr"], hr["moderate_from_bpm"]) == (
+        51.0, "garmin", 184.9, 104.6)
     # 711 values, 3 empty, each covering 2 minutes: 708 × 2 = 1,416 minutes
     assert hr["minutes_with_readings"] == 1416
-    assert (hr["moderate"], hr["vigorous"], hr["goal"]) == (4, 0, 4)   # two 2-minute values at 106-107 bpm
+    # Garmin's 2-minute values at 106-107 bpm are above the line, but Garmin Connect's day holds no
+    # movement per minute: all-day heart rate without movement is not exercise
+    assert (hr["moderate"], hr["vigorous"], hr["goal"]) == (0, 0, 0)
+    # the headline is Garmin's own count: 0 + 2 × 0
+    assert (day["minutes_source"], day["goal_minutes"]) == ("device", 0)
     assert (day["steps"], day["burned_kcal"], day["eaten_kcal"], day["deficit_kcal"]) == (12413, 2498, None, None)
 
 
@@ -97,8 +176,10 @@ def test_intake_csv_with_a_day_under_the_floor(capsys, tmp_path, store):
     # Monday: 2,500 - 2,100 = 400 deficit, credit 400. Tuesday: 1,100 < 1,200 floor: flagged, no credit.
     assert (monday["deficit_kcal"], monday["deficit_credit_kcal"]) == (400, 400)
     assert (tuesday["deficit_kcal"], tuesday["below_intake_floor"], tuesday["deficit_credit_kcal"]) == (1400, True, 0)
-    # 100 × 400 / (500 × 7) = 11.4
-    assert (week["energy"]["credit_kcal"], week["energy"]["score"], week["energy"]["days_below_floor"]) == (400, 11.4, 1)
+    # intake on 2 of the week's 7 days: too few to score ("not enough data"), never 100 × 400 / 3,500 = 11.4
+    assert (week["energy"]["credit_kcal"], week["energy"]["days_scored"], week["energy"]["days_below_floor"]) == (
+        400, 2, 1)
+    assert week["energy"]["score"] is None
     bad = tmp_path / "bad.csv"
     bad.write_text("2023-06-05,lots\n")
     assert main(["log", "intake-csv", str(bad)]) == 2
@@ -110,14 +191,15 @@ def test_week_and_weeks_reports(capsys):
     week = run_json(capsys, "report", "--week", "2020-W39")
     assert (week["week_id"], week["week_start"], week["week_end"]) == ("2020-W39", "2020-09-21", "2020-09-27")
     assert [d["day"] for d in week["days"]][4] == "2020-09-25"
-    assert week["cardio"]["goal_minutes"] == 120 and week["cardio"]["score"] == 80.0   # 100 × 120 / 150
+    # the device's 200 goal-equivalent minutes on Friday meet the 150 alone: score 100
+    assert week["cardio"]["goal_minutes"] == 200 and week["cardio"]["score"] == 100.0
     weeks = run_json(capsys, "report", "--weeks", "3")
     assert len(weeks) == 3 and weeks[-1]["week_start"] <= date.today().isoformat()
     main(["report", "--week", "2020-W39"])
     assert "2020-W39" in capsys.readouterr().out
 
 
-def test_only_the_new_days_are_recomputed_after_an_import(store):
+def test_only_the_new_days_are_recomputed_after_an_import(store, wearsync_home):
     require(MONITOR)
     params = params_from_config(Config())
     assert reporting.refresh(store, params) == set()
@@ -127,8 +209,9 @@ def test_only_the_new_days_are_recomputed_after_an_import(store):
     assert reporting.refresh(store, params) == set()
     import_paths(store, [MONITOR / p for p in DAY_PIECES[1:]])
     assert reporting.refresh(store, params) == {date(2020, 9, 25), date(2020, 9, 26)}
-    moderate = reporting.day_report(store, Config(), date(2020, 9, 25))["hr_minutes"]["moderate"]
-    assert moderate == 80
+    hr = reporting.day_report(store, Config(), date(2020, 9, 25))["hr_minutes"]
+    assert (hr["moderate"], hr["vigorous"]) == recount_heart_rate_minutes(
+        wearsync_home / "wearsync.db", "2020-09-25", 102.4, 130.6)
 
 
 def test_every_command_has_help_with_an_example(capsys):
@@ -136,3 +219,20 @@ def test_every_command_has_help_with_an_example(capsys):
         with pytest.raises(SystemExit):
             main(argv)
         assert "example" in capsys.readouterr().out
+
+
+def test_a_streak_longer_than_the_first_look_back_counts_every_week(store):
+    # Garmin Connect days: 150 moderate minutes every Monday of 13 weeks from 2023-01-02 (each week
+    # meets the 150 on its own); a 14th week, worn all week (2,000 steps a day) but with 0 minutes,
+    # ends it. Streaks by hand: the 13th week 13, the 14th (over, worn, missed) 0.
+    monday = date(2023, 1, 2)
+    rows = [((monday + timedelta(weeks=k)).isoformat(), 150, 0) for k in range(13)]
+    rows += [((monday + timedelta(weeks=13, days=d)).isoformat(), 0, 0) for d in range(7)]
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
+                         "VALUES (?, 'garmin', 2000, ?, ?, 86400)", rows)
+    as_of = date(2023, 6, 1)
+    assert reporting.week_report(store, Config(), monday + timedelta(weeks=12), as_of=as_of)["cardio"][
+        "streak_weeks"] == 13
+    assert reporting.week_report(store, Config(), monday + timedelta(weeks=13), as_of=as_of)["cardio"][
+        "streak_weeks"] == 0

@@ -77,7 +77,7 @@ def test_drop_navigate_and_quit_in_a_real_terminal(terminal, tmp_path):
     terminal.wait_for("2015-W33")
     terminal.wait_for("Sat 15")
     terminal.keys("h")
-    terminal.wait_for("Cardio goal minutes a week")
+    terminal.wait_for("Cardio goal-equivalent minutes a week")
     terminal.keys("d")
     terminal.wait_for("Heart rate by hour")
     terminal.keys("s")

@@ -112,8 +112,9 @@ def refused(tmp_path, body: str) -> str:
     ("[garmin]\nmin_interval_s = -inf\n", "c.toml:2: garmin.min_interval_s must be a finite number, not -inf"),
     ("[analytics]\nkcal_per_lb = nan\n", "c.toml:2: analytics.kcal_per_lb must be a whole number, not nan"),
     # born in year 0: a maximum heart rate of 220 - 2026 = -1,806
-    ("[wearer]\nbirth_year = 0\n", f"c.toml:2: wearer.birth_year must be from 1900 to {THIS_YEAR - 10}, not 0"),
-    ("[wearer]\nbirth_year = 2030\n", f"wearer.birth_year must be from 1900 to {THIS_YEAR - 10}, not 2030"),
+    ("[wearer]\nbirth_year = 1899\n",
+     f"c.toml:2: wearer.birth_year must be from 1900 to {THIS_YEAR - 10} (or 0: unset), not 1899"),
+    ("[wearer]\nbirth_year = 2030\n", f"wearer.birth_year must be from 1900 to {THIS_YEAR - 10} (or 0: unset), not 2030"),
     ("[analytics]\nkcal_per_lb = 0\n", "c.toml:2: analytics.kcal_per_lb must be from "),
     ("[analytics]\nvigorous_hrr = 1.0\n", "analytics.vigorous_hrr must be above 0 and below 1, not 1.0"),
     ("[analytics]\nmoderate_hrr = 0.0\n", "analytics.moderate_hrr must be above 0 and below 1, not 0.0"),
@@ -124,10 +125,10 @@ def refused(tmp_path, body: str) -> str:
     ("[wearer]\nresting_hr = 70\nmax_hr = 170\n[analytics]\n", None),
     ("[wearer]\nmax_hr = 120\nresting_hr = 130\n",
      "c.toml:3: wearer.resting_hr (130) must be below wearer.max_hr (120)"),
-    # no max_hr: 220 - age, lowest this year; born 1930 it is 220 - (this year - 1930)
-    ("[wearer]\nbirth_year = 1930\nresting_hr = 140\n",
-     f"c.toml:3: wearer.resting_hr (140) must be below 220 - age ({220 - (THIS_YEAR - 1930)}, "
-     f"wearer.birth_year 1930)"),
+    # no max_hr: the predicted maximum (Tanaka, 208 - 0.7 x age), lowest this year; born 1930
+    ("[wearer]\nbirth_year = 1930\nresting_hr = 149\n",
+     f"c.toml:3: wearer.resting_hr (149) must be below the predicted maximum "
+     f"({round(208 - 0.7 * (THIS_YEAR - 1930))}, tanaka, wearer.birth_year 1930)"),
     ("[garmin]\nfirst_pull_days = 9223372036854775807\n",
      "c.toml:2: garmin.first_pull_days must be from 1 to 3650, not 9223372036854775807"),
     ("[garmin]\nfirst_pull_days = 0\n", "garmin.first_pull_days must be from 1 to 3650, not 0"),

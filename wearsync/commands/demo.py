@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import shutil
@@ -13,7 +12,7 @@ import platformdirs
 
 from wearsync.commands import common
 from wearsync.commands.intake import read_intake_csv, record_intake
-from wearsync.config import APP, Config, Wearer, initial_text, load_config
+from wearsync.config import APP, initial_text, load_config
 from wearsync.errors import WearsyncError
 from wearsync.private_files import private_folder
 from wearsync.store import Store
@@ -53,18 +52,18 @@ def demo_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP)) / "demo"
 
 
-def demo_config(config: Config) -> Config:
-    """`config` with the made-up wearer's body, so her heart-rate zones are right."""
+def keep_demo_wearer(store: Store) -> None:
+    """Keep the made-up wearer with her data: `report` on the demo store then uses her settings."""
     from wearsync import demo
+    from wearsync.reporting import WEARER_KEY
 
-    wearer = Wearer(sex="female", birth_year=demo.BIRTH_YEAR, weight_kg=demo.WEIGHT_KG,
-                    resting_hr=demo.HR_REST)
-    return dataclasses.replace(config, wearer=wearer)
+    with store.transaction() as conn:
+        store.set_state(conn, WEARER_KEY, json.dumps(demo.WEARER))
 
 
 def settings_text() -> str:
     """The demo's own settings file: the made-up wearer (her resting heart rate too), every
-    other setting its default; `demo_config(Config())` as a file."""
+    other setting its default (the store keeps her too: `keep_demo_wearer`)."""
     from wearsync import demo
 
     text = initial_text(birth_year=demo.BIRTH_YEAR, sex="female", weight_kg=demo.WEIGHT_KG)
@@ -104,6 +103,7 @@ def build_demo(folder: Path, end: date, *, reset: bool = False) -> Store:
         raise WearsyncError(f"the demo's own files failed to import: {summary.to_json()}")
     record_intake(store, read_intake_csv(files / "intake.csv"), "csv")
     record_weight(store, read_weight_csv(files / "weight.csv"), "csv")
+    keep_demo_wearer(store)
     marker.write_text(json.dumps(wanted))
     (folder / BUILDING).unlink()
     return store

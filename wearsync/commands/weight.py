@@ -20,8 +20,8 @@ def register(kinds) -> None:
                            description="Record your weight on one local day (default today), in kg or lb "
                            "(default: wearer.weight_unit); stored in kg. A second entry for the same day "
                            "replaces the first; weigh-ins from a scale stay beside it.",
-                           epilog="example: wearsync log weight 80.4 --date 2023-07-01   |   "
-                           "wearsync log weight 177 --unit lb")
+                           epilog="examples:\n  wearsync log weight 80.4 --date 2023-07-01\n"
+                           "  wearsync log weight 177 --unit lb")
     one.add_argument("weight", nargs="?", metavar="VALUE", help="the weight, such as 80.4")
     one.add_argument("--unit", choices=UNITS, help="kg or lb (default: the config's wearer.weight_unit)")
     one.add_argument("--remove", type=common.local_day(days_ahead=DAYS_AHEAD_DONE), metavar="YYYY-MM-DD",
@@ -34,7 +34,7 @@ def register(kinds) -> None:
                             "`date,weight,unit` row a day (unit kg or lb; a header line is allowed), UTF-8 or "
                             "UTF-16. Values replace your earlier entries of the same days. Every row is checked "
                             "first: a bad row is listed with its line and then nothing is stored.",
-                            epilog="example: wearsync log weight-csv weights.csv   (rows like 2023-07-01,80.4,kg)")
+                            epilog="example (rows like 2023-07-01,80.4,kg):\n  wearsync log weight-csv weights.csv")
     many.add_argument("file", type=Path, metavar="FILE")
     many.add_argument("--unit", choices=UNITS, help="the unit of rows that name none (default: wearer.weight_unit)")
     many.set_defaults(run=run_csv)
