@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date
 
 from wearsync.store import Store
-
-# Local days are at most 14 h either side of UTC; readings are fetched by that window, then filtered.
-_MAX_OFFSET_S = 14 * 3600
 
 
 def has_any_data(store: Store) -> bool:
@@ -24,19 +21,9 @@ def day_heart_rate(store: Store, day: date) -> list[tuple[float, int]]:
     Where sources overlap in a minute, activity records win over monitoring and Garmin
     readings (metrics.md); within the winning source the minute's readings are averaged.
     """
-    start = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
-    rows = store.conn.execute(
-        "SELECT (ts + utc_offset_s - ?) / 60 AS minute, source, AVG(bpm) FROM hr_readings "
-        "WHERE ts BETWEEN ? AND ? AND bpm IS NOT NULL AND ts + utc_offset_s >= ? AND ts + utc_offset_s < ? "
-        "GROUP BY minute, source",
-        (start, start - _MAX_OFFSET_S, start + 86400 + _MAX_OFFSET_S, start, start + 86400),
-    ).fetchall()
-    best: dict[int, tuple[int, float]] = {}
-    for minute, source, bpm in rows:
-        rank = 0 if source == "activity" else 1
-        if minute not in best or rank < best[minute][0]:
-            best[minute] = (rank, bpm)
-    return [(minute / 60, round(bpm)) for minute, (_rank, bpm) in sorted(best.items())]
+    from wearsync import frames  # polars, loaded when a curve is first shown
+
+    return frames.day_curve(store.conn, day)
 
 
 def day_origins(store: Store, day: date) -> list[dict]:

@@ -16,6 +16,7 @@ the bytes Garmin sent.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 from garminconnect import Garmin
 
 from wearsync.errors import GarminError, GarminRateLimited
+from wearsync.hr_series import write_series
 from wearsync.store import Store
 from wearsync.sync.fit_import import FileOutcome, import_data
 from wearsync.sync.garmin_client import GarminGone, GarminSession, check_cooldown, save_cooldown
@@ -192,7 +194,7 @@ def store_day(store: Store, data: DayData, *, complete: bool) -> None:
                              data.heart_rates.get("startTimestampGMT")) or 0
     levels = [s.get(k) for k in ("highlyActiveSeconds", "activeSeconds", "sedentarySeconds", "sleepingSeconds")]
     covered = sum(v for v in levels if _number(v)) if any(_number(v) for v in levels) else None
-    readings = [(int(pair[0]) // 1000, _int(pair[1]), offset, "garmin", key)
+    readings = [(int(pair[0]) // 1000, _int(pair[1]))
                 for pair in data.heart_rates.get("heartRateValues") or []
                 if isinstance(pair, list) and len(pair) >= 2 and _number(pair[0])]
     intake = _intake(s, data.food_log)
@@ -210,9 +212,9 @@ def store_day(store: Store, data: DayData, *, complete: bool) -> None:
              _int(s.get("bmrKilocalories")), _int(s.get("totalKilocalories")),
              _int(s.get("moderateIntensityMinutes")), _int(s.get("vigorousIntensityMinutes")),
              _int(s.get("restingHeartRate")), offset, covered))
-        conn.execute("DELETE FROM hr_readings WHERE source = 'garmin' AND garmin_day = ?", (key,))
-        conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, garmin_day) "
-                         "VALUES (?, ?, ?, ?, ?)", readings)
+        write_series(conn, source="garmin", ts=[ts for ts, _ in readings],
+                     bpm=[math.nan if bpm is None else bpm for _, bpm in readings],
+                     utc_offset_s=[offset] * len(readings), garmin_day=key)
         # A food log emptied since the last pull removes the intake: unknown, not zero.
         conn.execute("DELETE FROM intake WHERE local_day = ? AND source = 'garmin'", (key,))
         if intake is not None:

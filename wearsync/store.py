@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wearsync.errors import StoreError
+from wearsync.hr_series import readings_to_series
 from wearsync.strict_schema import to_strict_tables
 
 DB_NAME = "wearsync.db"
@@ -243,6 +244,8 @@ MIGRATIONS: list[Migration] = [
         reason TEXT NOT NULL
     );
     """,
+    # Heart rate as packed columns, a row per recording or Garmin day, instead of a row per reading.
+    readings_to_series,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.

@@ -1,4 +1,5 @@
 import json
+import math
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from wearsync import reporting
 from wearsync.analytics.params import params_from_config
 from wearsync.cli import main
 from wearsync.config import Config
+from wearsync.hr_series import write_series
 from wearsync.store import Store
 
 
@@ -53,9 +55,10 @@ def store_garmin_day(store: Store):
             (summary["totalSteps"], summary["floorsAscendedInMeters"], summary["floorsDescendedInMeters"],
              summary["activeKilocalories"], summary["bmrKilocalories"], summary["totalKilocalories"],
              summary["moderateIntensityMinutes"], summary["vigorousIntensityMinutes"], summary["restingHeartRate"]))
-        conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, garmin_day) "
-                         "VALUES (?, ?, -21600, 'garmin', '2023-07-01')",
-                         [(ms // 1000, bpm) for ms, bpm in heart["heartRateValues"]])
+        values = heart["heartRateValues"]
+        write_series(conn, source="garmin", ts=[ms // 1000 for ms, _ in values],
+                     bpm=[math.nan if bpm is None else bpm for _, bpm in values],
+                     utc_offset_s=[-21600] * len(values), garmin_day="2023-07-01")
 
 
 def test_2023_07_01_from_garmin_shows_heart_rate_minutes_beside_garmins_0_and_0(store):
