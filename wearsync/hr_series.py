@@ -69,7 +69,8 @@ def write_series(conn: sqlite3.Connection, *, source: str, ts, bpm, utc_offset_s
     ts, offsets = _whole(ts, "time", "ts"), _whole(utc_offset_s, "utc_offset_s", "utc_offset_s")
     bpm = np.asarray(bpm)
     empty = np.isnan(bpm) if bpm.dtype.kind == "f" else np.zeros(bpm.shape, bool)
-    values = _whole(np.where(empty, LIMITS["heart_rate_bpm"].low, bpm), "heart_rate_bpm", "bpm")
+    values = np.full(bpm.shape, NO_BPM, BPM_TYPE)
+    values[~empty] = _whole(bpm[~empty], "heart_rate_bpm", "bpm")
     if not ts.shape == values.shape == offsets.shape or ts.ndim != 1:
         raise ValueError("ts, bpm and utc_offset_s must be equally long one-dimensional arrays")
     if source not in HR_SOURCES:
@@ -84,7 +85,7 @@ def write_series(conn: sqlite3.Connection, *, source: str, ts, bpm, utc_offset_s
         "INSERT INTO hr_series (recording_id, garmin_day, source, first_ts, last_ts, first_local, last_local, n, "
         "ts, bpm, offsets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (recording_id, garmin_day, source, first, int(ts.max()), int(local.min()), int(local.max()), int(ts.size),
-         (ts - first).astype(TS_TYPE).tobytes(), np.where(empty, NO_BPM, values).astype(BPM_TYPE).tobytes(),
+         (ts - first).astype(TS_TYPE).tobytes(), values.tobytes(),
          np.column_stack([starts, offsets[starts]]).astype(RUN_TYPE).tobytes()))
 
 
