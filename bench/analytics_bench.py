@@ -157,7 +157,7 @@ def main() -> None:
           f"{incremental * 1000:.0f} ms; full recompute {full / incremental:.0f}x slower")
 
     raw = timed(lambda: frames.read_readings(store.conn, date(1970, 1, 2), date(2020, 9, 12)))
-    print(f"raw readings before 2020-09-13 (frames.read_readings, bytes to numpy to polars): {raw:.2f} s")
+    print(f"raw readings before 2020-09-13 (frames.read_readings, bytes to numpy arrays): {raw:.2f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:.0f} MB (goal <= 300 MB) {'OK' if peak <= 300 else 'MISSED'}")
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -81,17 +81,17 @@ def read_strength_activity_ids(conn: sqlite3.Connection) -> pl.DataFrame:
     return query_frame(conn, "SELECT DISTINCT activity_id FROM strength_sets", (), SETS_SCHEMA)
 
 
-def read_readings(conn: sqlite3.Connection, first: date, last: date) -> pl.DataFrame:
-    """Heart-rate readings with a value (READINGS_SCHEMA) that may fall on local days first..last.
+def read_readings(conn: sqlite3.Connection, first: date, last: date) -> hr_series.Readings:
+    """Heart-rate readings with a value that may fall on local days first..last, as arrays.
 
-    In time order; readings of the same second in the order they were stored
-    (`minute_heart_rate` keeps the offset of a minute's last reading).
+    In time order; readings of the same second in the order they were stored (a minute's
+    local day follows its last reading's offset: see `heart_rate.minutes_of`).
     """
     start = _utc_midnight(first) - OFFSET_MARGIN_S
     end = _utc_midnight(last) + DAY_SECONDS + OFFSET_MARGIN_S
     readings = hr_series.read_series(conn, start, end)
     valued = np.flatnonzero(readings.bpm != hr_series.NO_BPM)
-    return _readings_frame(hr_series.Readings(*(column[valued] for column in readings)))
+    return hr_series.Readings(*(column[valued] for column in readings))
 
 
 def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:

@@ -1,14 +1,11 @@
 import math
 from datetime import date, datetime, timezone
 
-import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
 
 from wearsync import frames
-from wearsync.analytics.heart_rate import READINGS_SCHEMA
 from wearsync.errors import StoreError
-from wearsync.hr_series import write_series
+from wearsync.hr_series import HR_SOURCES, write_series
 from wearsync.store import Store
 
 T0 = int(datetime(2023, 6, 5, 10, 0, tzinfo=timezone.utc).timestamp())
@@ -21,10 +18,15 @@ def store(tmp_path):
     store.close()
 
 
-def insert(store, rows, **owner):
+def rows(readings):
+    return [(ts, bpm, offset, HR_SOURCES[source])
+            for ts, bpm, offset, source in zip(*(column.tolist() for column in readings), strict=True)]
+
+
+def insert(store, values, **owner):
     """Each row (ts, bpm, utc_offset_s, source) as a series of its own, in the order given."""
     with store.transaction() as conn:
-        for n, (ts, bpm, offset, source) in enumerate(rows):
+        for n, (ts, bpm, offset, source) in enumerate(values):
             write_series(conn, source=source, ts=[ts], bpm=[math.nan if bpm is None else bpm],
                          utc_offset_s=[offset], **(owner or {"garmin_day": f"2023-06-{n + 1:02}"}))
 
@@ -38,15 +40,15 @@ def test_readings_come_back_in_time_order_then_stored_order_without_empty_ones(s
         (T0 + 120, 70, -12600, "garmin"),        # half-hour offsets
     ])
     readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
-    assert_frame_equal(readings, pl.DataFrame([
+    assert rows(readings) == [
         (T0, 250, 50400, "activity"), (T0, 61, 19800, "activity"), (T0 + 5, 25, -43200, "monitoring"),
         (T0 + 120, 70, -12600, "garmin"),
-    ], schema=READINGS_SCHEMA, orient="row"))
+    ]
 
 
-def test_no_readings_is_an_empty_frame_of_the_declared_types(store):
+def test_no_readings_are_empty_arrays(store):
     readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
-    assert readings.schema == READINGS_SCHEMA and readings.is_empty()
+    assert all(column.size == 0 for column in readings) and rows(readings) == []
 
 
 @pytest.mark.parametrize("row", [
@@ -68,7 +70,7 @@ def test_a_garmin_day_written_again_replaces_its_readings(store):
     insert(store, [(T0, 60, 0, "garmin")], garmin_day="2023-06-05")
     insert(store, [(T0 + 120, 80, 0, "garmin")], garmin_day="2023-06-05")
     readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
-    assert readings.rows() == [(T0 + 120, 80, 0, "garmin")]
+    assert rows(readings) == [(T0 + 120, 80, 0, "garmin")]
 
 
 def test_a_range_read_decodes_only_the_series_that_overlap_it(store):
@@ -78,4 +80,4 @@ def test_a_range_read_decodes_only_the_series_that_overlap_it(store):
         "EXPLAIN QUERY PLAN SELECT * FROM hr_series WHERE last_ts >= ? AND first_ts < ?", (T0, T0 + 1)))
     assert "USING INDEX hr_series_span" in plan or "USING COVERING INDEX hr_series_span" in plan
     readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
-    assert readings["bpm"].to_list() == [61]
+    assert readings.bpm.tolist() == [61]
