@@ -397,6 +397,7 @@ async def test_twenty_dropped_files_are_imported_like_the_command_line_does(empt
     assert bpms == (20, 20 * 300)
 
 
+@run_async
 async def test_the_sources_view_forgets_an_import_behind_a_confirmation(demo_store):
     from wearsync.dashboard.screens.dialogs import ConfirmDialog
 
