@@ -110,6 +110,7 @@ TABLES: tuple[Table, ...] = (
         Column("weight_kg", "REAL", rule="set_weight_kg"), Column("category", "INTEGER", rule="category"),
     ), constraints=("PRIMARY KEY (activity_id, position)",),
         orphaned="activity_id NOT IN (SELECT id FROM activities)"),
+    # A row per reading, as stores held heart rate until migration 6 (hr_series.readings_to_series).
     Table("hr_readings", (
         Column("ts", "INTEGER", True, "time"),
         Column("bpm", "INTEGER", rule="heart_rate_bpm"),  # NULL: the source said "no value"

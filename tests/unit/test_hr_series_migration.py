@@ -40,6 +40,7 @@ def as_older_wearsync_stored_it(source: Store, home) -> None:
     shutil.copy(source.data_dir / DB_NAME, home / DB_NAME)
     conn = sqlite3.connect(home / DB_NAME, isolation_level=None)
     (readings_table,) = [t for t in TABLES if t.name == "hr_readings"]
+    conn.execute("BEGIN")
     conn.execute(readings_table.create("hr_readings"))
     for index in readings_table.indexes:
         conn.execute(index)
@@ -53,6 +54,7 @@ def as_older_wearsync_stored_it(source: Store, home) -> None:
     conn.execute("DROP TABLE hr_series")
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'hr_series'")
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn.execute("COMMIT")
     conn.close()
 
 
