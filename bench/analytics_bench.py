@@ -83,7 +83,9 @@ def rebuild_in_child(data_dir: Path) -> tuple[float, float, float, str]:
 
 def rebuild_in_baseline(checkout: Path, data_dir: Path) -> tuple[float, float, float, str]:
     out = subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-c", BASELINE_CHILD, str(data_dir)],
-                         cwd=checkout, capture_output=True, text=True, check=True)
+                         cwd=checkout, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"bench: the baseline's rebuild failed:\n{out.stderr.strip()}")
     return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
