@@ -2,10 +2,9 @@
 
 Each measurement runs in a fresh process so its peak memory (maxrss) is its own.
 Prints wall time, MB/s, peak memory and the ratios; this machine is noisy, so
-only the ratios within one run mean anything. With --baseline-python an older wearsync's
-import (its own .venv) runs alternately with this one's, best of --rounds each.
+only the ratios within one run mean anything.
 
-    .venv/bin/python bench/import_bench.py [--skip-fitparse] [--baseline-python /work/main/.venv/bin/python]
+    .venv/bin/python bench/import_bench.py [--skip-fitparse]
 """
 
 from __future__ import annotations
@@ -48,11 +47,11 @@ print(json.dumps({"seconds": seconds, "files": len(files),
 """
 
 
-def measure(mode: str, python: str = sys.executable) -> dict:
+def measure(mode: str) -> dict:
     with tempfile.TemporaryDirectory() as home:
         script = Path(home) / "child.py"
         script.write_text(CHILD)
-        out = subprocess.run([python, str(script), mode, str(SHARED_FIT), str(Path(home) / "store")],
+        out = subprocess.run([sys.executable, str(script), mode, str(SHARED_FIT), str(Path(home) / "store")],
                              capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -60,9 +59,6 @@ def measure(mode: str, python: str = sys.executable) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-fitparse", action="store_true", help="leave out the slow baseline")
-    parser.add_argument("--baseline-python", help="an older wearsync's Python (its .venv/bin/python): its "
-                        "one-process import is timed in the same run, alternating with this one's")
-    parser.add_argument("--rounds", type=int, default=1, help="imports of each kind")
     args = parser.parse_args()
     if not SHARED_FIT.exists():
         sys.exit(f"{SHARED_FIT} is missing")
@@ -72,13 +68,8 @@ def main() -> None:
     runs = {}
     if not args.skip_fitparse:
         runs["fitparse decode only"] = measure("fitparse")
-    rounds: dict[str, list[dict]] = {}
-    for _ in range(args.rounds):
-        rounds.setdefault("wearsync import, 1 process", []).append(measure("1"))
-        if args.baseline_python:
-            rounds.setdefault("baseline import, 1 process", []).append(measure("1", args.baseline_python))
-        rounds.setdefault(f"wearsync import, {cores} processes", []).append(measure(str(cores)))
-    runs.update({name: min(results, key=lambda r: r["seconds"]) for name, results in rounds.items()})
+    runs["wearsync import, 1 process"] = measure("1")
+    runs[f"wearsync import, {cores} processes"] = measure(str(cores))
     first = next(iter(runs.values()))
     print(f"{first['files']} files, {first['bytes'] / 1e6:.1f} MB in {SHARED_FIT}")
     print(f"{'':36} {'seconds':>8} {'MB/s':>7} {'peak MB':>8} {'workers peak MB':>16}")
@@ -92,10 +83,6 @@ def main() -> None:
                 print(f"{name}: {base / r['seconds']:.1f}x faster than fitparse's decode alone")
     one, many = runs["wearsync import, 1 process"], runs[f"wearsync import, {cores} processes"]
     print(f"{cores} processes vs 1: {one['seconds'] / many['seconds']:.2f}x")
-    if args.baseline_python:
-        base = runs["baseline import, 1 process"]
-        print(f"1 process, this vs the baseline (best of {args.rounds}): time {one['seconds'] / base['seconds']:.2f}x, "
-              f"peak memory {one['maxrss_mb'] / base['maxrss_mb']:.2f}x")
 
 
 if __name__ == "__main__":
