@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from wearsync.errors import StoreError
-from wearsync.hr_series import readings_to_series
 from wearsync.strict_schema import to_strict_tables
 
 DB_NAME = "wearsync.db"
@@ -50,6 +49,12 @@ OS_WRITE_FAILURES = {
     errno.EPERM: "permission denied",
     errno.EROFS: "the file system is read-only",
 }
+
+def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
+    from wearsync.hr_series import readings_to_series  # numpy: loaded only to upgrade an older store
+
+    return readings_to_series(conn)
+
 
 # Times are Unix seconds (UTC); local days are ISO dates in the wearer's own zone,
 # which each row carries as utc_offset_s. Energy in kcal, heights in metres.
@@ -245,7 +250,7 @@ MIGRATIONS: list[Migration] = [
     );
     """,
     # Heart rate as packed columns, a row per recording or Garmin day, instead of a row per reading.
-    readings_to_series,
+    _readings_to_series,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.
