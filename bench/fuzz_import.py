@@ -43,6 +43,7 @@ from random import Random
 from fit_crc import fit_crc  # bench/fit_crc.py; puts the project root on sys.path for tests.fit_raw
 
 from tests.fit_raw import BASE  # noqa: E402
+from tests.readings import readings_table  # noqa: E402
 from wearsync import reporting  # noqa: E402
 from wearsync.config import Config  # noqa: E402
 from wearsync.store import Store  # noqa: E402
@@ -304,9 +305,9 @@ def absurd_checks(now: float) -> list[tuple[str, str]]:
     monitoring_values = " OR ".join(f"(metric = '{m}' AND {outside('value', limit)})"
                                     for m, limit in metric_limits.items())
     checks = [
-        ("hr_readings.bpm outside 25..250", "hr_readings", outside("bpm", "heart_rate_bpm")),
-        ("hr_readings.utc_offset_s outside -12 h..+14 h", "hr_readings", outside("utc_offset_s", "utc_offset_s")),
-        ("hr_readings.ts before 1998 or after now + 1 day", "hr_readings", bad_time("ts")),
+        ("readings.bpm outside 25..250", "readings", outside("bpm", "heart_rate_bpm")),
+        ("readings.utc_offset_s outside -12 h..+14 h", "readings", outside("utc_offset_s", "utc_offset_s")),
+        ("readings.ts before 1998 or after now + 1 day", "readings", bad_time("ts")),
         ("activities.start_utc", "activities", bad_time("start_utc")),
         ("activities.local_day", "activities", bad_day("local_day")),
         ("monitoring_values.ts", "monitoring_values", bad_time("ts")),
@@ -333,7 +334,8 @@ def absurd_checks(now: float) -> list[tuple[str, str]]:
     return [(name, f"SELECT count(*) FROM {table} WHERE {where}") for name, table, where in checks]
 
 
-TOUCHED_DAYS = ("SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM hr_readings "
+# `readings`: the stored series as rows (tests/readings.py), made again after each batch's import
+TOUCHED_DAYS = ("SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
                 "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values")
 
 
@@ -409,6 +411,7 @@ def run_batch(number: int, cases: list[tuple[int, Path]], seed: int, work: Path,
                 tally.problem_batches.add(number)
                 print(f"INTERNAL batch {number} {Path(outcome.path).name}: {outcome.message}", file=sys.stderr)
     now = time.time()
+    readings_table(store.conn)
     for name, sql in absurd_checks(now):
         count = store.conn.execute(sql).fetchone()[0]
         if count:
@@ -425,7 +428,7 @@ def run_batch(number: int, cases: list[tuple[int, Path]], seed: int, work: Path,
 def _absurd_files(conn: sqlite3.Connection, where: str) -> str:
     """The files that stored the rows `where` selects, when the table leads to them."""
     table = where.split(" FROM ", 1)[1].split(" ", 1)[0]
-    link = {"hr_readings": "recording_id", "activities": "recording_id", "monitoring_values": "recording_id"}.get(table)
+    link = {"readings": "recording_id", "activities": "recording_id", "monitoring_values": "recording_id"}.get(table)
     if not link:
         return "(see the batch's files)"
     sql = where.replace(f"FROM {table}", f"FROM {table} JOIN recordings ON recordings.id = {table}.{link}", 1)

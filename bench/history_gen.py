@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from wearsync.hr_series import write_series
 from wearsync.store import Store
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -50,10 +51,8 @@ def write_day(conn, rng: np.random.Generator, day: date) -> None:
     ts = np.arange(t0, t1, 60) + rng.integers(0, 60, size=(t1 - t0) // 60)
     ts = ts[rng.random(ts.size) > 0.25]  # the sensor misses about a quarter of the minutes
     bpm = np.clip(RESTING_HR + 8 + rng.normal(0, 8, ts.size), 40, 190).round().astype(int)
-    conn.executemany(
-        "INSERT INTO hr_readings(ts, bpm, utc_offset_s, source, recording_id) VALUES (?, ?, ?, 'monitoring', ?)",
-        zip(ts.tolist(), bpm.tolist(), [offset] * ts.size, [monitoring_id] * ts.size),
-    )
+    write_series(conn, source="monitoring", ts=ts, bpm=bpm, utc_offset_s=np.full(ts.size, offset),
+                 recording_id=monitoring_id)
 
     steps = int(rng.integers(3000, 16000))
     conn.execute(
@@ -85,10 +84,8 @@ def _activity(conn, rng: np.random.Generator, day: date, t0: int, offset: int) -
     seconds = np.arange(3600)
     effort = 120 + 35 * np.sin(seconds / 600) + rng.normal(0, 4, seconds.size)
     bpm = np.clip(effort, 60, 195).round().astype(int)
-    conn.executemany(
-        "INSERT INTO hr_readings(ts, bpm, utc_offset_s, source, recording_id) VALUES (?, ?, ?, 'activity', ?)",
-        zip((start + seconds).tolist(), bpm.tolist(), [offset] * seconds.size, [recording_id] * seconds.size),
-    )
+    write_series(conn, source="activity", ts=start + seconds, bpm=bpm, utc_offset_s=np.full(seconds.size, offset),
+                 recording_id=recording_id)
     if strength:
         conn.executemany(
             "INSERT INTO strength_sets(activity_id, position, start_utc, duration_s, set_type, repetitions, "
@@ -112,7 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     began = time.perf_counter()
     store = generate(args.data_dir, args.years)
-    rows = store.conn.execute("SELECT count(*) FROM hr_readings").fetchone()[0]
+    rows = store.conn.execute("SELECT sum(n) FROM hr_series").fetchone()[0]
     store.close()
     print(f"{rows:,} heart-rate readings written in {time.perf_counter() - began:.1f} s to {args.data_dir}")
 

@@ -55,7 +55,7 @@ RECORD_FIELDS = [
 RECORD_LOCAL = 1
 
 CHILD = r"""
-import json, resource, sys, time
+import json, resource, sqlite3, sys, time
 from pathlib import Path
 
 
@@ -79,7 +79,10 @@ summary = fit_import.import_paths(store, [fit], workers=1)
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 peak, cpu = peak_mb(), usage.ru_utime + usage.ru_stime
-readings = store.conn.execute("SELECT count(*) FROM hr_readings").fetchone()[0]
+try:  # heart rate as series (this tree), or a row a reading (a baseline from before them)
+    readings = store.conn.execute("SELECT coalesce(sum(n), 0) FROM hr_series").fetchone()[0]
+except sqlite3.OperationalError:
+    readings = store.conn.execute("SELECT count(*) FROM hr_readings").fetchone()[0]
 print(json.dumps({"seconds": seconds, "cpu_s": cpu, "peak_mb": peak, "loaded_mb": loaded, "readings": readings,
                   "outcomes": [(o.outcome, o.message) for o in summary.outcomes],
                   "importer": fit_import.__file__}))

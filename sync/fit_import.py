@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from wearsync.errors import FitError, StoreError
+from wearsync.hr_series import write_series
 from wearsync.store import Store
 from wearsync.sync import local_time
 from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
@@ -382,10 +383,8 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
             [(activity_id, s.position, s.start_utc, s.duration_s, s.set_type, s.repetitions, s.weight_kg,
               s.category) for s in content.sets],
         )
-    conn.executemany(
-        "INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, recording_id) VALUES (?,?,?,?,?)",
-        _reading_rows(content, recording_id),
-    )
+    write_series(conn, source=content.hr_source, ts=content.hr_ts, bpm=content.hr_bpm,
+                 utc_offset_s=content.hr_offset, recording_id=recording_id)
     if content.monitoring:
         conn.executemany(
             "INSERT INTO monitoring_values (serial, local_day, ts, activity_type, metric, kind, value, "
@@ -399,17 +398,6 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
         "recording_id, entered_at) VALUES (?,?,?,?,?,'fit',?,?,?) ON CONFLICT DO NOTHING",
         [(local_day(w.ts + content.offset_s), w.ts, content.offset_s, w.weight_kg, w.fat_percent, w.user_index,
           recording_id, int(time.time())) for w in content.weigh_ins])
-
-
-def _reading_rows(content: FitContent, recording_id: int) -> Iterator[tuple]:
-    """The heart-rate rows, made a slice at a time (a long file's million readings as Python ints
-    at once would cost more than the rest of its import)."""
-    source, step = content.hr_source, 65_536
-    for start in range(0, len(content.hr_ts), step):
-        part = slice(start, start + step)
-        for ts, bpm, offset in zip(content.hr_ts[part].tolist(), content.hr_bpm[part].tolist(),
-                                   content.hr_offset[part].tolist(), strict=True):
-            yield ts, bpm, offset, source, recording_id
 
 
 def _known(conn: sqlite3.Connection, where: str, params: tuple) -> tuple[int, str, bool] | None:

@@ -30,6 +30,7 @@ from typing import Any
 from garminconnect import Garmin
 
 from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
+from wearsync.hr_series import write_series
 from wearsync.store import Store
 from wearsync.sync import garmin_state
 from wearsync.sync.fit_import import FileOutcome, import_data
@@ -353,9 +354,9 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
              gate.check(s.get("moderateIntensityMinutes"), "minutes_day", "moderate minutes"),
              gate.check(s.get("vigorousIntensityMinutes"), "minutes_day", "vigorous minutes"),
              gate.check(s.get("restingHeartRate"), "resting_hr_bpm", "resting heart rate"), offset, covered))
-        conn.execute("DELETE FROM hr_readings WHERE source = 'garmin' AND garmin_day = ?", (key,))
-        conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, garmin_day) "
-                         "VALUES (?, ?, ?, ?, ?)", readings)
+        write_series(conn, source="garmin", ts=[r[0] for r in readings],
+                     bpm=[math.nan if r[1] is None else r[1] for r in readings],
+                     utc_offset_s=[offset] * len(readings), garmin_day=key)
         # A food log emptied since the last pull removes the intake: unknown, not zero.
         conn.execute("DELETE FROM intake WHERE local_day = ? AND source = 'garmin'", (key,))
         if intake is not None:

@@ -13,6 +13,10 @@ import sqlite3
 from collections import defaultdict
 from datetime import date
 
+import numpy as np
+
+from wearsync.hr_series import NO_BPM, read_series
+
 # Without the device's own resting heart rate, the lowest average over a fixed
 # half hour of the day's monitoring readings (Garmin's own method is the lowest
 # 30-minute average), from a half hour with at least this many readings.
@@ -71,14 +75,13 @@ def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
 
 def _resting_from_readings(conn: sqlite3.Connection, day: str) -> int | None:
     midnight = _epoch(day)  # the day's midnight as if it were UTC; the margin covers every zone
-    row = conn.execute(
-        "SELECT MIN(mean) FROM (SELECT AVG(bpm) AS mean FROM hr_readings "
-        "WHERE source = 'monitoring' AND bpm IS NOT NULL AND ts BETWEEN ? AND ? "
-        "AND date(ts + utc_offset_s, 'unixepoch') = ? "
-        "GROUP BY (ts + utc_offset_s) / ? HAVING COUNT(*) >= ?)",
-        (midnight - ZONE_MARGIN_S, midnight + 86_400 + ZONE_MARGIN_S, day, RESTING_WINDOW_S, RESTING_MIN_READINGS),
-    ).fetchone()
-    return None if row[0] is None else round(row[0])
+    readings = read_series(conn, midnight - ZONE_MARGIN_S, midnight + 86_400 + ZONE_MARGIN_S + 1, ("monitoring",))
+    local = readings.ts + readings.utc_offset_s
+    kept = (readings.bpm != NO_BPM) & (local >= midnight) & (local < midnight + 86_400)
+    windows, which, counts = np.unique(local[kept] // RESTING_WINDOW_S, return_inverse=True, return_counts=True)
+    means = np.bincount(which, weights=readings.bpm[kept].astype(np.float64), minlength=windows.size) / counts
+    full = means[counts >= RESTING_MIN_READINGS]
+    return round(float(full.min())) if full.size else None
 
 
 def _epoch(day: str) -> int:

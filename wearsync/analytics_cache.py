@@ -14,11 +14,12 @@ import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 
 from wearsync import frames
 from wearsync.analytics.energy import preferred_wellness
-from wearsync.analytics.heart_rate import MINUTES_SCHEMA, minute_heart_rate
+from wearsync.analytics.heart_rate import MINUTES_SCHEMA, SOURCE_RANK, minutes_of
 from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.store import Store
@@ -29,6 +30,8 @@ BOUT_MARGIN_DAYS = 1
 REBUILD_CHUNK_DAYS = 31
 # Cached minutes are classified this many days at a time (bounds each write).
 INTENSITY_CHUNK_DAYS = 92
+# The SOURCE_RANK of each source code of the stored series (frames.SOURCE_CODES).
+SOURCE_RANKS = np.array([SOURCE_RANK[name] for name in frames.SOURCE_CODES], np.uint8)
 # The state key holding what the cached intensity results were last checked against.
 INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
 
@@ -78,7 +81,8 @@ def _refresh_minutes(store: Store) -> set[date]:
 
 def _day_minutes(store: Store, first: date, last: date) -> pl.DataFrame:
     readings = frames.read_readings(store.conn, first, last)
-    return minute_heart_rate(readings.lazy()).filter(pl.col("local_day").is_between(first, last)).collect()
+    minutes = minutes_of(readings.ts, readings.bpm, readings.utc_offset_s, SOURCE_RANKS[readings.source])
+    return minutes.filter(pl.col("local_day").is_between(first, last))
 
 
 def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) -> set[date]:

@@ -4,9 +4,8 @@ Frames are built from cursor rows with declared schemas. Measured on the 5-year 
 (bench/analytics_bench.py prints it again): `pl.read_database` and cursor rows cost the same
 within noise for these shapes (e.g. 55k heart-rate rows: 0.15-0.20 s vs 0.11-0.15 s), and
 cursor rows need no type inference, so a column that is NULL on every row keeps its type.
-Raw heart rate is the exception: millions of rows, where building a Python tuple per row cost
-most of a full rebuild (7.26 M readings: ~30 s of ~51 s), so SQLite packs them into one string
-per read instead (see `read_readings`). Not the ADBC driver, though it reads Arrow as fast: it
+Raw heart rate is the exception: millions of readings, stored as packed columns (hr_series.py)
+and read from bytes to numpy to polars with no Python object per reading. Not the ADBC driver: it
 brings its own copy of SQLite, and two copies in one process break each other's POSIX locks on
 the same file (sqlite.org/howtocorrupt.html 2.2.1; seen here as "locking protocol" errors).
 """
@@ -20,6 +19,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from wearsync import hr_series
 from wearsync.analytics.energy import INTAKE_SCHEMA, WELLNESS_SCHEMA
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, READINGS_SCHEMA
 from wearsync.analytics.intensity import ACTIVITY_MAX_SCHEMA, MONITORING_TOTALS_SCHEMA
@@ -33,24 +33,8 @@ DAY_INTENSITY_CACHE_SCHEMA = pl.Schema({
     "local_day": pl.Date, "settings": pl.String, "hr_moderate_min": pl.Int64,
     "hr_vigorous_min": pl.Int64, "minutes_with_readings": pl.Int64,
 })
-# How the per-minute cache stores which source each minute came from.
-SOURCE_CODES = ("activity", "monitoring", "garmin")
-# `read_readings` packs each reading into five characters of code points CODE_BASE + a 20-bit
-# field: ts + TS_BIAS (40 bits, two characters), bpm, utc_offset_s + OFFSET_BIAS, source code.
-# Code points from U+10000 up are all valid characters (no surrogates) up to U+10FFFF.
-CODE_BASE = 0x10000
-FIELD_BITS = 20
-TS_BIAS = 1 << 39
-OFFSET_BIAS = 1 << 19
-PACKED_SQL = (
-    f"SELECT group_concat(char("
-    f"{CODE_BASE} + ((ts + {TS_BIAS}) >> {FIELD_BITS}), {CODE_BASE} + ((ts + {TS_BIAS}) & {(1 << FIELD_BITS) - 1}), "
-    f"{CODE_BASE} + bpm, {CODE_BASE} + utc_offset_s + {OFFSET_BIAS}, {CODE_BASE} + CASE source "
-    + " ".join(f"WHEN '{name}' THEN {code}" for code, name in enumerate(SOURCE_CODES))
-    + f" ELSE {len(SOURCE_CODES)} END), '') "
-    # group_concat follows its input's order: the subquery's, straight off the index on ts.
-    "FROM (SELECT ts, bpm, utc_offset_s, source FROM hr_readings WHERE ts >= ? AND ts < ? AND bpm IS NOT NULL "
-    "ORDER BY ts, rowid)")
+# How the per-minute cache and the series store which source a value came from.
+SOURCE_CODES = hr_series.HR_SOURCES
 ACTIVITY_DETAIL_SCHEMA = pl.Schema({
     "id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String,
     "start_utc": pl.Int64, "elapsed_s": pl.Float64, "calories": pl.Int64, "avg_hr": pl.Int64, "max_hr": pl.Int64,
@@ -128,24 +112,34 @@ def read_strength_activity_ids(conn: sqlite3.Connection) -> pl.DataFrame:
     return query_frame(conn, "SELECT DISTINCT activity_id FROM strength_sets", (), SETS_SCHEMA)
 
 
-def read_readings(conn: sqlite3.Connection, first: date, last: date) -> pl.DataFrame:
-    """Heart-rate readings with a value (READINGS_SCHEMA) that may fall on local days first..last.
+def read_readings(conn: sqlite3.Connection, first: date, last: date) -> hr_series.Readings:
+    """Heart-rate readings with a value that may fall on local days first..last, as arrays.
 
-    In (ts, rowid) order as stored (`minute_heart_rate` keeps the offset of a minute's last
-    reading). SQLite packs the readings into one string (PACKED_SQL): one Python object per
-    read instead of four per reading, 3x less time (bench/analytics_bench.py).
+    In time order; readings of the same second in the order they were stored (a minute's
+    local day follows its last reading's offset: see `heart_rate.minutes_of`).
     """
     start = _utc_midnight(first) - OFFSET_MARGIN_S
     end = _utc_midnight(last) + DAY_SECONDS + OFFSET_MARGIN_S
-    # The store's CHECK constraints keep every field within its code points (strict_schema.py).
-    packed = conn.execute(PACKED_SQL, (start, end)).fetchone()[0]
-    fields = np.frombuffer((packed or "").encode("utf-32-le"), dtype=np.uint32).reshape(-1, 5).astype(np.int64)
-    fields -= CODE_BASE
+    readings = hr_series.read_series(conn, start, end)
+    valued = np.flatnonzero(readings.bpm != hr_series.NO_BPM)
+    return hr_series.Readings(*(column[valued] for column in readings))
+
+
+def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
+    """Every heart-rate reading whose local time falls on `day` (READINGS_SCHEMA; bpm null:
+    the source said "no value"), in time order."""
+    midnight = _utc_midnight(day)
+    readings = hr_series.read_series(conn, midnight - OFFSET_MARGIN_S, midnight + DAY_SECONDS + OFFSET_MARGIN_S)
+    local = readings.ts + readings.utc_offset_s
+    inside = np.flatnonzero((local >= midnight) & (local < midnight + DAY_SECONDS))
+    return _readings_frame(hr_series.Readings(*(column[inside] for column in readings))).with_columns(
+        pl.when(pl.col("bpm") != hr_series.NO_BPM).then(pl.col("bpm")).alias("bpm"))
+
+
+def _readings_frame(readings: hr_series.Readings) -> pl.DataFrame:
     return pl.DataFrame({
-        "ts": ((fields[:, 0] << FIELD_BITS) | fields[:, 1]) - TS_BIAS,
-        "bpm": fields[:, 2],
-        "utc_offset_s": fields[:, 3] - OFFSET_BIAS,
-        "source": pl.Series(fields[:, 4]).replace_strict(dict(enumerate(SOURCE_CODES)), return_dtype=pl.String),
+        "ts": readings.ts, "bpm": readings.bpm.astype(np.int64), "utc_offset_s": readings.utc_offset_s,
+        "source": pl.Series(readings.source).replace_strict(dict(enumerate(SOURCE_CODES)), return_dtype=pl.String),
     }, schema=READINGS_SCHEMA)
 
 
@@ -169,11 +163,8 @@ def read_device_increments(conn: sqlite3.Connection, day: date) -> list[tuple[in
 
 def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:
     """The raw readings on local day `day`, all sources: count, empty ones, lowest and highest bpm."""
-    start, end = _utc_midnight(day) - OFFSET_MARGIN_S, _utc_midnight(day) + DAY_SECONDS + OFFSET_MARGIN_S
-    values, counted, low, high = conn.execute(
-        "SELECT count(*), count(bpm), min(bpm), max(bpm) FROM hr_readings WHERE ts >= ? AND ts < ? "
-        "AND date(ts + utc_offset_s, 'unixepoch') = ?", (start, end, day.isoformat())).fetchone()
-    return {"values": values, "empty": values - counted, "min": low, "max": high}
+    bpm = read_local_day(conn, day)["bpm"]
+    return {"values": bpm.len(), "empty": bpm.null_count(), "min": bpm.min(), "max": bpm.max()}
 
 
 def _utc_midnight(day: date) -> int:
@@ -185,12 +176,12 @@ def _utc_midnight(day: date) -> int:
 def current_units(conn: sqlite3.Connection) -> set[str]:
     """The units heart rate arrives in: each recording, and each Garmin day as now stored.
 
-    A recording's rows never change after its import transaction; a Garmin day is replaced
-    whole on a re-pull, which changes its row count or highest rowid.
+    A recording's heart rate never changes after its import transaction; a Garmin day is
+    replaced whole on a re-pull, as a series of a new id.
     """
     units = {f"recording:{rid}:{at}" for rid, at in conn.execute("SELECT id, imported_at FROM recordings")}
-    units |= {f"garmin:{day}:{rows}:{top}" for day, rows, top in conn.execute(
-        "SELECT garmin_day, count(*), max(rowid) FROM hr_readings WHERE garmin_day IS NOT NULL GROUP BY garmin_day")}
+    units |= {f"garmin:{day}:{sid}" for day, sid in conn.execute(
+        "SELECT garmin_day, id FROM hr_series WHERE garmin_day IS NOT NULL")}
     return units
 
 
@@ -198,12 +189,12 @@ def unit_day_span(conn: sqlite3.Connection, unit: str) -> tuple[date, date] | No
     """The first and last local day a unit's heart rate covers (None: no heart rate)."""
     kind, key = unit.split(":")[:2]
     column = "recording_id" if kind == "recording" else "garmin_day"
-    low, high = conn.execute(f"SELECT min(ts + utc_offset_s), max(ts + utc_offset_s) FROM hr_readings "
-                             f"WHERE {column} = ?", (int(key) if kind == "recording" else key,)).fetchone()
-    if low is None:
+    spans = hr_series.local_spans(conn, f"{column} = ?", (int(key) if kind == "recording" else key,))
+    if not spans:
         return None
     epoch = date(1970, 1, 1).toordinal()
-    return date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS)
+    return (date.fromordinal(epoch + min(s[2] for s in spans) // DAY_SECONDS),
+            date.fromordinal(epoch + max(s[3] for s in spans) // DAY_SECONDS))
 
 
 def read_units(conn: sqlite3.Connection) -> set[str]:

@@ -51,6 +51,12 @@ OS_WRITE_FAILURES = {
     errno.EROFS: "the file system is read-only",
 }
 
+def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
+    from wearsync.hr_series import readings_to_series  # numpy: loaded only to upgrade an older store
+
+    return readings_to_series(conn)
+
+
 # Times are Unix seconds (UTC); local days are ISO dates in the wearer's own zone,
 # which each row carries as utc_offset_s. Energy in kcal, heights in metres.
 MIGRATIONS: list[Migration] = [
@@ -269,6 +275,8 @@ MIGRATIONS: list[Migration] = [
     """,
     # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/weight.md).
     create_weigh_ins,
+    # Heart rate as packed columns, a row per recording or Garmin day, instead of a row per reading.
+    _readings_to_series,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.

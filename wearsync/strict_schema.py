@@ -21,7 +21,7 @@ HR_SOURCES = ("activity", "monitoring", "garmin")
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str                    # INTEGER, REAL or TEXT
+    type: str                    # INTEGER, REAL, TEXT or BLOB
     required: bool = False       # NOT NULL
     rule: str | None = None      # a LIMITS name, LOCAL_DAY, or None (any value of the type)
     choices: tuple[str, ...] = ()
@@ -31,7 +31,7 @@ class Column:
         """An SQL expression that is 1 when the column's value keeps the rules, else 0 (never NULL)."""
         name = self.name
         tests = [{"INTEGER": f"typeof({name}) = 'integer'", "REAL": f"typeof({name}) IN ('real', 'integer')",
-                  "TEXT": f"typeof({name}) = 'text'"}[self.type]]
+                  "TEXT": f"typeof({name}) = 'text'", "BLOB": f"typeof({name}) = 'blob'"}[self.type]]
         if self.rule == LOCAL_DAY:
             # date(..., '+0 days') normalises: '2021-02-30' becomes '2021-03-02' and so is refused.
             tests.append(f"{name} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND "
@@ -47,7 +47,7 @@ class Column:
 
     def reason(self) -> str:
         """Why a value that breaks the rules was refused, in words."""
-        kind = {"INTEGER": "a whole number", "REAL": "a number", "TEXT": "text"}[self.type]
+        kind = {"INTEGER": "a whole number", "REAL": "a number", "TEXT": "text", "BLOB": "bytes"}[self.type]
         if self.rule == LOCAL_DAY:
             kind = f"a date from {FIRST_LOCAL_DAY} to {LAST_LOCAL_DAY}"
         elif self.rule is not None:
@@ -110,6 +110,7 @@ TABLES: tuple[Table, ...] = (
         Column("weight_kg", "REAL", rule="set_weight_kg"), Column("category", "INTEGER", rule="category"),
     ), constraints=("PRIMARY KEY (activity_id, position)",),
         orphaned="activity_id NOT IN (SELECT id FROM activities)"),
+    # A row per reading, as stores held heart rate until migration 6 (hr_series.readings_to_series).
     Table("hr_readings", (
         Column("ts", "INTEGER", True, "time"),
         Column("bpm", "INTEGER", rule="heart_rate_bpm"),  # NULL: the source said "no value"

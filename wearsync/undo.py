@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from wearsync.errors import WearsyncError
+from wearsync.hr_series import forget_garmin_day, local_spans
 from wearsync.store import ORIGINALS, Store
 from wearsync.sync.wellness import recompute_fit_wellness
 
@@ -52,8 +53,7 @@ def stored_items(store: Store, *, day: date | None = None, path: str | None = No
                                        "SELECT recording_id, local_day FROM monitoring_values UNION "
                                        "SELECT recording_id, local_day FROM weigh_ins WHERE recording_id IS NOT NULL"):
         days.setdefault(rid, set()).add(local_day)
-    for rid, low, high in conn.execute("SELECT recording_id, min(ts + utc_offset_s), max(ts + utc_offset_s) "
-                                       "FROM hr_readings WHERE recording_id IS NOT NULL GROUP BY recording_id"):
+    for rid, _, low, high in local_spans(conn, "recording_id IS NOT NULL"):
         first, last = _unix_day(low), _unix_day(high)
         days.setdefault(rid, set()).update((first + timedelta(days=n)).isoformat()
                                            for n in range((last - first).days + 1))
@@ -110,7 +110,7 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
             touched |= monitoring_days
         for day in garmin_days:
             conn.execute("DELETE FROM wellness WHERE local_day = ? AND source = 'garmin'", (day,))
-            conn.execute("DELETE FROM hr_readings WHERE garmin_day = ?", (day,))
+            forget_garmin_day(conn, day)
             conn.execute("DELETE FROM intake WHERE local_day = ? AND source = 'garmin'", (day,))
             conn.execute("DELETE FROM weigh_ins WHERE local_day = ? AND source = 'garmin'", (day,))
             conn.execute("DELETE FROM garmin_responses WHERE key = ? AND endpoint != 'activity'", (day,))

@@ -25,6 +25,7 @@ from wearsync.dashboard.sources import log_intake
 from wearsync.dashboard.widgets.status import StatusLine
 from wearsync.errors import WearsyncError
 from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded
+from tests.readings import readings_table
 
 @pytest.fixture
 def empty_store(store):
@@ -354,7 +355,7 @@ async def test_twenty_dropped_files_are_imported_like_the_command_line_does(empt
         assert isinstance(app.screen, ImportResults)
     stored = [Path(p) for (p,) in empty_store.conn.execute("SELECT path FROM recordings ORDER BY id")]
     assert stored == files
-    bpms = empty_store.conn.execute("SELECT COUNT(DISTINCT bpm), COUNT(*) FROM hr_readings").fetchone()
+    bpms = readings_table(empty_store.conn).execute("SELECT COUNT(DISTINCT bpm), COUNT(*) FROM readings").fetchone()
     assert bpms == (20, 20 * 300)
 
 

@@ -9,6 +9,7 @@ from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
 from wearsync import reporting
 from wearsync.config import Config
 from wearsync.sync.fit_import import import_paths
+from tests.readings import readings_table
 
 ACTIVITY = SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit"
 SETTINGS = SHARED_FIT / "python-fitparse" / "tests" / "files" / "Settings.fit"
@@ -16,8 +17,8 @@ SLEEP = MONITOR / "68432743746.fit"
 
 
 def table_counts(store):
-    tables = ("recordings", "activities", "hr_readings", "monitoring_values", "wellness", "strength_sets")
-    return {t: store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+    tables = ("recordings", "activities", "readings", "monitoring_values", "wellness", "strength_sets")
+    return {t: readings_table(store.conn).execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(DAY_PIECES)))
@@ -37,7 +38,7 @@ def test_a_day_cut_into_three_files_adds_up_in_any_order(store, order):
     assert day["rmr_kcal"] == 1860
     assert day["heart_rate"]["min"] == 43 and day["heart_rate"]["max"] == 146
     # 1,066 readings in the three files; the last is stamped 2020-09-26 00:00 local, the next day
-    assert store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0] == 1066
+    assert readings_table(store.conn).execute("SELECT COUNT(*) FROM readings").fetchone()[0] == 1066
     assert day["heart_rate"]["values"] == 1065
     # the zeros that open 2020-09-26 create no day of their own for 2020-09-24 or after
     assert [r[0] for r in store.conn.execute("SELECT local_day FROM wellness WHERE steps IS NOT NULL")] == [
@@ -62,7 +63,7 @@ def test_an_activity_keeps_its_session_and_every_heart_rate_record(store):
     assert activity_row[4] == pytest.approx(session.get_value("total_elapsed_time"))
     start = session.get_value("start_time")  # fitparse gives naive UTC datetimes
     assert activity_row[5] == int(start.replace(tzinfo=UTC).timestamp())
-    stored = store.conn.execute("SELECT COUNT(*) FROM hr_readings WHERE source = 'activity'").fetchone()[0]
+    stored = readings_table(store.conn).execute("SELECT COUNT(*) FROM readings WHERE source = 'activity'").fetchone()[0]
     assert stored == sum(1 for bpm in records if bpm)
 
 
@@ -123,14 +124,14 @@ def test_a_truncated_file_keeps_the_records_before_the_cut(store, tmp_path):
     summary = import_paths(store, [cut])
     assert summary.outcomes[0].outcome == "imported"
     assert "ends" in summary.outcomes[0].message and "kept the" in summary.outcomes[0].message
-    kept = store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0]
+    kept = readings_table(store.conn).execute("SELECT COUNT(*) FROM readings").fetchone()[0]
     assert kept > 0
     # the whole file arriving later takes the damaged copy's place
     whole = import_paths(store, [ACTIVITY])
     assert whole.outcomes[0].outcome == "imported"
     assert "replaces the damaged copy" in whole.outcomes[0].message
     assert store.conn.execute("SELECT COUNT(*) FROM recordings").fetchone()[0] == 1
-    assert store.conn.execute("SELECT COUNT(*) FROM hr_readings").fetchone()[0] > kept
+    assert readings_table(store.conn).execute("SELECT COUNT(*) FROM readings").fetchone()[0] > kept
 
 
 def test_every_original_is_kept_by_its_hash(store):

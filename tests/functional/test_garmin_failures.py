@@ -8,6 +8,9 @@ import time
 from datetime import date, datetime, timedelta
 
 import pytest
+from wearsync.sync import garmin_state
+from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
+from wearsync.sync.garmin_pull import pull_garmin
 
 from tests.fake_garmin import (
     EMAIL,
@@ -21,11 +24,8 @@ from tests.fake_garmin import (
     use_fake,
     write_tokens,
 )
-
+from tests.readings import readings_table
 from wearsync.store import Store
-from wearsync.sync import garmin_state
-from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
-from wearsync.sync.garmin_pull import pull_garmin
 
 if not GARMIN_BODIES.is_dir() or not FIT_FILES.is_dir():
     pytest.skip(f"needs the shared data in {GARMIN_BODIES.parent} (../shared next to the project)",
@@ -52,7 +52,7 @@ def home(tmp_path, monkeypatch, fake):
 def query(home, sql, *args):
     conn = sqlite3.connect(home / "wearsync.db")
     try:
-        return conn.execute(sql, args).fetchall()
+        return readings_table(conn).execute(sql, args).fetchall()
     finally:
         conn.close()
 
@@ -452,7 +452,7 @@ def test_a_400_day_backfill_through_three_cooldowns_stores_every_day_once(home, 
         == [(400, 400, first.isoformat(), today.isoformat())]
     assert query(home, "SELECT count(*) FROM garmin_days WHERE state = 'data'") == [(400,)]
     assert query(home, "SELECT count(*) FROM garmin_days WHERE state != 'data'") == [(0,)]
-    assert query(home, "SELECT count(DISTINCT garmin_day) FROM hr_readings") == [(400,)]
+    assert query(home, "SELECT count(DISTINCT garmin_day) FROM readings") == [(400,)]
     assert query(home, "SELECT local_day FROM garmin_days WHERE local_day IN (?, ?) AND state = 'data'",
                  *late) == [(late[0],), (late[1],)]
     store = Store.open(home)
@@ -464,10 +464,10 @@ def test_7_the_sources_view_shows_the_gaps_left_and_an_estimate(home, fake):
     import asyncio
 
     from textual.widgets import Static
+    from wearsync.dashboard.app import build_app
 
     from tests.functional.conftest import loaded
     from wearsync.config import load_config
-    from wearsync.dashboard.app import build_app
 
     today = date.today()
     pull(home, fake, today, since=today - timedelta(days=29), until=today - timedelta(days=20))
@@ -499,10 +499,10 @@ def test_an_archived_day_without_intraday_heart_rate_is_reloaded_once_and_fetche
            "Garmin to reload 1 archived days" in out
     assert [r.path for r in fake.requests("/wellness-service/wellness/epoch/request/")] == [
         "/wellness-service/wellness/epoch/request/2023-07-01"]
-    assert query(home, "SELECT count(*) FROM hr_readings") == [(0,)]
+    assert query(home, "SELECT count(*) FROM readings") == [(0,)]
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--until", "2023-07-01")
     assert code == 0, err
-    assert query(home, "SELECT count(*) FROM hr_readings WHERE garmin_day = '2023-07-01'") == [(711,)]
+    assert query(home, "SELECT count(*) FROM readings WHERE garmin_day = '2023-07-01'") == [(711,)]
     fake.clear_log()
     run_cli(monkeypatch, capsys, "pull", "--until", "2023-07-01")
     assert not fake.requests("usersummary") and not fake.requests("/epoch/request/")

@@ -23,6 +23,7 @@ from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailabl
 from wearsync.store import Store
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
 from wearsync.sync.garmin_pull import pull_garmin
+from tests.readings import readings_table
 
 if not GARMIN_BODIES.is_dir() or not FIT_FILES.is_dir():
     pytest.skip(f"needs the shared data in {GARMIN_BODIES.parent} (../shared next to the project)",
@@ -58,7 +59,7 @@ def pull(home, fake, today, **kwargs):
 def query(home, sql, *args):
     conn = sqlite3.connect(home / "wearsync.db")
     try:
-        return conn.execute(sql, args).fetchall()
+        return readings_table(conn).execute(sql, args).fetchall()
     finally:
         conn.close()
 
@@ -74,7 +75,7 @@ def test_full_pull_of_several_days_stores_each_day_and_the_activities(home, fake
     assert query(home, "SELECT local_day, complete FROM garmin_days ORDER BY 1") == [
         ("2023-06-29", 1), ("2023-06-30", 1), ("2023-07-01", 1), ("2023-07-02", 0), ("2023-07-03", 0)]
     assert query(home, "SELECT count(*) FROM wellness WHERE source = 'garmin'") == [(5,)]
-    assert query(home, "SELECT count(*) FROM hr_readings WHERE source = 'garmin'") == [(711 + 4 * 720,)]
+    assert query(home, "SELECT count(*) FROM readings WHERE source = 'garmin'") == [(711 + 4 * 720,)]
     assert summary.activities_new == 2 and summary.activities_imported == 2
     assert query(home, "SELECT activity_id, recording_id IS NOT NULL FROM garmin_activities ORDER BY 1") == [
         (9001, 1), (9002, 1)]
@@ -93,7 +94,7 @@ def test_the_recorded_day_2023_07_01(home, fake):
                       "WHERE local_day = '2023-07-01' AND source = 'garmin'")
     assert row == [(12413, 90.802, 88.567, 370, 2128, 2498, 0, 0, 51, -21600, 86400)]
     assert round(row[0][1] / 3.048, 1) == 29.8
-    assert query(home, "SELECT count(*), count(bpm), min(ts), max(ts) FROM hr_readings "
+    assert query(home, "SELECT count(*), count(bpm), min(ts), max(ts) FROM readings "
                        "WHERE garmin_day = '2023-07-01'") == [(711, 708, 1688191200, 1688277480)]
     assert query(home, "SELECT * FROM intake WHERE local_day = '2023-07-01'") == []
     stored = json.loads(query(home, "SELECT body FROM garmin_responses WHERE endpoint = 'usersummary' "
@@ -146,7 +147,7 @@ def test_incremental_pull_fetches_only_what_is_new(home, fake):
     assert [r.path for r in fake.requests("/download-service/")] == ["/download-service/files/activity/9003"]
     # The listing covers the trailing two weeks (here the whole synced range) for late uploads.
     assert "startDate=2023-06-29" in fake.requests("/activitylist-service/")[0].query
-    assert query(home, "SELECT count(*) FROM hr_readings WHERE garmin_day = '2023-07-03'") == [(720,)]
+    assert query(home, "SELECT count(*) FROM readings WHERE garmin_day = '2023-07-03'") == [(720,)]
     fake.clear_log()
     pull(home, fake, date(2023, 7, 4))
     assert days_asked(fake) == ["2023-07-03", "2023-07-04"]
@@ -290,13 +291,13 @@ def test_500_or_dropped_connection_mid_day_stores_nothing_of_that_day(home, fake
     assert summary.outcome == "unavailable" and summary.days_stored == ["2023-06-29"]
     assert fake.log[-1].path.endswith("dailyHeartRate/fakeuser")   # nothing asked after it
     for table, column in (("wellness", "local_day"), ("garmin_days", "local_day"),
-                          ("hr_readings", "garmin_day"), ("garmin_responses", "key")):
+                          ("readings", "garmin_day"), ("garmin_responses", "key")):
         assert query(home, f"SELECT count(*) FROM {table} WHERE {column} = '2023-06-30'") == [(0,)]
     fake.clear_log()
     again = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 29))
     assert again.error is None
     assert days_asked(fake) == ["2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03"]
-    assert query(home, "SELECT count(*) FROM hr_readings WHERE garmin_day = '2023-06-30'") == [(720,)]
+    assert query(home, "SELECT count(*) FROM readings WHERE garmin_day = '2023-06-30'") == [(720,)]
 
 
 def test_an_interrupted_pull_keeps_the_finished_days(home, fake):

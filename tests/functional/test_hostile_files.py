@@ -19,6 +19,7 @@ import pytest
 
 from tests.fit_raw import activity_file, field, fit_file, fit_time, message
 from wearsync.cli import main
+from tests.readings import readings_table
 
 GOOD_START = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 GOOD_BPMS = [100 + i % 40 for i in range(600)]
@@ -48,8 +49,8 @@ def stored_days(home: Path) -> set[str]:
     import sqlite3
 
     conn = sqlite3.connect(home / "wearsync.db")
-    days = {r[0] for r in conn.execute(
-        "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM hr_readings "
+    days = {r[0] for r in readings_table(conn).execute(
+        "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
         "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values")}
     conn.close()
     return days
@@ -120,7 +121,7 @@ def test_a_field_of_another_type_or_range_drops_only_that_value(capsys, tmp_path
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    rows = conn.execute("SELECT bpm, typeof(bpm), typeof(ts) FROM hr_readings WHERE recording_id = ?",
+    rows = readings_table(conn).execute("SELECT bpm, typeof(bpm), typeof(ts) FROM readings WHERE recording_id = ?",
                         (odd["recording_id"],)).fetchall()
     conn.close()
     assert len(rows) == 30 and {r for r in rows} == {(120, "integer", "integer")}
@@ -220,7 +221,7 @@ def test_local_timestamp_0_falls_back_to_the_configured_zone_and_says_so(capsys,
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    offsets = {r[0] for r in conn.execute("SELECT utc_offset_s FROM hr_readings WHERE ts >= ?", (start,))}
+    offsets = {r[0] for r in readings_table(conn).execute("SELECT utc_offset_s FROM readings WHERE ts >= ?", (start,))}
     day = conn.execute("SELECT local_day FROM activities WHERE start_utc = ?", (start,)).fetchone()[0]
     conn.close()
     assert offsets == {-5 * 3600} and day == "2023-11-14"
@@ -284,7 +285,7 @@ def test_system_time_is_anchored_on_the_files_own_local_time(capsys, tmp_path, w
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    first = conn.execute("SELECT MIN(ts), MIN(utc_offset_s), MAX(utc_offset_s) FROM hr_readings WHERE bpm = 140"
+    first = readings_table(conn).execute("SELECT MIN(ts), MIN(utc_offset_s), MAX(utc_offset_s) FROM readings WHERE bpm = 140"
                          ).fetchone()
     conn.close()
     assert first == (int(datetime(2012, 2, 13, 7, 59, tzinfo=UTC).timestamp()), 3600, 3600)
@@ -525,8 +526,8 @@ def test_the_files_with_untrusted_clocks_land_on_their_true_local_days_in_any_or
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    stored = sorted(r[0] for r in conn.execute(
-        "SELECT date(h.ts + h.utc_offset_s, 'unixepoch') FROM hr_readings h JOIN recordings r "
+    stored = sorted(r[0] for r in readings_table(conn).execute(
+        "SELECT date(h.ts + h.utc_offset_s, 'unixepoch') FROM readings h JOIN recordings r "
         "ON r.id = h.recording_id WHERE r.path LIKE ?", (f"%{Path(name).name}",)))
     conn.close()
     assert stored == expected

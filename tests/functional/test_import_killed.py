@@ -9,16 +9,17 @@ import time
 from tests.conftest import SHARED_FIT, require
 from wearsync.store import DB_NAME, Store
 from wearsync.sync.fit_import import import_paths
+from tests.readings import readings_table
 
 FILES_DIR = SHARED_FIT / "python-fitparse" / "tests" / "files"
 
 
 def state(db):
     conn = sqlite3.connect(db)
-    rows = conn.execute(
+    rows = readings_table(conn).execute(
         "SELECT r.sha256, r.status, "
         "(SELECT COUNT(*) FROM activities a WHERE a.recording_id = r.id), "
-        "(SELECT COUNT(*) FROM hr_readings h WHERE h.recording_id = r.id), "
+        "(SELECT COUNT(*) FROM readings h WHERE h.recording_id = r.id), "
         "(SELECT COUNT(*) FROM monitoring_values m WHERE m.recording_id = r.id) "
         "FROM recordings r ORDER BY r.sha256").fetchall()
     wellness = conn.execute("SELECT * FROM wellness ORDER BY local_day, source").fetchall()

@@ -1,18 +1,20 @@
 import json
+import math
 import sqlite3
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from wearsync.analytics.params import params_from_config
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
+from tests.readings import readings_table
 from wearsync import reporting
-from wearsync.analytics.params import params_from_config
 from wearsync.cli import main
 from wearsync.config import Config
+from wearsync.hr_series import write_series
 from wearsync.store import Store
-
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "activity-small-fenix2-run.fit"
 
@@ -35,7 +37,8 @@ def recount_heart_rate_minutes(db: Path, day: str, moderate_from: float, vigorou
     another counted minute."""
     conn = sqlite3.connect(db)
     per_minute = defaultdict(list)
-    for ts, bpm, offset in conn.execute("SELECT ts, bpm, utc_offset_s FROM hr_readings WHERE bpm IS NOT NULL"):
+    for ts, bpm, offset in readings_table(conn).execute(
+            "SELECT ts, bpm, utc_offset_s FROM readings WHERE bpm IS NOT NULL"):
         if datetime.fromtimestamp(ts + offset, timezone.utc).date().isoformat() == day:
             per_minute[ts // 60].append(bpm)
     moving, last = set(), {}
@@ -127,9 +130,10 @@ def store_garmin_day(store: Store):
             (summary["totalSteps"], summary["floorsAscendedInMeters"], summary["floorsDescendedInMeters"],
              summary["activeKilocalories"], summary["bmrKilocalories"], summary["totalKilocalories"],
              summary["moderateIntensityMinutes"], summary["vigorousIntensityMinutes"], summary["restingHeartRate"]))
-        conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, garmin_day) "
-                         "VALUES (?, ?, -21600, 'garmin', '2023-07-01')",
-                         [(ms // 1000, bpm) for ms, bpm in heart["heartRateValues"]])
+        values = heart["heartRateValues"]
+        write_series(conn, source="garmin", ts=[ms // 1000 for ms, _ in values],
+                     bpm=[math.nan if bpm is None else bpm for _, bpm in values],
+                     utc_offset_s=[-21600] * len(values), garmin_day="2023-07-01")
 
 
 def test_2023_07_01_from_garmin_shows_heart_rate_minutes_beside_garmins_0_and_0(store):

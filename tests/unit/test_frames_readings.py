@@ -1,12 +1,11 @@
+import math
 from datetime import date, datetime, timezone
 
-import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
 
 from wearsync import frames
-from wearsync.analytics.heart_rate import READINGS_SCHEMA
 from wearsync.errors import StoreError
+from wearsync.hr_series import HR_SOURCES, write_series
 from wearsync.store import Store
 
 T0 = int(datetime(2023, 6, 5, 10, 0, tzinfo=timezone.utc).timestamp())
@@ -19,12 +18,20 @@ def store(tmp_path):
     store.close()
 
 
-def insert(store, rows):
+def rows(readings):
+    return [(ts, bpm, offset, HR_SOURCES[source])
+            for ts, bpm, offset, source in zip(*(column.tolist() for column in readings), strict=True)]
+
+
+def insert(store, values, **owner):
+    """Each row (ts, bpm, utc_offset_s, source) as a series of its own, in the order given."""
     with store.transaction() as conn:
-        conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source) VALUES (?, ?, ?, ?)", rows)
+        for n, (ts, bpm, offset, source) in enumerate(values):
+            write_series(conn, source=source, ts=[ts], bpm=[math.nan if bpm is None else bpm],
+                         utc_offset_s=[offset], **(owner or {"garmin_day": f"2023-06-{n + 1:02}"}))
 
 
-def test_packed_readings_come_back_exactly_in_stored_order_without_empty_ones(store):
+def test_readings_come_back_in_time_order_then_stored_order_without_empty_ones(store):
     insert(store, [
         (T0 + 5, 25, -43200, "monitoring"),      # UTC-12, the lowest bpm the store keeps
         (T0, 250, 50400, "activity"),            # UTC+14, stored later but earlier in time
@@ -33,25 +40,44 @@ def test_packed_readings_come_back_exactly_in_stored_order_without_empty_ones(st
         (T0 + 120, 70, -12600, "garmin"),        # half-hour offsets
     ])
     readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
-    assert_frame_equal(readings, pl.DataFrame([
+    assert rows(readings) == [
         (T0, 250, 50400, "activity"), (T0, 61, 19800, "activity"), (T0 + 5, 25, -43200, "monitoring"),
         (T0 + 120, 70, -12600, "garmin"),
-    ], schema=READINGS_SCHEMA, orient="row"))
+    ]
 
 
-def test_no_readings_is_an_empty_frame_of_the_declared_types(store):
+def test_no_readings_are_empty_arrays(store):
     readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
-    assert readings.schema == READINGS_SCHEMA and readings.is_empty()
+    assert all(column.size == 0 for column in readings) and rows(readings) == []
 
 
 @pytest.mark.parametrize("row", [
-    (T0, 70, 7200, "chest strap"),            # a source the packing has no code for
-    (T0, 2_000_000, 7200, "activity"),        # a bpm beyond its 20-bit field
-    (T0, 70, -1_008_235_319, "activity"),     # a real file's offset (issue 9), beyond its field
-    (2**62, 70, 7200, "activity"),            # a time beyond its 40 bits
+    (T0, 70, 7200, "chest strap"),            # a source the store has no code for
+    (T0, 2_000_000, 7200, "activity"),        # a bpm beyond the gate's limit
+    (T0, 24, 7200, "activity"),               # below it
+    (T0, 70, -1_008_235_319, "activity"),     # a real file's offset (issue 9), beyond the gate's limit
+    (2**62, 70, 7200, "activity"),            # a time beyond 2100
     (T0 + 0.5, 70, 7200, "activity"),         # a time that is not a whole second
+    (T0, "70", 7200, "activity"),             # a bpm that is text
 ])
-def test_a_reading_that_cannot_be_packed_is_refused_by_the_store(store, row):
+def test_a_reading_outside_the_gates_limits_is_refused_by_the_store(store, row):
     with pytest.raises(StoreError, match="a value outside the store's limits was refused"):
-        insert(store, [row])
-    assert store.conn.execute("SELECT count(*) FROM hr_readings").fetchone()[0] == 0
+        insert(store, [row], recording_id=None, garmin_day="2023-06-05")
+    assert store.conn.execute("SELECT count(*) FROM hr_series").fetchone()[0] == 0
+
+
+def test_a_garmin_day_written_again_replaces_its_readings(store):
+    insert(store, [(T0, 60, 0, "garmin")], garmin_day="2023-06-05")
+    insert(store, [(T0 + 120, 80, 0, "garmin")], garmin_day="2023-06-05")
+    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    assert rows(readings) == [(T0 + 120, 80, 0, "garmin")]
+
+
+def test_a_range_read_decodes_only_the_series_that_overlap_it(store):
+    day = 86_400
+    insert(store, [(T0 - 10 * day, 60, 0, "monitoring"), (T0, 61, 0, "monitoring"), (T0 + 10 * day, 62, 0, "monitoring")])
+    plan = " ".join(row[3] for row in store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM hr_series WHERE last_ts >= ? AND first_ts < ?", (T0, T0 + 1)))
+    assert "USING INDEX hr_series_span" in plan or "USING COVERING INDEX hr_series_span" in plan
+    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    assert readings.bpm.tolist() == [61]

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import SHARED_FIT, require
+from tests.readings import readings_table
 from wearsync import reporting, store as store_module
 from wearsync.config import Config
 from wearsync.errors import StoreError
@@ -67,7 +68,7 @@ def test_poison_rows_of_an_old_store_move_to_quarantine_and_every_report_works(t
     assert json.loads(moved[0][1])["utc_offset_s"] == 600_000
     assert moved[0][2].startswith("utc_offset_s is not a whole number from -43200 to 50400")
     assert moved[3][2].startswith("bpm is not a whole number from 25 to 250")
-    assert store.conn.execute("SELECT count(*) FROM hr_readings").fetchone()[0] == 30
+    assert readings_table(store.conn).execute("SELECT count(*) FROM readings").fetchone()[0] == 30
 
     week = reporting.week_report(store, SUNDAY, date(2020, 9, 13), as_of=date(2020, 9, 20))
     assert week["week_start"] == "2020-09-13" and week["unavailable_days"] == []
@@ -86,7 +87,12 @@ def test_the_schema_refuses_what_a_reader_cannot_handle(store):
         "INSERT INTO intake VALUES ('0001-01-01', 'manual', 2000, 1)",
         "INSERT INTO intake VALUES ('2020-09-13', 'manual', 20001, 1)",
         "INSERT INTO wellness (local_day, source, resting_hr) VALUES ('2020-09-13', 'garmin', 151)",
-        "INSERT INTO hr_readings (ts, bpm, utc_offset_s, source) VALUES (1600000000, 70, 7200, 'chest strap')",
+        "INSERT INTO hr_series (garmin_day, source, first_ts, last_ts, first_local, last_local, n, ts, bpm, offsets) "
+        "VALUES ('2020-09-13', 'chest strap', 1600000000, 1600000000, 1600007200, 1600007200, 1, x'00000000', x'46', "
+        "x'00000000201c0000')",
+        "INSERT INTO hr_series (garmin_day, source, first_ts, last_ts, first_local, last_local, n, ts, bpm, offsets) "
+        "VALUES ('2020-09-13', 'garmin', 1600000000, 1600000000, 1600007200, 1600007200, 2, x'00000000', x'46', "
+        "x'00000000201c0000')",  # two readings said, one stored
         "INSERT INTO activities (recording_id, start_utc, utc_offset_s, local_day) VALUES (1, 1, 0, '2020-09-13')",
     ]
     for sql in refused:

@@ -1,0 +1,170 @@
+"""Heart rate as packed columns: one row of table hr_series per recording or Garmin day.
+
+Each row holds its readings as arrays in BLOBs, in the order the source gave them: `ts` as
+uint32 seconds after `first_ts`, `bpm` as uint8 (NO_BPM: the source said "no value", such as
+Garmin's empty slots), `offsets` as runs of the UTC offset (int32 pairs: index of the first
+reading of the run, offset in seconds). first_ts and last_ts are indexed, so a range read
+touches only the rows whose span overlaps it; first_local and last_local (the earliest and
+latest local time) give the local days a row covers without decoding it. Reads go from bytes
+to numpy arrays with no Python object per reading.
+
+SQLite cannot CHECK the values inside a BLOB, so every writer goes through `write_series`,
+which refuses a value outside the gate's limits (wearsync.sync.gate.LIMITS) with StoreError:
+reads can rely on every stored value, as with the STRICT tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import NamedTuple
+
+import numpy as np
+
+from wearsync.errors import StoreError
+from wearsync.strict_schema import ANALYTICS_CACHES, HR_SOURCES, LOCAL_DAY, Column
+from wearsync.sync.gate import LIMITS
+
+NO_BPM = 0  # below every plausible heart rate
+TS_TYPE, BPM_TYPE, RUN_TYPE = np.dtype("<u4"), np.dtype("u1"), np.dtype("<i4")
+COLUMNS = (
+    Column("id", "INTEGER", clause="PRIMARY KEY AUTOINCREMENT"),  # never reused: the order written
+    Column("recording_id", "INTEGER", clause="REFERENCES recordings(id) ON DELETE CASCADE"),
+    Column("garmin_day", "TEXT", rule=LOCAL_DAY, clause="UNIQUE"),
+    Column("source", "TEXT", True, choices=HR_SOURCES),
+    Column("first_ts", "INTEGER", True, "time"), Column("last_ts", "INTEGER", True, "time"),
+    Column("first_local", "INTEGER", True), Column("last_local", "INTEGER", True),
+    Column("n", "INTEGER", True),
+    Column("ts", "BLOB", True), Column("bpm", "BLOB", True), Column("offsets", "BLOB", True),
+)
+CREATE = (
+    "CREATE TABLE hr_series (\n    " + ",\n    ".join(c.definition() for c in COLUMNS) + ",\n    "
+    f"CHECK (n > 0 AND length(ts) = {TS_TYPE.itemsize} * n AND length(bpm) = n "
+    f"AND length(offsets) % {2 * RUN_TYPE.itemsize} = 0 AND length(offsets) > 0),\n    "
+    "CHECK (recording_id IS NULL OR garmin_day IS NULL)\n) STRICT",
+    "CREATE INDEX hr_series_span ON hr_series(last_ts, first_ts)",
+    "CREATE INDEX hr_series_by_recording ON hr_series(recording_id)",
+)
+
+
+class Readings(NamedTuple):
+    """Readings as numpy columns: ts int64, bpm uint8 (NO_BPM: no value), utc_offset_s int64,
+    source uint8 (an index into HR_SOURCES)."""
+
+    ts: np.ndarray
+    bpm: np.ndarray
+    utc_offset_s: np.ndarray
+    source: np.ndarray
+
+
+def write_series(conn: sqlite3.Connection, *, source: str, ts, bpm, utc_offset_s,
+                 recording_id: int | None = None, garmin_day: str | None = None) -> None:
+    """Store one recording's (or one Garmin day's) heart rate, in the caller's transaction.
+
+    `ts`, `bpm` and `utc_offset_s` are equally long arrays in the source's order; a NaN bpm is
+    "no value". A Garmin day replaces what the day held. A value outside the gate's limits
+    raises StoreError and nothing is written.
+    """
+    if (recording_id is None) == (garmin_day is None):
+        raise ValueError("a series belongs to a recording or to a Garmin day")
+    ts, offsets = _whole(ts, "time", "ts"), _whole(utc_offset_s, "utc_offset_s", "utc_offset_s")
+    bpm = np.asarray(bpm)
+    empty = np.isnan(bpm) if bpm.dtype.kind == "f" else np.zeros(bpm.shape, bool)
+    values = np.full(bpm.shape, NO_BPM, BPM_TYPE)
+    values[~empty] = _whole(bpm[~empty], "heart_rate_bpm", "bpm")
+    if not ts.shape == values.shape == offsets.shape or ts.ndim != 1:
+        raise ValueError("ts, bpm and utc_offset_s must be equally long one-dimensional arrays")
+    if source not in HR_SOURCES:
+        _refuse(f"source {source!r} is not one of {', '.join(HR_SOURCES)}")
+    if garmin_day is not None:
+        forget_garmin_day(conn, garmin_day)
+    if ts.size == 0:
+        return
+    first, local = int(ts.min()), ts + offsets
+    starts = np.flatnonzero(np.diff(offsets, prepend=offsets[0] - 1))
+    conn.execute(
+        "INSERT INTO hr_series (recording_id, garmin_day, source, first_ts, last_ts, first_local, last_local, n, "
+        "ts, bpm, offsets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (recording_id, garmin_day, source, first, int(ts.max()), int(local.min()), int(local.max()), int(ts.size),
+         (ts - first).astype(TS_TYPE).tobytes(), values.tobytes(),
+         np.column_stack([starts, offsets[starts]]).astype(RUN_TYPE).tobytes()))
+
+
+def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
+    """Remove a Garmin day's heart rate (a recording's goes with the recording)."""
+    conn.execute("DELETE FROM hr_series WHERE garmin_day = ?", (day,))
+
+
+def read_series(conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES) -> Readings:
+    """The readings (empty ones too) of `sources` with start <= ts < end, in time order; readings
+    of the same second keep the order they were written in."""
+    parts = [decode(*row) for row in conn.execute(
+        f"SELECT source, first_ts, ts, bpm, offsets FROM hr_series WHERE last_ts >= ? AND first_ts < ? "
+        f"AND source IN ({', '.join('?' * len(sources))}) ORDER BY id", (start, end, *sources))]
+    if not parts:
+        return Readings(*(np.empty(0, dtype) for dtype in (np.int64, BPM_TYPE, np.int64, np.uint8)))
+    readings = Readings(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+    inside = np.flatnonzero((readings.ts >= start) & (readings.ts < end))
+    order = inside[np.argsort(readings.ts[inside], kind="stable")]
+    return Readings(*(column[order] for column in readings))
+
+
+def local_spans(conn: sqlite3.Connection, where: str = "1", params: tuple = ()) -> list[tuple]:
+    """(recording_id, garmin_day, earliest, latest local time) of each series matching `where`."""
+    return conn.execute(f"SELECT recording_id, garmin_day, first_local, last_local FROM hr_series WHERE {where}",
+                        params).fetchall()
+
+
+def decode(source: str, first_ts: int, ts: bytes, bpm: bytes, offsets: bytes) -> Readings:
+    """One stored series (its columns source, first_ts, ts, bpm, offsets) as arrays, in stored order."""
+    times = np.frombuffer(ts, TS_TYPE).astype(np.int64) + first_ts
+    runs = np.frombuffer(offsets, RUN_TYPE).reshape(-1, 2)
+    lengths = np.diff(runs[:, 0], append=times.size)
+    return Readings(times, np.frombuffer(bpm, BPM_TYPE), np.repeat(runs[:, 1].astype(np.int64), lengths),
+                    np.full(times.size, HR_SOURCES.index(source), np.uint8))
+
+
+def _whole(values, limit: str, name: str) -> np.ndarray:
+    """`values` as int64 if every one is a whole number within LIMITS[limit], else StoreError."""
+    array = np.asarray(values)
+    rule = LIMITS[limit]
+    if array.dtype.kind not in "iuf":
+        _refuse(f"{name} holds {array.dtype} values, not numbers")
+    if array.size:
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array) & (array == np.round(array))):
+            _refuse(f"{name} holds a value that is not a whole number")
+        low, high = array.min(), array.max()
+        if low < rule.low or high > rule.high:
+            _refuse(f"{name} {low if low < rule.low else high} is outside {rule.low:g} to {rule.high:g} ({rule.why})")
+    return array.astype(np.int64)
+
+
+def _refuse(why: str) -> None:
+    raise StoreError(f"a value outside the store's limits was refused ({why}); nothing of this change was stored")
+
+
+def readings_to_series(conn: sqlite3.Connection) -> list[str]:
+    """The migration: table hr_readings (a row per reading) becomes hr_series, then goes.
+
+    Each recording's and each Garmin day's rows become one series per source, written in the
+    order of their first row, rows in stored order, so readings of the same second keep their
+    order. The analytics caches are emptied: the next report rebuilds them from the series.
+    """
+    for statement in CREATE:
+        conn.execute(statement)
+    units = conn.execute(
+        "SELECT min(rowid), 'recording_id', recording_id FROM hr_readings WHERE recording_id IS NOT NULL "
+        "GROUP BY recording_id UNION ALL "
+        "SELECT min(rowid), 'garmin_day', garmin_day FROM hr_readings WHERE garmin_day IS NOT NULL "
+        "AND recording_id IS NULL GROUP BY garmin_day ORDER BY 1").fetchall()
+    for _, column, key in units:
+        rows = conn.execute(f"SELECT ts, coalesce(bpm, {NO_BPM}), utc_offset_s, source FROM hr_readings "
+                            f"WHERE {column} = ? ORDER BY rowid", (key,)).fetchall()
+        for source in dict.fromkeys(row[3] for row in rows):
+            ts, bpm, offsets = np.array([row[:3] for row in rows if row[3] == source], np.int64).T
+            owner = {"recording_id": key} if column == "recording_id" else {"garmin_day": key}
+            write_series(conn, source=source, ts=ts, bpm=np.where(bpm == NO_BPM, np.nan, bpm),
+                         utc_offset_s=offsets, **owner)
+    conn.execute("DROP TABLE hr_readings")
+    for cache in ANALYTICS_CACHES:
+        conn.execute(f"DELETE FROM {cache}")
+    return []
