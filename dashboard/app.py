@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wearsync.config import Config
+from wearsync.errors import GarminRateLimited
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
 from wearsync.dashboard.messages import (
@@ -64,6 +65,7 @@ class WearsyncApp(App[None]):
         Binding("t", "today", "Today"),
         Binding("d", "view('day')", "Day"),
         Binding("p", "pull", "Pull"),
+        Binding("P", "pull(True)", "Force pull", show=False),
         Binding("i", "import", "Import"),
         Binding("l", "log_intake", "Intake"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
@@ -235,20 +237,21 @@ class WearsyncApp(App[None]):
 
     # -- pulls ---------------------------------------------------------------------------
 
-    def action_pull(self) -> None:
-        """Pull from the configured sources in a worker (one pull at a time)."""
+    def action_pull(self, force: bool = False) -> None:
+        """Pull from the configured sources in a worker (one pull at a time); `force` (P) asks
+        Garmin during a cooldown and downloads failed activities again, as `pull --force`."""
         if any(w.group == "pull" and w.is_running for w in self.workers):
             self.set_status("A pull is already running.")
             return
-        self.set_status("Pulling…", done=0, total=None)
-        self.pull_worker()
+        self.set_status("Pulling (forced)…" if force else "Pulling…", done=0, total=None)
+        self.pull_worker(force)
 
     @work(thread=True, group="pull", exit_on_error=False, name="Pull")
-    def pull_worker(self) -> None:
+    def pull_worker(self, force: bool = False) -> None:
         store = Store.open(self.store.data_dir)
         try:
             result = self.pull_function(store, self.config, lambda done, total, label: self.post_message(
-                PullProgress(done, total, label)))
+                PullProgress(done, total, label)), **({"force": True} if force else {}))
         finally:
             store.close()
         self.post_message(PullFinished(result))
@@ -294,7 +297,8 @@ class WearsyncApp(App[None]):
         """
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.set_status(f"{event.worker.name} failed: {error}", error=True)
+            retry = "; P asks anyway" if isinstance(error, GarminRateLimited) else ""
+            self.set_status(f"{event.worker.name} failed: {error}{retry}", error=True)
             self.notify(str(error), title=f"{event.worker.name} failed", severity="error", timeout=10)
 
 

@@ -21,14 +21,14 @@ Progress = Callable[[int, int, str], None]
 Pull = Callable[[Store, Config, Progress], Any]
 
 
-def default_pull(store: Store, config: Config, progress: Progress) -> str:
-    """What `wearsync pull` does (`pull_all`), summed up in one line.
+def default_pull(store: Store, config: Config, progress: Progress, *, force: bool = False) -> str:
+    """What `wearsync pull [--force]` does (`pull_all`), summed up in one line.
 
     A Garmin error is raised after whatever arrived before it is stored, so the app shows it.
     """
     from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
-    summary = pull_all(store, config,
+    summary = pull_all(store, config, force=force,
                        progress=lambda phase, n, total, label: progress(n, total, f"{phase}: {label}"))
     if summary.nothing_configured:
         raise WearsyncError(NOTHING_TO_PULL)
@@ -40,7 +40,7 @@ def default_pull(store: Store, config: Config, progress: Progress) -> str:
         done.append(f"folders: {imported.imported} new files, {imported.failed} failed")
     if summary.garmin is not None:
         garmin = summary.garmin
-        failed = f" ({garmin.activities_failed} failed)" if garmin.activities_failed else ""
+        failed = f" ({garmin.activities_failed} failed: P tries them again)" if garmin.activities_failed else ""
         done.append(f"Garmin: {len(garmin.days_stored)} days, {garmin.activities_imported} new activities{failed}")
     return "; ".join(done)
 

@@ -20,6 +20,7 @@ HELP = """\
   + -        more / fewer weeks in the history view
   f          forget the selected import in the sources view (asks first)
   p          pull from Garmin Connect and the watched folders
+  P          pull anyway: during a Garmin cooldown, and failed activities again
   i          import a file, folder or zip by typing its path
   l          log calories eaten for the selected day
   ? F1       this help

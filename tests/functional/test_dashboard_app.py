@@ -23,7 +23,7 @@ from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sources import log_intake
 from wearsync.dashboard.widgets.status import StatusLine
-from wearsync.errors import WearsyncError
+from wearsync.errors import GarminRateLimited, WearsyncError
 from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded
 from tests.readings import readings_table
 
@@ -236,6 +236,29 @@ async def test_a_failing_worker_shows_an_error_not_a_crash(demo_store):
         assert [n.title for n in app._notifications] == ["Pull failed"]
         await pilot.press("right")
         assert app.is_running
+
+
+@run_async
+async def test_after_a_cooldown_refusal_p_offers_and_shift_p_forces_a_retry(demo_store):
+    calls = []
+
+    def cooling_down(store, config, progress, force=False):
+        calls.append(force)
+        if not force:
+            raise GarminRateLimited("Garmin Connect asked wearsync to wait (429); not asking again before 14:05",
+                                    until=0)
+        return "Garmin: 2 days, 0 new activities"
+
+    app = build_app(CONFIG, demo_store, today=END, pull=cooling_down)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert status(app).endswith("not asking again before 14:05; P asks anyway")
+        await pilot.press("P")
+        await settle(app, pilot)
+        assert calls == [False, True]
+        assert status(app) == "Pull finished: Garmin: 2 days, 0 new activities"
 
 
 @run_async
