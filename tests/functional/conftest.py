@@ -1,17 +1,19 @@
 """What the dashboard tests share: the demo store they run on, and waiting for view loads."""
 
+import asyncio
+import functools
 import shutil
 import time
 from datetime import date
 
 import pytest
+from wearsync.sync.fit_import import import_paths
 
 from tests.conftest import SHARED_FIT
 from wearsync.commands.demo import keep_demo_wearer
 from wearsync.config import Config
 from wearsync.demo import write_demo_files
 from wearsync.store import Store
-from wearsync.sync.fit_import import import_paths
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
 RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15
@@ -52,3 +54,17 @@ async def loaded(pilot, timeout: float = 20):
     await pilot.pause()
 
 
+
+
+def run_async(test):
+    # No asyncio pytest plugin is installed: each Pilot test runs its own event loop.
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+    return run
+
+
+def text_of(app, selector: str) -> str:
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(selector, Static).render())

@@ -1,5 +1,3 @@
-import asyncio
-import functools
 import shutil
 import subprocess
 import sys
@@ -9,9 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.events import Paste
-from textual.widgets import DataTable, Input, LoadingIndicator, Static
-
-from wearsync import reporting
+from textual.widgets import DataTable, Input, LoadingIndicator
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
@@ -23,25 +19,18 @@ from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sources import log_intake
 from wearsync.dashboard.widgets.status import StatusLine
-from wearsync.errors import GarminRateLimited, WearsyncError
-from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded
+
+from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded, run_async, text_of
 from tests.readings import readings_table
+from wearsync import reporting
+from wearsync.errors import GarminRateLimited, WearsyncError
+
 
 @pytest.fixture
 def empty_store(store):
     return store
 
 
-def run_async(test):
-    # No asyncio pytest plugin is installed: each Pilot test runs its own event loop.
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-    return run
-
-
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def status(app) -> str:

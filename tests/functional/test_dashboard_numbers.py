@@ -1,34 +1,23 @@
 """Every number each view shows equals the report JSON's (wearsync.reporting, what `report --json`
 prints), for the demo's made-up person and for the real 2020-09-25 (issue 11: one source of truth)."""
 
-import asyncio
-import functools
 import json
 import re
 from datetime import date
 
-from textual.widgets import DataTable, Static
-
-from tests.conftest import DAY_PIECES, MONITOR, require
-from tests.functional.conftest import CONFIG, END, loaded
-from wearsync import reporting
-from wearsync.cli import main
+from textual.widgets import DataTable
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sources import log_intake
 
+from tests.conftest import DAY_PIECES, MONITOR, require
+from tests.functional.conftest import CONFIG, END, loaded, run_async, text_of
+from wearsync import reporting
+from wearsync.cli import main
+
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
-def run_async(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-    return run
-
-
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def numbers(text: str) -> list[str]:
