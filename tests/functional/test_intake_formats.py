@@ -66,12 +66,14 @@ def test_odd_days_are_stored_with_a_warning_on_stderr(tmp_path, capsys, store):
     tomorrow = date.today() + timedelta(days=1)
     path = tmp_path / "odd.csv"
     path.write_text(f"2023-07-01,0\n2023-07-02,1100\n2023-07-03,1850\n{tomorrow},1300\n")
-    assert main(["log", "intake-csv", str(path)]) == 0
+    config = tmp_path / "config.toml"
+    config.write_text('[wearer]\nsex = "female"\n')
+    assert main(["--config", str(config), "log", "intake-csv", str(path)]) == 0
     out, err = capsys.readouterr()
     assert "logged intake for 4 days" in out
     warnings = err.splitlines()
     assert warnings[0].startswith("warning: 2023-07-01: 0 kcal stored as a day of nothing eaten")
-    # The default wearer is female: her floor is 1,200 kcal a day.
+    # A woman's floor is 1,200 kcal a day.
     assert warnings[1] == "warning: 2023-07-02: 1,100 kcal is below the intake floor of 1,200 kcal a day (stored)"
     assert warnings[2] == f"warning: {tomorrow}: a day still to come (stored; a later entry replaces it)"
     assert len(warnings) == 3

@@ -104,7 +104,7 @@ def test_no_color_draws_every_view_with_its_charts_and_quits_with_0(demo_store, 
         session.keys("d")
         session.wait_for("Heart rate by hour")
         session.keys("h")
-        session.wait_for("Cardio goal minutes a week")
+        session.wait_for("Cardio goal-equivalent minutes a week")
         session.keys("q")
         deadline = time.monotonic() + 10
         while not status.exists() and time.monotonic() < deadline:
