@@ -251,10 +251,12 @@ def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: 
     garmin, key, raw = session.garmin, day.isoformat(), {}
     name = garmin.display_name
 
-    def fetch(endpoint: str, what: str, path: str, **params: str) -> dict | None:
+    def fetch(endpoint: str, what: str, path: str, *, absent: tuple[type[GarminError], ...] = (GarminGone,),
+              **params: str) -> dict | None:
+        """The body, None when empty or `absent`; a failure of this day only raises DayFailure."""
         try:
             body, raw[endpoint] = session.call_raw(f"{what} {key}", garmin.connectapi, path, params=params)
-        except GarminGone:
+        except absent:
             return None
         except (GarminUnavailable, GarminAuthError, GarminRateLimited):
             raise
@@ -277,24 +279,13 @@ def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: 
                         date=key)
     food_log = None
     if summary.get("consumedKilocalories") is None and nutrition:
-        what = f"food log {key}"
-        try:
-            food_log, raw["foodlog"] = session.call_raw(
-                what, garmin.connectapi, f"{garmin.garmin_connect_nutrition_daily_food_logs}/{key}",
-                params={"includeGoals": "true", "includeNutrition": "true"})
-        except (GarminRefused, GarminGone):
-            # An account without nutrition logging: intake stays unknown, asked again in a week.
-            if store is not None:
-                with store.transaction() as conn:
-                    store.set_state(conn, garmin_state.NUTRITION_KEY, repr(time.time()))
-        except (GarminUnavailable, GarminAuthError, GarminRateLimited):
-            raise
-        except GarminError as exc:
-            raise DayFailure(str(exc)) from exc
-        if food_log is not None and not isinstance(food_log, dict):
-            raise DayFailure(f"Garmin Connect sent a food log for {key} that is not a JSON object "
-                             f"({type(food_log).__name__})")
-    return DayData(day, summary, heart_rates, food_log or None, raw)
+        food_log = fetch("foodlog", "food log", f"{garmin.garmin_connect_nutrition_daily_food_logs}/{key}",
+                         absent=(GarminRefused, GarminGone), includeGoals="true", includeNutrition="true")
+        if "foodlog" not in raw and store is not None:
+            # Refused or gone: an account without nutrition logging; intake stays unknown, asked again in a week.
+            with store.transaction() as conn:
+                store.set_state(conn, garmin_state.NUTRITION_KEY, repr(time.time()))
+    return DayData(day, summary, heart_rates, food_log, raw)
 
 
 def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None = None) -> bool:
