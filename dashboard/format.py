@@ -23,7 +23,7 @@ def signed(value: float | int | None, decimals: int = 0) -> str:
     """Like `number`, with a sign (for deficits and changes)."""
     if value is None:
         return UNKNOWN
-    return f"{value:+,.{decimals}f}"
+    return f"{round(value, decimals) + 0.0:+,.{decimals}f}"  # + 0.0: never "-0.0"
 
 
 def day_label(day: date) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from wearsync.errors import StoreError
 from wearsync.private_files import private_folder, sync_folder, write_private
 from wearsync.strict_schema import create_weigh_ins, to_strict_tables
+from wearsync.wording import plural
 
 DB_NAME = "wearsync.db"
 ORIGINALS = "originals"
@@ -52,7 +53,9 @@ OS_WRITE_FAILURES = {
 }
 
 def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
-    from wearsync.hr_series import readings_to_series  # numpy: loaded only to upgrade an older store
+    from wearsync.hr_series import (
+        readings_to_series,  # numpy: loaded only to upgrade an older store
+    )
 
     return readings_to_series(conn)
 
@@ -522,8 +525,8 @@ class Store:
                              f"({OS_WRITE_FAILURES.get(exc.errno, exc.strerror)})") from exc
         if temporary or unreferenced:
             self.notices.append(
-                f"store tidied: removed {_count(temporary, 'temporary file')} and "
-                f"{_count(unreferenced, 'original')} no recording refers to (left by an interrupted "
+                f"store tidied: removed {plural(temporary, 'temporary file')} and "
+                f"{plural(unreferenced, 'original')} no recording refers to (left by an interrupted "
                 "import or a forgotten recording)")
 
     def get_state(self, key: str) -> str | None:
@@ -555,10 +558,6 @@ def _writer_alive(tmp_name: str) -> bool:
 
 def _write_failure(exc: sqlite3.OperationalError) -> str | None:
     return WRITE_FAILURES.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _statements(script: str) -> list[str]:

@@ -10,12 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
-
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
 from wearsync.dashboard.widgets.charts import TargetChart
+
 from wearsync.store import Store
+from wearsync.wording import plural
 
 # (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
 DAY_COLUMNS = (("day", "Day", 6), ("cardio", "Cardio vs 30", 15), ("floors", "Floors", 6),
@@ -82,9 +83,10 @@ class WeekScreen(ViewScreen):
         self._fill_days(report)
         floors, steps, strength = report["floors"], report["steps"], report["strength"]
         self.query_one("#week-totals", Static).update(
-            f"Floors {fmt.number(floors['total'])} ({floors['days_reaching_target']} days "
+            f"Floors {fmt.number(floors['total'])} ({plural(floors['days_reaching_target'], 'day')} "
             f"≥{floors['per_day_target']})  "
-            f"Steps {fmt.number(steps['total'])} ({steps['days_reaching_target']} days ≥{fmt.number(steps['per_day_target'])})  "
+            f"Steps {fmt.number(steps['total'])} ({plural(steps['days_reaching_target'], 'day')} "
+            f"≥{fmt.number(steps['per_day_target'])})  "
             f"Strength {strength['days']} of {strength['guidance']} days")
         self.query_one("#energy-line", Static).update(_energy_line(energy))
         self._fill_chart(report)
@@ -145,7 +147,7 @@ def _days_line(report: dict) -> str:
 
 def _energy_line(energy: dict) -> str:
     floor_note = f", {energy['days_below_floor']} below the intake floor (!)" if energy["days_below_floor"] else ""
-    return (f"Over {energy['days_deficit_known']} days with intake: burned {fmt.number(energy['burned_kcal'])} − "
+    return (f"Over {plural(energy['days_deficit_known'], 'day')} with intake: burned {fmt.number(energy['burned_kcal'])} − "
             f"eaten {fmt.number(energy['eaten_kcal'])} = deficit {fmt.number(energy['deficit_kcal'])} kcal"
             f"{floor_note} · fat change {energy['projection_label']} "
             f"{fmt.signed(energy['projected_fat_change_lb'], 1)} lb · deficit score: each day counts up to "

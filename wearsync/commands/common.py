@@ -12,12 +12,19 @@ from datetime import date, timedelta
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from wearsync.config import Config, load_config
 from wearsync.errors import StoreError
 from wearsync.store import DB_NAME, Store
 from wearsync.sync.gate import DAYS_AHEAD, FIRST_LOCAL_DAY, check_day
+from wearsync.wording import plural  # noqa: F401 - the commands' `common.plural`
 
 # Exit codes: what a script can rely on.
 EXIT_OK = 0
@@ -59,10 +66,6 @@ def add_quiet(parser: argparse.ArgumentParser) -> None:
                         help="say only what failed and the summary (no line per skipped or duplicate file)")
 
 
-def plural(n: int, noun: str, nouns: str | None = None) -> str:
-    """`1 day`, `2 days`, `0 days`; `nouns` for a plural not made with s (`new activities`)."""
-    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
-
 
 def say(message: str) -> None:
     """A diagnostic line on stderr, never wrapped (scripts grep these)."""
@@ -98,7 +101,10 @@ def local_day(*, week: bool = False, days_ahead: int = DAYS_AHEAD) -> Callable[[
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     def parse_week(text: str) -> str:
-        from wearsync.analytics.weekly import PeriodError, week_start_for_id  # polars: only when asked
+        from wearsync.analytics.weekly import (  # polars: only when asked
+            PeriodError,
+            week_start_for_id,
+        )
 
         try:
             monday = week_start_for_id(text, 0)

@@ -1,0 +1,6 @@
+"""Words around numbers, the same on the command line, in the dashboard and in store notices."""
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 day`, `2 days`, `0 days`; `nouns` for a plural not made with s (`new activities`)."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
