@@ -25,11 +25,6 @@ MONITORING_TOTALS_SCHEMA = pl.Schema({
 MOVEMENT_SCHEMA = pl.Schema({"minute_utc": pl.Int64})
 # A minute's zone (an enum: integer-backed, several times cheaper than strings on millions of minutes).
 ZONE = pl.Enum(["moderate", "vigorous"])
-LIMITS_SCHEMA = pl.Schema({
-    "local_day": pl.Date, "resting_hr": pl.Float64, "resting_hr_from": pl.String,
-    "max_hr": pl.Float64, "max_hr_from": pl.String, "zones_by": pl.String,
-    "moderate_from_bpm": pl.Float64, "vigorous_from_bpm": pl.Float64,
-})
 DAILY_INTENSITY_SCHEMA = pl.Schema({
     "local_day": pl.Date, "hr_moderate_min": pl.Int64, "hr_vigorous_min": pl.Int64,
     "hr_goal_min": pl.Int64, "minutes_with_readings": pl.Int64,

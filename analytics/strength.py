@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-ACTIVITIES_SCHEMA = pl.Schema({"id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String})
 SETS_SCHEMA = pl.Schema({"activity_id": pl.Int64})
 
 
