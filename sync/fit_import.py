@@ -27,15 +27,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from wearsync.errors import FitError, StoreError
-from wearsync.hr_series import write_series
-from wearsync.store import Store
 from wearsync.sync import local_time
+from wearsync.sync.fit_content import WEIGHT_FILE, FitContent, local_day
 from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
 from wearsync.sync.fit_inputs import Failure, Input, InputDone, discover, members
 from wearsync.sync.fit_messages import read_with_fitparse
-from wearsync.sync.fit_records import WEIGHT_FILE, FitContent, extract, local_day
+from wearsync.sync.fit_records import extract
 from wearsync.sync.wellness import recompute_fit_wellness
+
+from wearsync.errors import FitError, StoreError
+from wearsync.hr_series import write_series
+from wearsync.store import Store
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
 # fitparse, the fallback reader, holds every message and field as objects (~1 KB each):
