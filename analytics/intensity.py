@@ -59,8 +59,8 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
     """Per day in `days` (column local_day) the resting and maximum heart rate and zone bounds.
 
     HRrest: the configured one, else the day's own stored value (RESTING_SCHEMA; a device's
-    value is already its own average, never averaged again), else none: zones by percent of
-    HRmax. HRmax: the configured one, else the observed maximum of the last year's activities
+    value is already its own average, never averaged again), else the one a source profile
+    states (params.profile_resting_hr), else none: zones by percent of HRmax. HRmax: the configured one, else the observed maximum of the last year's activities
     (ACTIVITY_MAX_SCHEMA) when it is above the prediction, else the prediction by age.
     """
     day_list = days.select("local_day").sort("local_day")
@@ -77,9 +77,11 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
                       on="local_day", how="left", maintain_order="left")
         .join(observed, on="local_day", how="left", maintain_order="left")
         .with_columns(
-            resting_hr=pl.coalesce(pl.lit(configured_rest, dtype=pl.Float64), pl.col("resting_hr").cast(pl.Float64)),
+            resting_hr=pl.coalesce(pl.lit(configured_rest, dtype=pl.Float64), pl.col("resting_hr").cast(pl.Float64),
+                                   pl.lit(params.profile_resting_hr or None, dtype=pl.Float64)),
             resting_hr_from=pl.when(pl.lit(configured_rest is not None)).then(pl.lit(params.resting_hr_from))
-            .otherwise(pl.col("measured_from")),
+            .when(pl.col("resting_hr").is_not_null()).then(pl.col("measured_from"))
+            .when(pl.lit(params.profile_resting_hr > 0)).then(pl.lit(params.profile_resting_hr_from)),
             max_hr=pl.lit(float(params.configured_max_hr)) if params.configured_max_hr
             else pl.max_horizontal(predicted, pl.col("observed_max")).round(1),
             max_hr_from=pl.lit(params.max_hr_from) if params.configured_max_hr
