@@ -125,15 +125,21 @@ def movement_minutes(totals: pl.LazyFrame) -> pl.LazyFrame:
     """MONITORING_TOTALS_SCHEMA (running totals of steps and active calories) -> MOVEMENT_SCHEMA.
 
     A total of a moving activity type that rose since its previous stamp is movement in the
-    minutes of that interval (at most MOVEMENT_SPAN_S of it), and in the minute either side.
+    minutes of that interval (at most MOVEMENT_SPAN_S of it), and in the minute either side. A
+    day's first stamp has no previous one: its rise fell within the device's logging interval
+    before it (the median spacing of that device's stamps), so short gaps inside movement are
+    filled up to that interval and no further.
     """
     rises = (
-        totals.filter(pl.col("activity_type").is_in(MOVING_TYPES))
-        .sort("ts")
+        totals.sort("ts")
         .with_columns(previous_ts=pl.col("ts").shift(1).over("serial", "local_day", "activity_type", "metric"),
                       added=pl.col("value").diff().over("serial", "local_day", "activity_type", "metric"))
-        .filter(pl.coalesce(pl.col("added"), pl.col("value")) > 0)
-        .select(first=pl.max_horizontal(pl.coalesce(pl.col("previous_ts"), pl.col("ts")),
+        # the device's logging interval: the median spacing of consecutive stamps of each of its
+        # running totals, whatever the activity type (at most MOVEMENT_SPAN_S)
+        .with_columns(logging_s=(pl.col("ts") - pl.col("previous_ts")).median().over("serial")
+                      .clip(upper_bound=MOVEMENT_SPAN_S).fill_null(MOVEMENT_SPAN_S).cast(pl.Int64))
+        .filter(pl.col("activity_type").is_in(MOVING_TYPES) & (pl.coalesce(pl.col("added"), pl.col("value")) > 0))
+        .select(first=pl.max_horizontal(pl.coalesce(pl.col("previous_ts"), pl.col("ts") - pl.col("logging_s")),
                                         pl.col("ts") - MOVEMENT_SPAN_S) // 60 * 60 - 60,
                 last=pl.col("ts") // 60 * 60 + 60)
     )

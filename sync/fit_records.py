@@ -418,7 +418,11 @@ class _Monitoring:
         offset = self.offset
         day = _closing_day(when + offset)
         if num == MONITORING_HR:  # the resting HR of the day that closes at its stamp
-            resting = g.check(f.get(0), "resting_hr_bpm", "monitoring_hr_data.resting_heart_rate")
+            # field 1 is that day's own resting heart rate, field 0 the device's 7-day average of
+            # them: the day's own first, the average only when a device states no other
+            # (0: none stated)
+            resting = (g.check(f.get(1) or None, "resting_hr_bpm", "monitoring_hr_data.current_day_resting_heart_rate")
+                       or g.check(f.get(0) or None, "resting_hr_bpm", "monitoring_hr_data.resting_heart_rate"))
             if resting:
                 self.values.append(MonitoringValue(day, when, NO_TYPE, "resting_hr", "info", resting))
             return

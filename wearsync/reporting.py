@@ -282,7 +282,7 @@ def _round(value: float | None, digits: int = 0) -> float | int | None:
 # How each origin is said (JSON keeps the short code; the CLI and the dashboard show this).
 ORIGINS = {
     "config": "configured", "assumed": "assumed (not configured)", "demo": "the demo's wearer",
-    "garmin": "Garmin Connect", "fit": "the watch's user profile (FIT)", "device": "the device's (FIT 211, its 7-day average)",
+    "garmin": "Garmin Connect", "fit": "the watch's user profile (FIT)", "device": "the device's (FIT 211: the day's own, else its 7-day average)",
     "estimate": "estimated: lowest half hour of the day's readings", "observed": "observed: 3rd-highest activity "
     "maximum of the last year", "tanaka": "predicted: Tanaka 208 - 0.7 x age", "220-age": "predicted: 220 - age",
     "heart_rate_reserve": "by heart-rate reserve, ACSM 40 % / 60 %",
