@@ -16,7 +16,7 @@ from wearsync.config import WEEKDAYS, Config, Wearer
 # Without a configured birth year: a person in their thirties is assumed, and labelled so.
 ASSUMED_BIRTH_YEAR = 1990
 # Part of the cache key: bump when the per-minute rules change (docs/metrics.md, Intensity minutes).
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 
 @dataclass(frozen=True)
