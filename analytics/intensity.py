@@ -67,9 +67,12 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
     if activity_max is None:
         activity_max = pl.LazyFrame(schema=ACTIVITY_MAX_SCHEMA)
     # Only an activity maximum above the prediction can make the observed one count (the
-    # prediction falls by under 1 bpm a year): the rest is left out before the windows.
-    observed = _observed_max(day_list, activity_max.filter(
-        pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1))
+    # prediction falls by under 1 bpm a year): the rest is left out before the windows, and
+    # without any such maximum (the usual case) there are no windows to compute.
+    above = activity_max.filter(pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1
+                                ).collect()
+    observed = (_observed_max(day_list, above.lazy()) if above.height >= OBSERVED_MAX_RANK
+                else day_list.select("local_day", observed_max=pl.lit(None, dtype=pl.Float64)))
     configured_rest = params.configured_resting_hr or None
     predicted = predicted_max_hr(params, pl.col("local_day").dt.year())
     limits = (
