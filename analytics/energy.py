@@ -10,7 +10,7 @@ WELLNESS_SCHEMA = pl.Schema({
     "local_day": pl.Date, "source": pl.String, "steps": pl.Int64, "ascent_m": pl.Float64,
     "descent_m": pl.Float64, "active_kcal": pl.Int64, "bmr_kcal": pl.Int64, "total_kcal": pl.Int64,
     "moderate_min": pl.Int64, "vigorous_min": pl.Int64, "resting_hr": pl.Int64, "covered_s": pl.Int64,
-    "resting_hr_from": pl.String,  # "garmin", "device" (FIT 211, its own 7-day average) or "estimate"
+    "resting_hr_from": pl.String,  # "garmin", "device" (FIT 211: the day's own, else its 7-day average) or "estimate"
 })
 INTAKE_SCHEMA = pl.Schema({"local_day": pl.Date, "source": pl.String, "kcal": pl.Int64, "entered_at": pl.Int64})
 # A person's own entries beat Garmin's food log; between their own, the latest entry wins.

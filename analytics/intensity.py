@@ -59,17 +59,20 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
     """Per day in `days` (column local_day) the resting and maximum heart rate and zone bounds.
 
     HRrest: the configured one, else the day's own stored value (RESTING_SCHEMA; a device's
-    value is already its own average, never averaged again), else none: zones by percent of
-    HRmax. HRmax: the configured one, else the observed maximum of the last year's activities
+    value is already its own average, never averaged again), else the one a source profile
+    states (params.profile_resting_hr), else none: zones by percent of HRmax. HRmax: the configured one, else the observed maximum of the last year's activities
     (ACTIVITY_MAX_SCHEMA) when it is above the prediction, else the prediction by age.
     """
     day_list = days.select("local_day").sort("local_day")
     if activity_max is None:
         activity_max = pl.LazyFrame(schema=ACTIVITY_MAX_SCHEMA)
     # Only an activity maximum above the prediction can make the observed one count (the
-    # prediction falls by under 1 bpm a year): the rest is left out before the windows.
-    observed = _observed_max(day_list, activity_max.filter(
-        pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1))
+    # prediction falls by under 1 bpm a year): the rest is left out before the windows, and
+    # without any such maximum (the usual case) there are no windows to compute.
+    above = activity_max.filter(pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1
+                                ).collect()
+    observed = (_observed_max(day_list, above.lazy()) if above.height >= OBSERVED_MAX_RANK
+                else day_list.select("local_day", observed_max=pl.lit(None, dtype=pl.Float64)))
     configured_rest = params.configured_resting_hr or None
     predicted = predicted_max_hr(params, pl.col("local_day").dt.year())
     limits = (
@@ -77,9 +80,11 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
                       on="local_day", how="left", maintain_order="left")
         .join(observed, on="local_day", how="left", maintain_order="left")
         .with_columns(
-            resting_hr=pl.coalesce(pl.lit(configured_rest, dtype=pl.Float64), pl.col("resting_hr").cast(pl.Float64)),
+            resting_hr=pl.coalesce(pl.lit(configured_rest, dtype=pl.Float64), pl.col("resting_hr").cast(pl.Float64),
+                                   pl.lit(params.profile_resting_hr or None, dtype=pl.Float64)),
             resting_hr_from=pl.when(pl.lit(configured_rest is not None)).then(pl.lit(params.resting_hr_from))
-            .otherwise(pl.col("measured_from")),
+            .when(pl.col("resting_hr").is_not_null()).then(pl.col("measured_from"))
+            .when(pl.lit(params.profile_resting_hr > 0)).then(pl.lit(params.profile_resting_hr_from)),
             max_hr=pl.lit(float(params.configured_max_hr)) if params.configured_max_hr
             else pl.max_horizontal(predicted, pl.col("observed_max")).round(1),
             max_hr_from=pl.lit(params.max_hr_from) if params.configured_max_hr
@@ -123,15 +128,21 @@ def movement_minutes(totals: pl.LazyFrame) -> pl.LazyFrame:
     """MONITORING_TOTALS_SCHEMA (running totals of steps and active calories) -> MOVEMENT_SCHEMA.
 
     A total of a moving activity type that rose since its previous stamp is movement in the
-    minutes of that interval (at most MOVEMENT_SPAN_S of it), and in the minute either side.
+    minutes of that interval (at most MOVEMENT_SPAN_S of it), and in the minute either side. A
+    day's first stamp has no previous one: its rise fell within the device's logging interval
+    before it (the median spacing of that device's stamps), so short gaps inside movement are
+    filled up to that interval and no further.
     """
     rises = (
-        totals.filter(pl.col("activity_type").is_in(MOVING_TYPES))
-        .sort("ts")
+        totals.sort("ts")
         .with_columns(previous_ts=pl.col("ts").shift(1).over("serial", "local_day", "activity_type", "metric"),
                       added=pl.col("value").diff().over("serial", "local_day", "activity_type", "metric"))
-        .filter(pl.coalesce(pl.col("added"), pl.col("value")) > 0)
-        .select(first=pl.max_horizontal(pl.coalesce(pl.col("previous_ts"), pl.col("ts")),
+        # the device's logging interval: the median spacing of consecutive stamps of each of its
+        # running totals, whatever the activity type (at most MOVEMENT_SPAN_S)
+        .with_columns(logging_s=(pl.col("ts") - pl.col("previous_ts")).median().over("serial")
+                      .clip(upper_bound=MOVEMENT_SPAN_S).fill_null(MOVEMENT_SPAN_S).cast(pl.Int64))
+        .filter(pl.col("activity_type").is_in(MOVING_TYPES) & (pl.coalesce(pl.col("added"), pl.col("value")) > 0))
+        .select(first=pl.max_horizontal(pl.coalesce(pl.col("previous_ts"), pl.col("ts") - pl.col("logging_s")),
                                         pl.col("ts") - MOVEMENT_SPAN_S) // 60 * 60 - 60,
                 last=pl.col("ts") // 60 * 60 + 60)
     )

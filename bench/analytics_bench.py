@@ -76,6 +76,37 @@ print(json.dumps(rebuild_from_raw(Path(sys.argv[1]), False)))
 """
 
 
+# One week's report, timed in a fresh process of either checkout (its own code on its own store):
+# the caches are brought up to date first, then the report is taken WEEK_REPORTS times; prints
+# the CPU milliseconds of each.
+WEEK_REPORTS = 7
+WEEK_CHILD = f"""
+import json, sys, time
+from datetime import date
+from pathlib import Path
+from wearsync import reporting
+from wearsync.config import Config
+from wearsync.store import Store
+store = Store.open(Path(sys.argv[1]))
+reporting.week_report(store, Config(), date(2023, 6, 14), as_of=date(2024, 12, 31))
+times = []
+for _ in range({WEEK_REPORTS}):
+    began = time.process_time()
+    reporting.week_report(store, Config(), date(2023, 6, 14), as_of=date(2024, 12, 31))
+    times.append((time.process_time() - began) * 1000)
+print(json.dumps(times))
+"""
+
+
+def week_report_cpu_ms(checkout: Path, data_dir: Path) -> list[float]:
+    """CPU ms of each of WEEK_REPORTS week reports in a fresh process of `checkout` on `data_dir`."""
+    out = subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-c", WEEK_CHILD, str(data_dir)],
+                         cwd=checkout, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"bench: the week report in {checkout} failed:\n{out.stderr.strip()}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def rebuild_in_child(data_dir: Path) -> tuple[float, float, float, str]:
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         return pool.submit(rebuild_from_raw, data_dir).result()
@@ -139,8 +170,11 @@ def main() -> None:
         peak_before = max(r[2] for r in runs["before"])
         print(f"  before: {best['before']:.2f} s, peak {peak_before:.0f} MB; after/before: time "
               f"{best['after'] / best['before']:.2f}x, peak {peak_after / peak_before:.2f}x")
-    if len({r[3] for results in runs.values() for r in results}) > 1:
+    if len({r[3] for r in runs["after"]}) > 1:
         raise SystemExit("bench: the rebuilt caches differ")
+    if args.baseline and {r[3] for r in runs["before"]} != {r[3] for r in runs["after"]}:
+        # a baseline from before a change of the per-minute rules (analytics/params.py RULES_VERSION)
+        print("  the caches differ from the baseline's: its per-minute rules are not these")
 
     def full_recompute():
         with store.transaction() as conn:
@@ -155,6 +189,15 @@ def main() -> None:
 
     week = min(timed(lambda: reporting.week_report(store, config, date(2023, 6, 14), as_of=END)) for _ in range(5))
     print(f"one week's report: {week * 1000:.0f} ms (goal <= 100 ms) {'OK' if week <= 0.1 else 'MISSED'}")
+    if args.baseline:
+        # fresh processes of both, alternating (the machine is shared): medians of CPU time
+        cpu: dict[str, list[float]] = {"after": [], "before": []}
+        for _ in range(args.rounds):
+            cpu["after"] += week_report_cpu_ms(Path(__file__).resolve().parents[1], args.data_dir)
+            cpu["before"] += week_report_cpu_ms(args.baseline, args.baseline_store)
+        after, before = float(np.median(cpu["after"])), float(np.median(cpu["before"]))
+        print(f"one week's report, CPU median of {len(cpu['after'])}: after {after:.1f} ms, before {before:.1f} ms; "
+              f"after/before {after / before:.2f}x")
 
     new_day = END + timedelta(days=1)
     forget_day(store, new_day)

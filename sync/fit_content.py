@@ -54,6 +54,17 @@ class WeighIn:
 
 
 @dataclass
+class WearerSettings:
+    """The wearer as the device knew them: FIT user_profile (3) and zones_target (7), gated."""
+
+    sex: str | None  # "female" or "male"
+    age: int | None
+    weight_kg: float | None
+    resting_hr: int | None  # the user profile's resting heart rate
+    max_hr: int | None  # zones_target's maximum heart rate (the wearer's zones)
+
+
+@dataclass
 class MonitoringValue:
     local_day: str
     ts: int
@@ -81,6 +92,7 @@ class FitContent:
     hr_source: str = "activity"
     monitoring: list[MonitoringValue] = field(default_factory=list)
     weigh_ins: list[WeighIn] = field(default_factory=list)
+    wearer: WearerSettings | None = None
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False  # the reader kept only part of the file
     # An activity file's UTC offset and where it came from; None: the importer settles it.

@@ -37,7 +37,7 @@ from wearsync.sync.fit_messages import TIMESTAMP, FitMessage, FitRead
 # The messages the importer reads: file_id, session, lap, record, event, activity,
 # monitoring, hrv, monitoring_info, hr, set, weight_scale; plus monitoring_hr_data (resting HR)
 # and stress_level, which sit in the same all-day files.
-WEARSYNC_MESSAGES = frozenset({0, 18, 19, 20, 21, 30, 34, 55, 78, 103, 132, 211, 225, 227})
+WEARSYNC_MESSAGES = frozenset({0, 3, 7, 18, 19, 20, 21, 30, 34, 55, 78, 103, 132, 211, 225, 227})
 
 _HEADER = struct.Struct("<BBHI4s")
 _U16 = struct.Struct("<H")

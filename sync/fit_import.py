@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from wearsync.sync import local_time
+from wearsync.sync import local_time, wearer_sources
 from wearsync.sync.fit_content import WEIGHT_FILE, FitContent, local_day
 from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
 from wearsync.sync.fit_inputs import Failure, Input, InputDone, discover, members
@@ -339,6 +339,9 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
             _forget_recording(conn, replaces[0], recording_id)
         if not skip_reason:
             _write_content(conn, recording_id, content)
+            wearer = wearer_sources.from_fit(content)
+            if wearer:
+                wearer_sources.save(store, conn, wearer)
         return _event(conn, source, FileOutcome(label, status, message, recording_id))
 
 

@@ -28,6 +28,7 @@ from wearsync.sync.fit_content import (
     FitContent,
     MonitoringValue,
     StrengthSet,
+    WearerSettings,
     WeighIn,
     local_day,
 )
@@ -40,6 +41,7 @@ from wearsync.errors import FitError
 FILE_ID, DEVICE_SETTINGS, SESSION, RECORD, ACTIVITY = 0, 2, 18, 20, 34
 MONITORING, MONITORING_INFO, MONITORING_HR, SET = 55, 103, 211, 225
 WEIGHT_SCALE = 30
+USER_PROFILE, ZONES_TARGET = 3, 7
 SPORT_NAMES = FIELD_TYPES["sport"].values
 SUB_SPORT_NAMES = FIELD_TYPES["sub_sport"].values
 FILE_TYPE_NAMES = FIELD_TYPES["file"].values | {44: "metrics", 49: "sleep"}
@@ -124,6 +126,8 @@ class _Extractor:
         self.any_session_or_record = False
         self.monitoring = _Monitoring(label, gate)
         self.weigh_ins: list[WeighIn] = []
+        self.user_profile: dict = {}
+        self.zones_target: dict = {}
 
     def run(self, messages: Iterable[FitMessage]) -> FitContent:
         for m in messages:
@@ -154,7 +158,23 @@ class _Extractor:
                 self._device_settings(f)
             elif num == WEIGHT_SCALE:
                 self._weigh_in(f)
+            elif num == USER_PROFILE and not self.user_profile:
+                self.user_profile = f  # a multi-user scale's first user: the others are not the wearer
+            elif num == ZONES_TARGET and f.get(1) is not None:
+                self.zones_target = f  # a triathlon file repeats it per sport; the last stating a maximum
         return self._content()
+
+    def _wearer(self) -> WearerSettings | None:
+        """The user_profile / zones_target values, each gated; None when the file states none."""
+        g, user = self.gate, self.user_profile
+        sex = {0: "female", 1: "male"}.get(user.get(1))
+        resting = user.get(8)  # 0: the device keeps none
+        wearer = WearerSettings(
+            sex=sex, age=g.check(user.get(2), "age_years", "user_profile.age"),
+            weight_kg=_scaled(g, user.get(4), 10, "weight_kg", "user_profile.weight"),
+            resting_hr=g.check(resting, "resting_hr_bpm", "user_profile.resting_heart_rate") if resting else None,
+            max_hr=g.check(self.zones_target.get(1), "max_hr_bpm", "zones_target.max_heart_rate"))
+        return wearer if any(value is not None for value in vars(wearer).values()) else None
 
     def _weigh_in(self, f: dict) -> None:
         # A scale writes its times in UTC (weight files state no local time: the importer
@@ -203,6 +223,7 @@ class _Extractor:
             content.weigh_ins = self.weigh_ins
             if self.device_offsets:
                 content.offset_s, content.offset_origin = self.device_offsets[0], "the device's time-zone setting"
+        content.wearer = self._wearer()
         content.warnings.extend(g.warnings())
         return content
 
@@ -397,7 +418,11 @@ class _Monitoring:
         offset = self.offset
         day = _closing_day(when + offset)
         if num == MONITORING_HR:  # the resting HR of the day that closes at its stamp
-            resting = g.check(f.get(0), "resting_hr_bpm", "monitoring_hr_data.resting_heart_rate")
+            # field 1 is that day's own resting heart rate, field 0 the device's 7-day average of
+            # them: the day's own first, the average only when a device states no other
+            # (0: none stated)
+            resting = (g.check(f.get(1) or None, "resting_hr_bpm", "monitoring_hr_data.current_day_resting_heart_rate")
+                       or g.check(f.get(0) or None, "resting_hr_bpm", "monitoring_hr_data.resting_heart_rate"))
             if resting:
                 self.values.append(MonitoringValue(day, when, NO_TYPE, "resting_hr", "info", resting))
             return

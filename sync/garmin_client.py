@@ -304,6 +304,7 @@ class GarminSession:
     loaded_tokens: str = ""
     time_zone: str | None = None
     utc_offset_s: int | None = None   # of the wearer's last day Garmin reported, when no zone is known
+    user_settings: dict | None = None  # the user-settings body of the login (the wearer: sync/wearer_sources.py)
 
     def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one library call; failures become wearsync errors naming `what`."""
@@ -496,6 +497,7 @@ def load_profile(session: GarminSession) -> None:
     garmin.display_name = name
     garmin.full_name = profile.get("fullName") or ""
     garmin.unit_system = settings["userData"].get("measurementSystem")
+    session.user_settings = settings
     session.time_zone = _time_zone(profile, settings)
 
 

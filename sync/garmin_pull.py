@@ -32,7 +32,7 @@ from garminconnect import Garmin
 from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
 from wearsync.hr_series import write_series
 from wearsync.store import Store
-from wearsync.sync import garmin_state
+from wearsync.sync import garmin_state, wearer_sources
 from wearsync.sync.fit_import import FileOutcome, import_data
 from wearsync.sync.garmin_client import (
     GarminGone,
@@ -163,6 +163,7 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
     try:
         check_cooldown(store, force)
         session = connect()
+        _keep_wearer(store, session, summary)
         if today is None:
             session.utc_offset_s = _last_utc_offset(store)
             today = session.today()
@@ -189,6 +190,15 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
     summary.gaps = garmin_state.gaps(store, today or date.today(), min_interval_s)
     _finish_run(store, run_id, summary, summary.outcome, str(summary.error or ""))
     return summary
+
+
+def _keep_wearer(store: Store, session: GarminSession, summary: GarminPullSummary) -> None:
+    """Store the wearer Garmin Connect's user settings state (birth date, sex, weight)."""
+    entry, warnings = wearer_sources.from_garmin(session.user_settings or {}, time.time())
+    summary.warnings.extend(warnings)
+    if entry:
+        with store.transaction() as conn:
+            wearer_sources.save(store, conn, entry)
 
 
 def pull_days(store: Store, session: GarminSession, plan: list[date], today: date,

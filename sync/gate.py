@@ -74,6 +74,8 @@ LIMITS: dict[str, Limit] = {
     "body_fat_percent": Limit(2, 75, False, "essential fat (2 %) to beyond any measured body"),
     # A scale's user: a FIT message_index (its low 12 bits; the top bits are flags).
     "scale_user": Limit(0, 0x0FFF, True, "a FIT message index (12 bits)"),
+    # a wearer's age as a device or Garmin Connect states it (config: wearer.birth_year alike)
+    "age_years": Limit(10, 120, True, "a wearer of 10 to 120 years"),
 }
 
 

@@ -55,7 +55,8 @@ def _refresh_minutes(store: Store) -> set[date]:
         return set()
     removed = frames.read_unit_spans(conn, sorted(known - now))
     added_units = sorted(now - known)
-    spans = [(unit, *(frames.unit_day_span(conn, unit) or (None, None))) for unit in added_units]
+    monitoring = frames.monitoring_day_spans(conn) if added_units else {}
+    spans = [(unit, *(frames.unit_day_span(conn, unit, monitoring) or (None, None))) for unit in added_units]
     added = pl.DataFrame(spans, schema=frames.UNIT_SCHEMA, orient="row")
     stale: set[date] = set()
     for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():

@@ -317,9 +317,10 @@ def as_dict(config: Config) -> dict[str, Any]:
     return data
 
 
-def initial_text(*, birth_year: int, sex: str, weight_kg: float) -> str:
-    """A commented settings file holding the wearer's body (`wearsync config init`); checked
-    like any file, so a value out of its range is a ConfigError naming it."""
+def initial_text(*, birth_year: int, sex: str, weight_kg: float | None = None) -> str:
+    """A commented settings file holding the wearer's body (`wearsync config init`, the
+    dashboard's first run; no weight: its line stays a comment); checked like any file, so a
+    value out of its range is a ConfigError naming it."""
     if sex not in _CHOICES[("wearer", "sex")]:   # checked first: it is written inside quotes
         raise ConfigError(f"wearer.sex must be one of {', '.join(_CHOICES[('wearer', 'sex')])}, not {sex!r}")
     text = f"""# wearsync settings, written by `wearsync config init`. Every other setting keeps its
@@ -329,7 +330,7 @@ def initial_text(*, birth_year: int, sex: str, weight_kg: float) -> str:
 [wearer]
 birth_year = {birth_year}       # your predicted maximum heart rate (208 - 0.7 x age) unless max_hr is set
 sex = "{sex}"{' ' * (11 - len(sex))}# "female" or "male": the intake floor (1,200 / 1,500 kcal a day)
-weight_kg = {weight_kg:g}{' ' * max(1, 11 - len(f'{weight_kg:g}'))}# kg, for the heart-rate calorie cross-checks
+{_weight_line(weight_kg)}
 # resting_hr = 0        # bpm, used when the watch measured none in the last 7 days; 0 = none
 # max_hr = 0            # bpm; 0 = 220 - age
 # time_zone = ""        # e.g. "Europe/Berlin", for files that state no local time
@@ -341,3 +342,17 @@ weight_kg = {weight_kg:g}{' ' * max(1, 11 - len(f'{weight_kg:g}'))}# kg, for the
 """
     parse_config(tomllib.loads(text), None, text)
     return text
+
+
+def _weight_line(weight_kg: float | None) -> str:
+    value = f"{weight_kg:g}" if weight_kg is not None else "70"
+    line = f"weight_kg = {value}{' ' * max(1, 11 - len(value))}# kg, for the heart-rate calorie cross-checks"
+    return line if weight_kg is not None else f"# {line}"
+
+
+def write_initial(path: Path, text: str) -> None:
+    """Write a first settings file (`initial_text`) at `path`, readable by the user only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)

@@ -185,16 +185,27 @@ def current_units(conn: sqlite3.Connection) -> set[str]:
     return units
 
 
-def unit_day_span(conn: sqlite3.Connection, unit: str) -> tuple[date, date] | None:
-    """The first and last local day a unit's heart rate covers (None: no heart rate)."""
+def monitoring_day_spans(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
+    """Per recording, the first and last local day of its monitoring values (one pass)."""
+    return {rid: (first, last) for rid, first, last in conn.execute(
+        "SELECT recording_id, min(local_day), max(local_day) FROM monitoring_values GROUP BY recording_id")}
+
+
+def unit_day_span(conn: sqlite3.Connection, unit: str,
+                  monitoring: dict[int, tuple[str, str]]) -> tuple[date, date] | None:
+    """The first and last local day a unit's heart rate or monitoring values (`monitoring`:
+    monitoring_day_spans) cover; None: neither. A recording of steps without heart rate
+    changes which minutes of the other units' readings count (movement): its days are
+    counted again too."""
     kind, key = unit.split(":")[:2]
     column = "recording_id" if kind == "recording" else "garmin_day"
     spans = hr_series.local_spans(conn, f"{column} = ?", (int(key) if kind == "recording" else key,))
-    if not spans:
-        return None
     epoch = date(1970, 1, 1).toordinal()
-    return (date.fromordinal(epoch + min(s[2] for s in spans) // DAY_SECONDS),
-            date.fromordinal(epoch + max(s[3] for s in spans) // DAY_SECONDS))
+    days = [date.fromordinal(epoch + s[2] // DAY_SECONDS) for s in spans] + [
+        date.fromordinal(epoch + s[3] // DAY_SECONDS) for s in spans]
+    if kind == "recording":
+        days += [date.fromisoformat(day) for day in monitoring.get(int(key), ())]
+    return (min(days), max(days)) if days else None
 
 
 def read_units(conn: sqlite3.Connection) -> set[str]:

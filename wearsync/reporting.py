@@ -26,15 +26,16 @@ day_report(store, config, day, as_of=None) ->
     reached_daily_target  goal_minutes >= targets.daily_cardio_minutes (None when unknown)
     hr_minutes          {moderate, vigorous, goal (None without any reading), minutes_with_readings,
                          minutes_without_reading, resting_hr, resting_hr_from ("config" | "demo" |
-                         "garmin" | "device" | "estimate" | None), max_hr, max_hr_from ("config" |
-                         "demo" | "observed" | "tanaka" | "220-age"), zones_by ("heart_rate_reserve"
+                         "garmin" | "device" | "estimate" | "fit" | None), max_hr, max_hr_from ("config" |
+                         "demo" | "garmin" | "fit" | "observed" | "tanaka" | "220-age"), zones_by ("heart_rate_reserve"
                          | "percent_of_max"), moderate_from_bpm, vigorous_from_bpm}
     device_minutes      {moderate, vigorous, goal}
     strength_sessions   int
     weight              the weigh-in, trend and measured expenditure (wearsync/weight_report.py)
     day_report only (not in week_report's days):
-    wearer              {sex ("female" | "male" | None), sex_from, birth_year, birth_year_from
-                         ("config" | "demo" | "assumed"), intake_floor_kcal}
+    wearer              {sex ("female" | "male" | None), sex_from, birth_year, birth_year_from,
+                         weight_kg, weight_from (each "config" | "demo" | "garmin" | "fit" |
+                         "assumed"), intake_floor_kcal}
     the stored values as they are: source (= wellness_source), total_kcal (as the source stated
     it), resting_hr (stored that day), device_moderate_min, device_vigorous_min,
     heart_rate          {values, empty, min, max} (raw readings of the day, all sources)
@@ -92,6 +93,7 @@ from wearsync.analytics.strength import daily_strength, strength_flags
 from wearsync.analytics.weekly import add_streaks, week_id, week_start_of, weekly_goal_minutes, weekly_summary
 from wearsync.config import Config
 from wearsync.store import Store
+from wearsync.sync import wearer_sources
 
 PROJECTION_NOTE = ("up to: 3,500 kcal a pound overestimates loss over months (Thomas et al. 2013); "
                    "fat is lost from the whole body, never from one spot")
@@ -102,9 +104,10 @@ OBSERVED_MAX_DAYS = 365
 
 
 def analytics_params(store: Store, config: Config) -> AnalyticsParams:
-    """The analytics settings for this store: the config's, with the wearer the store keeps."""
+    """The analytics settings for this store: the config's, with the wearer the store keeps
+    (the demo's) and the wearer its sources state (Garmin Connect, FIT: sync/wearer_sources.py)."""
     stored = store.get_state(WEARER_KEY)
-    return params_from_config(config, json.loads(stored) if stored else None)
+    return params_from_config(config, ([json.loads(stored)] if stored else []) + wearer_sources.read_all(store))
 
 
 def _today_share(as_of: date) -> float:
@@ -279,7 +282,7 @@ def _round(value: float | None, digits: int = 0) -> float | int | None:
 # How each origin is said (JSON keeps the short code; the CLI and the dashboard show this).
 ORIGINS = {
     "config": "configured", "assumed": "assumed (not configured)", "demo": "the demo's wearer",
-    "garmin": "Garmin Connect's resting heart rate", "device": "the device's (FIT 211, its 7-day average)",
+    "garmin": "Garmin Connect", "fit": "the watch's user profile (FIT)", "device": "the device's (FIT 211: the day's own, else its 7-day average)",
     "estimate": "estimated: lowest half hour of the day's readings", "observed": "observed: 3rd-highest activity "
     "maximum of the last year", "tanaka": "predicted: Tanaka 208 - 0.7 x age", "220-age": "predicted: 220 - age",
     "heart_rate_reserve": "by heart-rate reserve, ACSM 40 % / 60 %",
@@ -290,6 +293,7 @@ ORIGINS = {
 def _wearer_dict(params: AnalyticsParams) -> dict:
     return {"sex": params.sex or None, "sex_from": params.sex_from,
             "birth_year": params.birth_year, "birth_year_from": params.birth_year_from,
+            "weight_kg": params.weight_kg, "weight_from": params.weight_from,
             "intake_floor_kcal": params.intake_floor_kcal}
 
 

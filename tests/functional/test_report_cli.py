@@ -1,6 +1,7 @@
 import json
 import math
 import sqlite3
+import statistics
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -33,23 +34,33 @@ def import_monitoring_day():
 def recount_heart_rate_minutes(db: Path, day: str, moderate_from: float, vigorous_from: float) -> tuple[int, int]:
     """docs/metrics.md's heart-rate minutes recounted in plain Python from the stored raw rows:
     a minute's mean bpm; it counts with movement (a rising walking/running/... total, over at
-    most 15 minutes before its stamp) in it or in the minute either side, and only beside
-    another counted minute."""
+    most 15 minutes before its stamp; a day's first stamp over the device's logging interval)
+    in it or in the minute either side, and only beside another counted minute."""
     conn = sqlite3.connect(db)
     per_minute = defaultdict(list)
     for ts, bpm, offset in readings_table(conn).execute(
             "SELECT ts, bpm, utc_offset_s FROM readings WHERE bpm IS NOT NULL"):
         if datetime.fromtimestamp(ts + offset, timezone.utc).date().isoformat() == day:
             per_minute[ts // 60].append(bpm)
+    totals = conn.execute("SELECT serial, local_day, activity_type, ts, metric, value FROM monitoring_values "
+                          "WHERE kind = 'total' AND metric IN ('steps', 'active_kcal') ORDER BY ts").fetchall()
+    # the device's logging interval: the median gap between consecutive stamps of each running
+    # total (per device, day, activity type and metric), at most 15 minutes
+    gaps, stamp = defaultdict(list), {}
+    for serial, local, t, ts, metric, _ in totals:
+        if (serial, local, t, metric) in stamp:
+            gaps[serial].append(ts - stamp[(serial, local, t, metric)])
+        stamp[(serial, local, t, metric)] = ts
+    logging_s = {serial: int(min(900, statistics.median(g))) for serial, g in gaps.items()}
     moving, last = set(), {}
-    for serial, t, ts, metric, value in conn.execute(
-            "SELECT serial, activity_type, ts, metric, value FROM monitoring_values WHERE kind = 'total' "
-            "AND metric IN ('steps', 'active_kcal') AND activity_type IN (1, 2, 4, 5, 6) ORDER BY ts"):
-        before = last.get((serial, t, metric))
-        if value > (before[1] if before else 0):
-            start = max(before[0] if before else ts, ts - 900)
-            moving.update(range(start // 60 - 1, ts // 60 + 2))
-        last[(serial, t, metric)] = (ts, value)
+    for serial, local, t, ts, metric, value in totals:
+        before = last.get((serial, local, t, metric))
+        last[(serial, local, t, metric)] = (ts, value)
+        if t not in (1, 2, 4, 5, 6) or value <= (before[1] if before else 0):
+            continue
+        # a day's first stamp rose within the logging interval before it
+        start = max(before[0] if before else ts - logging_s.get(serial, 900), ts - 900)
+        moving.update(range(start // 60 - 1, ts // 60 + 2))
     zone = {}
     for minute, values in per_minute.items():
         bpm = sum(values) / len(values)
@@ -66,15 +77,16 @@ def test_2020_09_25_the_devices_18_and_91_are_the_headline_with_wearsyncs_count_
     assert (day["minutes_source"], day["moderate_minutes"], day["vigorous_minutes"]) == ("device", 18, 91)
     assert (day["goal_minutes"], day["active_minutes"], day["device_minutes"]["goal"]) == (200, 109, 200)
     hr = day["hr_minutes"]
-    # resting 46 (the device's 211 value); birth year not configured: 1990 assumed, Tanaka
-    # 208 - 0.7 × 30 = 187; HRR 141: moderate from 46 + 56.4 = 102.4, vigorous from 46 + 84.6 = 130.6
-    assert (hr["resting_hr"], hr["resting_hr_from"], hr["max_hr"], hr["max_hr_from"]) == (46.0, "device", 187.0,
+    # resting 47: the day's own (FIT 211 field 1; fitparse: unknown_1 = 47), not the 7-day average
+    # 46 (field 0); birth year not configured: 1990 assumed, Tanaka 208 - 0.7 × 30 = 187;
+    # HRR 140: moderate from 47 + 56 = 103.0, vigorous from 47 + 84 = 131.0
+    assert (hr["resting_hr"], hr["resting_hr_from"], hr["max_hr"], hr["max_hr_from"]) == (47.0, "device", 187.0,
                                                                                           "tanaka")
-    assert (hr["zones_by"], hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == ("heart_rate_reserve", 102.4, 130.6)
+    assert (hr["zones_by"], hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == ("heart_rate_reserve", 103.0, 131.0)
     assert (day["wearer"]["birth_year"], day["wearer"]["birth_year_from"], day["wearer"]["sex_from"]) == (
         1990, "assumed", "assumed")
     assert (hr["moderate"], hr["vigorous"]) == recount_heart_rate_minutes(
-        wearsync_home / "wearsync.db", "2020-09-25", 102.4, 130.6)
+        wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0)
     assert hr["goal"] == hr["moderate"] + 2 * hr["vigorous"]
     # 1,065 minutes with a reading, 1,440 - 1,065 = 375 without
     assert (hr["minutes_with_readings"], hr["minutes_without_reading"]) == (1065, 375)
@@ -90,7 +102,7 @@ def test_2020_09_25_the_devices_18_and_91_are_the_headline_with_wearsyncs_count_
     out = " ".join(capsys.readouterr().out.split())
     assert "18 mod + 91 vig" in out and "200 (30 reached)" in out and "21:23 1/52" in out
     assert f"{hr['moderate']} / {hr['vigorous']} ({hr['goal']} goal-equiv.)" in out
-    assert "moderate from 102.4 bpm, vigorous from 130.6 bpm" in out and "Tanaka" in out
+    assert "moderate from 103.0 bpm, vigorous from 131.0 bpm" in out and "Tanaka" in out
     assert "born 1990 (assumed)" in out
 
 
@@ -215,7 +227,7 @@ def test_only_the_new_days_are_recomputed_after_an_import(store, wearsync_home):
     assert reporting.refresh(store, params) == {date(2020, 9, 25), date(2020, 9, 26)}
     hr = reporting.day_report(store, Config(), date(2020, 9, 25))["hr_minutes"]
     assert (hr["moderate"], hr["vigorous"]) == recount_heart_rate_minutes(
-        wearsync_home / "wearsync.db", "2020-09-25", 102.4, 130.6)
+        wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0)
 
 
 def test_every_command_has_help_with_an_example(capsys):

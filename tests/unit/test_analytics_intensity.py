@@ -127,11 +127,27 @@ def test_movement_is_a_rising_running_total_of_a_moving_activity_type():
         (1, DAY, 20000, 6, "steps", 180), (1, DAY, 23000, 6, "steps", 420),    # still, then rose over 50 min: the last 15
     ], schema=MONITORING_TOTALS_SCHEMA, orient="row")
     moving = sorted(movement_minutes(totals).collect()["minute_utc"].to_list())
-    # 600..660 and a minute either side: 540, 600, 660, 720 (the first stamp of the day: its
-    # own minute 540..660 is already inside); 23,000 - 900 = 22,100 -> minute 22,080, less one
-    # minute 22,020, up to the stamp's minute 22,980 and one more, 23,040: 18 minutes
-    assert moving[:4] == [540, 600, 660, 720]
-    assert moving[4:] == list(range(22_020, 23_040 + 1, 60))
+    # Each running total's stamps follow each other after 60 and 19,340 and 3,000 s (steps), 60
+    # (sedentary kcal) and 60 s (generic kcal): the device's logging interval is the median, 60 s.
+    # The first stamp of the day (600, steps 100) rose within that interval before it: from 540;
+    # then 600..660; a minute either side: 480, 540, 600, 660, 720. 23,000 - 900 = 22,100 ->
+    # minute 22,080, less one minute 22,020, up to the stamp's minute 22,980 and one more, 23,040
+    assert moving[:5] == [480, 540, 600, 660, 720]
+    assert moving[5:] == list(range(22_020, 23_040 + 1, 60))
+
+
+def test_short_gaps_in_movement_are_filled_up_to_the_devices_logging_interval_and_no_further():
+    # A device stamping every 5 minutes (300 s) while walking: totals at 3,000, 3,300 and 3,600;
+    # another day's first stamp of the same device at 90,000 after a night: its rise is put in
+    # the 5 minutes before it (89,700..90,000), not the 15 of MOVEMENT_SPAN_S.
+    totals = pl.LazyFrame([
+        (1, DAY, 3000, 6, "steps", 50), (1, DAY, 3300, 6, "steps", 120), (1, DAY, 3600, 6, "steps", 200),
+        (1, date(2023, 6, 6), 90_000, 6, "steps", 30),
+    ], schema=MONITORING_TOTALS_SCHEMA, orient="row")
+    moving = sorted(movement_minutes(totals).collect()["minute_utc"].to_list())
+    # day 1: first stamp 3,000 - 300 = 2,700 less a minute 2,640, through 3,600 and one more, 3,660
+    # day 2: 90,000 - 300 = 89,700 less a minute 89,640, through 90,000 and one more, 90,060
+    assert moving == list(range(2_640, 3_660 + 1, 60)) + list(range(89_640, 90_060 + 1, 60))
 
 
 def test_a_minimum_bout_drops_shorter_runs():

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from wearsync.commands import common
-from wearsync.config import as_dict, config_path, initial_text, load_config
+from wearsync.config import as_dict, config_path, initial_text, load_config, write_initial
 from wearsync.errors import ConfigError
 
 
@@ -80,11 +79,7 @@ def run_init(args) -> int:
             answers[key] = parse(text.strip().lower())
         except ValueError:
             raise ConfigError(f"wearer.{key}: {text.strip()!r} is not a number") from None
-    content = initial_text(**answers)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(content)
+    write_initial(path, initial_text(**answers))
     common.say(f"wrote {path}")
     return common.EXIT_OK
 

@@ -1,0 +1,37 @@
+"""A monitoring file with steps but no heart rate still makes its days' heart-rate minutes
+be counted again (issue 11): its movement lets minutes of another file's readings count."""
+
+from datetime import date
+
+from wearsync import reporting
+from wearsync.config import Config
+from wearsync.fit_writer import MonitoringMinute, monitoring_fit
+from wearsync.sync.fit_import import import_paths
+
+DAY = date(2024, 3, 5)
+WALK = range(600, 609)  # 10:00-10:08 local (UTC+0): nine minutes
+
+
+def write(path, serial, minutes):
+    path.write_bytes(monitoring_fit(day=DAY, utc_offset_s=0, serial=serial, resting_metabolic_rate=1500,
+                                    minutes=minutes))
+    return path
+
+
+def test_steps_without_heart_rate_make_the_day_count_again(store, tmp_path):
+    # one device read the heart rate (130 bpm) and no steps; another counted the steps and no heart rate
+    readings = write(tmp_path / "hr.fit", 1, [MonitoringMinute(m, heart_rate=130) for m in WALK])
+    steps = write(tmp_path / "steps.fit", 2, [MonitoringMinute(m, steps=100) for m in WALK])
+    import_paths(store, [readings])
+    before = reporting.day_report(store, Config(), DAY, as_of=date(2024, 3, 6))["hr_minutes"]
+    # no movement anywhere: a raised heart rate is not exercise
+    assert (before["moderate"], before["vigorous"], before["minutes_with_readings"]) == (0, 0, 9)
+    import_paths(store, [steps])
+    # The steps file stamps its walking total once in the quarter hour (at 10:15) and at midnight:
+    # its logging interval is at most 15 minutes, so 10:00-10:16 moved. No resting heart rate
+    # (nine readings: fewer than the ten of a half hour's estimate), the wearer assumed born 1990:
+    # HRmax 208 - 0.7 x 34 = 184.2; moderate from 64 % = 117.9, vigorous from 77 % = 141.8 bpm:
+    # 130 bpm is moderate in all nine minutes.
+    assert reporting.refresh(store, reporting.analytics_params(store, Config())) >= {DAY}
+    after = reporting.day_report(store, Config(), DAY, as_of=date(2024, 3, 6))["hr_minutes"]
+    assert (after["moderate"], after["vigorous"], after["goal"], after["zones_by"]) == (9, 0, 9, "percent_of_max")
