@@ -54,9 +54,7 @@ def _refresh_minutes(store: Store) -> set[date]:
     if known == now:
         return set()
     removed = frames.read_unit_spans(conn, sorted(known - now))
-    added_units = sorted(now - known)
-    spans = [(unit, *(frames.unit_day_span(conn, unit) or (None, None))) for unit in added_units]
-    added = pl.DataFrame(spans, schema=frames.UNIT_SCHEMA, orient="row")
+    added = frames.unit_day_spans(conn, sorted(now - known))
     stale: set[date] = set()
     for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
         stale.update(first + timedelta(days=n) for n in range((last - first).days + 1))

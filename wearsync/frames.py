@@ -185,16 +185,21 @@ def current_units(conn: sqlite3.Connection) -> set[str]:
     return units
 
 
-def unit_day_span(conn: sqlite3.Connection, unit: str) -> tuple[date, date] | None:
-    """The first and last local day a unit's heart rate covers (None: no heart rate)."""
-    kind, key = unit.split(":")[:2]
-    column = "recording_id" if kind == "recording" else "garmin_day"
-    spans = hr_series.local_spans(conn, f"{column} = ?", (int(key) if kind == "recording" else key,))
-    if not spans:
-        return None
+def unit_day_spans(conn: sqlite3.Connection, units: list[str]) -> pl.DataFrame:
+    """UNIT_SCHEMA: the first and last local day each of `units` covers (null: no heart rate),
+    from one read of every series' span."""
+    first: dict[tuple[str, str], int] = {}
+    last: dict[tuple[str, str], int] = {}
+    for recording_id, garmin_day, low, high in hr_series.local_spans(conn):
+        key = ("recording", str(recording_id)) if recording_id is not None else ("garmin", garmin_day)
+        first[key], last[key] = min(low, first.get(key, low)), max(high, last.get(key, high))
     epoch = date(1970, 1, 1).toordinal()
-    return (date.fromordinal(epoch + min(s[2] for s in spans) // DAY_SECONDS),
-            date.fromordinal(epoch + max(s[3] for s in spans) // DAY_SECONDS))
+    rows = []
+    for unit in units:
+        key = tuple(unit.split(":")[:2])
+        rows.append((unit, *((date.fromordinal(epoch + first[key] // DAY_SECONDS),
+                              date.fromordinal(epoch + last[key] // DAY_SECONDS)) if key in first else (None, None))))
+    return pl.DataFrame(rows, schema=UNIT_SCHEMA, orient="row")
 
 
 def read_units(conn: sqlite3.Connection) -> set[str]:
