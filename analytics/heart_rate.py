@@ -18,6 +18,7 @@ MINUTES_SCHEMA = pl.Schema({"minute_utc": pl.Int64, "local_day": pl.Date, "bpm":
 # then Garmin Connect's 2-minute values.
 SOURCE_RANK = {"activity": 0, "monitoring": 1, "garmin": 2}
 GARMIN_SLOT_MINUTES = 2
+RANKED_SOURCES = pl.Series(sorted(SOURCE_RANK, key=SOURCE_RANK.get), dtype=pl.String)  # name by rank
 
 
 def minute_heart_rate(readings: pl.LazyFrame) -> pl.LazyFrame:
@@ -57,6 +58,5 @@ def minutes_of(ts: np.ndarray, bpm: np.ndarray, utc_offset_s: np.ndarray, rank: 
         "minute_utc": minutes[best],
         "local_day": (local // 86_400).astype("datetime64[D]"),
         "bpm": means[best],
-        "source": pl.Series(ranks[best], dtype=pl.Int64).replace_strict(
-            {rank: name for name, rank in SOURCE_RANK.items()}, return_dtype=pl.String),
+        "source": RANKED_SOURCES.gather(ranks[best]),  # ~5x cheaper than replace_strict
     }, schema=MINUTES_SCHEMA)
