@@ -26,8 +26,9 @@ from wearsync.store import Store
 
 # Days read around the asked-for ones so bouts can cross midnight.
 BOUT_MARGIN_DAYS = 1
-# Raw heart rate is turned into minutes this many days at a time (bounds memory and each write).
-REBUILD_CHUNK_DAYS = 31
+# Raw heart rate is turned into minutes this many days at a time (bounds memory and each write;
+# 92 rather than 31: 5-12 % less CPU a 5-year rebuild in three alternating runs, same peak memory).
+REBUILD_CHUNK_DAYS = 92
 # Cached minutes are classified this many days at a time (bounds each write).
 INTENSITY_CHUNK_DAYS = 92
 # The SOURCE_RANK of each source code of the stored series (frames.SOURCE_CODES).
