@@ -123,9 +123,7 @@ def read_readings(conn: sqlite3.Connection, first: date, last: date) -> hr_serie
     """
     start = _utc_midnight(first) - OFFSET_MARGIN_S
     end = _utc_midnight(last) + DAY_SECONDS + OFFSET_MARGIN_S
-    readings = hr_series.read_series(conn, start, end)
-    valued = np.flatnonzero(readings.bpm != hr_series.NO_BPM)
-    return hr_series.Readings(*(column[valued] for column in readings))
+    return hr_series.read_series(conn, start, end, with_empty=False)
 
 
 def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:

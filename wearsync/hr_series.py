@@ -94,16 +94,18 @@ def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
     conn.execute("DELETE FROM hr_series WHERE garmin_day = ?", (day,))
 
 
-def read_series(conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES) -> Readings:
-    """The readings (empty ones too) of `sources` with start <= ts < end, in time order; readings
-    of the same second keep the order they were written in."""
+def read_series(conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES, *,
+                with_empty: bool = True) -> Readings:
+    """The readings of `sources` with start <= ts < end (and the empty ones unless not
+    `with_empty`), in time order; readings of the same second keep the order they were written in."""
     # INDEXED BY: without it SQLite scans the whole table in id order (the ORDER BY), ~10x slower
     # for a month of five years (bench/analytics_bench.py's rebuild reads 59 such ranges)
     readings = decode_many(conn.execute(
         f"SELECT source, first_ts, ts, bpm, offsets FROM hr_series INDEXED BY hr_series_span "
         f"WHERE last_ts >= ? AND first_ts < ? "
         f"AND source IN ({', '.join('?' * len(sources))}) ORDER BY id", (start, end, *sources)).fetchall())
-    inside = np.flatnonzero((readings.ts >= start) & (readings.ts < end))
+    wanted = (readings.ts >= start) & (readings.ts < end)
+    inside = np.flatnonzero(wanted if with_empty else wanted & (readings.bpm != NO_BPM))
     order = inside[np.argsort(readings.ts[inside], kind="stable")]
     return Readings(*(column[order] for column in readings))
 
