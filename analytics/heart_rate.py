@@ -18,6 +18,7 @@ MINUTES_SCHEMA = pl.Schema({"minute_utc": pl.Int64, "local_day": pl.Date, "bpm":
 # then Garmin Connect's 2-minute values.
 SOURCE_RANK = {"activity": 0, "monitoring": 1, "garmin": 2}
 GARMIN_SLOT_MINUTES = 2
+RANKED_SOURCES = pl.Series(sorted(SOURCE_RANK, key=SOURCE_RANK.get), dtype=pl.String)  # name by rank
 
 
 def minute_heart_rate(readings: pl.LazyFrame) -> pl.LazyFrame:
@@ -42,14 +43,15 @@ def minutes_of(ts: np.ndarray, bpm: np.ndarray, utc_offset_s: np.ndarray, rank: 
     rows = np.concatenate([finer, np.repeat(garmin, GARMIN_SLOT_MINUTES)])
     shift = np.concatenate([np.zeros(finer.size, np.int64), np.tile(np.arange(GARMIN_SLOT_MINUTES) * 60, garmin.size)])
     minute = np.asarray(ts, np.int64)[rows] // 60 * 60 + shift
-    key = minute * len(SOURCE_RANK) + np.asarray(rank, np.int64)[rows]
+    # gathered in their own (small) types, then widened: ~3x cheaper than widening every value first
+    key = minute * len(SOURCE_RANK) + np.asarray(rank)[rows].astype(np.int64)
     if not key.size:
         return pl.DataFrame(schema=MINUTES_SCHEMA)
     order = np.argsort(key, kind="stable")
     key, rows = key[order], rows[order]
     starts = np.flatnonzero(np.diff(key, prepend=-1))  # the groups of (minute, source)
     ends = np.append(starts[1:], key.size) - 1
-    means = np.add.reduceat(np.asarray(bpm, np.float64)[rows], starts) / (ends - starts + 1)
+    means = np.add.reduceat(np.asarray(bpm)[rows].astype(np.float64), starts) / (ends - starts + 1)
     minutes, ranks = np.divmod(key[starts], len(SOURCE_RANK))
     best = np.flatnonzero(np.diff(minutes, prepend=-1))  # a minute's first group: its finest source
     local = minutes[best] + np.asarray(utc_offset_s, np.int64)[rows[ends[best]]]
@@ -57,6 +59,5 @@ def minutes_of(ts: np.ndarray, bpm: np.ndarray, utc_offset_s: np.ndarray, rank: 
         "minute_utc": minutes[best],
         "local_day": (local // 86_400).astype("datetime64[D]"),
         "bpm": means[best],
-        "source": pl.Series(ranks[best], dtype=pl.Int64).replace_strict(
-            {rank: name for name, rank in SOURCE_RANK.items()}, return_dtype=pl.String),
+        "source": RANKED_SOURCES.gather(ranks[best]),  # ~5x cheaper than replace_strict
     }, schema=MINUTES_SCHEMA)

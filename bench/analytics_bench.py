@@ -166,10 +166,15 @@ def main() -> None:
     print(f"full rebuild, best of {args.rounds}: {best['after']:.2f} s (goal <= 1.0 s) "
           f"{'OK' if best['after'] <= 1.0 else 'MISSED'}; peak {peak_after:.0f} MB (goal <= 300 MB) "
           f"{'OK' if peak_after <= 300 else 'MISSED'}")
+    # On a shared machine the wall time also measures the neighbours: the CPU time beside it.
+    cpu = {label: min(r[1] for r in results) for label, results in runs.items()}
+    print(f"full rebuild, best CPU time of {args.rounds}: {cpu['after']:.2f} s (goal <= 1.0 s) "
+          f"{'OK' if cpu['after'] <= 1.0 else 'MISSED'}")
     if args.baseline:
         peak_before = max(r[2] for r in runs["before"])
-        print(f"  before: {best['before']:.2f} s, peak {peak_before:.0f} MB; after/before: time "
-              f"{best['after'] / best['before']:.2f}x, peak {peak_after / peak_before:.2f}x")
+        print(f"  before: {best['before']:.2f} s (CPU {cpu['before']:.2f} s), peak {peak_before:.0f} MB; after/before: "
+              f"time {best['after'] / best['before']:.2f}x, CPU {cpu['after'] / cpu['before']:.2f}x, "
+              f"peak {peak_after / peak_before:.2f}x")
     if len({r[3] for r in runs["after"]}) > 1:
         raise SystemExit("bench: the rebuilt caches differ")
     if args.baseline and {r[3] for r in runs["before"]} != {r[3] for r in runs["after"]}:

@@ -35,6 +35,9 @@ DAY_INTENSITY_CACHE_SCHEMA = pl.Schema({
 })
 # How the per-minute cache and the series store which source a value came from.
 SOURCE_CODES = hr_series.HR_SOURCES
+# Codes to names by gather, names to codes by the enum's physical codes: several times cheaper
+# than replace_strict on the rebuild's millions of values.
+SOURCE_NAMES, SOURCE_ENUM = pl.Series(SOURCE_CODES, dtype=pl.String), pl.Enum(SOURCE_CODES)
 ACTIVITY_DETAIL_SCHEMA = pl.Schema({
     "id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String,
     "start_utc": pl.Int64, "elapsed_s": pl.Float64, "calories": pl.Int64, "avg_hr": pl.Int64, "max_hr": pl.Int64,
@@ -120,9 +123,7 @@ def read_readings(conn: sqlite3.Connection, first: date, last: date) -> hr_serie
     """
     start = _utc_midnight(first) - OFFSET_MARGIN_S
     end = _utc_midnight(last) + DAY_SECONDS + OFFSET_MARGIN_S
-    readings = hr_series.read_series(conn, start, end)
-    valued = np.flatnonzero(readings.bpm != hr_series.NO_BPM)
-    return hr_series.Readings(*(column[valued] for column in readings))
+    return hr_series.read_series(conn, start, end, with_empty=False)
 
 
 def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
@@ -139,7 +140,7 @@ def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
 def _readings_frame(readings: hr_series.Readings) -> pl.DataFrame:
     return pl.DataFrame({
         "ts": readings.ts, "bpm": readings.bpm.astype(np.int64), "utc_offset_s": readings.utc_offset_s,
-        "source": pl.Series(readings.source).replace_strict(dict(enumerate(SOURCE_CODES)), return_dtype=pl.String),
+        "source": SOURCE_NAMES.gather(readings.source),
     }, schema=READINGS_SCHEMA)
 
 
@@ -191,21 +192,25 @@ def monitoring_day_spans(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]
         "SELECT recording_id, min(local_day), max(local_day) FROM monitoring_values GROUP BY recording_id")}
 
 
-def unit_day_span(conn: sqlite3.Connection, unit: str,
-                  monitoring: dict[int, tuple[str, str]]) -> tuple[date, date] | None:
-    """The first and last local day a unit's heart rate or monitoring values (`monitoring`:
-    monitoring_day_spans) cover; None: neither. A recording of steps without heart rate
-    changes which minutes of the other units' readings count (movement): its days are
-    counted again too."""
-    kind, key = unit.split(":")[:2]
-    column = "recording_id" if kind == "recording" else "garmin_day"
-    spans = hr_series.local_spans(conn, f"{column} = ?", (int(key) if kind == "recording" else key,))
+def unit_day_spans(conn: sqlite3.Connection, units: list[str]) -> pl.DataFrame:
+    """UNIT_SCHEMA: the first and last local day each of `units` covers (null: neither heart rate
+    nor monitoring values), from one read of every series' span and one of the monitoring days.
+    A recording of steps without heart rate changes which minutes of the other units' readings
+    count (movement): its days are counted again too."""
+    first: dict[tuple[str, str], date] = {}
+    last: dict[tuple[str, str], date] = {}
+
+    def cover(key: tuple[str, str], low: date, high: date) -> None:
+        first[key], last[key] = min(low, first.get(key, low)), max(high, last.get(key, high))
+
     epoch = date(1970, 1, 1).toordinal()
-    days = [date.fromordinal(epoch + s[2] // DAY_SECONDS) for s in spans] + [
-        date.fromordinal(epoch + s[3] // DAY_SECONDS) for s in spans]
-    if kind == "recording":
-        days += [date.fromisoformat(day) for day in monitoring.get(int(key), ())]
-    return (min(days), max(days)) if days else None
+    for recording_id, garmin_day, low, high in hr_series.local_spans(conn):
+        key = ("recording", str(recording_id)) if recording_id is not None else ("garmin", garmin_day)
+        cover(key, date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS))
+    for recording_id, (low_day, high_day) in monitoring_day_spans(conn).items():
+        cover(("recording", str(recording_id)), date.fromisoformat(low_day), date.fromisoformat(high_day))
+    rows = [(unit, first.get(key), last.get(key)) for unit in units for key in [tuple(unit.split(":")[:2])]]
+    return pl.DataFrame(rows, schema=UNIT_SCHEMA, orient="row")
 
 
 def read_units(conn: sqlite3.Connection) -> set[str]:
@@ -234,8 +239,7 @@ def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFr
     ordered = minutes.sort("local_day", "minute_utc")
     # Packed once for all days and sliced per day: a frame operation per day cost ~1 s a rebuild.
     packed = [(ordered["minute_utc"] // 60).cast(pl.Int32).to_numpy(), ordered["bpm"].cast(pl.Float64).to_numpy(),
-              ordered["source"].replace_strict({name: i for i, name in enumerate(SOURCE_CODES)},
-                                               return_dtype=pl.UInt8).to_numpy()]
+              ordered["source"].cast(SOURCE_ENUM).to_physical().cast(pl.UInt8).to_numpy()]
     runs = ordered["local_day"].rle().struct.unnest()
     ends = np.cumsum(runs["len"].to_numpy())
     conn.executemany("INSERT INTO analytics_minutes (local_day, minutes, bpm, sources) VALUES (?, ?, ?, ?)", [
@@ -249,20 +253,18 @@ def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date
                         "WHERE local_day BETWEEN ? AND ? ORDER BY local_day", _day_range(first, last)).fetchall()
     if not rows:
         return pl.LazyFrame(schema=MINUTES_SCHEMA)
-    minutes = [np.frombuffer(r[1], dtype=np.int32) for r in rows]
-    days = np.repeat(np.array([r[0] for r in rows], dtype="datetime64[D]"), [m.size for m in minutes])
-    minute_utc = np.concatenate(minutes).astype(np.int64) * 60
+    day_names, minutes, bpm, sources = zip(*rows, strict=True)
+    counts = np.array([len(m) for m in minutes]) // np.dtype(np.int32).itemsize
+    days = np.repeat(np.array(day_names, dtype="datetime64[D]"), counts)
+    minute_utc = np.frombuffer(b"".join(minutes), dtype=np.int32).astype(np.int64) * 60
     # Usually already in time order (days in order, each sorted); flagged so, sorting it is free.
     in_order = bool(np.all(minute_utc[1:] > minute_utc[:-1]))
     return pl.LazyFrame({
         "minute_utc": pl.Series(minute_utc).set_sorted() if in_order else minute_utc,
-        "local_day": days,
-        "bpm": np.concatenate([np.frombuffer(r[2], dtype=np.float64) for r in rows]),
-        "source": np.concatenate([np.frombuffer(r[3], dtype=np.uint8) for r in rows]),
-    }).with_columns(
-        pl.col("local_day").cast(pl.Date),
-        pl.col("source").replace_strict(dict(enumerate(SOURCE_CODES)), return_dtype=pl.String),
-    )
+        "local_day": pl.Series(days).cast(pl.Date),
+        "bpm": np.frombuffer(b"".join(bpm), dtype=np.float64),
+        "source": SOURCE_NAMES.gather(np.frombuffer(b"".join(sources), dtype=np.uint8)),
+    })
 
 
 def read_day_intensity(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:

@@ -81,3 +81,17 @@ def test_a_range_read_decodes_only_the_series_that_overlap_it(store):
     assert "USING INDEX hr_series_span" in plan or "USING COVERING INDEX hr_series_span" in plan
     readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert readings.bpm.tolist() == [61]
+
+
+def test_series_read_together_keep_each_ones_offset_runs(store):
+    # All series of a read are decoded at once (hr_series.decode_many): each one's offset runs
+    # start at its own first reading, so a run must not spill into the next series.
+    with store.transaction() as conn:
+        write_series(conn, source="monitoring", ts=[T0, T0 + 60, T0 + 120], bpm=[60, 61, 62],
+                     utc_offset_s=[7200, 7200, 3600], garmin_day="2023-06-05")
+        write_series(conn, source="garmin", ts=[T0 + 30, T0 + 150], bpm=[70, 71],
+                     utc_offset_s=[-3600, -3600], garmin_day="2023-06-06")
+    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    assert rows(readings) == [
+        (T0, 60, 7200, "monitoring"), (T0 + 30, 70, -3600, "garmin"), (T0 + 60, 61, 7200, "monitoring"),
+        (T0 + 120, 62, 3600, "monitoring"), (T0 + 150, 71, -3600, "garmin")]
