@@ -22,7 +22,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,13 +37,13 @@ from wearsync.sync.wellness import recompute_fit_wellness
 
 from wearsync.errors import FitError, StoreError
 from wearsync.hr_series import write_series
+from wearsync.progress import Progress
 from wearsync.store import Store
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
 # fitparse, the fallback reader, holds every message and field as objects (~1 KB each):
 # files larger than this are not handed to it.
 FALLBACK_MAX_BYTES = 4 * 2**20
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -130,7 +130,7 @@ def import_paths(store: Store, paths: Iterable[Path], *, source: str = "file",
         if isinstance(item, InputDone):
             done += 1
             if progress:
-                progress(done, total, item.label)
+                progress("files", done, total, item.label)
         elif isinstance(item, Failure):
             summary.outcomes.append(_unread(store, source, item))
         else:

@@ -31,6 +31,7 @@ from garminconnect import Garmin
 
 from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
 from wearsync.hr_series import write_series
+from wearsync.progress import Progress
 from wearsync.store import Store
 from wearsync.sync import garmin_state
 from wearsync.sync.fit_import import FileOutcome, import_data
@@ -43,7 +44,6 @@ from wearsync.sync.garmin_client import (
 )
 from wearsync.sync.gate import Gate
 
-Progress = Callable[[str, int, int, str], None]
 # Summary fields that only a synced watch (or logged food) fills; BMR-based calories
 # are there for every day of the account, watch or not.
 DATA_FIELDS = ("totalSteps", "restingHeartRate", "floorsAscendedInMeters", "moderateIntensityMinutes",

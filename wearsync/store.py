@@ -377,6 +377,13 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """`with Store.open(folder) as store:` closes it however the block ends (a worker's own store)."""
+        self.close()
+
     def _migrate(self) -> None:
         """Apply the migrations this store lacks, each deciding the version in its own transaction.
 

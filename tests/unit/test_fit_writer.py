@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import fitparse
 import pytest
 
-from wearsync.fit_writer import MonitoringMinute, StrengthSet, activity_fit, monitoring_fit
+from wearsync.demo.fit_writer import MonitoringMinute, StrengthSet, activity_fit, monitoring_fit
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
 START = datetime(2026, 2, 10, 6, 45, 12, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 UI_MODULES = ("textual", "textual_plot", "wearsync.dashboard")
 # The two commands that open the dashboard; they import it inside `run`, never at module level.
-UI_COMMANDS = {"wearsync/commands/dashboard.py", "wearsync/commands/demo.py"}
+UI_COMMANDS = {"wearsync/cli/dashboard.py", "wearsync/cli/demo.py"}
 
 
 def core_files() -> list[Path]:

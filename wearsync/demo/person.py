@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from wearsync.fit_writer import MonitoringMinute, StrengthSet, activity_fit, monitoring_fit
+from wearsync.demo.fit_writer import MonitoringMinute, StrengthSet, activity_fit, monitoring_fit
 
 BIRTH_YEAR = 1988  # age = calendar year - 1988; her watch's zones: HRmax = 220 - age (182 in 2026)
 WEIGHT_KG = 68.0

@@ -6,7 +6,7 @@ from datetime import date
 
 from rich.table import Table
 
-from wearsync.commands import common
+from wearsync.cli import common
 from wearsync.weight import to_unit
 
 MAX_WEEKS = 520  # ten years of weeks: more is no report anyone reads, and costs minutes
