@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from wearsync.analytics.params import AnalyticsParams
-from wearsync.errors import WearsyncError
+from wearsync.errors import PeriodError
 
 WEEK_ID = re.compile(r"^(\d{4})-W(\d{2})$")
 WEEKLY_SCHEMA = pl.Schema({
@@ -33,10 +33,6 @@ WEEKLY_SCHEMA = pl.Schema({
     "deficit_score": pl.Float64, "deficit_needed_per_remaining_day": pl.Int64,
     "projected_fat_change_lb": pl.Float64,
 })
-
-
-class PeriodError(WearsyncError):
-    """A week id or period that cannot be understood."""
 
 
 def week_start_of(day: date, week_start_index: int) -> date:

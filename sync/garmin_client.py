@@ -53,7 +53,9 @@ from requests.adapters import HTTPAdapter
 from wearsync.errors import (
     GarminAuthError,
     GarminError,
+    GarminGone,
     GarminRateLimited,
+    GarminRefused,
     GarminUnavailable,
 )
 from wearsync.private_files import private_folder, write_private
@@ -95,14 +97,6 @@ def token_path(data_dir: Path) -> Path:
 def is_logged_in(data_dir: Path) -> bool:
     """True when tokens from `wearsync login` are present."""
     return token_path(data_dir).is_file()
-
-
-class GarminGone(GarminError):
-    """Garmin Connect answered 404 or 410: what was asked for is not there."""
-
-
-class GarminRefused(GarminError):
-    """Garmin Connect answered 403 with its own JSON: this resource is refused to this login."""
 
 
 class _Stop(BaseException):

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from wearsync.day_csv import HEADER_CELLS, read_text
-from wearsync.errors import WearsyncError
+from wearsync.errors import IntakeError
 from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 
@@ -27,10 +27,6 @@ OWN_SOURCES = ("manual", "csv")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 # The calories column of a food diary's export: MyFitnessPal ("Calories"), Cronometer ("Energy (kcal)").
 KCAL_HEADERS = ("kcal", "calories", "energy (kcal)")
-
-
-class IntakeError(WearsyncError):
-    """An intake value or file that cannot be stored."""
 
 
 def check_intake(day: date | str, kcal: str | int | float) -> tuple[date, int]:

@@ -16,17 +16,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from wearsync.errors import WearsyncError
+from wearsync.errors import UnknownRecording
 from wearsync.hr_series import forget_garmin_day, local_spans
 from wearsync.store import ORIGINALS, Store
 from wearsync.sync.wellness import recompute_fit_wellness
 
 GARMIN_DAY = re.compile(r"garmin:(\d{4}-\d{2}-\d{2})")
 OWN_INTAKE_SOURCES = ("manual", "csv")
-
-
-class UnknownRecording(WearsyncError):
-    """An id, path or Garmin day that names nothing stored."""
 
 
 @dataclass

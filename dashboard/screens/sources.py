@@ -86,7 +86,8 @@ class SourcesScreen(ViewScreen):
 
     @work(thread=True, group="forget", exit_on_error=False, name="Finding the recording")
     def find_worker(self, path: str) -> None:
-        from wearsync.undo import UnknownRecording, resolve
+        from wearsync.errors import UnknownRecording
+        from wearsync.undo import resolve
 
         with Store.open(self.app.store.data_dir) as store:
             try:
