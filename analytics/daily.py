@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from wearsync.analytics.energy import energy_balance
+from wearsync.analytics.intensity import goal_minutes
 from wearsync.analytics.params import AnalyticsParams
 
 METRES_PER_FLOOR = 3.048  # Garmin: floorsAscendedInMeters / floorsAscended
@@ -68,8 +69,8 @@ def daily_summary(
         minutes_with_readings=pl.col("minutes_with_readings").fill_null(0),
         strength_sessions=pl.col("strength_sessions").fill_null(0),
     ).with_columns(
-        hr_goal_min=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
-        device_goal_min=pl.col("device_moderate_min") + 2 * pl.col("device_vigorous_min"),
+        hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
+        device_goal_min=goal_minutes("device_moderate_min", "device_vigorous_min"),
         minutes_source=pl.when(use_device).then(pl.lit("device")).when(hr_known).then(pl.lit("heart_rate")),
     ).with_columns(
         moderate_min=pl.when(use_device).then("device_moderate_min").otherwise("hr_moderate_min"),

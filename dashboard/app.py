@@ -17,7 +17,8 @@ from textual.filter import LineFilter, Monochrome
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from wearsync.config import Config
+from wearsync.analytics.weeks import week_start_of
+from wearsync.config import WEEKDAYS, Config
 from wearsync.errors import GarminRateLimited
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
@@ -100,9 +101,7 @@ class WearsyncApp(App[None]):
     @property
     def week_start(self) -> date:
         """The first day of the week holding the selected day."""
-        first = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                 "sunday").index(self.config.analytics.week_start)
-        return self.day - timedelta(days=(self.day.weekday() - first) % 7)
+        return week_start_of(self.day, WEEKDAYS.index(self.config.analytics.week_start))
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""

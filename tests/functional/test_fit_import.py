@@ -161,9 +161,9 @@ def test_strength_sets_are_kept(store, tmp_path):
     # a synthesised strength session (no real file with valid sets exists in ../shared/fit)
     from datetime import datetime, timezone
 
-    from wearsync.demo.fit_writer import StrengthSet, activity_fit
+    from wearsync.demo.fit_writer import SetToWrite, activity_fit
 
-    sets = [StrengthSet("squat", 10, 60.0, 40), StrengthSet("bench_press", 8, 42.5, 35, rest_s=0)]
+    sets = [SetToWrite("squat", 10, 60.0, 40), SetToWrite("bench_press", 8, 42.5, 35, rest_s=0)]
     data = activity_fit(start_utc=datetime(2026, 3, 2, 17, 0, tzinfo=timezone.utc), utc_offset_s=3600,
                         sport="training", sub_sport="strength_training", heart_rates=[100] * 200,
                         serial=42, calories=120, sets=sets)

@@ -7,7 +7,8 @@ import pytest
 from wearsync.analytics.daily import DAILY_SCHEMA
 from wearsync.analytics.params import DEFAULT_PARAMS
 from wearsync.errors import PeriodError
-from wearsync.analytics.weekly import week_id, week_start_for_id, week_start_of, weekly_summary
+from wearsync.analytics.weekly import weekly_summary
+from wearsync.analytics.weeks import week_id, week_start_for_id, week_start_of
 
 MONDAY = date(2023, 10, 23)  # the week Europe/Berlin leaves summer time (Sunday 2023-10-29)
 

@@ -20,6 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from wearsync.analytics.weeks import week_start_for_id
 from wearsync.config import Config, load_config
 from wearsync.errors import PeriodError, StoreError
 from wearsync.store import DB_NAME, Store
@@ -101,7 +102,6 @@ def local_day(*, week: bool = False, days_ahead: int = DAYS_AHEAD) -> Callable[[
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     def parse_week(text: str) -> str:
-        from wearsync.analytics.weekly import week_start_for_id  # polars: only when asked
 
         try:
             monday = week_start_for_id(text, 0)

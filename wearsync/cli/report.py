@@ -38,7 +38,7 @@ def run(args) -> int:
     config, store = common.open_config_and_store(args, read_only=True)
     # polars and the analytics load here, not when the CLI builds its parser
     from wearsync import reporting
-    from wearsync.analytics.weekly import week_start_for_id
+    from wearsync.analytics.weeks import week_start_for_id
 
     params = reporting.analytics_params(store, config)
     if args.day:
