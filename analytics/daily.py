@@ -12,7 +12,7 @@ from wearsync.analytics.params import AnalyticsParams
 
 METRES_PER_FLOOR = 3.048  # Garmin: floorsAscendedInMeters / floorsAscended
 # A day counts as worn with at least an hour of it recorded (a lone reading or the zeros a
-# device stamps at midnight are not a day of wear): docs/metrics.md, Scores.
+# device stamps at midnight are not a day of wear): docs/metrics.md, Weeks and scores.
 WORN_MINUTES = 60
 
 DAILY_SCHEMA = pl.Schema({
@@ -48,7 +48,7 @@ def daily_summary(
     `as_of` (today) are not lived yet: whatever the store holds for them is left out.
     The headline minutes (`minutes_source`, `moderate_min`, `vigorous_min`, `goal_minutes`)
     are the device's own where it reported them and params.minutes_source is "auto" or
-    "device", else wearsync's heart-rate count (docs/metrics.md, Intensity minutes 0).
+    "device", else wearsync's heart-rate count (docs/metrics.md, Intensity minutes).
     """
     joined = calendar.select("local_day")
     for piece in (wellness, intensity, intake, strength):

@@ -57,7 +57,7 @@ def weekly_summary(daily: pl.LazyFrame, params: AnalyticsParams, as_of: date, st
     `as_of` is "today": the days before it are the week's days so far (a finished week has 7),
     what a week in progress is scored on; today and the days after it remain (see add_streaks;
     `streak_before` is the streak of the week before the first one here). Definitions:
-    docs/metrics.md, Scores and Energy.
+    docs/metrics.md, Weeks and scores; docs/metrics.md, Energy.
     """
     weekly_target = params.weekly_cardio_minutes
     lived = pl.col("local_day") < pl.lit(as_of)

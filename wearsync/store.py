@@ -212,8 +212,8 @@ MIGRATIONS: list[Migration] = [
     """,
     # Analytics caches: derived data only, rebuilt from the tables above when missing.
     """
-    -- Per local day, the merged heart rate of each minute that has a reading (metrics.md
-    -- step 1), packed: minutes = int32 Unix minutes (UTC), bpm = float64, sources = uint8
+    -- Per local day, the merged heart rate of each minute that has a reading (docs/metrics.md,
+    -- Intensity minutes step 1), packed: minutes = int32 Unix minutes (UTC), bpm = float64, sources = uint8
     -- (0 activity, 1 monitoring, 2 garmin).
     CREATE TABLE analytics_minutes (
         local_day TEXT PRIMARY KEY,
