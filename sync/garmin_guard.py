@@ -221,7 +221,8 @@ def translate(exc: BaseException, what: str, guard: Guard | None = None,
     if isinstance(exc, GarminConnectTooManyRequestsError):
         response = getattr(exc.__cause__, "response", None)
         return rate_limited(time.time() + retry_after_s(response), what)
-    chain, cause = [], exc
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
     while cause is not None and len(chain) < 10:
         chain.append(cause)
         cause = cause.__cause__ or cause.__context__

@@ -14,6 +14,7 @@ import io
 import math
 import re
 import time
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def intake_warnings(entries: dict[date, int], floor_kcal: int, today: date) -> l
     return said
 
 
-def record_intake(store: Store, entries: dict[date, int | float | str], source: str) -> dict[date, int | None]:
+def record_intake(store: Store, entries: Mapping[date, int | float | str], source: str) -> dict[date, int | None]:
     """Store calories eaten per day as the person's own entries (all checked, then one transaction).
 
     Returns, per day, the own entry it replaced (None when there was none).
