@@ -7,11 +7,12 @@ from datetime import date
 import polars as pl
 
 from wearsync.analytics.energy import energy_balance
+from wearsync.analytics.intensity import goal_minutes
 from wearsync.analytics.params import AnalyticsParams
 
 METRES_PER_FLOOR = 3.048  # Garmin: floorsAscendedInMeters / floorsAscended
 # A day counts as worn with at least an hour of it recorded (a lone reading or the zeros a
-# device stamps at midnight are not a day of wear): docs/metrics.md, Scores.
+# device stamps at midnight are not a day of wear): docs/metrics.md, Weeks and scores.
 WORN_MINUTES = 60
 
 DAILY_SCHEMA = pl.Schema({
@@ -47,7 +48,7 @@ def daily_summary(
     `as_of` (today) are not lived yet: whatever the store holds for them is left out.
     The headline minutes (`minutes_source`, `moderate_min`, `vigorous_min`, `goal_minutes`)
     are the device's own where it reported them and params.minutes_source is "auto" or
-    "device", else wearsync's heart-rate count (docs/metrics.md, Intensity minutes 0).
+    "device", else wearsync's heart-rate count (docs/metrics.md, Intensity minutes).
     """
     joined = calendar.select("local_day")
     for piece in (wellness, intensity, intake, strength):
@@ -68,8 +69,8 @@ def daily_summary(
         minutes_with_readings=pl.col("minutes_with_readings").fill_null(0),
         strength_sessions=pl.col("strength_sessions").fill_null(0),
     ).with_columns(
-        hr_goal_min=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
-        device_goal_min=pl.col("device_moderate_min") + 2 * pl.col("device_vigorous_min"),
+        hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
+        device_goal_min=goal_minutes("device_moderate_min", "device_vigorous_min"),
         minutes_source=pl.when(use_device).then(pl.lit("device")).when(hr_known).then(pl.lit("heart_rate")),
     ).with_columns(
         moderate_min=pl.when(use_device).then("device_moderate_min").otherwise("hr_moderate_min"),

@@ -58,7 +58,7 @@ def energy_balance(days: pl.LazyFrame, intake_floor_kcal: int, daily_deficit_kca
     Deficit = burned - eaten only when both are known. The day's credit towards the deficit
     score is min(deficit, daily target): a surplus subtracts in full, a deficit counts up to
     the target (the cap shown on screen); a day below the intake floor earns 0; unknown when
-    the deficit is (docs/metrics.md, Scores).
+    the deficit is (docs/metrics.md, Weeks and scores).
     """
     eaten = pl.col("eaten_kcal")
     below = eaten.is_not_null() & (eaten < intake_floor_kcal)

@@ -201,7 +201,13 @@ def daily_intensity(classified: pl.LazyFrame) -> pl.LazyFrame:
             minutes_with_readings=pl.len().cast(pl.Int64),
         )
         .select("local_day", "hr_moderate_min", "hr_vigorous_min",
-                hr_goal_min=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
+                hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
                 minutes_with_readings="minutes_with_readings")
         .sort("local_day")
     )
+
+
+def goal_minutes(moderate: str, vigorous: str) -> pl.Expr:
+    """Goal-equivalent minutes from the columns `moderate` and `vigorous`: moderate + 2 × vigorous
+    (a vigorous minute counts double; null when either is)."""
+    return pl.col(moderate) + 2 * pl.col(vigorous)

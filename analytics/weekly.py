@@ -1,22 +1,14 @@
-"""Weeks: which week a day is in, weekly totals against the targets, the two scores, streaks.
-
-A week id is ISO 8601 ("2020-W39"). With weeks starting Monday it is exactly the ISO week;
-with another start day it names the week that shares at least four days with that ISO week,
-i.e. the ISO week of the week's fourth day (ISO's own Thursday rule): with weeks starting
-Sunday, 2020-W39 runs from Sunday 2020-09-20 to Saturday 2020-09-26.
-"""
+"""Weeks: weekly totals against the targets, the two scores, streaks (which week a day is in,
+and week ids: `weeks`)."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 
 from wearsync.analytics.params import AnalyticsParams
-from wearsync.errors import WearsyncError
 
-WEEK_ID = re.compile(r"^(\d{4})-W(\d{2})$")
 WEEKLY_SCHEMA = pl.Schema({
     "week_start": pl.Date, "week_id": pl.String, "days_so_far": pl.Int64, "days_with_data": pl.Int64,
     "enough_data": pl.Boolean,
@@ -33,34 +25,6 @@ WEEKLY_SCHEMA = pl.Schema({
     "deficit_score": pl.Float64, "deficit_needed_per_remaining_day": pl.Int64,
     "projected_fat_change_lb": pl.Float64,
 })
-
-
-class PeriodError(WearsyncError):
-    """A week id or period that cannot be understood."""
-
-
-def week_start_of(day: date, week_start_index: int) -> date:
-    """The first day of the week holding `day` (week_start_index: 0 Monday ... 6 Sunday)."""
-    return day - timedelta(days=(day.weekday() - week_start_index) % 7)
-
-
-def week_id(week_start: date) -> str:
-    """The id of the week starting on `week_start` (see the module docstring)."""
-    year, week, _ = (week_start + timedelta(days=3)).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_start_for_id(text: str, week_start_index: int) -> date:
-    """The first day of the week named `text` ("2020-W39")."""
-    match = WEEK_ID.match(text.strip())
-    if not match:
-        raise PeriodError(f"{text!r} is not a week id like 2020-W39")
-    try:
-        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError as exc:
-        raise PeriodError(f"{text!r}: no such ISO week ({exc})") from exc
-    # The start day nearest to the ISO Monday: up to three days before or after it.
-    return monday + timedelta(days=(week_start_index + 3) % 7 - 3)
 
 
 def _week_start_expr(week_start_index: int) -> pl.Expr:
@@ -93,7 +57,7 @@ def weekly_summary(daily: pl.LazyFrame, params: AnalyticsParams, as_of: date, st
     `as_of` is "today": the days before it are the week's days so far (a finished week has 7),
     what a week in progress is scored on; today and the days after it remain (see add_streaks;
     `streak_before` is the streak of the week before the first one here). Definitions:
-    docs/metrics.md, Scores and Energy.
+    docs/metrics.md, Weeks and scores; docs/metrics.md, Energy.
     """
     weekly_target = params.weekly_cardio_minutes
     lived = pl.col("local_day") < pl.lit(as_of)

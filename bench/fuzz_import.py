@@ -385,7 +385,7 @@ def run_batch(number: int, cases: list[tuple[int, Path]], seed: int, work: Path,
     store = Store.open(work / f"store{number}")
     started = [time.perf_counter()]
 
-    def progress(_done: int, _total: int, label: str) -> None:
+    def progress(_phase: str, _done: int, _total: int, label: str) -> None:
         now = time.perf_counter()
         tally.slowest = max(tally.slowest, (now - started[0], f"{Path(label).name} (batch {number})"))
         started[0] = now

@@ -17,7 +17,8 @@ from textual.filter import LineFilter, Monochrome
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from wearsync.config import Config
+from wearsync.analytics.weeks import week_start_of
+from wearsync.config import WEEKDAYS, Config
 from wearsync.errors import GarminRateLimited
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
@@ -33,7 +34,7 @@ from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults, IntakeDialog
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
-from wearsync.dashboard.sources import Pull, default_pull, log_intake
+from wearsync.dashboard.sync_actions import Pull, default_pull, log_intake
 from wearsync.dashboard.widgets.status import StatusLine
 from wearsync.store import Store
 
@@ -100,9 +101,7 @@ class WearsyncApp(App[None]):
     @property
     def week_start(self) -> date:
         """The first day of the week holding the selected day."""
-        first = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                 "sunday").index(self.config.analytics.week_start)
-        return self.day - timedelta(days=(self.day.weekday() - first) % 7)
+        return week_start_of(self.day, WEEKDAYS.index(self.config.analytics.week_start))
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
@@ -212,13 +211,10 @@ class WearsyncApp(App[None]):
         from wearsync.sync.fit_import import import_paths
 
         # Its own connection: sqlite connections must not be shared across threads mid-transaction.
-        store = Store.open(self.store.data_dir)
-        try:
+        with Store.open(self.store.data_dir) as store:
             summary = import_paths(store, paths, zone=self.config.wearer.time_zone,
-                                   progress=lambda done, total, label: self.post_message(
+                                   progress=lambda _phase, done, total, label: self.post_message(
                                        ImportProgress(done, total, label)))
-        finally:
-            store.close()
         self.post_message(ImportFinished(summary))
 
     def on_import_progress(self, message: ImportProgress) -> None:
@@ -248,12 +244,9 @@ class WearsyncApp(App[None]):
 
     @work(thread=True, group="pull", exit_on_error=False, name="Pull")
     def pull_worker(self, force: bool = False) -> None:
-        store = Store.open(self.store.data_dir)
-        try:
-            result = self.pull_function(store, self.config, lambda done, total, label: self.post_message(
-                PullProgress(done, total, label)), **({"force": True} if force else {}))
-        finally:
-            store.close()
+        with Store.open(self.store.data_dir) as store:
+            result = self.pull_function(store, self.config, lambda phase, done, total, label: self.post_message(
+                PullProgress(done, total, f"{phase}: {label}")), **({"force": True} if force else {}))
         self.post_message(PullFinished(result))
 
     def on_pull_progress(self, message: PullProgress) -> None:
@@ -276,11 +269,8 @@ class WearsyncApp(App[None]):
     @work(thread=True, group="intake", exit_on_error=False, name="Logging intake")
     def intake_worker(self, day: date, kcal: int) -> None:
         # A write: it may wait out the busy timeout while a pull in another process is writing.
-        store = Store.open(self.store.data_dir)
-        try:
+        with Store.open(self.store.data_dir) as store:
             log_intake(store, day, kcal)
-        finally:
-            store.close()
         self.post_message(IntakeLogged(day, kcal))
 
     def on_intake_logged(self, message: IntakeLogged) -> None:

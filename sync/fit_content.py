@@ -7,9 +7,10 @@ strength sets, monitoring values and weigh-ins, and how its local time is settle
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 import numpy as np
+
+from wearsync.unix_days import day_of
 
 WEIGHT_FILE = "weight"
 MONITORING_FILES = ("monitoring_a", "monitoring_b")
@@ -138,4 +139,4 @@ class FitContent:
 
 
 def local_day(local_unix: int) -> str:
-    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=local_unix)).date().isoformat()
+    return day_of(local_unix).isoformat()

@@ -15,15 +15,11 @@ its own code.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sqlite3
-import sys
 import time
 import traceback
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -33,17 +29,18 @@ from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
 from wearsync.sync.fit_inputs import Failure, Input, InputDone, discover, members
 from wearsync.sync.fit_messages import read_with_fitparse
 from wearsync.sync.fit_records import extract
+from wearsync.sync.fit_workers import Crash, decoded
 from wearsync.sync.wellness import recompute_fit_wellness
 
 from wearsync.errors import FitError, StoreError
 from wearsync.hr_series import write_series
+from wearsync.progress import Progress
 from wearsync.store import Store
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
 # fitparse, the fallback reader, holds every message and field as objects (~1 KB each):
 # files larger than this are not handed to it.
 FALLBACK_MAX_BYTES = 4 * 2**20
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -98,13 +95,6 @@ class ImportSummary:
         }
 
 
-@dataclass
-class _Crash:
-    """A bug of ours met while decoding one file (crosses process lines as text)."""
-
-    message: str
-
-
 def import_paths(store: Store, paths: Iterable[Path], *, source: str = "file",
                  progress: Progress | None = None, workers: int | None = None, zone: str = "") -> ImportSummary:
     """Import FIT files, folders (recursively) and zips of FIT files.
@@ -126,11 +116,11 @@ def import_paths(store: Store, paths: Iterable[Path], *, source: str = "file",
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM_FILES else 1
     done = 0
-    for item in _decoded(_unpacked(inputs), workers):
+    for item in decoded(_unpacked(inputs), workers, decode_or_error):
         if isinstance(item, InputDone):
             done += 1
             if progress:
-                progress(done, total, item.label)
+                progress("files", done, total, item.label)
         elif isinstance(item, Failure):
             summary.outcomes.append(_unread(store, source, item))
         else:
@@ -142,7 +132,7 @@ def import_data(store: Store, data: bytes, label: str, *, source: str = "file", 
     """Import bytes that are a FIT file or a zip holding FIT files."""
     return [
         _unread(store, source, item) if isinstance(item, Failure) else _store_one(store, source, zone, *item)
-        for item in _decoded(members(label, data), workers=1)
+        for item in decoded(members(label, data), 1, decode_or_error)
     ]
 
 
@@ -157,93 +147,14 @@ def _unpacked(inputs: list[Input]) -> Iterator[tuple[str, bytes] | Failure | Inp
         yield InputDone(item.label)
 
 
-def _decoded(items: Iterator, workers: int) -> Iterator:
-    """(label, data, decode result) for FIT bytes; markers pass through; order is kept."""
-    if workers <= 1:
-        for item in items:
-            yield item if not isinstance(item, tuple) else (*item, decode_or_error(item[1], item[0]))
-        return
-    with _pool(workers) as pool:
-        window: deque = deque()
-        for item in items:
-            if not isinstance(item, tuple):
-                window.append(item)
-            else:
-                window.append((*item, pool.submit(decode_or_error, item[1], item[0])))
-            while len(window) > 4 * workers or (window and _ready(window[0])):
-                yield _resolved(window.popleft())
-        while window:
-            yield _resolved(window.popleft())
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: the dashboard imports from a thread, and forking a threaded
-    # process can deadlock.
-    context = multiprocessing.get_context("spawn")
-    _start_resource_tracker()
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),))
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr.
-
-    It hands `sys.stderr.fileno()` to its child; inside the dashboard, Textual has
-    replaced sys.stderr with an object whose fileno is not a file descriptor, and
-    starting a pool fails with "bad value(s) in fds_to_keep".
-    """
-    from multiprocessing import resource_tracker
-
-    try:
-        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = False
-    if usable:
-        resource_tracker.ensure_running()
-        return
-    saved = sys.stderr
-    sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = saved
-
-
-def _die_with_parent(parent: int) -> None:
-    """In a worker: end when the importing process ends, however it ends (a kill included)."""
-    try:
-        import ctypes
-        import signal
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the pool notices a dead parent by its pipes
-        return
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-
-def _ready(item) -> bool:
-    return not isinstance(item, tuple) or item[2].done()
-
-
-def _resolved(item):
-    if not isinstance(item, tuple):
-        return item
-    try:
-        result = item[2].result()
-    except Exception as exc:  # a worker died (killed, out of memory): this file's failure only
-        result = _Crash(f"the decoding process failed ({type(exc).__name__}: {exc})")
-    return item[0], item[1], result
-
-
-def decode_or_error(data: bytes, label: str) -> tuple[FitContent, str] | FitError | _Crash:
+def decode_or_error(data: bytes, label: str) -> tuple[FitContent, str] | FitError | Crash:
     """`decode`, with a FitError or a crash returned rather than raised (it crosses process lines)."""
     try:
         return decode(data, label)
     except FitError as exc:
         return exc
     except Exception as exc:
-        return _Crash(_describe(exc))
+        return Crash(_describe(exc))
 
 
 def decode(data: bytes, label: str) -> tuple[FitContent, str]:
@@ -304,7 +215,7 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
             return _event(conn, source, FileOutcome(label, "duplicate", f"already imported as {known[1]}", known[0]))
         if isinstance(decoded, FitError):
             return _event(conn, source, FileOutcome(label, "failed", _unlabelled(str(decoded), label)))
-        if isinstance(decoded, _Crash):
+        if isinstance(decoded, Crash):
             return _event(conn, source, FileOutcome(
                 label, "failed", f"internal error ({decoded.message}); please report it with this file",
                 internal=True))

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wearsync.errors import FitError
-
-FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z as a Unix timestamp
+from wearsync.sync.gate import FIT_EPOCH  # noqa: F401 - the readers' FIT_EPOCH
 TIMESTAMP = 253  # the field number of every message's timestamp
 DATA_ENDS_EARLY = "data ends early ("  # how read_with_fitparse's warning about a cut begins
 

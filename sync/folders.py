@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wearsync.progress import Progress
 from wearsync.store import Store
 from wearsync.sync.fit_import import ImportSummary, import_paths
 
@@ -28,7 +29,7 @@ class FolderPullSummary:
 
 
 def pull_folders(store: Store, folders: Iterable[str], *,
-                 progress: Callable[[int, int, str], None] | None = None, zone: str = "") -> FolderPullSummary:
+                 progress: Progress | None = None, zone: str = "") -> FolderPullSummary:
     """Import every FIT file under the folders that exist; note the ones that do not."""
     paths = [Path(folder).expanduser() for folder in folders]
     present = [p for p in paths if p.is_dir()]

@@ -8,20 +8,9 @@ with. Tokens live in `<data_dir>/garmin/garmin_tokens.json` (0600 in a 0700 fold
 replaced atomically); the password is never written anywhere and is never sent again
 by itself: every call after `wearsync login` logs in from the tokens only.
 
-Every request to Garmin (API, token endpoint, sign-in) passes one `Guard`, which
-
-- spaces requests by the configured interval and refuses to send during a cooldown;
-- ends the whole command at the first answer that says "stop": a 429 (cooldown saved,
-  Retry-After honoured), a 5xx, a Cloudflare page, a timeout or a network failure.
-  The library catches every `Exception` to retry or to try another sign-in strategy,
-  so the guard stops it with `_Stop`, a `BaseException` the library lets through;
-- allows one token refresh per run: a 401 after it means the login is really refused.
-
-Failures are classified here, once: `GarminAuthError` (log in again: only a 401 that
-survived a refresh, or a refresh token the token endpoint rejects),
-`GarminRateLimited` (cooling down), `GarminUnavailable` (Garmin is not answering
-properly; the login is kept), and per-resource errors (`GarminGone` for 404/410,
-`GarminRefused` for a 403 with a JSON body, `GarminError` for another 4xx).
+Every request passes one `Guard` (`garmin_guard.py`: spacing, cooldowns, stopping at the first
+answer that says "stop", and the one classification of failures); this module allows one token
+refresh per run through it.
 """
 
 from __future__ import annotations
@@ -34,7 +23,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -48,15 +36,20 @@ from garminconnect import (
     GarminConnectTooManyRequestsError,
 )
 from garminconnect.client import sso
-from requests.adapters import HTTPAdapter
 
-from wearsync.errors import (
-    GarminAuthError,
-    GarminError,
-    GarminRateLimited,
-    GarminUnavailable,
-)
+from wearsync.errors import GarminAuthError, GarminError
 from wearsync.private_files import private_folder, write_private
+from wearsync.sync.garmin_guard import (
+    RELOGIN,
+    Guard,
+    GuardedAdapter,
+    Stop,
+    guard_session,
+    rate_limited,
+    sign_in_session,
+    translate,
+    unavailable,
+)
 
 TESTED_VERSIONS = ((0, 3, 12), (0, 3, 20))
 # Every base URL the client builds requests from; a missed one would send a sign-in or
@@ -67,18 +60,11 @@ TOKEN_URL_PATH = "/di-oauth2-service/oauth/token"
 TOKEN_FILE = "garmin_tokens.json"
 MFA_PENDING_FILE = "mfa_pending.json"
 COOLDOWN_KEY = "garmin.cooldown_until"
-# Without Retry-After, wait an hour: Garmin's blocks last minutes to hours, and asking
-# again too early is what gets logins blocked for longer.
-DEFAULT_COOLDOWN_S = 3600
-# Seconds to wait for an answer; a slower one counts as "not answering properly".
-REQUEST_TIMEOUT_S = 15.0
 # The one sign-in strategy wearsync lets the library use (the iOS app's flow; through
 # curl_cffi's browser TLS fingerprint when installed). The others are skipped: each one
 # after a refusal is another sign-in that re-arms Garmin's block.
 SIGN_IN_STRATEGY = "mobile+requests"
 ALL_STRATEGIES = ("mobile+cffi", "mobile+requests", "widget+cffi", "portal+cffi", "portal+requests")
-RELOGIN = "run `wearsync login`"
-KEPT = "your login is kept; try later"
 
 logging.getLogger("garminconnect").addHandler(logging.NullHandler())
 
@@ -95,179 +81,6 @@ def token_path(data_dir: Path) -> Path:
 def is_logged_in(data_dir: Path) -> bool:
     """True when tokens from `wearsync login` are present."""
     return token_path(data_dir).is_file()
-
-
-class GarminGone(GarminError):
-    """Garmin Connect answered 404 or 410: what was asked for is not there."""
-
-
-class GarminRefused(GarminError):
-    """Garmin Connect answered 403 with its own JSON: this resource is refused to this login."""
-
-
-class _Stop(BaseException):
-    """Ends a library call at once, through the library's `except Exception` fallbacks."""
-
-    def __init__(self, error: GarminError):
-        super().__init__(str(error))
-        self.error = error
-
-
-def unavailable(reason: str, what: str) -> GarminUnavailable:
-    return GarminUnavailable(f"Garmin Connect is not answering properly ({reason}; {what}); {KEPT}")
-
-
-def rate_limited(until: float, what: str = "") -> GarminRateLimited:
-    """The error for a cooldown ending at `until` (Unix seconds)."""
-    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(until))
-    where = f" ({what})" if what else ""
-    return GarminRateLimited(
-        f"Garmin Connect asked wearsync to slow down (HTTP 429{where}); nothing more is sent: "
-        f"try again after {when} (or pass --force to ask anyway)", until)
-
-
-def retry_after_s(response: Any) -> float:
-    """Seconds Garmin asked us to wait (`Retry-After`: seconds or a date), else the default."""
-    value = (getattr(response, "headers", None) or {}).get("Retry-After")
-    if value:
-        value = value.strip()
-        if value.isdigit():
-            return float(value)
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            pass
-    return float(DEFAULT_COOLDOWN_S)
-
-
-def _is_web_page(response: Any) -> bool:
-    content_type = str((getattr(response, "headers", None) or {}).get("Content-Type") or "").lower()
-    head = (getattr(response, "content", b"") or b"")[:200].lstrip().lower()
-    return "html" in content_type or head.startswith((b"<!doctype", b"<html"))
-
-
-def _page_kind(response: Any) -> str:
-    body = (getattr(response, "content", b"") or b"")[:20_000].lower()
-    marks = (b"cloudflare", b"cf-ray", b"just a moment", b"attention required", b"challenge")
-    return "a Cloudflare challenge page" if any(m in body for m in marks) else "a web page instead of data"
-
-
-class Guard:
-    """What every request to Garmin passes: spacing, cooldown, one refresh, stop at once."""
-
-    def __init__(self, min_interval_s: float):
-        self.min_interval_s = min_interval_s
-        self.cooldown_until: float | None = None
-        self.last_status: int | None = None
-        self.last_body: bytes | None = None
-        self.last_path = ""
-        self.what = "request"
-        self.refreshed = False
-        self.sign_in = False         # during a sign-in a Cloudflare page also starts a cooldown
-        self._next_at = 0.0
-        self._lock = threading.RLock()
-
-    def before(self) -> None:
-        if self.cooldown_until is not None:
-            raise _Stop(rate_limited(self.cooldown_until, self.what))
-        wait = self._next_at - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-
-    def failed(self, exc: BaseException) -> _Stop:
-        text = str(exc).lower()
-        if isinstance(exc, requests.Timeout) or "timed out" in text or "timeout" in type(exc).__name__.lower():
-            reason = f"no answer within {REQUEST_TIMEOUT_S:g} s"
-        elif any(word in text for word in ("aborted", "reset", "remotedisconnected", "closed", "(52)", "(56)")):
-            reason = "it dropped the connection"
-        else:
-            reason = f"cannot reach it: {type(exc).__name__}"
-        return _Stop(unavailable(reason, self.what))
-
-    def after(self, method: str, path: str, response: Any) -> None:
-        status = response.status_code
-        self.last_status, self.last_path = status, path
-        if status in (427, 429):
-            self.cooldown_until = time.time() + retry_after_s(response)
-            raise _Stop(rate_limited(self.cooldown_until, self.what))
-        if (status == 403 or status >= 500) and _is_web_page(response):
-            kind = f"{_page_kind(response)}, HTTP {status}"
-            if self.sign_in:
-                self.cooldown_until = time.time() + retry_after_s(response)
-                raise _Stop(GarminRateLimited(
-                    f"Garmin Connect blocked the sign-in ({kind}); wearsync will not sign in again "
-                    f"before {time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}",
-                    self.cooldown_until))
-            raise _Stop(unavailable(kind, self.what))
-        if self.sign_in and status == 403:
-            self.cooldown_until = time.time() + retry_after_s(response)
-            raise _Stop(GarminRateLimited(
-                f"Garmin Connect refused the sign-in (HTTP 403); wearsync will not sign in again before "
-                f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}", self.cooldown_until))
-        if status >= 500:
-            raise _Stop(unavailable(f"HTTP {status}", self.what))
-        if method == "GET" and 200 <= status < 300:
-            self.last_body = response.content
-
-    def send(self, method: str, url: str, do: Callable[[], Any]) -> Any:
-        """Send one request through the guard."""
-        with self._lock:
-            self.before()
-            try:
-                response = do()
-            except _Stop:
-                raise
-            except Exception as exc:
-                raise self.failed(exc) from exc
-            finally:
-                self._next_at = time.monotonic() + self.min_interval_s
-            try:
-                self.after(method, url.split("?", 1)[0], response)
-            except _Stop:
-                response.close()
-                raise
-            return response
-
-
-class GuardedAdapter(HTTPAdapter):
-    """The API session's transport: every request through the guard."""
-
-    def __init__(self, guard: Guard, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.guard = guard
-
-    def send(self, request, **kwargs):
-        kwargs["timeout"] = REQUEST_TIMEOUT_S
-
-        def do():
-            response = super(GuardedAdapter, self).send(request, **kwargs)
-            if request.method == "GET" and 200 <= response.status_code < 300:
-                response.content  # noqa: B018 - read now, inside the timeout and the guard
-            return response
-
-        return self.guard.send(request.method, request.url, do)
-
-
-def _guard_session(session: Any, guard: Guard) -> Any:
-    """Route a sign-in session's requests (requests or curl_cffi) through `guard`."""
-    original = session.request
-
-    def request(method, url, *args, **kwargs):
-        kwargs["timeout"] = REQUEST_TIMEOUT_S
-        return guard.send(method, url, lambda: original(method, url, *args, **kwargs))
-
-    session.request = request
-    return session
-
-
-def _sign_in_session(guard: Guard, impersonate: str = "chrome") -> Any:
-    """A session for sign-in and the token endpoint: curl_cffi with a browser's TLS
-    fingerprint when installed (as the library does), else requests; through `guard`."""
-    from garminconnect import client as package
-
-    if package.HAS_CFFI:
-        return _guard_session(package.cffi_requests.Session(impersonate=impersonate), guard)
-    return _guard_session(requests.Session(), guard)
 
 
 def _library_version() -> tuple[int, ...]:
@@ -311,7 +124,7 @@ class GarminSession:
         self.guard.what = what
         try:
             return fn(*args, **kwargs)
-        except _Stop as stop:
+        except Stop as stop:
             raise stop.error from None
         except (GarminConnectAuthenticationError, GarminConnectConnectionError,
                 GarminConnectTooManyRequestsError, requests.RequestException) as exc:
@@ -353,19 +166,19 @@ def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str 
     api.mount("https://", adapter)
     api.mount("http://", adapter)
     session = GarminSession(garmin, guard)
-    token_session = _sign_in_session(guard)
+    token_session = sign_in_session(guard)
     client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)
     client._refresh_session = lambda: _refresh(session)
     client.skip_strategies = set(ALL_STRATEGIES) - {SIGN_IN_STRATEGY}
     # The iOS flow with the first TLS fingerprint the library would try for it.
     impersonate = getattr(sso, "MOBILE_IMPERSONATIONS", ("safari_ios",))[0]
     client._mobile_login_requests = lambda e, p: client._do_mobile_login(
-        _sign_in_session(guard, impersonate), e, p)
+        sign_in_session(guard, impersonate), e, p)
     restore = client._restore_mfa_state
 
     def restore_guarded(state):
         restore(state)
-        client._mfa_session = _guard_session(client._mfa_session, guard)
+        client._mfa_session = guard_session(client._mfa_session, guard)
 
     client._restore_mfa_state = restore_guarded
     return session
@@ -379,12 +192,12 @@ def _refresh(session: GarminSession) -> None:
         return
     if guard.refreshed:
         if after_401:
-            raise _Stop(GarminAuthError(
+            raise Stop(GarminAuthError(
                 f"Garmin Connect refused the saved login even after a token refresh ({guard.what}); {RELOGIN}"))
         return      # expiring soon, already refreshed once: go on with the token we have
     if not client.di_refresh_token or not client.di_client_id:
         if after_401:
-            raise _Stop(GarminAuthError(f"Garmin Connect refused the saved login ({guard.what}); {RELOGIN}"))
+            raise Stop(GarminAuthError(f"Garmin Connect refused the saved login ({guard.what}); {RELOGIN}"))
         return
     guard.refreshed = True
     what, guard.what = guard.what, "token refresh"
@@ -392,16 +205,16 @@ def _refresh(session: GarminSession) -> None:
         client._refresh_di_token()
     except GarminConnectAuthenticationError:
         if guard.last_status in (400, 401):
-            raise _Stop(GarminAuthError(
+            raise Stop(GarminAuthError(
                 f"Garmin Connect rejected the saved login's refresh token (HTTP {guard.last_status}); "
                 f"{RELOGIN}")) from None
-        raise _Stop(unavailable(f"HTTP {guard.last_status}", "token refresh")) from None
+        raise Stop(unavailable(f"HTTP {guard.last_status}", "token refresh")) from None
     except (ValueError, KeyError, TypeError):
-        raise _Stop(unavailable("a token answer wearsync does not understand", "token refresh")) from None
+        raise Stop(unavailable("a token answer wearsync does not understand", "token refresh")) from None
     finally:
         guard.what = what
     if not isinstance(client.di_token, str) or not client.di_token:
-        raise _Stop(unavailable("a token answer wearsync does not understand", "token refresh"))
+        raise Stop(unavailable("a token answer wearsync does not understand", "token refresh"))
     if session.token_file is not None:
         session.loaded_tokens = client.dumps()
         _write_private(session.token_file, session.loaded_tokens)
@@ -424,36 +237,6 @@ def _adopt_newer_tokens(session: GarminSession) -> bool:
         return False
     session.loaded_tokens = text
     return True
-
-
-def translate(exc: BaseException, what: str, guard: Guard | None = None,
-              secrets: tuple[str, ...] = ()) -> GarminError:
-    """The wearsync error for a library failure the guard let through; never carries a secret."""
-    if isinstance(exc, _Stop):
-        return exc.error
-    if guard is not None and guard.cooldown_until is not None:
-        return rate_limited(guard.cooldown_until, what)
-    if isinstance(exc, GarminConnectTooManyRequestsError):
-        response = getattr(exc.__cause__, "response", None)
-        return rate_limited(time.time() + retry_after_s(response), what)
-    chain, cause = [], exc
-    while cause is not None and len(chain) < 10:
-        chain.append(cause)
-        cause = cause.__cause__ or cause.__context__
-    if any(isinstance(c, json.JSONDecodeError | requests.exceptions.JSONDecodeError) for c in chain):
-        return unavailable("a body that is not valid JSON", what)
-    status = next((getattr(getattr(c, "response", None), "status_code", None) for c in chain
-                   if getattr(getattr(c, "response", None), "status_code", None) is not None), None)
-    if isinstance(exc, GarminConnectAuthenticationError) or status == 401:
-        after = " even after a token refresh" if guard is not None and guard.refreshed else ""
-        return GarminAuthError(f"Garmin Connect refused the saved login{after} ({what}); {RELOGIN}")
-    if status in (404, 410):
-        return GarminGone(f"Garmin Connect answered HTTP {status} ({what}): it is not there")
-    if status == 403:
-        return GarminRefused(f"Garmin Connect refused it (HTTP 403; {what})")
-    if status is not None:
-        return GarminError(f"Garmin Connect answered HTTP {status} ({what})")
-    return unavailable(_scrub(str(exc), secrets)[:200] or type(exc).__name__, what)
 
 
 def check_cooldown(store: Any, force: bool) -> None:
@@ -541,7 +324,7 @@ def login_with_password(data_dir: Path, email: str, password: str, base_url: str
     try:
         status, state = session.garmin.client.login(email, password, prompt_mfa=prompt_mfa,
                                                     return_on_mfa=prompt_mfa is None)
-    except _Stop as stop:
+    except Stop as stop:
         raise stop.error from None
     except (GarminConnectAuthenticationError, GarminConnectConnectionError,
             GarminConnectTooManyRequestsError, requests.RequestException) as exc:
@@ -565,7 +348,7 @@ def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
     session.guard.what = "MFA code"
     try:
         session.garmin.client.resume_login(state, code)
-    except _Stop as stop:
+    except Stop as stop:
         raise stop.error from None
     except (GarminConnectAuthenticationError, GarminConnectConnectionError,
             GarminConnectTooManyRequestsError, requests.RequestException) as exc:
@@ -613,10 +396,3 @@ def _write_private(path: Path, text: str) -> None:
     private_folder(path.parent)
     write_private(path, text.encode("utf-8"),
                   path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"))
-
-
-def _scrub(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text

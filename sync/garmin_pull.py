@@ -29,21 +29,27 @@ from typing import Any
 
 from garminconnect import Garmin
 
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
+from wearsync.errors import (
+    DayFailure,
+    GarminAuthError,
+    GarminError,
+    GarminGone,
+    GarminRateLimited,
+    GarminRefused,
+    GarminUnavailable,
+)
 from wearsync.hr_series import write_series
+from wearsync.progress import Progress
 from wearsync.store import Store
 from wearsync.sync import garmin_state, wearer_sources
 from wearsync.sync.fit_import import FileOutcome, import_data
 from wearsync.sync.garmin_client import (
-    GarminGone,
-    GarminRefused,
     GarminSession,
     check_cooldown,
     save_cooldown,
 )
 from wearsync.sync.gate import Gate
 
-Progress = Callable[[str, int, int, str], None]
 # Summary fields that only a synced watch (or logged food) fills; BMR-based calories
 # are there for every day of the account, watch or not.
 DATA_FIELDS = ("totalSteps", "restingHeartRate", "floorsAscendedInMeters", "moderateIntensityMinutes",
@@ -55,10 +61,6 @@ RELOAD_NOTE = "intraday heart rate archived at Garmin: reload requested"
 # Days in a row whose answers could not be used before the pull stops: Garmin is then
 # answering something else than data, and asking on would only cost requests.
 FAILED_DAYS_IN_A_ROW = 3
-
-
-class DayFailure(GarminError):
-    """One day's answer cannot be used; the day is recorded as failed and the pull goes on."""
 
 
 @dataclass

@@ -19,11 +19,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from wearsync.unix_days import DAY_S
+
 FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z as a Unix timestamp
 # FIT "system time": a timestamp below this counts seconds since the device powered on,
 # not since the FIT epoch (FIT profile, date_time: "if < 0x10000000 ... system time").
 FIT_SYSTEM_TIME_BELOW = 0x10000000
-DAY_S = 86_400
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -19,13 +19,13 @@ from pathlib import Path
 
 from wearsync.config import Config
 from wearsync.errors import GarminError, PullBusy
+from wearsync.progress import Progress
 from wearsync.store import Store
 from wearsync.sync import garmin_client
 from wearsync.sync.folders import FolderPullSummary, pull_folders
 from wearsync.sync.garmin_pull import GarminPullSummary, pull_garmin
 
 # (phase: 'files', 'days' or 'activities', done, total, label)
-Progress = Callable[[str, int, int, str], None]
 LOCK_FILE = "pull.lock"
 LOCK_WAIT_S = 10.0
 NOTHING_TO_PULL = ("nothing to pull: set [sources] fit_folders or garmin in the config, "
@@ -66,9 +66,7 @@ def pull_all(store: Store, config: Config, *, progress: Progress | None = None, 
     with pull_lock(store.data_dir):
         summary = PullSummary()
         if config.sources.fit_folders:
-            files_progress = None if progress is None else (
-                lambda done, total, label: progress("files", done, total, label))
-            summary.folders = pull_folders(store, config.sources.fit_folders, progress=files_progress,
+            summary.folders = pull_folders(store, config.sources.fit_folders, progress=progress,
                                            zone=config.wearer.time_zone)
         if config.sources.garmin or since is not None or days is not None \
                 or garmin_client.is_logged_in(store.data_dir):

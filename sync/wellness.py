@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 
 from wearsync.hr_series import NO_BPM, read_series
+from wearsync.unix_days import day_start
 
 # Without the device's own resting heart rate, the lowest average over a fixed
 # half hour of the day's monitoring readings (Garmin's own method is the lowest
@@ -74,7 +75,7 @@ def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
 
 
 def _resting_from_readings(conn: sqlite3.Connection, day: str) -> int | None:
-    midnight = _epoch(day)  # the day's midnight as if it were UTC; the margin covers every zone
+    midnight = day_start(date.fromisoformat(day))  # the day's midnight as if it were UTC; the margin covers every zone
     readings = read_series(conn, midnight - ZONE_MARGIN_S, midnight + 86_400 + ZONE_MARGIN_S + 1, ("monitoring",))
     local = readings.ts + readings.utc_offset_s
     kept = (readings.bpm != NO_BPM) & (local >= midnight) & (local < midnight + 86_400)
@@ -83,9 +84,6 @@ def _resting_from_readings(conn: sqlite3.Connection, day: str) -> int | None:
     full = means[counts >= RESTING_MIN_READINGS]
     return round(float(full.min())) if full.size else None
 
-
-def _epoch(day: str) -> int:
-    return (date.fromisoformat(day) - date(1970, 1, 1)).days * 86_400
 
 
 def _metres(mm: int | None) -> float | None:

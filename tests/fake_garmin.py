@@ -433,11 +433,11 @@ def make_library_fast(set_attr=setattr) -> None:
     `monkeypatch.setattr` in tests so they are restored)."""
     from garminconnect.client import sso
 
-    from wearsync.sync import garmin_client
+    from wearsync.sync import garmin_guard
 
     for name in [n for n in vars(sso) if n.endswith(("_DELAY_MIN_S", "_DELAY_MAX_S"))]:
         set_attr(sso, name, 0.0)
-    set_attr(garmin_client, "REQUEST_TIMEOUT_S", 2.0)
+    set_attr(garmin_guard, "REQUEST_TIMEOUT_S", 2.0)
 
 
 def write_tokens(home: Path, tokens: dict) -> Path:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from wearsync.errors import ConfigError
+from wearsync.private_files import write_private
 from wearsync.sync.gate import LIMITS
 
 APP = "wearsync"
@@ -353,6 +354,4 @@ def _weight_line(weight_kg: float | None) -> str:
 def write_initial(path: Path, text: str) -> None:
     """Write a first settings file (`initial_text`) at `path`, readable by the user only."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
+    write_private(path, text.encode("utf-8"), path.with_name(f".{path.name}.tmp"))

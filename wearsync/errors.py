@@ -40,3 +40,31 @@ class GarminRateLimited(GarminError):
     def __init__(self, message: str, until: float):
         super().__init__(message)
         self.until = until
+
+
+class IntakeError(WearsyncError):
+    """An intake value or file that cannot be stored."""
+
+
+class WeightError(WearsyncError):
+    """A weight value or file that cannot be stored."""
+
+
+class UnknownRecording(WearsyncError):
+    """An id, path or Garmin day that names nothing stored."""
+
+
+class PeriodError(WearsyncError):
+    """A week id or period that cannot be understood."""
+
+
+class DayFailure(GarminError):
+    """One day's answer cannot be used; the day is recorded as failed and the pull goes on."""
+
+
+class GarminGone(GarminError):
+    """Garmin Connect answered 404 or 410: what was asked for is not there."""
+
+
+class GarminRefused(GarminError):
+    """Garmin Connect answered 403 with its own JSON: this resource is refused to this login."""

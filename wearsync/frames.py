@@ -24,6 +24,7 @@ from wearsync.analytics.energy import INTAKE_SCHEMA, WELLNESS_SCHEMA
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, READINGS_SCHEMA
 from wearsync.analytics.intensity import ACTIVITY_MAX_SCHEMA, MONITORING_TOTALS_SCHEMA
 from wearsync.analytics.strength import SETS_SCHEMA
+from wearsync.unix_days import day_start
 
 DAY_SECONDS = 86_400
 # Local days run from UTC-12 to UTC+14: a UTC window this much wider holds all of a local day.
@@ -121,15 +122,15 @@ def read_readings(conn: sqlite3.Connection, first: date, last: date) -> hr_serie
     In time order; readings of the same second in the order they were stored (a minute's
     local day follows its last reading's offset: see `heart_rate.minutes_of`).
     """
-    start = _utc_midnight(first) - OFFSET_MARGIN_S
-    end = _utc_midnight(last) + DAY_SECONDS + OFFSET_MARGIN_S
+    start = day_start(first) - OFFSET_MARGIN_S
+    end = day_start(last) + DAY_SECONDS + OFFSET_MARGIN_S
     return hr_series.read_series(conn, start, end, with_empty=False)
 
 
 def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
     """Every heart-rate reading whose local time falls on `day` (READINGS_SCHEMA; bpm null:
     the source said "no value"), in time order."""
-    midnight = _utc_midnight(day)
+    midnight = day_start(day)
     readings = hr_series.read_series(conn, midnight - OFFSET_MARGIN_S, midnight + DAY_SECONDS + OFFSET_MARGIN_S)
     local = readings.ts + readings.utc_offset_s
     inside = np.flatnonzero((local >= midnight) & (local < midnight + DAY_SECONDS))
@@ -167,9 +168,6 @@ def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict:
     bpm = read_local_day(conn, day)["bpm"]
     return {"values": bpm.len(), "empty": bpm.null_count(), "min": bpm.min(), "max": bpm.max()}
 
-
-def _utc_midnight(day: date) -> int:
-    return (day - date(1970, 1, 1)).days * DAY_SECONDS
 
 
 # --- the analytics caches (tables analytics_*; see the migration in store.py) ---

@@ -14,11 +14,12 @@ import io
 import math
 import re
 import time
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from wearsync.day_csv import HEADER_CELLS, read_text
-from wearsync.errors import WearsyncError
+from wearsync.errors import IntakeError
 from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 
@@ -27,10 +28,6 @@ OWN_SOURCES = ("manual", "csv")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 # The calories column of a food diary's export: MyFitnessPal ("Calories"), Cronometer ("Energy (kcal)").
 KCAL_HEADERS = ("kcal", "calories", "energy (kcal)")
-
-
-class IntakeError(WearsyncError):
-    """An intake value or file that cannot be stored."""
 
 
 def check_intake(day: date | str, kcal: str | int | float) -> tuple[date, int]:
@@ -148,7 +145,7 @@ def intake_warnings(entries: dict[date, int], floor_kcal: int, today: date) -> l
     return said
 
 
-def record_intake(store: Store, entries: dict[date, int | float | str], source: str) -> dict[date, int | None]:
+def record_intake(store: Store, entries: Mapping[date, int | float | str], source: str) -> dict[date, int | None]:
     """Store calories eaten per day as the person's own entries (all checked, then one transaction).
 
     Returns, per day, the own entry it replaced (None when there was none).

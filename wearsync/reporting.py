@@ -86,14 +86,16 @@ import polars as pl
 from wearsync import frames, weight_report
 from wearsync.analytics.daily import WORN_MINUTES, daily_summary
 from wearsync.analytics.energy import daily_intake, preferred_wellness
-from wearsync.analytics.intensity import heart_rate_limits
+from wearsync.analytics.intensity import goal_minutes, heart_rate_limits
 from wearsync.analytics_cache import classified_minutes, refresh
 from wearsync.analytics.params import AnalyticsParams, params_from_config
 from wearsync.analytics.strength import daily_strength, strength_flags
-from wearsync.analytics.weekly import add_streaks, week_id, week_start_of, weekly_goal_minutes, weekly_summary
+from wearsync.analytics.weekly import add_streaks, weekly_goal_minutes, weekly_summary
+from wearsync.analytics.weeks import week_id, week_start_of
 from wearsync.config import Config
 from wearsync.store import Store
 from wearsync.sync import wearer_sources
+from wearsync.unix_days import day_start
 
 PROJECTION_NOTE = ("up to: 3,500 kcal a pound overestimates loss over months (Thomas et al. 2013); "
                    "fat is lost from the whole body, never from one spot")
@@ -200,10 +202,10 @@ def _streaks(store: Store, params: AnalyticsParams, first: date, last: date, as_
     """add_streaks over the whole weeks first..last, from the caches without the rest of each day."""
     # the same headline minutes as daily_summary
     hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
-        "local_day", hr_goal=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
+        "local_day", hr_goal=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
         hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
     device = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
-        "local_day", device_goal=pl.col("moderate_min") + 2 * pl.col("vigorous_min"),
+        "local_day", device_goal=goal_minutes("moderate_min", "vigorous_min"),
         wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
     chosen = {"auto": pl.coalesce("device_goal", "hr_goal"), "device": pl.col("device_goal"),
               "heart_rate": pl.col("hr_goal")}[params.minutes_source]
@@ -235,7 +237,7 @@ def _daily(store: Store, params: AnalyticsParams, first: date, last: date, as_of
     activities = frames.read_activities(conn, first, last)
     intensity = (frames.read_day_intensity(conn, first, last).lazy()
                  .select("local_day", "hr_moderate_min", "hr_vigorous_min",
-                         hr_goal_min=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
+                         hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
                          minutes_with_readings="minutes_with_readings"))
     strength = daily_strength(strength_flags(activities.lazy(), frames.read_strength_activity_ids(conn).lazy()))
     intake = daily_intake(frames.read_intake(conn, first, last).lazy())
@@ -266,7 +268,7 @@ def day_curve(store: Store, config: Config, day: date) -> dict:
     classified = classified_minutes(store, params, day, day).filter(pl.col("local_day") == day).sort(
         "minute_utc").collect()
     offset = frames.read_day_offset(conn, day) or 0
-    midnight = (day - date(1970, 1, 1)).days * 86_400 - offset
+    midnight = day_start(day) - offset
     return {"hours": ((classified["minute_utc"] - midnight) / 3600).to_list(),
             "bpm": classified["bpm"].round(0).cast(pl.Int64).to_list(),
             "zones": classified["zone"].to_list(), "sources": classified["source"].to_list()}

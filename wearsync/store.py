@@ -212,8 +212,8 @@ MIGRATIONS: list[Migration] = [
     """,
     # Analytics caches: derived data only, rebuilt from the tables above when missing.
     """
-    -- Per local day, the merged heart rate of each minute that has a reading (metrics.md
-    -- step 1), packed: minutes = int32 Unix minutes (UTC), bpm = float64, sources = uint8
+    -- Per local day, the merged heart rate of each minute that has a reading (docs/metrics.md,
+    -- Intensity minutes step 1), packed: minutes = int32 Unix minutes (UTC), bpm = float64, sources = uint8
     -- (0 activity, 1 monitoring, 2 garmin).
     CREATE TABLE analytics_minutes (
         local_day TEXT PRIMARY KEY,
@@ -376,6 +376,13 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """`with Store.open(folder) as store:` closes it however the block ends (a worker's own store)."""
+        self.close()
 
     def _migrate(self) -> None:
         """Apply the migrations this store lacks, each deciding the version in its own transaction.

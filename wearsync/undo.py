@@ -16,17 +16,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from wearsync.errors import WearsyncError
+from wearsync.errors import UnknownRecording
 from wearsync.hr_series import forget_garmin_day, local_spans
 from wearsync.store import ORIGINALS, Store
 from wearsync.sync.wellness import recompute_fit_wellness
+from wearsync.unix_days import day_of
 
 GARMIN_DAY = re.compile(r"garmin:(\d{4}-\d{2}-\d{2})")
 OWN_INTAKE_SOURCES = ("manual", "csv")
-
-
-class UnknownRecording(WearsyncError):
-    """An id, path or Garmin day that names nothing stored."""
 
 
 @dataclass
@@ -54,7 +51,7 @@ def stored_items(store: Store, *, day: date | None = None, path: str | None = No
                                        "SELECT recording_id, local_day FROM weigh_ins WHERE recording_id IS NOT NULL"):
         days.setdefault(rid, set()).add(local_day)
     for rid, _, low, high in local_spans(conn, "recording_id IS NOT NULL"):
-        first, last = _unix_day(low), _unix_day(high)
+        first, last = day_of(low), day_of(high)
         days.setdefault(rid, set()).update((first + timedelta(days=n)).isoformat()
                                            for n in range((last - first).days + 1))
     items = [
@@ -154,6 +151,3 @@ def _device(manufacturer: int | None, product: int | None, serial: int | None) -
     model = FIELD_TYPES["garmin_product"].values.get(product, product) if maker == "garmin" else product
     return " ".join(str(p) for p in (maker, model) if p is not None) + (f" (serial {serial})" if serial else "")
 
-
-def _unix_day(local_unix: int) -> date:
-    return date(1970, 1, 1) + timedelta(days=local_unix // 86_400)

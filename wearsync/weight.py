@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from wearsync.day_csv import read_day_csv
-from wearsync.errors import WearsyncError
+from wearsync.errors import WeightError
 from wearsync.intake import PLAIN_NUMBER
 from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
@@ -22,10 +22,6 @@ from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 KG_PER_LB = 0.45359237  # the international avoirdupois pound (1959), exactly
 UNITS = ("kg", "lb")
 OWN_SOURCES = ("manual", "csv")
-
-
-class WeightError(WearsyncError):
-    """A weight value or file that cannot be stored."""
 
 
 def to_unit(kg: float | None, unit: str) -> float | None:

@@ -93,11 +93,8 @@ class ViewScreen(Screen):
             if worker.is_cancelled:  # superseded while waiting for its turn
                 return
             # Its own connection: sqlite3 connections must not be shared across threads.
-            store = Store.open(self.app.store.data_dir)
-            try:
+            with Store.open(self.app.store.data_dir) as store:
                 data = self.load(store, selection)
-            finally:
-                store.close()
         self.post_message(ViewLoaded(worker, selection, data))
 
     def on_view_loaded(self, message: ViewLoaded) -> None:

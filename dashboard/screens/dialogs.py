@@ -14,7 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from wearsync.dashboard.drop_paths import parse_paste
-from wearsync.intake import IntakeError, check_intake
+from wearsync.errors import IntakeError
+from wearsync.intake import check_intake
 
 RESULT_COLUMNS = (("outcome", "Outcome", 9), ("file", "File", 28), ("why", "Why", 30))
 CLOSE: list[BindingType] = [Binding("escape", "dismiss", "Close")]

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static
 from wearsync.dashboard import queries
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.screens.dialogs import ConfirmDialog
-from wearsync.dashboard.sources import garmin_cooldown, garmin_gaps
+from wearsync.dashboard.sync_actions import garmin_cooldown, garmin_gaps
 from wearsync.store import Store
 
 RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
@@ -86,15 +86,14 @@ class SourcesScreen(ViewScreen):
 
     @work(thread=True, group="forget", exit_on_error=False, name="Finding the recording")
     def find_worker(self, path: str) -> None:
-        from wearsync.undo import UnknownRecording, resolve
+        from wearsync.errors import UnknownRecording
+        from wearsync.undo import resolve
 
-        store = Store.open(self.app.store.data_dir)
-        try:
-            items = resolve(store, [path])
-        except UnknownRecording:
-            items = []
-        finally:
-            store.close()
+        with Store.open(self.app.store.data_dir) as store:
+            try:
+                items = resolve(store, [path])
+            except UnknownRecording:
+                items = []
         self.app.call_from_thread(self._confirm, path, items)
 
     def _confirm(self, path: str, items: list) -> None:
@@ -113,11 +112,8 @@ class SourcesScreen(ViewScreen):
     def forget_worker(self, name: str, items: list) -> None:
         from wearsync.undo import forget
 
-        store = Store.open(self.app.store.data_dir)
-        try:
+        with Store.open(self.app.store.data_dir) as store:
             forget(store, items)
-        finally:
-            store.close()
         self.app.call_from_thread(self._forgotten, name)
 
     def _forgotten(self, name: str) -> None:

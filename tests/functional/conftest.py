@@ -10,9 +10,9 @@ import pytest
 from wearsync.sync.fit_import import import_paths
 
 from tests.conftest import SHARED_FIT
-from wearsync.commands.demo import keep_demo_wearer
+from wearsync.demo.build import keep_demo_wearer
 from wearsync.config import Config
-from wearsync.demo import write_demo_files
+from wearsync.demo.person import write_demo_files
 from wearsync.store import Store
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from wearsync.cli import main
-from wearsync.commands import common
+from wearsync.cli import common
 
 TODAY = date.today()
 A_YEAR_ON = TODAY + timedelta(days=366)

@@ -17,7 +17,7 @@ from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.screens.history import HistoryScreen
 from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
-from wearsync.dashboard.sources import log_intake
+from wearsync.dashboard.sync_actions import log_intake
 from wearsync.dashboard.widgets.status import StatusLine
 
 from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded, run_async, text_of
@@ -183,7 +183,7 @@ class SlowSource:
 
     def __call__(self, store, config, progress):
         for step in range(1, self.steps + 1):
-            progress(step, self.steps, f"day {step}")
+            progress("days", step, self.steps, f"day {step}")
         self.reached.set()
         assert self.release.wait(10)
         return "3 days"
@@ -198,7 +198,7 @@ async def test_a_slow_pull_shows_progress_and_the_app_stays_responsive(demo_stor
         await pilot.press("p")
         assert source.reached.wait(5)
         await pilot.pause()
-        assert status(app) == "Pulling: day 3"
+        assert status(app) == "Pulling: days: day 3"
         assert app.screen.query_one("#status-progress").progress == 3
         await pilot.press("left", "h")        # keys are handled while the pull runs
         assert isinstance(app.screen, HistoryScreen)
@@ -258,7 +258,7 @@ async def test_the_app_refreshes_when_another_process_writes(demo_store, wearsyn
         table = app.screen.query_one("#days", DataTable)
         assert table.get_row("2026-03-12")[6].plain.strip() == fmt.UNKNOWN
         code = ("import sys; from datetime import date; from pathlib import Path; "
-                "from wearsync.store import Store; from wearsync.dashboard.sources import log_intake; "
+                "from wearsync.store import Store; from wearsync.dashboard.sync_actions import log_intake; "
                 "log_intake(Store.open(Path(sys.argv[1])), date(2026, 3, 12), 1650)")
         subprocess.run([sys.executable, "-c", code, str(wearsync_home)], check=True)
         await pilot.pause(0.3)

@@ -8,7 +8,7 @@ from datetime import date
 from textual.widgets import DataTable
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
-from wearsync.dashboard.sources import log_intake
+from wearsync.dashboard.sync_actions import log_intake
 
 from tests.conftest import DAY_PIECES, MONITOR, require
 from tests.functional.conftest import CONFIG, END, loaded, run_async, text_of

@@ -2,7 +2,7 @@ import pytest
 
 from tests.functional.conftest import CONFIG, END, loaded
 from wearsync.dashboard.app import build_app
-from wearsync.dashboard.sources import log_intake
+from wearsync.dashboard.sync_actions import log_intake
 
 SIZES = [(80, 24), (160, 48)]
 # The key that opens each view; None is the week view the app opens on.

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import SHARED_FIT, require
 from tests.functional.conftest import RUN
 from wearsync.cli import EXAMPLE, build_parser, main
-from wearsync.commands.demo import demo_dir, left_for_drop, settings_text
+from wearsync.demo.build import demo_dir, left_for_drop, settings_text
 from wearsync.config import load_config
 from wearsync.errors import StoreError
 from wearsync.store import DB_NAME, MIGRATIONS, Store
@@ -218,7 +218,7 @@ def test_the_dashboard_without_a_terminal_names_report_and_exits_2(tmp_path):
 def test_the_demos_settings_file_is_its_wearer(tmp_path):
     path = tmp_path / "demo.toml"
     path.write_text(settings_text())
-    from wearsync import demo
+    from wearsync.demo import person as demo
 
     wearer = load_config(path).wearer
     assert (wearer.birth_year, wearer.sex, wearer.resting_hr) == (demo.BIRTH_YEAR, "female", demo.HR_REST)

@@ -161,9 +161,9 @@ def test_strength_sets_are_kept(store, tmp_path):
     # a synthesised strength session (no real file with valid sets exists in ../shared/fit)
     from datetime import datetime, timezone
 
-    from wearsync.fit_writer import StrengthSet, activity_fit
+    from wearsync.demo.fit_writer import SetToWrite, activity_fit
 
-    sets = [StrengthSet("squat", 10, 60.0, 40), StrengthSet("bench_press", 8, 42.5, 35, rest_s=0)]
+    sets = [SetToWrite("squat", 10, 60.0, 40), SetToWrite("bench_press", 8, 42.5, 35, rest_s=0)]
     data = activity_fit(start_utc=datetime(2026, 3, 2, 17, 0, tzinfo=timezone.utc), utc_offset_s=3600,
                         sport="training", sub_sport="strength_training", heart_rates=[100] * 200,
                         serial=42, calories=120, sets=sets)
@@ -182,7 +182,7 @@ def test_without_the_devices_resting_heart_rate_the_lowest_half_hour_is_taken(st
     # a synthesised monitoring day (the encoder writes no monitoring_hr_data message)
     from datetime import date
 
-    from wearsync.fit_writer import MonitoringMinute, monitoring_fit
+    from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit
 
     # 62 bpm all day, but 02:00-02:29 local (minutes 120-149) at 51 and 53 alternately: mean 52
     minutes = [MonitoringMinute(m, heart_rate=(51 if m % 2 else 53) if 120 <= m < 150 else 62)

@@ -10,7 +10,7 @@ from tests.functional.test_report_cli import store_garmin_day
 from wearsync import reporting
 from wearsync.cli import main
 from wearsync.config import Config
-from wearsync.demo import write_demo_files
+from wearsync.demo.person import write_demo_files
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 

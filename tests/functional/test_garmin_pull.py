@@ -103,7 +103,7 @@ def test_the_recorded_day_2023_07_01(home, fake):
 
 
 def test_the_recorded_day_in_the_report(home, fake, monkeypatch, capsys):
-    if importlib.util.find_spec("wearsync.commands.report") is None:
+    if importlib.util.find_spec("wearsync.cli.report") is None:
         pytest.skip("`wearsync report` has not landed yet")
     pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
     code, out, _ = run_cli(monkeypatch, capsys, "report", "--day", "2023-07-01", "--json")
@@ -429,7 +429,7 @@ def test_cli_pull_lists_a_failed_activity_and_exits_partial(home, fake, monkeypa
 
 def test_the_dashboard_pulls_the_same_sources_as_the_cli(home, fake, tmp_path, monkeypatch):
     from wearsync.config import load_config
-    from wearsync.dashboard.sources import default_pull
+    from wearsync.dashboard.sync_actions import default_pull
 
     watch = tmp_path / "Activity"
     watch.mkdir()
@@ -440,7 +440,7 @@ def test_the_dashboard_pulls_the_same_sources_as_the_cli(home, fake, tmp_path, m
     seen = []
     store = Store.open(home)
     try:
-        result = default_pull(store, load_config(None), lambda done, total, label: seen.append(label))
+        result = default_pull(store, load_config(None), lambda phase, done, total, label: seen.append(f"{phase}: {label}"))
     finally:
         store.close()
     assert result == "folders: 1 new files, 0 failed; Garmin: 5 days, 1 new activities"

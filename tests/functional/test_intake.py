@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from wearsync.cli import main
-from wearsync.errors import WearsyncError
-from wearsync.intake import IntakeError, check_intake, read_intake_csv, record_intake
+from wearsync.errors import IntakeError, WearsyncError
+from wearsync.intake import check_intake, read_intake_csv, record_intake
 from wearsync.sync.gate import LIMITS
 
 TOMORROW = date.today() + timedelta(days=1)

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from wearsync.cli import main
-from wearsync.intake import IntakeError, read_intake_csv
+from wearsync.errors import IntakeError
+from wearsync.intake import read_intake_csv
 
 # MyFitnessPal's "Nutrition" export (Reports > Export Data, file "Nutrition-Summary-....csv"): one
 # row per meal, the day in the first column and "Calories" third, then the nutrients and a note.

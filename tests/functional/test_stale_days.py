@@ -5,7 +5,7 @@ from datetime import date
 
 from wearsync import reporting
 from wearsync.config import Config
-from wearsync.fit_writer import MonitoringMinute, monitoring_fit
+from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit
 from wearsync.sync.fit_import import import_paths
 
 DAY = date(2024, 3, 5)

@@ -11,7 +11,8 @@ from wearsync.cli import main
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 from wearsync.undo import forget, resolve
-from wearsync.weight import WeightError, check_weight, read_weight_csv, record_weight
+from wearsync.errors import WeightError
+from wearsync.weight import check_weight, read_weight_csv, record_weight
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
 SINGLE = FILES / "WeightScaleSingleUser.fit"   # FIT SDK examples (synthetic), 2009-09-09

@@ -39,7 +39,8 @@ def covered(rows):
 @given(st.lists(reading, max_size=60), st.lists(reading, max_size=60), params)
 def test_adding_readings_in_unknown_minutes_never_lowers_a_days_minutes(base, extra, p):
     # Readings added to minutes that had none: a minute that already has a reading keeps the
-    # finer source's value (metrics.md), which may be lower, so only new minutes are added.
+    # finer source's value (docs/metrics.md, Intensity minutes step 1), which may be lower, so only new
+    # minutes are added.
     taken = covered(base)
     added = [r for r in extra if not covered([r]) & taken]
     assert day_minutes(base + added, p)["goal"] >= day_minutes(base, p)["goal"]

@@ -6,7 +6,9 @@ import pytest
 
 from wearsync.analytics.daily import DAILY_SCHEMA
 from wearsync.analytics.params import DEFAULT_PARAMS
-from wearsync.analytics.weekly import PeriodError, week_id, week_start_for_id, week_start_of, weekly_summary
+from wearsync.errors import PeriodError
+from wearsync.analytics.weekly import weekly_summary
+from wearsync.analytics.weeks import week_id, week_start_for_id, week_start_of
 
 MONDAY = date(2023, 10, 23)  # the week Europe/Berlin leaves summer time (Sunday 2023-10-29)
 

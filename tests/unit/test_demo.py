@@ -1,4 +1,4 @@
-# The demo's FIT files are synthesised by wearsync.demo / wearsync.fit_writer with Garmin's official
+# The demo's FIT files are synthesised by wearsync.demo with Garmin's official
 # encoder; nothing here is a device recording. fitparse, an independent reader, decodes them.
 import csv
 import re
@@ -8,7 +8,7 @@ from pathlib import Path
 import fitparse
 import pytest
 
-from wearsync.demo import RESTING_METABOLIC_RATE, SERIAL, UTC_OFFSET_S, write_demo_files
+from wearsync.demo.person import RESTING_METABOLIC_RATE, SERIAL, UTC_OFFSET_S, write_demo_files
 
 END = date(2026, 3, 1)
 DAYS = [END - timedelta(days=i) for i in range(13, -1, -1)]

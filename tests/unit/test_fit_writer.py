@@ -1,11 +1,11 @@
-# Every FIT file in these tests is synthesised by wearsync.fit_writer with Garmin's official encoder
+# Every FIT file in these tests is synthesised by wearsync.demo.fit_writer with Garmin's official encoder
 # (garmin_fit_sdk); none is a device recording. fitparse, an independent reader, decodes them.
 from datetime import date, datetime, timedelta, timezone
 
 import fitparse
 import pytest
 
-from wearsync.fit_writer import MonitoringMinute, StrengthSet, activity_fit, monitoring_fit
+from wearsync.demo.fit_writer import MonitoringMinute, SetToWrite, activity_fit, monitoring_fit
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
 START = datetime(2026, 2, 10, 6, 45, 12, tzinfo=timezone.utc)
@@ -70,7 +70,7 @@ def test_activity_timer_events_bracket_the_records():
 
 
 def test_strength_sets_come_back_with_reps_weight_and_rests():
-    sets = [StrengthSet("squat", 10, 42.5, 40, 90), StrengthSet("bench_press", 8, 27.5, 35, 0)]
+    sets = [SetToWrite("squat", 10, 42.5, 40, 90), SetToWrite("bench_press", 8, 27.5, 35, 0)]
     data = _run(sport="training", sub_sport="strength_training", heart_rates=[100] * 200,
                 ascent_m=None, steps=None, sets=sets)
     decoded = [m.get_values() for m in fitparse.FitFile(data).get_messages("set")]
@@ -88,7 +88,7 @@ def test_strength_sets_come_back_with_reps_weight_and_rests():
 
 def test_sets_longer_than_the_records_are_refused():
     with pytest.raises(ValueError, match="longer"):
-        _run(heart_rates=[100] * 60, sets=[StrengthSet("squat", 10, 40.0, 45, 60)])
+        _run(heart_rates=[100] * 60, sets=[SetToWrite("squat", 10, 40.0, 45, 60)])
 
 
 def test_naive_start_time_is_refused():

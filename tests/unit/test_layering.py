@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 UI_MODULES = ("textual", "textual_plot", "wearsync.dashboard")
 # The two commands that open the dashboard; they import it inside `run`, never at module level.
-UI_COMMANDS = {"wearsync/commands/dashboard.py", "wearsync/commands/demo.py"}
+UI_COMMANDS = {"wearsync/cli/dashboard.py", "wearsync/cli/demo.py"}
 
 
 def core_files() -> list[Path]:
@@ -50,3 +50,10 @@ def test_the_cli_starts_without_textual_or_the_heavy_libraries():
             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("dashboard/**/*.py")), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_the_dashboard_never_imports_the_command_line(path):
+    # it reaches the library through the read side and dashboard/sync_actions.py, as the CLI does
+    assert not [n for n in imported_names(ast.parse(path.read_text())) if n == "wearsync.cli" or
+                n.startswith("wearsync.cli.")]

@@ -74,7 +74,8 @@ def test_poison_rows_of_an_old_store_move_to_quarantine_and_every_report_works(t
     assert week["week_start"] == "2020-09-13" and week["unavailable_days"] == []
     sunday = week["days"][0]
     assert (sunday["steps"], sunday["eaten_kcal"]) == (9000, 2100)
-    # Garmin's values each cover their 2 minutes (metrics.md step 1): 30 values 120 s apart, 60 minutes
+    # Garmin's values each cover their 2 minutes (docs/metrics.md, Intensity minutes step 1): 30 values 120 s
+    # apart, 60 minutes
     assert sunday["hr_minutes"]["minutes_with_readings"] == 60
     assert len(reporting.history(store, SUNDAY, 3, date(2020, 9, 20), as_of=date(2020, 9, 20))) == 3
     store.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from wearsync.commands import common, weight
+from wearsync.cli import common, weight
 from wearsync.intake import (
     check_intake,
     intake_warnings,

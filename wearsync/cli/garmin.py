@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import ExitStack
-from wearsync.commands import common
+from wearsync.cli import common
 from wearsync.config import MAX_PULL_DAYS, load_config
 from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable, PullBusy, WearsyncError
 

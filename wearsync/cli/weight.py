@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from wearsync.commands import common
+from wearsync.cli import common
 from wearsync.config import load_config
 from wearsync.sync.gate import DAYS_AHEAD_DONE
 from wearsync.weight import UNITS, check_weight, read_weight_csv, record_weight, remove_weight, to_unit

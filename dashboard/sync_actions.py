@@ -14,9 +14,9 @@ from typing import Any
 from wearsync.config import Config
 from wearsync.errors import WearsyncError
 from wearsync.intake import record_intake
+from wearsync.progress import Progress
 from wearsync.store import Store
 
-Progress = Callable[[int, int, str], None]
 # A pull: (its own store connection, config, progress callback) -> a one-line result.
 Pull = Callable[[Store, Config, Progress], Any]
 
@@ -29,7 +29,7 @@ def default_pull(store: Store, config: Config, progress: Progress, *, force: boo
     from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
     summary = pull_all(store, config, force=force,
-                       progress=lambda phase, n, total, label: progress(n, total, f"{phase}: {label}"))
+                       progress=progress)
     if summary.nothing_configured:
         raise WearsyncError(NOTHING_TO_PULL)
     if summary.error is not None:

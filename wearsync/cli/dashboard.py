@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from wearsync.commands import common
+from wearsync.cli import common
 
 
 def register(sub) -> None:

@@ -35,7 +35,7 @@ _PRODUCT_ID = next(k for k, v in Profile["types"]["garmin_product"].items() if v
 
 
 @dataclass(frozen=True)
-class StrengthSet:
+class SetToWrite:
     """One active set followed by `rest_s` seconds of rest (a rest set is written if rest_s > 0).
 
     `category` is a FIT exercise_category name, e.g. "squat". Sets are laid out back to back
@@ -107,7 +107,7 @@ def _header(fit: _Fit, file_type: str, serial: int, created: int) -> None:
 def activity_fit(*, start_utc: datetime, utc_offset_s: int, sport: str, sub_sport: str,
                  heart_rates: list[int | None], serial: int, calories: int,
                  ascent_m: float | None = None, steps: int | None = None,
-                 sets: list[StrengthSet] | None = None) -> bytes:
+                 sets: list[SetToWrite] | None = None) -> bytes:
     """An activity file: one 1 s record per entry of `heart_rates` (None: no reading), one lap,
     one session, set messages for `sets`, and an activity message whose local_timestamp carries
     `utc_offset_s`. `steps` becomes the session's total_cycles as strides (steps // 2)."""

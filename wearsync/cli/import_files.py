@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wearsync.commands import common
+from wearsync.cli import common
 
 SHOW_PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
 
@@ -41,7 +41,7 @@ def exit_code(summary) -> int:
 
 
 def _progress(advance):
-    def progress(done: int, total: int, label: str) -> None:
+    def progress(_phase: str, done: int, total: int, label: str) -> None:
         if total >= SHOW_PROGRESS_FROM:
             advance(label, total=total)
 

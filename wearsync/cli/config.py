@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from wearsync.commands import common
+from wearsync.cli import common
 from wearsync.config import as_dict, config_path, initial_text, load_config, write_initial
 from wearsync.errors import ConfigError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from wearsync.commands import common
+from wearsync.cli import common
 
 
 def register(sub) -> None:

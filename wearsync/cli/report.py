@@ -6,7 +6,7 @@ from datetime import date
 
 from rich.table import Table
 
-from wearsync.commands import common
+from wearsync.cli import common
 from wearsync.weight import to_unit
 
 MAX_WEEKS = 520  # ten years of weeks: more is no report anyone reads, and costs minutes
@@ -38,7 +38,7 @@ def run(args) -> int:
     config, store = common.open_config_and_store(args, read_only=True)
     # polars and the analytics load here, not when the CLI builds its parser
     from wearsync import reporting
-    from wearsync.analytics.weekly import week_start_for_id
+    from wearsync.analytics.weeks import week_start_for_id
 
     params = reporting.analytics_params(store, config)
     if args.day:

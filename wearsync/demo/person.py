@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from wearsync.fit_writer import MonitoringMinute, StrengthSet, activity_fit, monitoring_fit
+from wearsync.demo.fit_writer import MonitoringMinute, SetToWrite, activity_fit, monitoring_fit
 
 BIRTH_YEAR = 1988  # age = calendar year - 1988; her watch's zones: HRmax = 220 - age (182 in 2026)
 WEIGHT_KG = 68.0
@@ -69,7 +69,7 @@ class _Session:
     steps_per_s: float
     activity_type: str  # what the all-day monitor counts the session's steps and calories as
     ascent_m: float | None = None
-    sets: list[StrengthSet] | None = None
+    sets: list[SetToWrite] | None = None
 
 
 def _age(day: date) -> int:
@@ -152,7 +152,7 @@ def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool)
         weight = round(rng.uniform(light, heavy) * 2) / 2
         for _ in range(3):
             work, pause = rng.randint(30, 50), rng.randint(75, 120)
-            sets.append(StrengthSet(category, rng.randint(8, 12), weight, work, pause))
+            sets.append(SetToWrite(category, rng.randint(8, 12), weight, work, pause))
             segments += [(work, _hr_at(day, rng.uniform(0.42, 0.50))),
                          (pause, _hr_at(day, rng.uniform(0.22, 0.28)))]
     segments.append((120, _hr_at(day, 0.2)))

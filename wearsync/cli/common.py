@@ -20,8 +20,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from wearsync.analytics.weeks import week_start_for_id
 from wearsync.config import Config, load_config
-from wearsync.errors import StoreError
+from wearsync.errors import PeriodError, StoreError
 from wearsync.store import DB_NAME, Store
 from wearsync.sync.gate import DAYS_AHEAD, FIRST_LOCAL_DAY, check_day
 from wearsync.wording import plural  # noqa: F401 - the commands' `common.plural`
@@ -101,10 +102,6 @@ def local_day(*, week: bool = False, days_ahead: int = DAYS_AHEAD) -> Callable[[
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     def parse_week(text: str) -> str:
-        from wearsync.analytics.weekly import (  # polars: only when asked
-            PeriodError,
-            week_start_for_id,
-        )
 
         try:
             monday = week_start_for_id(text, 0)

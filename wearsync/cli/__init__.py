@@ -1,4 +1,5 @@
-"""The `wearsync` command: a thin shell over the library. Plain `wearsync` opens the dashboard."""
+"""The `wearsync` command: a thin shell over the library (argument parsing and printing only; one module
+per command beside this one). Plain `wearsync` opens the dashboard."""
 
 from __future__ import annotations
 
@@ -9,19 +10,19 @@ import sys
 import textwrap
 from importlib.metadata import version
 
-from wearsync.commands import common
+from wearsync.cli import common
 from wearsync.errors import ConfigError, GarminAuthError, GarminRateLimited, WearsyncError
 
 # Each module registers its subcommand(s); order is the order `--help` lists them.
 COMMAND_MODULES = [
-    "wearsync.commands.dashboard",
-    "wearsync.commands.demo",
-    "wearsync.commands.import_files",
-    "wearsync.commands.garmin",
-    "wearsync.commands.report",
-    "wearsync.commands.intake",
-    "wearsync.commands.recordings",
-    "wearsync.commands.config",
+    "wearsync.cli.dashboard",
+    "wearsync.cli.demo",
+    "wearsync.cli.import_files",
+    "wearsync.cli.garmin",
+    "wearsync.cli.report",
+    "wearsync.cli.intake",
+    "wearsync.cli.recordings",
+    "wearsync.cli.config",
 ]
 
 

@@ -1,1 +1,0 @@
-"""The subcommands of `wearsync`: each module has `register(subparsers)` and sets `run`."""
