@@ -16,12 +16,11 @@ from pathlib import Path
 from wearsync.day_csv import read_day_csv
 from wearsync.errors import WeightError
 from wearsync.intake import PLAIN_NUMBER
-from wearsync.store import Store
+from wearsync.store import Store, weigh_ins
 from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 
 KG_PER_LB = 0.45359237  # the international avoirdupois pound (1959), exactly
 UNITS = ("kg", "lb")
-OWN_SOURCES = ("manual", "csv")
 
 
 def to_unit(kg: float | None, unit: str) -> float | None:
@@ -72,20 +71,11 @@ def record_weight(store: Store, entries: dict[date, float], source: str) -> dict
     now = int(time.time())
     with store.transaction() as conn:
         for day, kg in sorted(checked.items()):
-            replaced[day] = _remove_own(conn, day)
-            conn.execute("INSERT INTO weigh_ins (local_day, weight_kg, source, entered_at) VALUES (?, ?, ?, ?)",
-                         (day.isoformat(), kg, source, now))
+            replaced[day] = weigh_ins.replace_own_weight(conn, day, kg, source, now)
     return replaced
 
 
 def remove_weight(store: Store, day: date) -> float | None:
     """Remove the person's own weight entry of `day`; returns the kg removed (None: there was none)."""
     with store.transaction() as conn:
-        return _remove_own(conn, day)
-
-
-def _remove_own(conn, day: date) -> float | None:
-    own = f"local_day = ? AND source IN ({', '.join('?' * len(OWN_SOURCES))})"
-    row = conn.execute(f"SELECT weight_kg FROM weigh_ins WHERE {own}", (day.isoformat(), *OWN_SOURCES)).fetchone()
-    conn.execute(f"DELETE FROM weigh_ins WHERE {own}", (day.isoformat(), *OWN_SOURCES))
-    return row[0] if row else None
+        return weigh_ins.remove_own_weight(conn, day)

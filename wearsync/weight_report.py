@@ -32,20 +32,21 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from wearsync import frames
 from wearsync.analytics.energy import daily_intake, preferred_wellness
 from wearsync.analytics.params import AnalyticsParams, params_from_config
 from wearsync.analytics.weight import (
-    WEIGH_INS_SCHEMA, WINDOW_DAYS, chosen_burned, daily_weights, measured_expenditure, trend_on, weight_trend,
+    WINDOW_DAYS,
+    chosen_burned,
+    daily_weights,
+    measured_expenditure,
+    trend_on,
+    weight_trend,
 )
 from wearsync.config import Config
 from wearsync.store import Store
-
-
-def read_weigh_ins(conn: sqlite3.Connection, last: date) -> pl.DataFrame:
-    """Every weigh-in (WEIGH_INS_SCHEMA) up to local day `last`: the trend starts at the first."""
-    return frames.query_frame(conn, "SELECT local_day, ts, weight_kg, source, user_index, entered_at FROM weigh_ins "
-                              "WHERE local_day <= ? ORDER BY local_day", (last.isoformat(),), WEIGH_INS_SCHEMA)
+from wearsync.store import intake as stored_intake
+from wearsync.store import wellness as stored_wellness
+from wearsync.store.weigh_ins import read_weigh_ins
 
 
 def weight_days(conn: sqlite3.Connection, params: AnalyticsParams, first: date, last: date) -> pl.DataFrame:
@@ -54,8 +55,8 @@ def weight_days(conn: sqlite3.Connection, params: AnalyticsParams, first: date, 
     days = pl.date_range(first, last, eager=True)
     trend = weight_trend(daily_weights(read_weigh_ins(conn, last), params.scale_user))
     look_back = first - timedelta(days=WINDOW_DAYS - 1)
-    intake = daily_intake(frames.read_intake(conn, look_back, last).lazy()).select("local_day", "eaten_kcal")
-    burned = (preferred_wellness(frames.read_wellness(conn, look_back, last).lazy())
+    intake = daily_intake(stored_intake.read_intake(conn, look_back, last).lazy()).select("local_day", "eaten_kcal")
+    burned = (preferred_wellness(stored_wellness.read_wellness(conn, look_back, last).lazy())
               .select("local_day", "burned_kcal").drop_nulls())
     spent = measured_expenditure(trend, intake.collect(), burned.collect(), days.to_list())
     return trend_on(trend, pl.DataFrame({"local_day": days})).join(spent, on="local_day", how="left")
