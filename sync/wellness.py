@@ -56,7 +56,7 @@ def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
                     candidates.append(kinds.get("total", kinds.get("increment")))
             # Two devices worn the same day each count the whole day: take the larger.
             day_values[metric] = max(candidates) if candidates else None
-        covered = (last_ts - first_ts) if first_ts is not None else None
+        covered = (last_ts - first_ts) if first_ts is not None and last_ts is not None else None
         upsert_wellness(conn, WellnessDay(
             day, "fit", day_values["steps"], _metres(day_values["ascent_mm"]), _metres(day_values["descent_mm"]),
             day_values["active_kcal"], info.get("rmr_kcal"), None, day_values["moderate_min"],

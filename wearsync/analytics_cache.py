@@ -23,6 +23,7 @@ from wearsync.analytics.intensity import classify_minutes, daily_intensity, hear
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.store import Store, analytics_caches, hr_series, recordings
 from wearsync.store import wellness as stored_wellness
+from wearsync.store.strict_schema import HR_SOURCES
 
 # Days read around the asked-for ones so bouts can cross midnight.
 BOUT_MARGIN_DAYS = 1
@@ -32,7 +33,7 @@ REBUILD_CHUNK_DAYS = 92
 # Cached minutes are classified this many days at a time (bounds each write).
 INTENSITY_CHUNK_DAYS = 92
 # The SOURCE_RANK of each source code of the stored series (HR_SOURCES).
-SOURCE_RANKS = np.array([SOURCE_RANK[name] for name in hr_series.HR_SOURCES], np.uint8)
+SOURCE_RANKS = np.array([SOURCE_RANK[name] for name in HR_SOURCES], np.uint8)
 # The state key holding what the cached intensity results were last checked against.
 INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
 

@@ -45,7 +45,7 @@ def stored_items(store: Store, *, day: date | None = None, path: str | None = No
     """Every recording and Garmin day, newest first; only those covering `day` / whose path holds `path`."""
     conn = store.conn
     days = recordings.recording_days(conn)
-    for rid, _, low, high in hr_series.local_spans(conn, recordings_only=True):
+    for rid, low, high in hr_series.recording_spans(conn):
         first, last = day_of(low), day_of(high)
         days.setdefault(rid, set()).update((first + timedelta(days=n)).isoformat()
                                            for n in range((last - first).days + 1))

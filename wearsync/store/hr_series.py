@@ -125,13 +125,15 @@ def read_series(conn: sqlite3.Connection, start: int, end: int, sources: tuple[s
     return Readings(*(column[order] for column in readings))
 
 
-def local_spans(conn: sqlite3.Connection, *, recordings_only: bool = False) -> list[tuple[int | None, str | None,
-                                                                                     int, int]]:
-    """(recording_id, garmin_day, earliest, latest local time) of each series (only recordings' with
-    `recordings_only`)."""
-    where = "recording_id IS NOT NULL" if recordings_only else "1"
-    return conn.execute(f"SELECT recording_id, garmin_day, first_local, last_local FROM hr_series WHERE {where}"
-                        ).fetchall()
+def local_spans(conn: sqlite3.Connection) -> list[tuple[int | None, str | None, int, int]]:
+    """(recording_id, garmin_day, earliest, latest local time) of each series."""
+    return conn.execute("SELECT recording_id, garmin_day, first_local, last_local FROM hr_series").fetchall()
+
+
+def recording_spans(conn: sqlite3.Connection) -> list[tuple[int, int, int]]:
+    """(recording_id, earliest, latest local time) of each recording's series."""
+    return conn.execute("SELECT recording_id, first_local, last_local FROM hr_series "
+                        "WHERE recording_id IS NOT NULL").fetchall()
 
 
 def reading_count(conn: sqlite3.Connection) -> int:
