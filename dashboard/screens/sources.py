@@ -66,7 +66,7 @@ class SourcesScreen(ViewScreen):
         runs.clear()
         for run in data["runs"]:
             runs.add_row(run["source"], _when(run["finished_at"] or run["started_at"]),
-                         run["outcome"] or "running", run["message"] or "")
+                         run["outcome"] or "running", run["message"] or "", height=None)
         if not runs.row_count:
             runs.add_row("—", "never", "", "Press p to pull, or drop FIT files here.")
         imports = self.query_one("#imports", DataTable)
@@ -74,7 +74,7 @@ class SourcesScreen(ViewScreen):
         self.imports = data["imports"]
         for event in data["imports"]:
             imports.add_row(_when(event["at"], short=True), event["outcome"],
-                            _name(event["path"]), event["message"] or "")
+                            _name(event["path"]), event["message"] or "", height=None)  # reasons wrap
 
     def action_forget(self) -> None:
         """Ask to forget the recording of the selected import."""

@@ -142,7 +142,9 @@ def _days_line(report: dict) -> str:
     needed = cardio["minutes_needed_per_remaining_day"]
     if needed is None or not cardio["remaining_days"]:
         return line + " · week over, target not met"
-    return line + f" · {fmt.number(needed)} min a day needed on the {cardio['remaining_days']} days left"
+    # The weekly goal's own unit throughout: goal-equivalent minutes, not the 30-minute days above.
+    return line + (f" · {fmt.number(cardio['goal_minutes_left'])} goal-min left: {fmt.number(needed)} a day over "
+                   f"the {plural(cardio['remaining_days'], 'day')} left")
 
 
 def _energy_line(energy: dict) -> str:
