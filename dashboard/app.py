@@ -108,7 +108,7 @@ class WearsyncApp(App[None]):
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
         return Selection(config=self.config, day=self.day, week_start=self.week_start,
-                         history_weeks=self.history_weeks)
+                         history_weeks=self.history_weeks, as_of=self._as_of)
 
     def on_mount(self) -> None:
         # An empty store gets the first-run screen alone: no view is built until there is data.
@@ -341,7 +341,8 @@ class WearsyncApp(App[None]):
         """
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            retry = "; P asks anyway" if isinstance(error, GarminRateLimited) else ""
+            retry = ("; P asks anyway" if isinstance(error, GarminRateLimited)
+                     else "; p tries again, P forces" if event.worker.group == "pull" else "")
             self.set_status(f"{event.worker.name} failed: {error}{retry}", error=True)
             self.notify(str(error), title=f"{event.worker.name} failed", severity="error", timeout=10)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from wearsync.sync.gate import check_day
+from wearsync.sync.gate import DAY_FORM, check_day
 
 WEEK = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 STEP = re.compile(r"([+-])\s*(\d{1,4})\s*([dw])", re.IGNORECASE)
@@ -31,9 +31,8 @@ def parse_goto(text: str, today: date) -> date:
             day = today + timedelta(days=days if step[1] == "+" else -days)
         except OverflowError:
             raise ValueError(f"{text!r} goes past any calendar") from None
+    elif DAY_FORM.fullmatch(text):
+        day = text
     else:
-        try:
-            return check_day(text)
-        except ValueError as exc:
-            raise ValueError(f"{exc}; or a week like 2024-W10, today, -3w or +2d") from None
+        raise ValueError(f"cannot read {text!r}: write a day or week like {FORMS}")
     return check_day(day)
