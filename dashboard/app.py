@@ -108,7 +108,7 @@ class WearsyncApp(App[None]):
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
         return Selection(config=self.config, day=self.day, week_start=self.week_start,
-                         history_weeks=self.history_weeks, as_of=self._as_of)
+                         history_weeks=self.history_weeks)
 
     def on_mount(self) -> None:
         # An empty store gets the first-run screen alone: no view is built until there is data.
