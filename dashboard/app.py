@@ -64,7 +64,7 @@ class WearsyncApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "today", "Today"),
         Binding("g", "go_to", "Go to"),
-        Binding("d", "view('day')", "Day"),
+        Binding("d", "view('day')", "Day", show=False),  # the tabs show it, with w, h and s
         Binding("p", "pull", "Pull"),
         Binding("P", "pull(True)", "Force pull", show=False),
         Binding("i", "import", "Import"),
@@ -116,6 +116,10 @@ class WearsyncApp(App[None]):
         self.set_interval(self._poll_seconds, self.check_for_changes)
 
     # -- navigation ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The first-run screen has no day or week to move: its footer leaves those keys out.
+        return not (self.current_mode == "first-run" and action in ("today", "go_to", "step", "view"))
 
     def action_view(self, view: str) -> None:
         """Switch to one of the four views."""

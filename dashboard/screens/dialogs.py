@@ -17,7 +17,7 @@ from wearsync.dashboard.drop_paths import parse_paste
 from wearsync.dashboard.goto import FORMS, parse_goto
 from wearsync.intake import IntakeError, check_intake
 
-RESULT_COLUMNS = (("outcome", "Outcome", 9), ("file", "File", 28), ("why", "Why", 30))
+RESULT_COLUMNS = (("outcome", "Outcome", 9), ("file", "File", 26), ("why", "Why", 30))
 CLOSE: list[BindingType] = [Binding("escape", "dismiss", "Close")]
 
 

@@ -23,8 +23,9 @@ from wearsync.store import Store
 
 RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
                ("message", "Message", 34))
-IMPORT_COLUMNS = (("when", "When", 12), ("outcome", "Outcome", 9), ("file", "File", 24),
-                  ("why", "Why", 29))
+# Within 80 columns beside the table's scroll bar; a longer "why" wraps.
+IMPORT_COLUMNS = (("when", "When", 12), ("outcome", "Outcome", 9), ("file", "File", 23),
+                  ("why", "Why", 22))
 
 
 class SourcesScreen(ViewScreen):
@@ -32,7 +33,7 @@ class SourcesScreen(ViewScreen):
 
     VIEW = "sources"
     READS_REPORTS: ClassVar[bool] = False
-    BINDINGS: ClassVar[list[BindingType]] = [*ViewScreen.BINDINGS, Binding("f", "forget", "Forget file")]
+    BINDINGS: ClassVar[list[BindingType]] = [*ViewScreen.BINDINGS, Binding("f", "forget", "Forget")]
     imports: list[dict] = []
 
     def compose_body(self) -> ComposeResult:
