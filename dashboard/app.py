@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wearsync.config import Config
-from wearsync.errors import GarminRateLimited
+from wearsync.errors import GarminRateLimited, GarminUnavailable
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
 from wearsync.dashboard.messages import (
@@ -345,8 +345,10 @@ class WearsyncApp(App[None]):
         """
         if event.state == WorkerState.ERROR:
             error = event.worker.error
+            # Garmin failing (5xx, unreachable) may answer the next try; a refused login or nothing
+            # configured would not, so those get no hint.
             retry = ("; P asks anyway" if isinstance(error, GarminRateLimited)
-                     else "; p tries again, P forces" if event.worker.group == "pull" else "")
+                     else "; p tries again, P forces" if isinstance(error, GarminUnavailable) else "")
             self.set_status(f"{event.worker.name} failed: {error}{retry}", error=True)
             self.notify(str(error), title=f"{event.worker.name} failed", severity="error", timeout=10)
 
