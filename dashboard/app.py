@@ -99,10 +99,12 @@ class WearsyncApp(App[None]):
 
     @property
     def week_start(self) -> date:
-        """The first day of the week holding the selected day."""
-        first = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                 "sunday").index(self.config.analytics.week_start)
-        return self.day - timedelta(days=(self.day.weekday() - first) % 7)
+        """The first day of the week holding the selected day, weeks starting on the wearer's
+        day (the config's, else Garmin Connect's, else Monday: the reports' own)."""
+        from wearsync import reporting   # polars: not before the first view needs it
+        from wearsync.analytics.weekly import week_start_of
+
+        return week_start_of(self.day, reporting.analytics_params(self.store, self.config).week_start_index)
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""

@@ -34,8 +34,8 @@ day_report(store, config, day, as_of=None) ->
     weight              the weigh-in, trend and measured expenditure (wearsync/weight_report.py)
     day_report only (not in week_report's days):
     wearer              {sex ("female" | "male" | None), sex_from, birth_year, birth_year_from,
-                         weight_kg, weight_from (each "config" | "demo" | "garmin" | "fit" |
-                         "assumed"), intake_floor_kcal}
+                         weight_kg, weight_from, week_start ("monday" ... "sunday"), week_start_from
+                         (each "config" | "demo" | "garmin" | "fit" | "assumed"), intake_floor_kcal}
     the stored values as they are: source (= wellness_source), total_kcal (as the source stated
     it), resting_hr (stored that day), device_moderate_min, device_vigorous_min,
     heart_rate          {values, empty, min, max} (raw readings of the day, all sources)
@@ -70,6 +70,7 @@ history(store, config, weeks, end) -> [week_report, ...] oldest first, the last 
     week holding `end`. history_totals(weeks) -> what the history view states about them.
 day_curve(store, config, day) -> the day's per-minute heart rate as the analytics counted it.
 
+Weeks start on the wearer's week_start (the config's, else Garmin Connect's, else Monday).
 Week ids: ISO 8601 ("2020-W39"). With week_start monday a week id is exactly the ISO week.
 With another start day the id names the week that shares at least four days with that ISO
 week, i.e. the ISO week of the week's fourth day (ISO's own Thursday rule): with week_start
@@ -294,6 +295,7 @@ def _wearer_dict(params: AnalyticsParams) -> dict:
     return {"sex": params.sex or None, "sex_from": params.sex_from,
             "birth_year": params.birth_year, "birth_year_from": params.birth_year_from,
             "weight_kg": params.weight_kg, "weight_from": params.weight_from,
+            "week_start": params.week_start, "week_start_from": params.week_start_from,
             "intake_floor_kcal": params.intake_floor_kcal}
 
 

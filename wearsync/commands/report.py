@@ -146,7 +146,8 @@ def _minutes_note(hr: dict, origins: dict) -> str:
 def _wearer_note(wearer: dict) -> str:
     sex = wearer["sex"] or "not known (the higher intake floor applies)"
     return (f"Wearer: born {wearer['birth_year']} ({wearer['birth_year_from']}), sex {sex} ({wearer['sex_from']}); "
-            f"intake floor {wearer['intake_floor_kcal']:,} kcal. Set wearer.birth_year and wearer.sex in the config.")
+            f"intake floor {wearer['intake_floor_kcal']:,} kcal; weeks start {wearer['week_start']} "
+            f"({wearer['week_start_from']}). Set wearer.birth_year and wearer.sex in the config.")
 
 
 def _print_week(week: dict) -> None:
