@@ -86,7 +86,7 @@ import polars as pl
 
 from wearsync import frames, weight_report
 from wearsync.analytics.daily import WORN_MINUTES, daily_summary
-from wearsync.analytics.energy import daily_intake, preferred_wellness
+from wearsync.analytics.energy import WELLNESS_RANK, daily_intake, preferred_wellness
 from wearsync.analytics.intensity import heart_rate_limits
 from wearsync.analytics_cache import classified_minutes, refresh
 from wearsync.analytics.params import AnalyticsParams, params_from_config
@@ -198,21 +198,35 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
 
 
 def _streaks(store: Store, params: AnalyticsParams, first: date, last: date, as_of: date) -> pl.DataFrame:
-    """add_streaks over the whole weeks first..last, from the caches without the rest of each day."""
-    # the same headline minutes as daily_summary
-    hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
-        "local_day", hr_goal=pl.col("hr_moderate_min") + 2 * pl.col("hr_vigorous_min"),
-        hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
-    device = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
-        "local_day", device_goal=pl.col("moderate_min") + 2 * pl.col("vigorous_min"),
-        wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
-    chosen = {"auto": pl.coalesce("device_goal", "hr_goal"), "device": pl.col("device_goal"),
-              "heart_rate": pl.col("hr_goal")}[params.minutes_source]
-    calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    day_goals = (calendar.join(hr, on="local_day", how="left").join(device, on="local_day", how="left")
-                 .select("local_day", goal_minutes=chosen,
-                         worn=pl.col("hr_worn").fill_null(False) | pl.col("wellness_worn").fill_null(False)))
-    return add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of).collect()
+    """add_streaks over the whole weeks first..last from the caches' day rows alone: per day the
+    headline's goal minutes (chosen as daily_summary chooses them) and whether it was worn.
+
+    A row a day, so plain Python picks them and polars runs eagerly: a lazy plan's set-up cost
+    more than the work (the week report's streak read every earlier week twice as slowly).
+    """
+    hr: dict[str, tuple] = {}
+    wellness: dict[str, tuple] = {}
+    for day, source, goal, worn in frames.read_day_goal_rows(store.conn, first, last, WORN_MINUTES):
+        if source == "heart_rate":
+            hr[day] = (goal, worn)
+        elif day not in wellness or _wellness_rank(source) < _wellness_rank(wellness[day][0]):
+            wellness[day] = (source, goal, worn)   # the preferred source's row whole (preferred_wellness)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    goals, worn_days = [], []
+    for day in days:
+        key = day.isoformat()
+        hr_goal, hr_worn = hr.get(key, (None, False))
+        _, device_goal, wellness_worn = wellness.get(key, (None, None, False))
+        goals.append({"auto": hr_goal if device_goal is None else device_goal, "device": device_goal,
+                      "heart_rate": hr_goal}[params.minutes_source])
+        worn_days.append(bool(hr_worn or wellness_worn))
+    day_goals = pl.DataFrame({"local_day": days, "goal_minutes": goals, "worn": worn_days},
+                             schema={"local_day": pl.Date, "goal_minutes": pl.Int64, "worn": pl.Boolean})
+    return add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of)
+
+
+def _wellness_rank(source: str) -> int:
+    return WELLNESS_RANK.get(source, len(WELLNESS_RANK))
 
 
 def _first_data_day(store: Store) -> date | None:
