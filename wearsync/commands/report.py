@@ -25,8 +25,8 @@ def register(sub) -> None:
     )
     period = parser.add_mutually_exclusive_group()
     period.add_argument("--week", type=common.local_day(week=True), metavar="YYYY-Www",
-                        help="an ISO week id; with week_start other than monday, "
-                        "the week sharing at least four days with that ISO week")
+                        help="an ISO week id; with weeks starting on another day than monday (analytics.week_start, "
+                        "else Garmin Connect's), the week sharing at least four days with that ISO week")
     period.add_argument("--day", type=common.local_day(), metavar="YYYY-MM-DD", help="one local day")
     period.add_argument("--weeks", type=common.whole_number(1, MAX_WEEKS), metavar="N",
                         help=f"the last N weeks (1 to {MAX_WEEKS}), ending with this one")
