@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wearsync.analytics.weeks import week_start_of
-from wearsync.config import WEEKDAYS, Config
+from wearsync.config import Config
 from wearsync.errors import GarminRateLimited, GarminUnavailable
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
@@ -101,8 +101,11 @@ class WearsyncApp(App[None]):
 
     @property
     def week_start(self) -> date:
-        """The first day of the week holding the selected day."""
-        return week_start_of(self.day, WEEKDAYS.index(self.config.analytics.week_start))
+        """The first day of the week holding the selected day, weeks starting on the wearer's
+        day (the config's, else Garmin Connect's, else Monday: the reports' own)."""
+        from wearsync import reporting   # polars: not before the first view needs it
+
+        return week_start_of(self.day, reporting.analytics_params(self.store, self.config).week_start_index)
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
