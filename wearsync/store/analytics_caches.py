@@ -133,6 +133,20 @@ def read_day_intensity(conn: sqlite3.Connection, first: date | None = None, last
                        DAY_INTENSITY_CACHE_SCHEMA)
 
 
+def read_day_goal_rows(conn: sqlite3.Connection, first: date, last: date,
+                       worn_minutes: int) -> list[tuple[str, str, int | None, int | None, int]]:
+    """(local_day ISO, source, moderate minutes, vigorous minutes, worn) of days first..last: a row per day of
+    the heart-rate cache (source "heart_rate", days with a reading) and per wellness row of each
+    source; only what the cardio streak needs (reporting._streaks)."""
+    return conn.execute(
+        "SELECT local_day, 'heart_rate', hr_moderate_min, hr_vigorous_min, minutes_with_readings >= :worn_minutes "
+        "FROM analytics_days WHERE minutes_with_readings > 0 AND local_day BETWEEN :first AND :last UNION ALL "
+        "SELECT local_day, source, moderate_min, vigorous_min, coalesce(covered_s, 86400) >= :worn_seconds "
+        "FROM wellness WHERE local_day BETWEEN :first AND :last",
+        {"worn_minutes": worn_minutes, "worn_seconds": 60 * worn_minutes, **day_range(first, last)},
+    ).fetchall()
+
+
 def write_day_intensity(conn: sqlite3.Connection, results: pl.DataFrame) -> None:
     """Store per-day intensity results (DAY_INTENSITY_CACHE_SCHEMA) in the caller's transaction."""
     conn.executemany(
