@@ -212,11 +212,11 @@ def _streaks(store: Store, params: AnalyticsParams, first: date, last: date, as_
     hr: dict[str, tuple] = {}
     wellness: dict[str, tuple] = {}
     rows_of_days = analytics_caches.read_day_goal_rows(store.conn, first, last, WORN_MINUTES)
-    for day, source, moderate, vigorous, worn in rows_of_days:
+    for iso_day, source, moderate, vigorous, worn in rows_of_days:
         if source == "heart_rate":
-            hr[day] = (moderate, vigorous, worn)
-        elif day not in wellness or _wellness_rank(source) < _wellness_rank(wellness[day][0]):
-            wellness[day] = (source, moderate, vigorous, worn)   # the preferred source's row whole
+            hr[iso_day] = (moderate, vigorous, worn)
+        elif iso_day not in wellness or _wellness_rank(source) < _wellness_rank(wellness[iso_day][0]):
+            wellness[iso_day] = (source, moderate, vigorous, worn)   # the preferred source's row whole
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     rows = []
     for day in days:
