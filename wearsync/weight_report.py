@@ -14,6 +14,9 @@ day["weight"] ->
     measured_kcal, measured_range_kcal   intake and weight say: measured ± range a day
     device_kcal          the watch's average burned on the window's days it knows
     burned_from          what the day's deficit counted as burned: "device" | "measured" | None
+    weigh_ins            the day's weigh-ins of the wearer, earliest first: {"time": "HH:MM" local
+                         (None: typed or from a CSV, no time), "weight_kg", "sources": [...]}; the
+                         same weigh-in from several sources (a scale file and Garmin) is listed once
 week["weight"] ->
     unit, energy_source (the setting)
     trend_start_kg       the trend at the end of the day before the week
@@ -28,7 +31,7 @@ week["weight"] ->
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
@@ -36,7 +39,8 @@ from wearsync import frames
 from wearsync.analytics.energy import daily_intake, preferred_wellness
 from wearsync.analytics.params import AnalyticsParams, params_from_config
 from wearsync.analytics.weight import (
-    WEIGH_INS_SCHEMA, WINDOW_DAYS, chosen_burned, daily_weights, measured_expenditure, trend_on, weight_trend,
+    WEIGH_INS_SCHEMA, WINDOW_DAYS, chosen_burned, daily_weights, measured_expenditure, trend_on, wearer_user,
+    weight_trend,
 )
 from wearsync.config import Config
 from wearsync.store import Store
@@ -46,6 +50,22 @@ def read_weigh_ins(conn: sqlite3.Connection, last: date) -> pl.DataFrame:
     """Every weigh-in (WEIGH_INS_SCHEMA) up to local day `last`: the trend starts at the first."""
     return frames.query_frame(conn, "SELECT local_day, ts, weight_kg, source, user_index, entered_at FROM weigh_ins "
                               "WHERE local_day <= ? ORDER BY local_day", (last.isoformat(),), WEIGH_INS_SCHEMA)
+
+
+def day_weigh_ins(conn: sqlite3.Connection, scale_user: int, first: date, last: date) -> dict[date, list[dict]]:
+    """The wearer's weigh-ins of each day first..last that has any (the `weigh_ins` key above)."""
+    user = wearer_user(read_weigh_ins(conn, last), scale_user)
+    listed: dict[date, dict[tuple, dict]] = {}
+    for day, ts, offset, kg, source in conn.execute(
+            "SELECT local_day, ts, utc_offset_s, weight_kg, source FROM weigh_ins WHERE local_day BETWEEN ? AND ? "
+            "AND (user_index IS NULL OR user_index = ?) ORDER BY local_day, ts IS NOT NULL, ts, source",
+            (first.isoformat(), last.isoformat(), user)):
+        shown = None if ts is None else datetime.fromtimestamp(ts + (offset or 0), UTC).strftime("%H:%M")
+        key = (source, day) if ts is None else (ts,)
+        entry = listed.setdefault(date.fromisoformat(day), {}).setdefault(
+            key, {"time": shown, "weight_kg": _kg(kg), "sources": []})
+        entry["sources"].append(source)
+    return {day: list(entries.values()) for day, entries in listed.items()}
 
 
 def weight_days(conn: sqlite3.Connection, params: AnalyticsParams, first: date, last: date) -> pl.DataFrame:
@@ -80,6 +100,7 @@ def add_day_weight(store: Store, config: Config, day: dict) -> None:
     local_day = date.fromisoformat(day["day"])
     day["weight"] = _day(weight_days(store.conn, params, local_day, local_day).row(0, named=True), params,
                          config, day["burned_kcal"])
+    day["weight"]["weigh_ins"] = day_weigh_ins(store.conn, params.scale_user, local_day, local_day).get(local_day, [])
 
 
 def add_week_weights(store: Store, config: Config, weeks: list[dict]) -> None:
@@ -90,12 +111,14 @@ def add_week_weights(store: Store, config: Config, weeks: list[dict]) -> None:
     first, last = date.fromisoformat(weeks[0]["week_start"]), date.fromisoformat(weeks[-1]["week_end"])
     by_day = {row["local_day"]: row for row in weight_days(store.conn, params, first - timedelta(days=1),
                                                             last).iter_rows(named=True)}
+    listed = day_weigh_ins(store.conn, params.scale_user, first, last)
     for week in weeks:
         start, as_of = date.fromisoformat(week["week_start"]), date.fromisoformat(week["as_of"])
         end = max(start, min(date.fromisoformat(week["week_end"]), as_of))
         for day in week["days"]:
             local_day = date.fromisoformat(day["day"])
             day["weight"] = _day(by_day[local_day], params, config, day["burned_kcal"])
+            day["weight"]["weigh_ins"] = listed.get(local_day, [])
         before, closing = by_day[start - timedelta(days=1)]["trend_kg"], by_day[end]["trend_kg"]
         week["weight"] = {
             "unit": config.wearer.weight_unit, "energy_source": params.energy_source,
