@@ -313,7 +313,7 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
         replaces = None
         # A weight file's file_id does not name one recording: scales (and the FIT SDK's own
         # examples) write the same serial and time into files of different weigh-ins. Its
-        # identity is its bytes; the same weigh-in in two files is read once (docs/weight.md).
+        # identity is its bytes; the same weigh-in in two files is read once (docs/metrics.md, Weight).
         if content.serial is not None and content.time_created is not None and content.file_type != WEIGHT_FILE:
             known = _known(conn, "serial = ? AND time_created = ? AND file_type = ?",
                            (content.serial, content.time_created, content.file_type))

@@ -287,7 +287,7 @@ MIGRATIONS: list[Migration] = [
                             AND resting_hr IS NULL AND moderate_min IS NULL AND ascent_m IS NULL)
           AND NOT EXISTS (SELECT 1 FROM hr_readings WHERE garmin_day = garmin_days.local_day);
     """,
-    # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/weight.md).
+    # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/metrics.md, Weight).
     create_weigh_ins,
     # Heart rate as packed columns, a row per recording or Garmin day, instead of a row per reading.
     _readings_to_series,

@@ -1,5 +1,5 @@
 """Weight in the reports: the day's weigh-in, the trend, the measured expenditure beside the
-watch's, and what the deficit counts as burned (analytics.energy_source). docs/weight.md.
+watch's, and what the deficit counts as burned (analytics.energy_source). docs/metrics.md, Weight.
 
 Keys `reporting` adds (weights in kg whatever wearer.weight_unit says, which is given as `unit`
 for display; None means unknown):
