@@ -1,6 +1,6 @@
 import pytest
 
-from tests.functional.conftest import CONFIG, END, loaded
+from tests.functional.conftest import CONFIG, END, add_weigh_ins, loaded
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sources import log_intake
 
@@ -10,12 +10,13 @@ VIEWS = {"week": None, "history": "h", "day": "d", "sources": "s", "help": "ques
 
 
 @pytest.fixture
-def frozen_store(demo_store):
+def frozen_store(demo_store, demo_store_dir):
     # Import times are wall-clock; pin them so the sources view renders the same every run.
     with demo_store.transaction() as conn:
         conn.execute("UPDATE import_events SET at = 1773400000")
     log_intake(demo_store, END.replace(day=10), 1100)
     log_intake(demo_store, END.replace(day=11), 1850)
+    add_weigh_ins(demo_store, demo_store_dir.parent / "files")   # the weight views with weight
     return demo_store
 
 
