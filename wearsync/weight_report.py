@@ -32,8 +32,8 @@ week["weight"] ->
 
 `history_weight(weeks)` gives the history view's weight chart (in `unit`): per week the trend at
 its end and the projection from the deficit (from the trend before the first week that has one,
-moved by each week's projected fat change in turn; a week without one moves it by nothing), and
-every weigh-in of the weeks.
+moved by each week's projected fat change in turn; a week without one moves it by nothing; the
+week before that first week holds the starting trend), and every weigh-in of the weeks.
 """
 
 from __future__ import annotations
@@ -153,7 +153,10 @@ def history_weight(weeks: list[dict]) -> dict:
     level = None
     for position, week in enumerate(weeks, 1):
         trend.append(_kg(to_unit(week["weight"]["trend_end_kg"], unit)))
-        level = week["weight"]["trend_start_kg"] if level is None else level
+        if level is None and week["weight"]["trend_start_kg"] is not None:
+            level = week["weight"]["trend_start_kg"]
+            if projection:  # the line starts from the week before's end, where the trend was
+                projection[-1] = _kg(to_unit(level, unit))
         projected = week["energy"]["projected_fat_change_lb"]
         level = None if level is None else level + (projected or 0.0) * KG_PER_LB
         projection.append(_kg(to_unit(level, unit)))

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wearsync.dashboard import format as fmt
@@ -28,7 +28,8 @@ class HistoryScreen(ViewScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(id="history-body"):
+        # Scrolls: on a short terminal each chart keeps the height it needs to be read.
+        with VerticalScroll(id="history-body"):
             yield Static(id="history-title", markup=False)
             yield Static(id="history-cardio-title", classes="chart-title", markup=False)
             yield TargetChart(id="history-cardio")
@@ -72,6 +73,5 @@ class HistoryScreen(ViewScreen):
                                                                    color="secondary")
         weight = data["weight"]
         self.query_one("#history-weight-title", Static).update(
-            f"Weight, {weight['unit']}: trend (line), weigh-ins (dots), projected from the deficit "
-            f"(second line; up to); blank: unknown")
+            f"Weight, {weight['unit']}: trend (green), weigh-ins (dots), deficit's projection (blue)")
         self.query_one("#history-weight", WeightChart).show_weight(labels, weight)

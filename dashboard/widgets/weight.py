@@ -21,7 +21,7 @@ def week_weight_text(weight: dict) -> str:
             f"(weigh-ins on {weight['weigh_in_days']} days) · the deficit projects up to "
             f"{fmt.signed(weight['projected_change'], 1)} {unit}")
     if weight["measured_kcal"] is None:
-        return line + f" · burned by intake and weight: {fmt.UNKNOWN} (needs {weight['window_days']} days of both)"
+        return line + f" · burned by intake and weight: {fmt.UNKNOWN} (too few weigh-ins or days of intake yet)"
     return (line + f" · burned: watch {fmt.number(weight['device_kcal'])}, intake and weight "
             f"{fmt.number(weight['measured_kcal'])} ± {fmt.number(weight['measured_range_kcal'])} kcal a day")
 
@@ -30,8 +30,9 @@ def day_weight_text(weight: dict) -> str:
     """The day view's weigh-in line from day["weight"]: each weigh-in's value, time and source(s)."""
     unit = weight["unit"]
     listed = "; ".join(
-        f"{fmt.number(w['weight'], 1)} {unit} at {w['time'] or 'no time'} "
-        f"({', '.join(SOURCES.get(s, s) for s in w['sources'])})" for w in weight["weigh_ins"])
+        f"{fmt.number(w['weight'], 1)} {unit}" + (f" at {w['time']}" if w["time"] else "")
+        + f" ({', '.join(SOURCES.get(s, s) for s in w['sources'])}" + ("" if w["time"] else ", no time of day") + ")"
+        for w in weight["weigh_ins"])
     return f"Weigh-ins: {listed or 'none'}"
 
 
@@ -56,7 +57,7 @@ class WeightChart(TargetChart):
         """`chart` is weight_report.history_weight's; unknown values leave gaps."""
         self.clear()
         positions = list(range(1, len(labels) + 1))
-        for key, color in (("projection", "secondary"), ("trend", "primary")):
+        for key, color in (("projection", "primary"), ("trend", "success")):
             known = [(x, y) for x, y in zip(positions, chart[key], strict=True) if y is not None]
             if known:
                 self.plot([x for x, _ in known], [y for _, y in known], line_style=self.color(color),

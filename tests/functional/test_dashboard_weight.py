@@ -57,7 +57,7 @@ async def test_the_day_lists_its_weigh_ins_with_time_and_source(weighed_store, c
         await loaded(pilot)
         shown = text_of(app, "#day-weigh-ins")
     csv_entry, garmin = day["weigh_ins"]
-    assert shown == (f"Weigh-ins: {fmt.number(csv_entry['weight'], 1)} kg at no time (CSV import); "
+    assert shown == (f"Weigh-ins: {fmt.number(csv_entry['weight'], 1)} kg (CSV import, no time of day); "
                      f"{fmt.number(garmin['weight'], 1)} kg at 07:05 (Garmin Connect)")
     assert garmin["weight"] == 67.35
 
@@ -77,3 +77,32 @@ async def test_the_history_chart_plots_the_reports_trend_weigh_ins_and_projectio
     assert plotted[0] == [y for y in chart["projection"] if y is not None]
     assert plotted[1] == [y for y in chart["trend"] if y is not None]
     assert plotted[2] == [y for _, y in chart["weigh_ins"]] and len(plotted[2]) > 10
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_history_weight_chart_scrolled_into_view(snap_compare, weighed_store, size):
+    # On 24 rows the history scrolls: its weight chart is below the cardio and deficit charts.
+    app = build_app(CONFIG, weighed_store, today=END, poll_seconds=3600)
+
+    async def weight_chart(pilot):
+        await loaded(pilot)
+        await pilot.press("h")
+        await loaded(pilot)
+        pilot.app.screen.query_one("#history-body").scroll_end(animate=False)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=weight_chart, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_days_weigh_ins_scrolled_into_view(snap_compare, weighed_store, size):
+    app = build_app(CONFIG, weighed_store, today=SCALE_DAY, poll_seconds=3600)
+
+    async def weigh_ins(pilot):
+        await loaded(pilot)
+        await pilot.press("d")
+        await loaded(pilot)
+        pilot.app.screen.query_one("#day-body").scroll_end(animate=False)
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=weigh_ins, terminal_size=size)
