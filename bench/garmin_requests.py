@@ -6,8 +6,9 @@ them deleted on Garmin (its download answers 404), then an incremental pull one 
 that lists the deleted one again but does not ask for it; then, in a fresh store, a
 400-day backfill (`--since`) through three 429 cooldowns (the cooldown ended by rewriting
 the stored time, not by waiting). Weigh-ins are asked once per run of days still to ask, not
-per day: one request a pull, and none by a pull a cooldown stops before its days are done. Prints the requests by kind, per day / per activity,
-and what the requests would take at the default spacing.
+per day: one request a pull, and none by a pull a cooldown stops before its days are done.
+Prints the requests by kind, per day / per activity, and what the requests would take at the
+default spacing.
 
     .venv/bin/python bench/garmin_requests.py [--activities N] [--backfill-days N]
 """
@@ -35,7 +36,8 @@ DEFAULT_SPACING_S = Config().garmin.min_interval_s
 
 KINDS = (("login", ("/userprofile-service/",)), ("daily summary", ("/usersummary-service/",)),
          ("heart rate", ("/wellness-service/",)), ("food log", ("/nutrition-service/",)),
-         ("weigh-ins", ("/weight-service/",)), ("activity list", ("/activitylist-service/",)), ("activity download", ("/download-service/",)),
+         ("weigh-ins", ("/weight-service/",)), ("activity list", ("/activitylist-service/",)),
+         ("activity download", ("/download-service/",)),
          ("token refresh / sign-in", ("/di-oauth2-service/", "/mobile/", "/portal/", "/sso/")))
 
 

@@ -451,7 +451,8 @@ def garmin_weigh_in(item: Any, first: date, last: date, gate: Gate) -> TimedWeig
     if ts is None:
         return f"{named} skipped: timestampGMT {gmt_ms!r} is not a plausible time in epoch milliseconds"
     local_ms = item.get("date")
-    offset = gate.check((local_ms - gmt_ms) // 1000 if _number(local_ms) else None, "utc_offset_s", "weigh-in UTC offset")
+    offset = gate.check((local_ms - gmt_ms) // 1000 if _number(local_ms) else None, "utc_offset_s",
+                        "weigh-in UTC offset")
     fat = gate.check(item.get("bodyFat"), "body_fat_percent", "body fat")
     return TimedWeighIn(local_day.isoformat(), ts, offset, kg, fat, None)
 
