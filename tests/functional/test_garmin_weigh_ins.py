@@ -123,8 +123,9 @@ def test_a_weigh_in_from_a_scale_file_and_from_garmin_is_one_weigh_in_and_each_c
     store = Store.open(home)
     listed = day_weigh_ins(store.conn, 0, date(2009, 9, 9), date(2009, 9, 9))
     # The file's second weigh-in (76.09 kg, an hour later: fitparse) is the file's alone.
-    assert listed[date(2009, 9, 9)] == [{"time": "15:38", "weight_kg": 75.8, "sources": ["fit", "garmin"]},
-                                        {"time": "16:38", "weight_kg": 76.09, "sources": ["fit"]}]
+    assert listed[date(2009, 9, 9)] == [
+        {"time": "15:38", "weight_kg": 75.8, "weight": 75.8, "sources": ["fit", "garmin"]},
+        {"time": "16:38", "weight_kg": 76.09, "weight": 76.09, "sources": ["fit"]}]
     forget(store, resolve(store, ["garmin:2009-09-09"]))
     assert store.conn.execute("SELECT source FROM weigh_ins WHERE ts = ?", (ts,)).fetchall() == [("fit",)]
     store.close()
