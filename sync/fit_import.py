@@ -25,8 +25,9 @@ from pathlib import Path
 
 from wearsync.errors import FitError, StoreError
 from wearsync.progress import Progress
-from wearsync.store import Store, forget, recordings, weigh_ins
+from wearsync.store import Store, forget, recordings
 from wearsync.store.hr_series import write_series
+from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
 from wearsync.sync import local_time, wearer_sources
 from wearsync.sync.fit_content import WEIGHT_FILE, FitContent, local_day
 from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
@@ -222,7 +223,7 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
         replaces = None
         # A weight file's file_id does not name one recording: scales (and the FIT SDK's own
         # examples) write the same serial and time into files of different weigh-ins. Its
-        # identity is its bytes; the same weigh-in in two files is read once (docs/weight.md).
+        # identity is its bytes; the same weigh-in in two files is read once (docs/metrics.md, Weight).
         if content.serial is not None and content.time_created is not None and content.file_type != WEIGHT_FILE:
             known = recordings.recording_by_identity(conn, content.serial, content.time_created, content.file_type)
             if known and not (known[2] and not content.damaged):
@@ -297,10 +298,9 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
              "metric": v.metric, "kind": v.kind, "value": v.value, "recording_id": recording_id}
             for v in content.monitoring])
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
-    weigh_ins.add_file_weigh_ins(conn, [
-        {"local_day": local_day(w.ts + content.offset_s), "ts": w.ts, "utc_offset_s": content.offset_s,
-         "weight_kg": w.weight_kg, "fat_percent": w.fat_percent, "user_index": w.user_index,
-         "recording_id": recording_id, "entered_at": int(time.time())} for w in content.weigh_ins])
+    insert_timed_weigh_ins(conn, [TimedWeighIn(local_day(w.ts + content.offset_s), w.ts, content.offset_s,
+                                               w.weight_kg, w.fat_percent, w.user_index)
+                                  for w in content.weigh_ins], "fit", recording_id)
 
 
 def _unread(store: Store, source: str, failure: Failure) -> FileOutcome:

@@ -1,4 +1,5 @@
-"""Weights entered by a person: typed (`wearsync log weight`) or a CSV file of date,weight[,unit].
+"""Weights entered by a person: typed (`wearsync log weight`) or a CSV file of date,weight[,unit];
+timed weigh-ins (a scale file's, Garmin Connect's) are written by `store.weigh_ins.insert_timed_weigh_ins`.
 
 One check for every way in (`check_weight`): a day written YYYY-MM-DD from gate.FIRST_LOCAL_DAY
 to tomorrow, a weight written as a plain number (80 or 80.4) in kg or lb (1 lb = 0.45359237 kg,

@@ -124,3 +124,25 @@ def hand_over_activities(conn: sqlite3.Connection, recording_id: int, successor_
     else:
         conn.execute("UPDATE garmin_activities SET recording_id = :successor WHERE recording_id = :id",
                      {"id": recording_id, "successor": successor_id})
+
+
+def weigh_ins_pending(conn: sqlite3.Connection, first: date, last: date) -> list[str]:
+    """The pulled days first..last whose weigh-ins are still to ask (never asked since the day
+    settled, or the last request failed), in order."""
+    return [day for (day,) in conn.execute(
+        "SELECT local_day FROM garmin_days WHERE weigh_ins_complete = 0 AND local_day BETWEEN :first AND :last "
+        "ORDER BY local_day", {"first": first.isoformat(), "last": last.isoformat()})]
+
+
+def record_weigh_ins_failed(conn: sqlite3.Connection, first: date, last: date, reason: str) -> None:
+    """The weigh-ins of days first..last could not be asked: asked again by the next pull."""
+    conn.execute("UPDATE garmin_days SET weigh_ins_reason = :reason WHERE local_day BETWEEN :first AND :last",
+                 {"reason": reason, "first": first.isoformat(), "last": last.isoformat()})
+
+
+def record_weigh_ins_asked(conn: sqlite3.Connection, first: date, last: date, settled: date) -> None:
+    """The weigh-ins of days first..last were asked: done for the days up to `settled`, a day still
+    young at Garmin is asked again (a weigh-in may come later that day)."""
+    conn.execute("UPDATE garmin_days SET weigh_ins_complete = local_day <= :settled, weigh_ins_reason = NULL "
+                 "WHERE local_day BETWEEN :first AND :last",
+                 {"settled": settled.isoformat(), "first": first.isoformat(), "last": last.isoformat()})
