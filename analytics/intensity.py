@@ -161,7 +161,7 @@ def classify_minutes(minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.L
     consecutive moderate-or-vigorous minutes count (older Garmin firmware); a run may cross
     midnight.
     """
-    # Sorted once (a no-op on the cache's minutes, already in order: frames.read_minutes) and
+    # Sorted once (a no-op on the cache's minutes, already in order: store.analytics_caches.read_minutes) and
     # kept in that order through the join, so the neighbours below are the minutes either side.
     zoned = (minutes.sort("minute_utc")
              .join(limits.select("local_day", "moderate_from_bpm", "vigorous_from_bpm"), on="local_day", how="left",

@@ -28,10 +28,11 @@ from pathlib import Path
 
 import numpy as np
 from history_gen import generate, write_day  # run as a script: bench/ is on sys.path
-from wearsync import analytics_cache, frames, reporting
+
+from wearsync import analytics_cache, reporting
 from wearsync.analytics.params import params_from_config
 from wearsync.config import Config
-from wearsync.store import Store
+from wearsync.store import Store, hr_series
 
 END = date(2024, 12, 31)
 
@@ -146,7 +147,7 @@ def main() -> None:
     config = Config()
     params = params_from_config(config)
     days = store.conn.execute("SELECT count(*) FROM wellness").fetchone()[0]
-    readings = store.conn.execute("SELECT sum(n) FROM hr_series").fetchone()[0]
+    readings = hr_series.reading_count(store.conn)
     print(f"store: {days:,} days, {readings:,} heart-rate readings")
 
     # Fresh processes, alternating with the baseline's when there is one (the machine is shared).
@@ -215,8 +216,8 @@ def main() -> None:
           f"{incremental * 1000:.0f} ms; full recompute {full / incremental:.0f}x slower")
 
     forget_day(store, new_day)  # the store as it was: the next run's rebuild compares with the baseline's
-    raw = timed(lambda: frames.read_readings(store.conn, date(1970, 1, 2), date(2020, 9, 12)))
-    print(f"raw readings before 2020-09-13 (frames.read_readings, bytes to numpy arrays): {raw:.2f} s")
+    raw = timed(lambda: hr_series.read_readings(store.conn, date(1970, 1, 2), date(2020, 9, 12)))
+    print(f"raw readings before 2020-09-13 (hr_series.read_readings, bytes to numpy arrays): {raw:.2f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:.0f} MB (goal <= 300 MB) {'OK' if peak <= 300 else 'MISSED'}")
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

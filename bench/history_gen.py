@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from wearsync.hr_series import write_series
-from wearsync.store import Store
+from wearsync.store import Store, hr_series
+from wearsync.store.hr_series import write_series
 
 ZONE = ZoneInfo("Europe/Berlin")
 RESTING_HR = 58
@@ -109,7 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     began = time.perf_counter()
     store = generate(args.data_dir, args.years)
-    rows = store.conn.execute("SELECT sum(n) FROM hr_series").fetchone()[0]
+    rows = hr_series.reading_count(store.conn)
     store.close()
     print(f"{rows:,} heart-rate readings written in {time.perf_counter() - began:.1f} s to {args.data_dir}")
 

@@ -19,8 +19,6 @@ from textual.worker import Worker, WorkerState
 
 from wearsync.analytics.weeks import week_start_of
 from wearsync.config import Config
-from wearsync.errors import GarminRateLimited, GarminUnavailable
-from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
 from wearsync.dashboard.messages import (
     ImportFinished,
@@ -36,7 +34,8 @@ from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.sync_actions import Pull, default_pull, log_intake
 from wearsync.dashboard.widgets.status import StatusLine
-from wearsync.store import Store
+from wearsync.errors import GarminRateLimited, GarminUnavailable
+from wearsync.store import Store, listings
 
 POLL_SECONDS = 1.0
 
@@ -103,7 +102,7 @@ class WearsyncApp(App[None]):
     def week_start(self) -> date:
         """The first day of the week holding the selected day, weeks starting on the wearer's
         day (the config's, else Garmin Connect's, else Monday: the reports' own)."""
-        from wearsync import reporting   # polars: not before the first view needs it
+        from wearsync import reporting  # polars: not before the first view needs it
 
         return week_start_of(self.day, reporting.analytics_params(self.store, self.config).week_start_index)
 
@@ -114,7 +113,7 @@ class WearsyncApp(App[None]):
 
     def on_mount(self) -> None:
         # An empty store gets the first-run screen alone: no view is built until there is data.
-        self.switch_mode("week" if queries.has_any_data(self.store) else "first-run")
+        self.switch_mode("week" if listings.has_any_data(self.store) else "first-run")
         self.set_interval(self._poll_seconds, self.check_for_changes)
 
     # -- navigation ------------------------------------------------------------------------
@@ -202,7 +201,7 @@ class WearsyncApp(App[None]):
         """Reload the active view; leave the first-run screen for the week once there is data."""
         self._seen_version = self.store.data_version()
         if self.current_mode == "first-run":
-            if queries.has_any_data(self.store):
+            if listings.has_any_data(self.store):
                 self.switch_mode("week")  # it loads when it first shows
             return
         for screen in self.screen_stack:
@@ -272,7 +271,7 @@ class WearsyncApp(App[None]):
         self.set_status(f"Imported {summary.imported}, duplicates {summary.duplicates}, "
                         f"skipped {summary.skipped}, failed {summary.failed}.", error=bool(summary.failed))
         ids = [o.recording_id for o in summary.outcomes if o.outcome == "imported" and o.recording_id]
-        newest = queries.latest_activity_day(self.store, ids)
+        newest = listings.latest_activity_day(self.store, ids)
         if newest and self.current_mode in ("first-run", "week", "day"):
             self.day = newest
         self.refresh_views()

@@ -23,6 +23,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from wearsync.errors import FitError, StoreError
+from wearsync.progress import Progress
+from wearsync.store import Store, forget, recordings
+from wearsync.store.hr_series import write_series
+from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
 from wearsync.sync import local_time, wearer_sources
 from wearsync.sync.fit_content import WEIGHT_FILE, FitContent, local_day
 from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
@@ -31,12 +36,6 @@ from wearsync.sync.fit_messages import read_with_fitparse
 from wearsync.sync.fit_records import extract
 from wearsync.sync.fit_workers import Crash, decoded
 from wearsync.sync.wellness import recompute_fit_wellness
-
-from wearsync.errors import FitError, StoreError
-from wearsync.hr_series import write_series
-from wearsync.progress import Progress
-from wearsync.store import Store
-from wearsync.weight import TimedWeighIn, insert_timed_weigh_ins
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
 # fitparse, the fallback reader, holds every message and field as objects (~1 KB each):
@@ -211,7 +210,7 @@ def _store_problem(exc: BaseException) -> str:
 def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes, decoded) -> FileOutcome:
     sha = hashlib.sha256(data).hexdigest()
     with store.transaction() as conn:
-        known = _known(conn, "sha256 = ?", (sha,))
+        known = recordings.recording_by_sha(conn, sha)
         if known:
             return _event(conn, source, FileOutcome(label, "duplicate", f"already imported as {known[1]}", known[0]))
         if isinstance(decoded, FitError):
@@ -226,8 +225,7 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
         # examples) write the same serial and time into files of different weigh-ins. Its
         # identity is its bytes; the same weigh-in in two files is read once (docs/metrics.md, Weight).
         if content.serial is not None and content.time_created is not None and content.file_type != WEIGHT_FILE:
-            known = _known(conn, "serial = ? AND time_created = ? AND file_type = ?",
-                           (content.serial, content.time_created, content.file_type))
+            known = recordings.recording_by_identity(conn, content.serial, content.time_created, content.file_type)
             if known and not (known[2] and not content.damaged):
                 return _event(conn, source, FileOutcome(label, "duplicate", f"same recording as {known[1]}", known[0]))
             # The copy stored first was damaged and this one is whole: this one takes its place.
@@ -240,13 +238,11 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
         message = skip_reason or "; ".join(content.warnings)
         if replaces:
             message = f"replaces the damaged copy {replaces[1]}" + (f"; {message}" if message else "")
-        recording_id = conn.execute(
-            "INSERT INTO recordings (sha256, serial, time_created, file_type, manufacturer, product, source, "
-            "path, status, reason, reader, damaged, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (sha, content.serial, content.time_created, content.file_type, content.manufacturer,
-             content.product, source, label, status, message or None, reader, content.damaged,
-             int(time.time())),
-        ).lastrowid
+        recording_id = recordings.add_recording(conn, {
+            "sha256": sha, "serial": content.serial, "time_created": content.time_created,
+            "file_type": content.file_type, "manufacturer": content.manufacturer, "product": content.product,
+            "source": source, "path": label, "status": status, "reason": message or None, "reader": reader,
+            "damaged": content.damaged, "imported_at": int(time.time())})
         if replaces:
             _forget_recording(conn, replaces[0], recording_id)
         if not skip_reason:
@@ -276,49 +272,35 @@ def _settle_local_time(conn: sqlite3.Connection, content: FitContent, zone: str)
 
 
 def _forget_recording(conn, recording_id: int, successor_id: int) -> None:
-    days = {row[0] for row in conn.execute(
-        "SELECT DISTINCT local_day FROM monitoring_values WHERE recording_id = ?", (recording_id,))}
-    conn.execute("UPDATE garmin_activities SET recording_id = ? WHERE recording_id = ?",
-                 (successor_id, recording_id))
-    conn.execute("DELETE FROM recordings WHERE id = ?", (recording_id,))  # its rows cascade
+    days = recordings.monitoring_days(conn, recording_id)
+    forget.forget_recording(conn, recording_id, successor_id)  # its rows cascade
     recompute_fit_wellness(conn, days)
 
 
 def _write_content(conn, recording_id: int, content: FitContent) -> None:
     for activity in content.activities:
-        activity_id = conn.execute(
-            "INSERT INTO activities (recording_id, sport, sub_sport, start_utc, utc_offset_s, local_day, "
-            "elapsed_s, timer_s, calories, avg_hr, max_hr, ascent_m, steps) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (recording_id, activity.sport, activity.sub_sport, activity.start_utc, activity.utc_offset_s,
-             activity.local_day, activity.elapsed_s, activity.timer_s, activity.calories, activity.avg_hr,
-             activity.max_hr, activity.ascent_m, activity.steps),
-        ).lastrowid
+        activity_id = recordings.add_activity(conn, {
+            "recording_id": recording_id, "sport": activity.sport, "sub_sport": activity.sub_sport,
+            "start_utc": activity.start_utc, "utc_offset_s": activity.utc_offset_s, "local_day": activity.local_day,
+            "elapsed_s": activity.elapsed_s, "timer_s": activity.timer_s, "calories": activity.calories,
+            "avg_hr": activity.avg_hr, "max_hr": activity.max_hr, "ascent_m": activity.ascent_m,
+            "steps": activity.steps})
     if content.sets and content.activities:  # sets belong to the (last) session
-        conn.executemany(
-            "INSERT INTO strength_sets (activity_id, position, start_utc, duration_s, set_type, repetitions, "
-            "weight_kg, category) VALUES (?,?,?,?,?,?,?,?)",
-            [(activity_id, s.position, s.start_utc, s.duration_s, s.set_type, s.repetitions, s.weight_kg,
-              s.category) for s in content.sets],
-        )
+        recordings.add_strength_sets(conn, [
+            {"activity_id": activity_id, "position": s.position, "start_utc": s.start_utc,
+             "duration_s": s.duration_s, "set_type": s.set_type, "repetitions": s.repetitions,
+             "weight_kg": s.weight_kg, "category": s.category} for s in content.sets])
     write_series(conn, source=content.hr_source, ts=content.hr_ts, bpm=content.hr_bpm,
                  utc_offset_s=content.hr_offset, recording_id=recording_id)
     if content.monitoring:
-        conn.executemany(
-            "INSERT INTO monitoring_values (serial, local_day, ts, activity_type, metric, kind, value, "
-            "recording_id) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET value = MAX(value, excluded.value)",
-            [(content.serial or 0, v.local_day, v.ts, v.activity_type, v.metric, v.kind, v.value,
-              recording_id) for v in content.monitoring],
-        )
+        recordings.add_monitoring_values(conn, [
+            {"serial": content.serial or 0, "local_day": v.local_day, "ts": v.ts, "activity_type": v.activity_type,
+             "metric": v.metric, "kind": v.kind, "value": v.value, "recording_id": recording_id}
+            for v in content.monitoring])
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
     insert_timed_weigh_ins(conn, [TimedWeighIn(local_day(w.ts + content.offset_s), w.ts, content.offset_s,
                                                w.weight_kg, w.fat_percent, w.user_index)
                                   for w in content.weigh_ins], "fit", recording_id)
-
-
-def _known(conn: sqlite3.Connection, where: str, params: tuple) -> tuple[int, str, bool] | None:
-    """The id, first path and whether it was damaged, of a stored recording matching `where`."""
-    row = conn.execute(f"SELECT id, path, damaged FROM recordings WHERE {where}", params).fetchone()
-    return (row[0], row[1], bool(row[2])) if row else None
 
 
 def _unread(store: Store, source: str, failure: Failure) -> FileOutcome:
@@ -337,6 +319,6 @@ def _log(store: Store, source: str, outcome: FileOutcome) -> FileOutcome:
 
 
 def _event(conn, source: str, outcome: FileOutcome) -> FileOutcome:
-    conn.execute("INSERT INTO import_events (at, source, path, outcome, message) VALUES (?,?,?,?,?)",
-                 (int(time.time()), source, outcome.path, outcome.outcome, outcome.message or None))
+    recordings.log_imports(conn, [{"at": int(time.time()), "source": source, "path": outcome.path,
+                                   "outcome": outcome.outcome, "message": outcome.message or None}])
     return outcome

@@ -6,14 +6,13 @@ absent, not as a failure. Each pull is recorded in `sync_runs`.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wearsync.progress import Progress
-from wearsync.store import Store
+from wearsync.store import Store, sync_runs
 from wearsync.sync.fit_import import ImportSummary, import_paths
 
 
@@ -38,8 +37,6 @@ def pull_folders(store: Store, folders: Iterable[str], *,
                                 [str(p) for p in paths if not p.is_dir()])
     outcome = "partial" if summary.imported.failed else "ok"
     with store.transaction() as conn:
-        conn.execute("INSERT INTO sync_runs (source, started_at, finished_at, outcome, summary) "
-                     "VALUES ('folders', ?, ?, ?, ?)",
-                     (started, int(time.time()), outcome,
-                      json.dumps({k: v for k, v in summary.to_json().items() if k != "files"})))
+        sync_runs.record_folders_run(conn, started, outcome,
+                                     {k: v for k, v in summary.to_json().items() if k != "files"})
     return summary

@@ -40,9 +40,11 @@ from wearsync.errors import (
     GarminRefused,
     GarminUnavailable,
 )
-from wearsync.hr_series import write_series
 from wearsync.progress import Progress
-from wearsync.store import Store
+from wearsync.store import Store, intake, sync_runs, wellness
+from wearsync.store import garmin as pull_state
+from wearsync.store.hr_series import write_series
+from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
 from wearsync.sync import garmin_state, wearer_sources
 from wearsync.sync.fit_import import FileOutcome, import_data
 from wearsync.sync.garmin_client import (
@@ -51,7 +53,6 @@ from wearsync.sync.garmin_client import (
     save_cooldown,
 )
 from wearsync.sync.gate import LIMITS, Gate, check_day
-from wearsync.weight import TimedWeighIn, insert_timed_weigh_ins
 
 # Summary fields that only a synced watch (or logged food) fills; BMR-based calories
 # are there for every day of the account, watch or not.
@@ -251,8 +252,7 @@ def request_reload(store: Store, session: GarminSession, day: date, summary: Gar
     """Ask Garmin once to bring an archived day's intraday data back; the day is asked
     again by the next pull."""
     key = day.isoformat()
-    row = store.conn.execute("SELECT reason FROM garmin_days WHERE local_day = ?", (key,)).fetchone()
-    if row is not None and row[0] == RELOAD_NOTE:
+    if pull_state.day_reason(store.conn, key) == RELOAD_NOTE:
         return
     try:
         session.call(f"heart-rate reload {key}", session.garmin.request_reload, key)
@@ -263,7 +263,7 @@ def request_reload(store: Store, session: GarminSession, day: date, summary: Gar
         return
     summary.reloads_requested.append(key)
     with store.transaction() as conn:
-        conn.execute("UPDATE garmin_days SET complete = 0, reason = ? WHERE local_day = ?", (RELOAD_NOTE, key))
+        pull_state.mark_incomplete(conn, key, RELOAD_NOTE)
 
 
 def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: Store | None = None) -> DayData:
@@ -316,16 +316,8 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
     key, now = data.day.isoformat(), int(time.time())
     if data.summary is None:
         with store.transaction() as conn:
-            row = conn.execute("SELECT state, first_empty_at FROM garmin_days WHERE local_day = ?",
-                               (key,)).fetchone()
-            if row is not None and row[0] == "data":
-                # Data an earlier pull stored stays; Garmin answering nothing now does not remove it.
-                conn.execute("UPDATE garmin_days SET fetched_at = ?, complete = ? WHERE local_day = ?",
-                             (now, int(complete), key))
-            else:
-                first_empty = row[1] if row is not None and row[1] is not None else now
-                conn.execute("INSERT OR REPLACE INTO garmin_days (local_day, fetched_at, complete, state, "
-                             "first_empty_at) VALUES (?, ?, ?, 'empty', ?)", (key, now, int(complete), first_empty))
+            # Data an earlier pull stored stays; Garmin answering nothing now does not remove it.
+            pull_state.record_empty_day(conn, key, now, complete)
         return False
     s, hr = data.summary, data.heart_rates or {}
     offset = gate.check(_utc_offset(s.get("wellnessStartTimeLocal"), s.get("wellnessStartTimeGmt")),
@@ -347,17 +339,14 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
         bpm = gate.check(pair[1], "heart_rate_bpm", "heart rate")
         if ts is not None and (pair[1] is None or bpm is not None):
             readings.append((ts, bpm, offset, "garmin", key))
-    intake = _intake(s, data.food_log, gate)
+    eaten = _intake(s, data.food_log, gate)
     with store.transaction() as conn:
         for endpoint, body in (("usersummary", s), ("dailyHeartRate", data.heart_rates),
                                ("foodlog", data.food_log)):
             if body is not None:
-                _keep_body(conn, endpoint, key, now, data.raw.get(endpoint) or json.dumps(body).encode())
-        conn.execute(
-            "INSERT OR REPLACE INTO wellness (local_day, source, steps, ascent_m, descent_m, active_kcal, "
-            "bmr_kcal, total_kcal, moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) "
-            "VALUES (?, 'garmin', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, gate.check(s.get("totalSteps"), "steps_day", "steps"),
+                pull_state.keep_body(conn, endpoint, key, now, data.raw.get(endpoint) or json.dumps(body).encode())
+        wellness.upsert_wellness(conn, wellness.WellnessDay(
+            key, "garmin", gate.check(s.get("totalSteps"), "steps_day", "steps"),
              gate.check(s.get("floorsAscendedInMeters"), "ascent_m_day", "ascent"),
              gate.check(s.get("floorsDescendedInMeters"), "ascent_m_day", "descent"),
              _kcal(gate, s.get("activeKilocalories"), "kcal_day", "active kcal"),
@@ -370,16 +359,9 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
                      bpm=[math.nan if r[1] is None else r[1] for r in readings],
                      utc_offset_s=[offset] * len(readings), garmin_day=key)
         # A food log emptied since the last pull removes the intake: unknown, not zero.
-        conn.execute("DELETE FROM intake WHERE local_day = ? AND source = 'garmin'", (key,))
-        if intake is not None:
-            conn.execute("INSERT INTO intake (local_day, source, kcal, entered_at) VALUES (?, 'garmin', ?, ?)",
-                         (key, intake, now))
+        intake.replace_garmin_intake(conn, key, eaten, now)
         # The reload note stays: Garmin is asked to reload a day once.
-        conn.execute("INSERT INTO garmin_days (local_day, fetched_at, complete, state) VALUES (?, ?, ?, 'data') "
-                     "ON CONFLICT (local_day) DO UPDATE SET fetched_at = excluded.fetched_at, "
-                     "complete = excluded.complete, state = 'data', first_empty_at = NULL, "
-                     "reason = CASE WHEN garmin_days.reason = ? THEN garmin_days.reason END",
-                     (key, now, int(complete), RELOAD_NOTE))
+        pull_state.record_data_day(conn, key, now, complete, RELOAD_NOTE)
     return True
 
 
@@ -387,11 +369,7 @@ def record_failed_day(store: Store, day: date, reason: str) -> None:
     """A day whose answer could not be used: asked again by the next pull; data an earlier
     pull stored for it stays."""
     with store.transaction() as conn:
-        conn.execute("INSERT INTO garmin_days (local_day, fetched_at, complete, state, reason) "
-                     "VALUES (?, ?, 0, 'failed', ?) ON CONFLICT (local_day) DO UPDATE SET "
-                     "fetched_at = excluded.fetched_at, reason = excluded.reason, complete = 0, "
-                     "state = CASE WHEN garmin_days.state = 'data' THEN 'data' ELSE 'failed' END",
-                     (day.isoformat(), int(time.time()), reason))
+        pull_state.record_failed_day(conn, day.isoformat(), int(time.time()), reason)
 
 
 def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date, today: date,
@@ -418,8 +396,7 @@ def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date,
             summary.weigh_in_failures[span] = reason
             summary.warnings.append(f"weigh-ins {span}: {reason}; asked again by the next pull")
             with store.transaction() as conn:
-                conn.execute("UPDATE garmin_days SET weigh_ins_reason = ? WHERE local_day BETWEEN ? AND ?",
-                             (reason, first.isoformat(), last.isoformat()))
+                pull_state.record_weigh_ins_failed(conn, first, last, reason)
             continue
         gate, weigh_ins = Gate(), []
         for item in items:
@@ -430,11 +407,10 @@ def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date,
                 weigh_ins.append(checked)
         summary.warnings.extend(f"weigh-ins {span}: {w}" for w in gate.warnings())
         with store.transaction() as conn:
-            _keep_body(conn, "weight", span, int(time.time()), raw or json.dumps(body).encode())
+            pull_state.keep_body(conn, "weight", span, int(time.time()), raw or json.dumps(body).encode())
             summary.weigh_ins_new += insert_timed_weigh_ins(conn, weigh_ins, "garmin")
             # A day still young at Garmin is asked again: a weigh-in may come later that day.
-            conn.execute("UPDATE garmin_days SET weigh_ins_complete = local_day <= ?, weigh_ins_reason = NULL "
-                         "WHERE local_day BETWEEN ? AND ?", (settled.isoformat(), first.isoformat(), last.isoformat()))
+            pull_state.record_weigh_ins_asked(conn, first, last, settled)
 
 
 def garmin_weigh_in(item: Any, first: date, last: date, gate: Gate) -> TimedWeighIn | str:
@@ -490,17 +466,11 @@ def pull_activities(store: Store, session: GarminSession, start: date, end: date
         for activity in listing:
             activity_id = _activity_id(activity)
             # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
-            _keep_body(conn, "activity", str(activity_id), now, json.dumps(activity).encode())
-            conn.execute("INSERT INTO garmin_activities (activity_id, start_local, name, fetched_at, state) "
-                         "VALUES (?, ?, ?, ?, 'listed') ON CONFLICT (activity_id) DO NOTHING",
-                         (activity_id, _text(activity.get("startTimeLocal")),
-                          _text(activity.get("activityName")), now))
+            pull_state.keep_body(conn, "activity", str(activity_id), now, json.dumps(activity).encode())
+            pull_state.list_activity(conn, activity_id, _text(activity.get("startTimeLocal")),
+                                 _text(activity.get("activityName")), now)
         garmin_state.remember_listing(store, conn, start, end)
-    states = "('listed', 'refused', 'gone', 'failed')" if retry_failed else "('listed', 'refused')"
-    due = store.conn.execute(
-        f"SELECT activity_id, name, start_local, attempts FROM garmin_activities WHERE state IN {states} "
-        "AND (state != 'refused' OR retry_at IS NULL OR retry_at <= ? OR ?) ORDER BY start_local, activity_id",
-        (now, int(retry_failed))).fetchall()
+    due = pull_state.due_activities(store.conn, now, retry_failed)
     for done, (activity_id, name, start_local, attempts) in enumerate(due, 1):
         name = name or str(activity_id)
         outcomes: list[FileOutcome] = []
@@ -530,9 +500,8 @@ def pull_activities(store: Store, session: GarminSession, start: date, end: date
                 state = "imported" if any(o.outcome == "imported" for o in outcomes) else "duplicate"
         recording_id = next((o.recording_id for o in outcomes if o.recording_id is not None), None)
         with store.transaction() as conn:
-            conn.execute("UPDATE garmin_activities SET recording_id = ?, fetched_at = ?, note = ?, state = ?, "
-                         "attempts = attempts + 1, retry_at = ? WHERE activity_id = ?",
-                         (recording_id, int(time.time()), reason, state, retry_at, activity_id))
+            pull_state.record_activity(conn, activity_id, recording_id=recording_id, now=int(time.time()),
+                                   note=reason, state=state, retry_at=retry_at)
         summary.activities_new += 1
         if reason:
             summary.activity_failures.append(ActivityFailure(activity_id, name, start_local, reason))
@@ -589,12 +558,6 @@ def _kcal(gate: Gate, value: Any, limit: str, name: str) -> int | None:
     return gate.check(value, limit, name)
 
 
-def _keep_body(conn, endpoint: str, key: str, fetched_at: int, body: bytes) -> None:
-    conn.execute("INSERT INTO garmin_responses (endpoint, key, fetched_at, body) VALUES (?, ?, ?, ?) "
-                 "ON CONFLICT (endpoint, key) DO UPDATE SET fetched_at = excluded.fetched_at, "
-                 "body = excluded.body", (endpoint, key, fetched_at, body))
-
-
 def _utc_offset(local: Any, gmt: Any) -> int | None:
     try:
         return int((datetime.fromisoformat(local) - datetime.fromisoformat(gmt)).total_seconds())
@@ -607,18 +570,14 @@ def _number(value: Any) -> bool:
 
 
 def _last_utc_offset(store: Store) -> int | None:
-    row = store.conn.execute("SELECT utc_offset_s FROM wellness WHERE source = 'garmin' "
-                             "AND utc_offset_s IS NOT NULL ORDER BY local_day DESC LIMIT 1").fetchone()
-    return row[0] if row else None
+    return wellness.last_garmin_offset(store.conn)
 
 
 def _start_run(store: Store) -> int:
     with store.transaction() as conn:
-        return conn.execute("INSERT INTO sync_runs (source, started_at) VALUES ('garmin', ?)",
-                            (int(time.time()),)).lastrowid
+        return sync_runs.start_garmin_run(conn)
 
 
 def _finish_run(store: Store, run_id: int, summary: GarminPullSummary, outcome: str, message: str) -> None:
     with store.transaction() as conn:
-        conn.execute("UPDATE sync_runs SET finished_at = ?, outcome = ?, message = ?, summary = ? WHERE id = ?",
-                     (int(time.time()), outcome, message or None, json.dumps(summary.to_json()), run_id))
+        sync_runs.finish_run(conn, run_id, outcome, message, summary.to_json())

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from wearsync.store import Store
+from wearsync.store import Store, garmin
 
 # Garmin keeps changing a day until the watch has synced it; two days covers a watch
 # synced once a day.
@@ -55,8 +55,7 @@ def synced_range_start(store: Store) -> date | None:
     value = store.get_state(RANGE_KEY)
     if value:
         return date.fromisoformat(value)
-    earliest = store.conn.execute("SELECT min(local_day) FROM garmin_days").fetchone()[0]
-    return date.fromisoformat(earliest) if earliest else None
+    return garmin.earliest_day(store.conn)
 
 
 def plan_days(store: Store, today: date, *, since: date | None = None, until: date | None = None,
@@ -77,9 +76,7 @@ def plan_days(store: Store, today: date, *, since: date | None = None, until: da
         start = today - timedelta(days=max(first_pull_days, 1) - 1)
     range_start = min(start, known) if known else start
     end = min(until, today) if until else today
-    rows = {row[0]: row[1:] for row in store.conn.execute(
-        "SELECT local_day, state, complete, fetched_at, first_empty_at FROM garmin_days "
-        "WHERE local_day BETWEEN ? AND ?", (start.isoformat(), end.isoformat()))}
+    rows = garmin.day_states(store.conn, start, end)
     settled = today - timedelta(days=SETTLE_DAYS)
     wanted = [day for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
               if _needs_asking(rows.get(day.isoformat()), day > settled, now, recheck_empty)]
@@ -106,9 +103,7 @@ def weigh_in_ranges(store: Store, start: date, end: date) -> list[tuple[date, da
     """The runs of consecutive pulled days in start..end whose weigh-ins are still to ask
     (never asked since the day settled, or the last request failed): one request each."""
     runs: list[tuple[date, date]] = []
-    for (key,) in store.conn.execute("SELECT local_day FROM garmin_days WHERE weigh_ins_complete = 0 AND "
-                                     "local_day BETWEEN ? AND ? ORDER BY local_day",
-                                     (start.isoformat(), end.isoformat())):
+    for key in garmin.weigh_ins_pending(store.conn, start, end):
         day = date.fromisoformat(key)
         if runs and runs[-1][1] + timedelta(days=1) == day:
             runs[-1] = (runs[-1][0], day)
@@ -132,9 +127,7 @@ def gaps(store: Store, today: date, min_interval_s: float, now: float | None = N
     if synced_range_start(store) is None:
         return {"missing": 0, "oldest_missing": None, "recheck": 0, "estimate_s": 0}
     plan = plan_days(store, today, now=now)
-    known = {row[0] for row in store.conn.execute(
-        "SELECT local_day FROM garmin_days WHERE state != 'failed' AND local_day BETWEEN ? AND ?",
-        (plan.start.isoformat(), plan.end.isoformat()))}
+    known = garmin.known_days(store.conn, plan.start, plan.end)
     missing = [d for d in plan.days if d.isoformat() not in known]
     return {"missing": len(missing), "oldest_missing": missing[0].isoformat() if missing else None,
             "recheck": len(plan.days) - len(missing),

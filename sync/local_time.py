@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from wearsync.store import recordings
+
 NEAR_S = 7 * 86_400  # another recording of the same device this close shares its zone
 
 
@@ -37,17 +39,7 @@ def same_device_offset(conn: sqlite3.Connection, serial: int | None, near: int) 
     """The UTC offset of the same device's recording nearest to `near`, within a week."""
     if serial is None:
         return None
-    row = conn.execute(
-        "SELECT offset FROM ("
-        " SELECT m.value AS offset, ABS(m.ts - :near) AS gap FROM monitoring_values m"
-        " WHERE m.serial = :serial AND m.metric = 'utc_offset_s' AND m.ts BETWEEN :lo AND :hi"
-        " UNION ALL"
-        " SELECT a.utc_offset_s, ABS(a.start_utc - :near) FROM activities a JOIN recordings r ON r.id = a.recording_id"
-        " WHERE r.serial = :serial AND a.start_utc BETWEEN :lo AND :hi AND COALESCE(r.reason, '') NOT LIKE '%local time from%'"
-        ") ORDER BY gap LIMIT 1",
-        {"serial": serial, "near": near, "lo": near - NEAR_S, "hi": near + NEAR_S},
-    ).fetchone()
-    return None if row is None else int(row[0])
+    return recordings.nearest_device_offset(conn, serial, near, NEAR_S)
 
 
 def format_offset(offset_s: int) -> str:

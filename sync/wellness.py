@@ -15,7 +15,9 @@ from datetime import date
 
 import numpy as np
 
-from wearsync.hr_series import NO_BPM, read_series
+from wearsync.store.hr_series import NO_BPM, read_series
+from wearsync.store.recordings import monitoring_groups
+from wearsync.store.wellness import WellnessDay, upsert_wellness
 from wearsync.unix_days import day_start
 
 # Without the device's own resting heart rate, the lowest average over a fixed
@@ -31,11 +33,7 @@ METRICS = ("steps", "active_kcal", "ascent_mm", "descent_mm", "moderate_min", "v
 def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
     """Rewrite the 'fit' wellness rows of `days` inside the caller's transaction."""
     for day in sorted(days):
-        rows = conn.execute(
-            "SELECT serial, metric, kind, activity_type, MAX(value), SUM(value), MIN(ts), MAX(ts) "
-            "FROM monitoring_values WHERE local_day = ? GROUP BY serial, metric, kind, activity_type",
-            (day,),
-        ).fetchall()
+        rows = monitoring_groups(conn, day)
         # per device: metric -> kind -> summed value
         per_device: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
         info: dict[str, int] = {}
@@ -58,20 +56,12 @@ def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
                     candidates.append(kinds.get("total", kinds.get("increment")))
             # Two devices worn the same day each count the whole day: take the larger.
             day_values[metric] = max(candidates) if candidates else None
-        covered = (last_ts - first_ts) if first_ts is not None else None
-        conn.execute(
-            "INSERT INTO wellness (local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, "
-            "total_kcal, moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) "
-            "VALUES (?, 'fit', ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(local_day, source) DO UPDATE SET steps = excluded.steps, ascent_m = excluded.ascent_m, "
-            "descent_m = excluded.descent_m, active_kcal = excluded.active_kcal, bmr_kcal = excluded.bmr_kcal, "
-            "moderate_min = excluded.moderate_min, vigorous_min = excluded.vigorous_min, "
-            "resting_hr = excluded.resting_hr, utc_offset_s = excluded.utc_offset_s, covered_s = excluded.covered_s",
-            (day, day_values["steps"], _metres(day_values["ascent_mm"]), _metres(day_values["descent_mm"]),
-             day_values["active_kcal"], info.get("rmr_kcal"), day_values["moderate_min"],
-             day_values["vigorous_min"], info.get("resting_hr") or _resting_from_readings(conn, day),
-             info.get("utc_offset_s"), covered),
-        )
+        covered = (last_ts - first_ts) if first_ts is not None and last_ts is not None else None
+        upsert_wellness(conn, WellnessDay(
+            day, "fit", day_values["steps"], _metres(day_values["ascent_mm"]), _metres(day_values["descent_mm"]),
+            day_values["active_kcal"], info.get("rmr_kcal"), None, day_values["moderate_min"],
+            day_values["vigorous_min"], info.get("resting_hr") or _resting_from_readings(conn, day),
+            info.get("utc_offset_s"), covered))
 
 
 def _resting_from_readings(conn: sqlite3.Connection, day: str) -> int | None:

@@ -1,14 +1,14 @@
 """Stored heart rate as rows again, for tests that ask about single readings.
 
 `readings_table(conn)` decodes every series with the store's own decoder
-(wearsync.hr_series.decode) into the connection's temporary table `readings` (ts, bpm,
+(wearsync.store.hr_series.decode) into the connection's temporary table `readings` (ts, bpm,
 utc_offset_s, source, recording_id, garmin_day; bpm NULL: no value), so a test can query it
 with SQL. It is a snapshot: call it again after the store changes.
 """
 
 import sqlite3
 
-from wearsync.hr_series import HR_SOURCES, NO_BPM, decode
+from wearsync.store.hr_series import HR_SOURCES, NO_BPM, decode
 
 
 def readings_table(conn: sqlite3.Connection) -> sqlite3.Connection:

@@ -17,12 +17,13 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from wearsync import frames
 from wearsync.analytics.energy import preferred_wellness
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, SOURCE_RANK, minutes_of
 from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams
-from wearsync.store import Store
+from wearsync.store import Store, analytics_caches, hr_series, recordings
+from wearsync.store import wellness as stored_wellness
+from wearsync.store.strict_schema import HR_SOURCES
 
 # Days read around the asked-for ones so bouts can cross midnight.
 BOUT_MARGIN_DAYS = 1
@@ -31,8 +32,8 @@ BOUT_MARGIN_DAYS = 1
 REBUILD_CHUNK_DAYS = 92
 # Cached minutes are classified this many days at a time (bounds each write).
 INTENSITY_CHUNK_DAYS = 92
-# The SOURCE_RANK of each source code of the stored series (frames.SOURCE_CODES).
-SOURCE_RANKS = np.array([SOURCE_RANK[name] for name in frames.SOURCE_CODES], np.uint8)
+# The SOURCE_RANK of each source code of the stored series (HR_SOURCES).
+SOURCE_RANKS = np.array([SOURCE_RANK[name] for name in HR_SOURCES], np.uint8)
 # The state key holding what the cached intensity results were last checked against.
 INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
 
@@ -50,54 +51,53 @@ def refresh(store: Store, params: AnalyticsParams) -> set[date]:
 
 def _refresh_minutes(store: Store) -> set[date]:
     conn = store.conn
-    known = frames.read_units(conn)
-    now = frames.current_units(conn)
+    known = analytics_caches.read_units(conn)
+    now = analytics_caches.current_units(conn)
     if known == now:
         return set()
-    removed = frames.read_unit_spans(conn, sorted(known - now))
-    added = frames.unit_day_spans(conn, sorted(now - known))
+    removed = analytics_caches.read_unit_spans(conn, sorted(known - now))
+    added = analytics_caches.unit_day_spans(conn, sorted(now - known))
     stale: set[date] = set()
     for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
         stale.update(first + timedelta(days=n) for n in range((last - first).days + 1))
 
     def write(days: list[date], minutes: pl.DataFrame) -> None:
         with store.transaction() as txn:
-            frames.write_minutes(txn, days, minutes)
-            frames.forget_day_intensity(txn, _with_margin(days))
-            frames.forget_unavailable(txn, days)
+            analytics_caches.write_minutes(txn, days, minutes)
+            analytics_caches.forget_day_intensity(txn, _with_margin(days))
+            analytics_caches.forget_unavailable(txn, days)
 
     def forget(txn, day: date) -> None:
-        frames.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
-        frames.forget_day_intensity(txn, _with_margin([day]))
+        analytics_caches.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
+        analytics_caches.forget_day_intensity(txn, _with_margin([day]))
 
     for first, last in _runs(sorted(stale), REBUILD_CHUNK_DAYS):
         _in_chunk_or_by_day(store, first, last, lambda a, b: _day_minutes(store, a, b), write, forget)
     # Recorded last: a refresh stopped half-way is redone whole by the next one.
     with store.transaction() as txn:
-        frames.write_units(txn, added, removed["unit"].to_list())
+        analytics_caches.write_units(txn, added, removed["unit"].to_list())
     return stale
 
 
 def _day_minutes(store: Store, first: date, last: date) -> pl.DataFrame:
-    readings = frames.read_readings(store.conn, first, last)
+    readings = hr_series.read_readings(store.conn, first, last)
     minutes = minutes_of(readings.ts, readings.bpm, readings.utc_offset_s, SOURCE_RANKS[readings.source])
     return minutes.filter(pl.col("local_day").is_between(first, last))
 
 
 def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) -> set[date]:
     conn = store.conn
-    inputs = f"{params.settings_key}|{frames.resting_hr_fingerprint(conn)}"
+    inputs = f"{params.settings_key}|{stored_wellness.resting_hr_fingerprint(conn)}"
     if not stale and store.get_state(INTENSITY_INPUTS_KEY) == inputs:
         return set()
-    minute_days = pl.DataFrame(conn.execute("SELECT local_day FROM analytics_minutes").fetchall(),
-                               schema={"local_day": pl.String}, orient="row").with_columns(pl.col("local_day").str.to_date())
+    minute_days = analytics_caches.minute_days(conn)
     # computed once, small (a row a day): what each day's results depend on, and what classifies them
     limits = heart_rate_limits_of(store, params, minute_days.lazy()).collect().lazy()
     expected = limits.select(
         "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("moderate_from_bpm").round(3),
                                             pl.col("vigorous_from_bpm").round(3), separator="|").fill_null(
             pl.lit(params.settings_key + "|no limits")))
-    cached = frames.read_day_intensity(conn).select("local_day", cached="settings")
+    cached = analytics_caches.read_day_intensity(conn).select("local_day", cached="settings")
     todo = (expected.join(cached.lazy(), on="local_day", how="left")
             .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
             .collect())
@@ -109,11 +109,12 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
 
     def write(days: list[date], results: pl.DataFrame) -> None:
         with store.transaction() as txn:
-            frames.write_day_intensity(txn, results)
-            frames.forget_unavailable(txn, days)
+            analytics_caches.write_day_intensity(txn, results)
+            analytics_caches.forget_unavailable(txn, days)
 
     for first, last in _runs(sorted(todo["local_day"]), INTENSITY_CHUNK_DAYS):
-        _in_chunk_or_by_day(store, first, last, compute, write, lambda txn, day: frames.forget_day_intensity(txn, [day]))
+        _in_chunk_or_by_day(store, first, last, compute, write,
+                            lambda txn, day: analytics_caches.forget_day_intensity(txn, [day]))
     with store.transaction() as txn:
         store.set_state(txn, INTENSITY_INPUTS_KEY, inputs)
     return set(todo["local_day"])
@@ -125,10 +126,10 @@ def classified_minutes(store: Store, params: AnalyticsParams, first: date, last:
     (analytics/intensity.py `classify_minutes`): what the day results count and the day curve draws."""
     conn = store.conn
     margin = timedelta(days=BOUT_MARGIN_DAYS)
-    minutes = frames.read_minutes(conn, first - margin, last + margin)
+    minutes = analytics_caches.read_minutes(conn, first - margin, last + margin)
     if limits is None:
         limits = heart_rate_limits_of(store, params, minutes.select("local_day").unique())
-    movement = movement_minutes(frames.read_monitoring_totals(conn, first - margin, last + margin).lazy())
+    movement = movement_minutes(recordings.read_monitoring_totals(conn, first - margin, last + margin).lazy())
     return classify_minutes(minutes, limits, movement, params.min_bout_minutes)
 
 
@@ -150,7 +151,7 @@ def _in_chunk_or_by_day(store: Store, first: date, last: date, compute: Callable
             except Exception as exc:  # noqa: BLE001 - recorded with its reason, shown in the reports
                 with store.transaction() as txn:
                     forget(txn, day)
-                    frames.write_unavailable(txn, day, _one_line(exc))
+                    analytics_caches.write_unavailable(txn, day, _one_line(exc))
             else:
                 write([day], results)
     else:
@@ -179,6 +180,6 @@ def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
 
 def heart_rate_limits_of(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
     """heart_rate_limits of `days` from everything stored (the values alone, not where each came from)."""
-    measured = preferred_wellness(frames.read_wellness(store.conn).lazy()).select(
+    measured = preferred_wellness(stored_wellness.read_wellness(store.conn).lazy()).select(
         "local_day", "resting_hr", "resting_hr_from")
-    return heart_rate_limits(days, measured, params, frames.read_activity_maxima(store.conn).lazy())
+    return heart_rate_limits(days, measured, params, recordings.read_activity_maxima(store.conn).lazy())

@@ -21,9 +21,9 @@ from pathlib import Path
 from wearsync.day_csv import HEADER_CELLS, read_text
 from wearsync.errors import IntakeError
 from wearsync.store import Store
+from wearsync.store import intake as stored_intake
 from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 
-OWN_SOURCES = ("manual", "csv")
 # A plain number as people type it: no thousands separator, exponent, nan or inf.
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 # The calories column of a food diary's export: MyFitnessPal ("Calories"), Cronometer ("Energy (kcal)").
@@ -155,10 +155,5 @@ def record_intake(store: Store, entries: Mapping[date, int | float | str], sourc
     now = int(time.time())
     with store.transaction() as conn:
         for day, kcal in sorted(checked.items()):
-            row = conn.execute("SELECT kcal FROM intake WHERE local_day = ? AND source IN (?, ?) "
-                               "ORDER BY entered_at DESC LIMIT 1", (day.isoformat(), *OWN_SOURCES)).fetchone()
-            replaced[day] = row[0] if row else None
-            conn.execute("DELETE FROM intake WHERE local_day = ? AND source IN (?, ?)", (day.isoformat(), *OWN_SOURCES))
-            conn.execute("INSERT INTO intake (local_day, source, kcal, entered_at) VALUES (?, ?, ?, ?)",
-                         (day.isoformat(), source, kcal, now))
+            replaced[day] = stored_intake.replace_own_intake(conn, day, source, kcal, now)
     return replaced

@@ -85,17 +85,19 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from wearsync import frames, weight_report
+from wearsync import weight_report
 from wearsync.analytics.daily import WORN_MINUTES, daily_summary
 from wearsync.analytics.energy import WELLNESS_RANK, daily_intake, preferred_wellness
 from wearsync.analytics.intensity import goal_minutes, heart_rate_limits
-from wearsync.analytics_cache import classified_minutes, refresh
 from wearsync.analytics.params import AnalyticsParams, params_from_config
 from wearsync.analytics.strength import daily_strength, strength_flags
 from wearsync.analytics.weekly import add_streaks, weekly_goal_minutes, weekly_summary
 from wearsync.analytics.weeks import week_id, week_start_of
+from wearsync.analytics_cache import classified_minutes, refresh
 from wearsync.config import Config
-from wearsync.store import Store
+from wearsync.store import Store, analytics_caches, hr_series, listings, recordings
+from wearsync.store import intake as stored_intake
+from wearsync.store import wellness as stored_wellness
 from wearsync.sync import wearer_sources
 from wearsync.unix_days import day_start
 
@@ -128,16 +130,16 @@ def day_report(store: Store, config: Config, day: date, *, as_of: date | None = 
     as_of = as_of or date.today()
     refresh(store, params)
     daily = _daily(store, params, day, day, as_of).row(0, named=True)
-    report = _day_dict(daily, params, frames.read_unavailable(store.conn, day, day))
+    report = _day_dict(daily, params, analytics_caches.read_unavailable(store.conn, day, day))
     report["wearer"] = _wearer_dict(params)
-    measured = preferred_wellness(frames.read_wellness(store.conn, day, day).lazy()).collect()
+    measured = preferred_wellness(stored_wellness.read_wellness(store.conn, day, day).lazy()).collect()
     stored = measured.row(0, named=True) if measured.height else {}
     # The stored values as the foundation's `report --day` showed them, kept for scripts.
     report.update(
         source=daily["wellness_source"], total_kcal=stored.get("total_kcal"),
         resting_hr=stored.get("resting_hr"), device_moderate_min=daily["device_moderate_min"],
         device_vigorous_min=daily["device_vigorous_min"],
-        heart_rate=frames.read_day_reading_stats(store.conn, day), activities=_activities(store, day),
+        heart_rate=hr_series.read_day_reading_stats(store.conn, day), activities=_activities(store, day),
         device_increments=_device_increments(store, day),
     )
     weight_report.add_day_weight(store, config, report)
@@ -146,9 +148,9 @@ def day_report(store: Store, config: Config, day: date, *, as_of: date | None = 
 
 def _device_increments(store: Store, day: date) -> list[dict]:
     """Where the device's minutes fell: [{at (local "HH:MM", the end of the interval), moderate, vigorous}]."""
-    offset = frames.read_day_offset(store.conn, day) or 0
+    offset = stored_wellness.read_day_offset(store.conn, day) or 0
     by_stamp: dict[int, dict] = {}
-    for ts, metric, minutes in frames.read_device_increments(store.conn, day):
+    for ts, metric, minutes in recordings.read_device_increments(store.conn, day):
         at = (datetime(1970, 1, 1) + timedelta(seconds=ts + offset)).strftime("%H:%M")
         entry = by_stamp.setdefault(ts, {"at": at, "moderate": 0, "vigorous": 0})
         entry[metric.removesuffix("_min")] += minutes
@@ -173,7 +175,7 @@ def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date 
     daily = _daily(store, params, first_start, last_start + timedelta(days=6), as_of)
     weekly = weekly_summary(daily.lazy(), params, as_of, _streak_before(store, params, first_start, as_of)).collect()
     reports = []
-    unavailable = frames.read_unavailable(store.conn, first_start, last_start + timedelta(days=6))
+    unavailable = analytics_caches.read_unavailable(store.conn, first_start, last_start + timedelta(days=6))
     for week in weekly.iter_rows(named=True):
         days = daily.filter(pl.col("local_day").is_between(week["week_start"], week["week_start"] + timedelta(days=6)))
         reports.append(_week_dict(week, [_day_dict(d, params, unavailable) for d in days.iter_rows(named=True)],
@@ -193,7 +195,7 @@ def history_totals(weeks: list[dict]) -> dict:
 
 def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_of: date) -> int:
     """The cardio streak at the end of the week before `week_start`, from every earlier week."""
-    earliest = _first_data_day(store)
+    earliest = listings.first_data_day(store.conn)
     if earliest is None or earliest >= week_start:
         return 0
     first = week_start_of(earliest, params.week_start_index)
@@ -209,11 +211,12 @@ def _streaks(store: Store, params: AnalyticsParams, first: date, last: date, as_
     """
     hr: dict[str, tuple] = {}
     wellness: dict[str, tuple] = {}
-    for day, source, moderate, vigorous, worn in frames.read_day_goal_rows(store.conn, first, last, WORN_MINUTES):
+    rows_of_days = analytics_caches.read_day_goal_rows(store.conn, first, last, WORN_MINUTES)
+    for iso_day, source, moderate, vigorous, worn in rows_of_days:
         if source == "heart_rate":
-            hr[day] = (moderate, vigorous, worn)
-        elif day not in wellness or _wellness_rank(source) < _wellness_rank(wellness[day][0]):
-            wellness[day] = (source, moderate, vigorous, worn)   # the preferred source's row whole
+            hr[iso_day] = (moderate, vigorous, worn)
+        elif iso_day not in wellness or _wellness_rank(source) < _wellness_rank(wellness[iso_day][0]):
+            wellness[iso_day] = (source, moderate, vigorous, worn)   # the preferred source's row whole
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     rows = []
     for day in days:
@@ -234,38 +237,30 @@ def _wellness_rank(source: str) -> int:
     return WELLNESS_RANK.get(source, len(WELLNESS_RANK))
 
 
-def _first_data_day(store: Store) -> date | None:
-    row = store.conn.execute(
-        "SELECT min(d) FROM (SELECT min(local_day) AS d FROM wellness UNION ALL SELECT min(local_day) FROM intake "
-        "UNION ALL SELECT min(local_day) FROM activities UNION ALL SELECT min(local_day) FROM analytics_minutes)"
-    ).fetchone()
-    return date.fromisoformat(row[0]) if row[0] else None
-
-
 def _daily(store: Store, params: AnalyticsParams, first: date, last: date, as_of: date) -> pl.DataFrame:
     """DAILY_SCHEMA for every calendar day first..last from the store and the caches."""
     conn = store.conn
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    wellness = preferred_wellness(frames.read_wellness(conn, first, last, resting_origin=True).lazy(), as_of,
+    wellness = preferred_wellness(stored_wellness.read_wellness(conn, first, last, resting_origin=True).lazy(), as_of,
                                   _today_share(as_of))
     # the observed maximum heart rate looks back a year
-    maxima = frames.read_activity_maxima(conn, first - timedelta(days=OBSERVED_MAX_DAYS), last)
+    maxima = recordings.read_activity_maxima(conn, first - timedelta(days=OBSERVED_MAX_DAYS), last)
     limits = heart_rate_limits(calendar, wellness.select("local_day", "resting_hr", "resting_hr_from"), params,
                                maxima.lazy())
-    activities = frames.read_activities(conn, first, last)
-    intensity = (frames.read_day_intensity(conn, first, last).lazy()
+    activities = recordings.read_activities(conn, first, last)
+    intensity = (analytics_caches.read_day_intensity(conn, first, last).lazy()
                  .select("local_day", "hr_moderate_min", "hr_vigorous_min",
                          hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
                          minutes_with_readings="minutes_with_readings"))
-    strength = daily_strength(strength_flags(activities.lazy(), frames.read_strength_activity_ids(conn).lazy()))
-    intake = daily_intake(frames.read_intake(conn, first, last).lazy())
+    strength = daily_strength(strength_flags(activities.lazy(), recordings.read_strength_activity_ids(conn).lazy()))
+    intake = daily_intake(stored_intake.read_intake(conn, first, last).lazy())
     wellness = weight_report.burned_for_deficit(conn, params, wellness.drop("resting_hr", "resting_hr_from"), first, last)
     return daily_summary(calendar, wellness, intensity, limits, intake, strength, params, as_of).collect()
 
 
 def _activities(store: Store, day: date) -> list[dict]:
-    activities = frames.read_activities(store.conn, day, day)
-    flagged = strength_flags(activities.lazy(), frames.read_strength_activity_ids(store.conn).lazy()).collect()
+    activities = recordings.read_activities(store.conn, day, day)
+    flagged = strength_flags(activities.lazy(), recordings.read_strength_activity_ids(store.conn).lazy()).collect()
     return [{**{key: row[key] for key in ("sport", "sub_sport", "start_utc", "elapsed_s", "calories", "avg_hr",
                                           "max_hr", "ascent_m", "steps", "strength")},
              "start_local": (datetime(1970, 1, 1) + timedelta(seconds=row["start_utc"] + row["utc_offset_s"]))
@@ -285,7 +280,7 @@ def day_curve(store: Store, config: Config, day: date) -> dict:
     conn = store.conn
     classified = classified_minutes(store, params, day, day).filter(pl.col("local_day") == day).sort(
         "minute_utc").collect()
-    offset = frames.read_day_offset(conn, day) or 0
+    offset = stored_wellness.read_day_offset(conn, day) or 0
     midnight = day_start(day) - offset
     return {"hours": ((classified["minute_utc"] - midnight) / 3600).to_list(),
             "bpm": classified["bpm"].round(0).cast(pl.Int64).to_list(),

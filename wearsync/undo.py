@@ -17,13 +17,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from wearsync.errors import UnknownRecording
-from wearsync.hr_series import forget_garmin_day, local_spans
-from wearsync.store import ORIGINALS, Store
+from wearsync.store import ORIGINALS, Store, garmin, hr_series, intake, recordings, wellness
+from wearsync.store import forget as stored
 from wearsync.sync.wellness import recompute_fit_wellness
 from wearsync.unix_days import day_of
 
 GARMIN_DAY = re.compile(r"garmin:(\d{4}-\d{2}-\d{2})")
-OWN_INTAKE_SOURCES = ("manual", "csv")
 
 
 @dataclass
@@ -45,24 +44,19 @@ class StoredItem:
 def stored_items(store: Store, *, day: date | None = None, path: str | None = None) -> list[StoredItem]:
     """Every recording and Garmin day, newest first; only those covering `day` / whose path holds `path`."""
     conn = store.conn
-    days: dict[int, set[str]] = {}
-    for rid, local_day in conn.execute("SELECT recording_id, local_day FROM activities UNION "
-                                       "SELECT recording_id, local_day FROM monitoring_values UNION "
-                                       "SELECT recording_id, local_day FROM weigh_ins WHERE recording_id IS NOT NULL"):
-        days.setdefault(rid, set()).add(local_day)
-    for rid, _, low, high in local_spans(conn, "recording_id IS NOT NULL"):
+    days = recordings.recording_days(conn)
+    for rid, low, high in hr_series.recording_spans(conn):
         first, last = day_of(low), day_of(high)
         days.setdefault(rid, set()).update((first + timedelta(days=n)).isoformat()
                                            for n in range((last - first).days + 1))
     items = [
         StoredItem(str(rid), source, label, _device(manufacturer, product, serial), sorted(days.get(rid, ())),
                    status + (f": {reason}" if reason else ""), imported_at)
-        for rid, source, label, manufacturer, product, serial, status, reason, imported_at in conn.execute(
-            "SELECT id, source, path, manufacturer, product, serial, status, reason, imported_at FROM recordings")]
+        for rid, source, label, manufacturer, product, serial, status, reason, imported_at in
+        recordings.recording_list(conn)]
     items += [StoredItem(f"garmin:{local_day}", "garmin day", "Garmin Connect", None, [local_day],
                          "complete" if complete else "imported (the day was not over yet)", fetched_at)
-              for local_day, fetched_at, complete in conn.execute(
-                  "SELECT local_day, fetched_at, complete FROM garmin_days")]
+              for local_day, fetched_at, complete in garmin.pulled_days(conn)]
     if day is not None:
         items = [i for i in items if day.isoformat() in i.local_days]
     if path is not None:
@@ -79,8 +73,8 @@ def resolve(store: Store, names: list[str]) -> list[StoredItem]:
         matches = [by_id[name]] if name in by_id else [i for i in items if i.path == name]
         if not matches and Path(name).is_file():  # a copy of the file, wherever it was imported from
             sha = hashlib.sha256(Path(name).read_bytes()).hexdigest()
-            matches = [by_id[str(rid)] for (rid,) in store.conn.execute(
-                "SELECT id FROM recordings WHERE sha256 = ?", (sha,))]
+            known = recordings.recording_by_sha(store.conn, sha)
+            matches = [by_id[str(known.id)]] if known else []
         if not matches:
             raise UnknownRecording(f"{name}: no stored recording has this id or path "
                                    "(see `wearsync recordings`)")
@@ -91,30 +85,20 @@ def resolve(store: Store, names: list[str]) -> list[StoredItem]:
 def forget(store: Store, items: list[StoredItem]) -> list[str]:
     """Remove `items` and everything they brought, in one transaction; returns the local days touched."""
     touched: set[str] = set()
-    recordings = [int(i.id) for i in items if i.id.isdigit()]
+    recording_ids = [int(i.id) for i in items if i.id.isdigit()]
     garmin_days = [GARMIN_DAY.fullmatch(i.id).group(1) for i in items if GARMIN_DAY.fullmatch(i.id)]
     with store.transaction() as conn:
         shas = []
-        for rid in recordings:
-            monitoring_days = {d for (d,) in conn.execute(
-                "SELECT DISTINCT local_day FROM monitoring_values WHERE recording_id = ?", (rid,))}
-            (sha,) = conn.execute("SELECT sha256 FROM recordings WHERE id = ?", (rid,)).fetchone()
-            shas.append(sha)
-            conn.execute("UPDATE garmin_activities SET recording_id = NULL, note = 'forgotten with wearsync forget' "
-                         "WHERE recording_id = ?", (rid,))
-            conn.execute("DELETE FROM recordings WHERE id = ?", (rid,))  # its rows cascade
+        for rid in recording_ids:
+            monitoring_days = recordings.monitoring_days(conn, rid)
+            shas.append(stored.forget_recording(conn, rid))
             _fit_wellness_again(conn, monitoring_days)
             touched |= monitoring_days
         for day in garmin_days:
-            conn.execute("DELETE FROM wellness WHERE local_day = ? AND source = 'garmin'", (day,))
-            forget_garmin_day(conn, day)
-            conn.execute("DELETE FROM intake WHERE local_day = ? AND source = 'garmin'", (day,))
-            conn.execute("DELETE FROM weigh_ins WHERE local_day = ? AND source = 'garmin'", (day,))
-            conn.execute("DELETE FROM garmin_responses WHERE key = ? AND endpoint != 'activity'", (day,))
-            conn.execute("DELETE FROM garmin_days WHERE local_day = ?", (day,))
+            stored.forget_garmin_day(conn, day)
             touched.add(day)
-        conn.executemany("INSERT INTO import_events (at, source, path, outcome, message) VALUES (?,?,?,?,?)",
-                         [(int(time.time()), i.source, i.path, "forgotten", f"recording {i.id}") for i in items])
+        recordings.log_imports(conn, [{"at": int(time.time()), "source": i.source, "path": i.path,
+                                       "outcome": "forgotten", "message": f"recording {i.id}"} for i in items])
     for sha in shas:  # after the commit; a kill before this is tidied by the next open
         for original in (store.data_dir / ORIGINALS / sha[:2]).glob(f"{sha}.*"):
             original.unlink(missing_ok=True)
@@ -126,20 +110,14 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
 def remove_intake(store: Store, day: date) -> int | None:
     """Remove the person's own intake entry of `day`; returns the kcal removed (None: there was none)."""
     with store.transaction() as conn:
-        row = conn.execute(f"SELECT kcal FROM intake WHERE local_day = ? AND source IN "
-                           f"({', '.join('?' * len(OWN_INTAKE_SOURCES))})",
-                           (day.isoformat(), *OWN_INTAKE_SOURCES)).fetchone()
-        conn.execute(f"DELETE FROM intake WHERE local_day = ? AND source IN "
-                     f"({', '.join('?' * len(OWN_INTAKE_SOURCES))})", (day.isoformat(), *OWN_INTAKE_SOURCES))
-    return row[0] if row else None
+        return intake.remove_own_intake(conn, day)
 
 
 def _fit_wellness_again(conn, days: set[str]) -> None:
     """The FIT wellness of `days` from the monitoring values left; a day with none has no FIT row."""
-    left = {d for d in days if conn.execute("SELECT 1 FROM monitoring_values WHERE local_day = ? LIMIT 1",
-                                            (d,)).fetchone()}
+    left = recordings.days_with_monitoring(conn, days)
     recompute_fit_wellness(conn, left)
-    conn.executemany("DELETE FROM wellness WHERE local_day = ? AND source = 'fit'", [(d,) for d in days - left])
+    wellness.forget_wellness(conn, days - left, "fit")
 
 
 def _device(manufacturer: int | None, product: int | None, serial: int | None) -> str | None:

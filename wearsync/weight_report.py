@@ -43,22 +43,23 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
-from wearsync import frames
 from wearsync.analytics.energy import daily_intake, preferred_wellness
 from wearsync.analytics.params import AnalyticsParams, params_from_config
 from wearsync.analytics.weight import (
-    WEIGH_INS_SCHEMA, WINDOW_DAYS, chosen_burned, daily_weights, measured_expenditure, trend_on, wearer_user,
+    WINDOW_DAYS,
+    chosen_burned,
+    daily_weights,
+    measured_expenditure,
+    trend_on,
+    wearer_user,
     weight_trend,
 )
 from wearsync.config import Config
 from wearsync.store import Store
+from wearsync.store import intake as stored_intake
+from wearsync.store import wellness as stored_wellness
+from wearsync.store.weigh_ins import day_weigh_in_rows, read_weigh_ins
 from wearsync.weight import KG_PER_LB, to_unit
-
-
-def read_weigh_ins(conn: sqlite3.Connection, last: date) -> pl.DataFrame:
-    """Every weigh-in (WEIGH_INS_SCHEMA) up to local day `last`: the trend starts at the first."""
-    return frames.query_frame(conn, "SELECT local_day, ts, weight_kg, source, user_index, entered_at FROM weigh_ins "
-                              "WHERE local_day <= ? ORDER BY local_day", (last.isoformat(),), WEIGH_INS_SCHEMA)
 
 
 def day_weigh_ins(conn: sqlite3.Connection, scale_user: int, first: date, last: date,
@@ -66,10 +67,7 @@ def day_weigh_ins(conn: sqlite3.Connection, scale_user: int, first: date, last: 
     """The wearer's weigh-ins of each day first..last that has any (the `weigh_ins` key above)."""
     user = wearer_user(read_weigh_ins(conn, last), scale_user)
     listed: dict[date, dict[tuple, dict]] = {}
-    for day, ts, offset, kg, source in conn.execute(
-            "SELECT local_day, ts, utc_offset_s, weight_kg, source FROM weigh_ins WHERE local_day BETWEEN ? AND ? "
-            "AND (user_index IS NULL OR user_index = ?) ORDER BY local_day, ts IS NOT NULL, ts, source",
-            (first.isoformat(), last.isoformat(), user)):
+    for day, ts, offset, kg, source in day_weigh_in_rows(conn, first, last, user):
         shown = None if ts is None else datetime.fromtimestamp(ts + (offset or 0), UTC).strftime("%H:%M")
         key = (source, day) if ts is None else (ts,)
         entry = listed.setdefault(date.fromisoformat(day), {}).setdefault(
@@ -84,8 +82,8 @@ def weight_days(conn: sqlite3.Connection, params: AnalyticsParams, first: date, 
     days = pl.date_range(first, last, eager=True)
     trend = weight_trend(daily_weights(read_weigh_ins(conn, last), params.scale_user))
     look_back = first - timedelta(days=WINDOW_DAYS - 1)
-    intake = daily_intake(frames.read_intake(conn, look_back, last).lazy()).select("local_day", "eaten_kcal")
-    burned = (preferred_wellness(frames.read_wellness(conn, look_back, last).lazy())
+    intake = daily_intake(stored_intake.read_intake(conn, look_back, last).lazy()).select("local_day", "eaten_kcal")
+    burned = (preferred_wellness(stored_wellness.read_wellness(conn, look_back, last).lazy())
               .select("local_day", "burned_kcal").drop_nulls())
     spent = measured_expenditure(trend, intake.collect(), burned.collect(), days.to_list())
     return trend_on(trend, pl.DataFrame({"local_day": days})).join(spent, on="local_day", how="left")

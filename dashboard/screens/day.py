@@ -9,11 +9,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from wearsync.dashboard import format as fmt
-from wearsync.dashboard import queries
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.dashboard.widgets.weight import DayWeighIns
-from wearsync.store import Store
+from wearsync.store import Store, listings
 
 ACTIVITY_COLUMNS = (("start", "Start", 5), ("sport", "Activity", 20), ("min", "Min", 4),
                     ("kcal", "kcal", 5), ("hr", "Avg/max HR", 10))
@@ -55,7 +54,7 @@ class DayScreen(ViewScreen):
         day = selection.day
         return {"report": reporting.day_report(store, selection.config, day),
                 "curve": reporting.day_curve(store, selection.config, day),
-                "origins": queries.day_origins(store, day)}
+                "origins": listings.day_origins(store, day)}
 
     def show(self, data: dict, selection: Selection) -> None:
         from wearsync.reporting import ORIGINS  # loaded already by the worker

@@ -15,11 +15,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from wearsync.dashboard import queries
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.screens.dialogs import ConfirmDialog
 from wearsync.dashboard.sync_actions import garmin_cooldown, garmin_gaps
-from wearsync.store import Store
+from wearsync.store import Store, listings
 
 RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
                ("message", "Message", 34))
@@ -52,8 +51,8 @@ class SourcesScreen(ViewScreen):
 
     def load(self, store: Store, selection: Selection) -> dict:
         return {"cooldown": garmin_cooldown(store), "gaps": garmin_gaps(store, selection.config),
-                "runs": queries.last_runs(store),
-                "imports": queries.recent_imports(store)}
+                "runs": listings.last_runs(store),
+                "imports": listings.recent_imports(store)}
 
     def show(self, data: dict, selection: Selection) -> None:
         until = data["cooldown"]

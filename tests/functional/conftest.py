@@ -8,14 +8,15 @@ import time
 from datetime import date, datetime
 
 import pytest
-from wearsync.sync.fit_import import import_paths
 
 from tests.conftest import SHARED_FIT
-from wearsync.demo.build import keep_demo_wearer
 from wearsync.config import Config
+from wearsync.demo.build import keep_demo_wearer
 from wearsync.demo.person import write_demo_files
 from wearsync.store import Store
-from wearsync.weight import TimedWeighIn, insert_timed_weigh_ins, read_weight_csv, record_weight
+from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
+from wearsync.sync.fit_import import import_paths
+from wearsync.weight import read_weight_csv, record_weight
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
 RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15

@@ -14,7 +14,7 @@ from tests.readings import readings_table
 from wearsync import reporting
 from wearsync.cli import main
 from wearsync.config import Config
-from wearsync.hr_series import write_series
+from wearsync.store.hr_series import write_series
 from wearsync.store import Store
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "activity-small-fenix2-run.fit"

@@ -3,9 +3,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from wearsync import frames
+from wearsync.store import hr_series
 from wearsync.errors import StoreError
-from wearsync.hr_series import HR_SOURCES, write_series
+from wearsync.store.hr_series import HR_SOURCES, write_series
 from wearsync.store import Store
 
 T0 = int(datetime(2023, 6, 5, 10, 0, tzinfo=timezone.utc).timestamp())
@@ -39,7 +39,7 @@ def test_readings_come_back_in_time_order_then_stored_order_without_empty_ones(s
         (T0 + 60, None, 7200, "garmin"),         # an empty Garmin slot: not a reading
         (T0 + 120, 70, -12600, "garmin"),        # half-hour offsets
     ])
-    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    readings = hr_series.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert rows(readings) == [
         (T0, 250, 50400, "activity"), (T0, 61, 19800, "activity"), (T0 + 5, 25, -43200, "monitoring"),
         (T0 + 120, 70, -12600, "garmin"),
@@ -47,7 +47,7 @@ def test_readings_come_back_in_time_order_then_stored_order_without_empty_ones(s
 
 
 def test_no_readings_are_empty_arrays(store):
-    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    readings = hr_series.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert all(column.size == 0 for column in readings) and rows(readings) == []
 
 
@@ -69,7 +69,7 @@ def test_a_reading_outside_the_gates_limits_is_refused_by_the_store(store, row):
 def test_a_garmin_day_written_again_replaces_its_readings(store):
     insert(store, [(T0, 60, 0, "garmin")], garmin_day="2023-06-05")
     insert(store, [(T0 + 120, 80, 0, "garmin")], garmin_day="2023-06-05")
-    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    readings = hr_series.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert rows(readings) == [(T0 + 120, 80, 0, "garmin")]
 
 
@@ -79,7 +79,7 @@ def test_a_range_read_decodes_only_the_series_that_overlap_it(store):
     plan = " ".join(row[3] for row in store.conn.execute(
         "EXPLAIN QUERY PLAN SELECT * FROM hr_series WHERE last_ts >= ? AND first_ts < ?", (T0, T0 + 1)))
     assert "USING INDEX hr_series_span" in plan or "USING COVERING INDEX hr_series_span" in plan
-    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    readings = hr_series.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert readings.bpm.tolist() == [61]
 
 
@@ -91,7 +91,7 @@ def test_series_read_together_keep_each_ones_offset_runs(store):
                      utc_offset_s=[7200, 7200, 3600], garmin_day="2023-06-05")
         write_series(conn, source="garmin", ts=[T0 + 30, T0 + 150], bpm=[70, 71],
                      utc_offset_s=[-3600, -3600], garmin_day="2023-06-06")
-    readings = frames.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
+    readings = hr_series.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert rows(readings) == [
         (T0, 60, 7200, "monitoring"), (T0 + 30, 70, -3600, "garmin"), (T0 + 60, 61, 7200, "monitoring"),
         (T0 + 120, 62, 3600, "monitoring"), (T0 + 150, 71, -3600, "garmin")]

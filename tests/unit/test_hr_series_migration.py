@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
 from wearsync import reporting
 from wearsync.config import Config
-from wearsync.hr_series import HR_SOURCES, NO_BPM, decode
-from wearsync.store import DB_NAME, MIGRATIONS, Store, _readings_to_series
-from wearsync.strict_schema import TABLES
+from wearsync.store import DB_NAME, MIGRATIONS, Store
+from wearsync.store.hr_series import HR_SOURCES, NO_BPM, decode
+from wearsync.store.migrations import _readings_to_series
+from wearsync.store.strict_schema import TABLES
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_pull import DayData, store_day
 

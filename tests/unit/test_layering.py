@@ -1,4 +1,5 @@
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,34 @@ def test_the_dashboard_never_imports_the_command_line(path):
     # it reaches the library through the read side and dashboard/sync_actions.py, as the CLI does
     assert not [n for n in imported_names(ast.parse(path.read_text())) if n == "wearsync.cli" or
                 n.startswith("wearsync.cli.")]
+
+
+# SQL as this project writes it: upper-case keywords in the shape of a statement.
+SQL = re.compile(r"\bSELECT\b.+\bFROM\b|\bINSERT (OR \w+ )?INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b|"
+                 r"\bCREATE (UNIQUE )?(TABLE|INDEX|VIEW|TRIGGER)\b|\bPRAGMA \w+|\bALTER TABLE\b|\bDROP TABLE\b", re.S)
+STORE = ROOT / "wearsync" / "store"
+
+
+def sql_strings(path: Path) -> list[str]:
+    """The string literals (f-strings' literal parts too) of a module that hold SQL."""
+    return [node.value for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.search(node.value)]
+
+
+def outside_the_store() -> list[Path]:
+    return [f for f in [*core_files(), *ROOT.glob("dashboard/**/*.py"), *(ROOT / p for p in UI_COMMANDS)]
+            if not f.is_relative_to(STORE)]
+
+
+@pytest.mark.parametrize("path", outside_the_store(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_sql_outside_the_store(path):
+    # every query and write lives in wearsync/store/, a module per group of tables (tests and
+    # benchmarks may set up stores with SQL of their own)
+    assert sql_strings(path) == []
+
+
+@pytest.mark.parametrize("name", ["wellness", "intake", "weigh_ins", "recordings", "garmin", "sync_runs",
+                                  "analytics_caches", "hr_series", "listings", "state", "migrations"])
+def test_the_sql_check_finds_the_stores_own_sql(name):
+    # the check above is only worth something if it sees SQL where there is some
+    assert sql_strings(STORE / f"{name}.py")

@@ -14,7 +14,8 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.readings import readings_table
-from wearsync import reporting, store as store_module
+from wearsync import reporting
+from wearsync.store import connection as store_module
 from wearsync.config import Config
 from wearsync.errors import StoreError
 from wearsync.store import DB_NAME, MIGRATIONS, Store

@@ -16,7 +16,7 @@ from wearsync.errors import WearsyncError
 from wearsync.intake import read_intake_csv, record_intake
 from wearsync.private_files import private_folder
 from wearsync.progress import Progress
-from wearsync.store import Store
+from wearsync.store import Store, recordings
 from wearsync.weight import read_weight_csv, record_weight
 
 # The person and the FIT encoder (`wearsync.demo.person`) and the importer are imported where used:
@@ -59,7 +59,7 @@ def left_for_drop(folder: Path) -> Path:
 def is_imported(store: Store, path: Path) -> bool:
     """Whether the file at `path` (the one left for a drag-in) is in the store already."""
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return store.conn.execute("SELECT 1 FROM recordings WHERE sha256 = ?", (sha,)).fetchone() is not None
+    return recordings.recording_by_sha(store.conn, sha) is not None
 
 
 def demo_is_built(folder: Path, end: date) -> bool:

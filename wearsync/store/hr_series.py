@@ -16,15 +16,22 @@ reads can rely on every stored value, as with the STRICT tables.
 from __future__ import annotations
 
 import sqlite3
-from typing import NamedTuple
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from wearsync.errors import StoreError
-from wearsync.strict_schema import ANALYTICS_CACHES, HR_SOURCES, LOCAL_DAY, Column
+from wearsync.store.strict_schema import ANALYTICS_CACHES, HR_SOURCES, LOCAL_DAY, Column
 from wearsync.sync.gate import LIMITS
+from wearsync.unix_days import day_start
 
 NO_BPM = 0  # below every plausible heart rate
+DAY_SECONDS = 86_400
+# Local days run from UTC-12 to UTC+14: a UTC window this much wider holds all of a local day.
+OFFSET_MARGIN_S = 14 * 3600
 TS_TYPE, BPM_TYPE, RUN_TYPE = np.dtype("<u4"), np.dtype("u1"), np.dtype("<i4")
 COLUMNS = (
     Column("id", "INTEGER", clause="PRIMARY KEY AUTOINCREMENT"),  # never reused: the order written
@@ -46,6 +53,10 @@ CREATE = (
 )
 
 
+if TYPE_CHECKING:
+    import polars as pl
+
+
 class Readings(NamedTuple):
     """Readings as numpy columns: ts int64, bpm uint8 (NO_BPM: no value), utc_offset_s int64,
     source uint8 (an index into HR_SOURCES)."""
@@ -56,7 +67,8 @@ class Readings(NamedTuple):
     source: np.ndarray
 
 
-def write_series(conn: sqlite3.Connection, *, source: str, ts, bpm, utc_offset_s,
+def write_series(conn: sqlite3.Connection, *, source: str, ts: npt.ArrayLike, bpm: npt.ArrayLike,
+                 utc_offset_s: npt.ArrayLike,
                  recording_id: int | None = None, garmin_day: str | None = None) -> None:
     """Store one recording's (or one Garmin day's) heart rate, in the caller's transaction.
 
@@ -83,15 +95,17 @@ def write_series(conn: sqlite3.Connection, *, source: str, ts, bpm, utc_offset_s
     starts = np.flatnonzero(np.diff(offsets, prepend=offsets[0] - 1))
     conn.execute(
         "INSERT INTO hr_series (recording_id, garmin_day, source, first_ts, last_ts, first_local, last_local, n, "
-        "ts, bpm, offsets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (recording_id, garmin_day, source, first, int(ts.max()), int(local.min()), int(local.max()), int(ts.size),
-         (ts - first).astype(TS_TYPE).tobytes(), values.tobytes(),
-         np.column_stack([starts, offsets[starts]]).astype(RUN_TYPE).tobytes()))
+        "ts, bpm, offsets) VALUES (:recording_id, :garmin_day, :source, :first_ts, :last_ts, :first_local, "
+        ":last_local, :n, :ts, :bpm, :offsets)",
+        {"recording_id": recording_id, "garmin_day": garmin_day, "source": source, "first_ts": first,
+         "last_ts": int(ts.max()), "first_local": int(local.min()), "last_local": int(local.max()),
+         "n": int(ts.size), "ts": (ts - first).astype(TS_TYPE).tobytes(), "bpm": values.tobytes(),
+         "offsets": np.column_stack([starts, offsets[starts]]).astype(RUN_TYPE).tobytes()})
 
 
 def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
     """Remove a Garmin day's heart rate (a recording's goes with the recording)."""
-    conn.execute("DELETE FROM hr_series WHERE garmin_day = ?", (day,))
+    conn.execute("DELETE FROM hr_series WHERE garmin_day = :day", {"day": day})
 
 
 def read_series(conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES, *,
@@ -102,18 +116,65 @@ def read_series(conn: sqlite3.Connection, start: int, end: int, sources: tuple[s
     # for a month of five years (bench/analytics_bench.py's rebuild reads 59 such ranges)
     readings = decode_many(conn.execute(
         f"SELECT source, first_ts, ts, bpm, offsets FROM hr_series INDEXED BY hr_series_span "
-        f"WHERE last_ts >= ? AND first_ts < ? "
-        f"AND source IN ({', '.join('?' * len(sources))}) ORDER BY id", (start, end, *sources)).fetchall())
+        f"WHERE last_ts >= :start AND first_ts < :end "
+        f"AND source IN ({', '.join(f':s{n}' for n in range(len(sources)))}) ORDER BY id",
+        {"start": start, "end": end, **{f"s{n}": source for n, source in enumerate(sources)}}).fetchall())
     wanted = (readings.ts >= start) & (readings.ts < end)
     inside = np.flatnonzero(wanted if with_empty else wanted & (readings.bpm != NO_BPM))
     order = inside[np.argsort(readings.ts[inside], kind="stable")]
     return Readings(*(column[order] for column in readings))
 
 
-def local_spans(conn: sqlite3.Connection, where: str = "1", params: tuple = ()) -> list[tuple]:
-    """(recording_id, garmin_day, earliest, latest local time) of each series matching `where`."""
-    return conn.execute(f"SELECT recording_id, garmin_day, first_local, last_local FROM hr_series WHERE {where}",
-                        params).fetchall()
+def local_spans(conn: sqlite3.Connection) -> list[tuple[int | None, str | None, int, int]]:
+    """(recording_id, garmin_day, earliest, latest local time) of each series."""
+    return conn.execute("SELECT recording_id, garmin_day, first_local, last_local FROM hr_series").fetchall()
+
+
+def recording_spans(conn: sqlite3.Connection) -> list[tuple[int, int, int]]:
+    """(recording_id, earliest, latest local time) of each recording's series."""
+    return conn.execute("SELECT recording_id, first_local, last_local FROM hr_series "
+                        "WHERE recording_id IS NOT NULL").fetchall()
+
+
+def reading_count(conn: sqlite3.Connection) -> int:
+    """How many readings are stored, empty ones included."""
+    return int(conn.execute("SELECT coalesce(sum(n), 0) FROM hr_series").fetchone()[0])
+
+
+def read_readings(conn: sqlite3.Connection, first: date, last: date) -> Readings:
+    """Heart-rate readings with a value that may fall on local days first..last, as arrays.
+
+    In time order; readings of the same second in the order they were stored (a minute's
+    local day follows its last reading's offset: see `heart_rate.minutes_of`).
+    """
+    start = day_start(first) - OFFSET_MARGIN_S
+    end = day_start(last) + DAY_SECONDS + OFFSET_MARGIN_S
+    return read_series(conn, start, end, with_empty=False)
+
+
+def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
+    """Every heart-rate reading whose local time falls on `day` (READINGS_SCHEMA; bpm null:
+    the source said "no value"), in time order."""
+    import polars as pl  # loaded by the read side only, not by the importer
+
+    from wearsync.analytics.heart_rate import READINGS_SCHEMA
+    from wearsync.store.frames import SOURCE_NAMES
+
+    midnight = day_start(day)
+    readings = read_series(conn, midnight - OFFSET_MARGIN_S, midnight + DAY_SECONDS + OFFSET_MARGIN_S)
+    local = readings.ts + readings.utc_offset_s
+    inside = Readings(*(column[np.flatnonzero((local >= midnight) & (local < midnight + DAY_SECONDS))]
+                        for column in readings))
+    return pl.DataFrame({
+        "ts": inside.ts, "bpm": inside.bpm.astype(np.int64), "utc_offset_s": inside.utc_offset_s,
+        "source": SOURCE_NAMES.gather(inside.source),
+    }, schema=READINGS_SCHEMA).with_columns(pl.when(pl.col("bpm") != NO_BPM).then(pl.col("bpm")).alias("bpm"))
+
+
+def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict[str, Any]:
+    """The raw readings on local day `day`, all sources: count, empty ones, lowest and highest bpm."""
+    bpm = read_local_day(conn, day)["bpm"]
+    return {"values": bpm.len(), "empty": bpm.null_count(), "min": bpm.min(), "max": bpm.max()}
 
 
 def decode(source: str, first_ts: int, ts: bytes, bpm: bytes, offsets: bytes) -> Readings:
@@ -121,7 +182,7 @@ def decode(source: str, first_ts: int, ts: bytes, bpm: bytes, offsets: bytes) ->
     return decode_many([(source, first_ts, ts, bpm, offsets)])
 
 
-def decode_many(rows: list[tuple]) -> Readings:
+def decode_many(rows: Sequence[tuple[str, int, bytes, bytes, bytes]]) -> Readings:
     """Stored series (rows of columns source, first_ts, ts, bpm, offsets) as arrays, one after
     the other in the rows' order: each column's bytes joined and read at once, with no numpy
     call per series."""
@@ -140,7 +201,7 @@ def decode_many(rows: list[tuple]) -> Readings:
                     np.repeat(codes, counts))
 
 
-def _whole(values, limit: str, name: str) -> np.ndarray:
+def _whole(values: npt.ArrayLike, limit: str, name: str) -> np.ndarray:
     """`values` as int64 if every one is a whole number within LIMITS[limit], else StoreError."""
     array = np.asarray(values)
     rule = LIMITS[limit]
@@ -175,7 +236,7 @@ def readings_to_series(conn: sqlite3.Connection) -> list[str]:
         "AND recording_id IS NULL GROUP BY garmin_day ORDER BY 1").fetchall()
     for _, column, key in units:
         rows = conn.execute(f"SELECT ts, coalesce(bpm, {NO_BPM}), utc_offset_s, source FROM hr_readings "
-                            f"WHERE {column} = ? ORDER BY rowid", (key,)).fetchall()
+                            f"WHERE {column} = :key ORDER BY rowid", {"key": key}).fetchall()
         for source in dict.fromkeys(row[3] for row in rows):
             ts, bpm, offsets = np.array([row[:3] for row in rows if row[3] == source], np.int64).T
             owner = {"recording_id": key} if column == "recording_id" else {"garmin_day": key}

@@ -1,0 +1,206 @@
+"""The connection to the SQLite store: opening (creating and migrating), transactions, busy retries.
+
+One file, `wearsync.db`, in the data directory (0700, every folder in it too; files 0600),
+WAL mode so the dashboard can read while a `wearsync pull` in another process writes. Every
+source unit (a FIT file, a day of Garmin data) is written in one transaction. Originals are
+kept content-addressed under `originals/<sha[:2]>/<sha><suffix>`, written durably before
+they are linked in; opening the store removes what a killed writer left (temporary files,
+originals no recording refers to). A full disk, a folder that cannot be written and a lock
+that stays busy end in a StoreError of one line, never a half-written store.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from wearsync.errors import StoreError
+from wearsync.private_files import private_folder
+from wearsync.store import originals, state
+from wearsync.store.migrations import DB_NAME, MIGRATIONS, migrate
+
+BUSY_TIMEOUT_MS = 10_000
+# A write lock still busy after the busy timeout is asked for again this many times, waiting
+# BUSY_BACKOFF_S, then twice that, ... in between; then the person is told.
+BUSY_RETRIES = 3
+BUSY_BACKOFF_S = 0.5
+# SQLite's primary result codes for a store that cannot be written, with what to tell the person.
+WRITE_FAILURES = {
+    sqlite3.SQLITE_FULL: "the disk is full",
+    sqlite3.SQLITE_READONLY: "the store is read-only",
+    sqlite3.SQLITE_PERM: "permission denied",
+    sqlite3.SQLITE_CANTOPEN: "cannot open a file of the store",
+    sqlite3.SQLITE_IOERR: "the disk failed to read or write",
+}
+# A value the schema's CHECK constraints or STRICT types refuse (SQLite's extended result codes).
+VALUE_REFUSED = (sqlite3.SQLITE_CONSTRAINT_CHECK, 3091)  # 3091: SQLITE_CONSTRAINT_DATATYPE
+
+
+class Store:
+    """An open store: the connection plus the folder it lives in."""
+
+    def __init__(self, conn: sqlite3.Connection, data_dir: Path):
+        self.conn = conn
+        self.data_dir = data_dir
+        # Lines for the person from opening it (an upgrade, a clean-up), said once by the caller.
+        self.notices: list[str] = []
+
+    @classmethod
+    def open(cls, data_dir: Path, *, read_only_ok: bool = False) -> Store:
+        """Open (creating and migrating as needed) the store in `data_dir`.
+
+        Removes what a killed writer left behind (see `tidy_originals`); `notices` says what
+        the upgrade and the clean-up did. A store whose file or folder cannot be written (read-only
+        media, another user's) is a StoreError, or with `read_only_ok` read as it is (`read_copy`).
+        """
+        data_dir = Path(data_dir)
+        path = data_dir / DB_NAME
+        if path.is_file() and not (os.access(path, os.W_OK) and os.access(data_dir, os.W_OK)):
+            if not read_only_ok:
+                raise StoreError(f"{path}: the store is read-only; this command writes to it")
+            return cls.read_copy(data_dir)
+        try:
+            private_folder(data_dir)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            os.close(fd)
+            os.chmod(path, 0o600)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+        except OSError as exc:
+            raise StoreError(f"{data_dir}: cannot open the store ({exc.strerror})") from exc
+        store = cls(conn, data_dir)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            store._retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(store)
+            originals.tidy_originals(store)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
+                raise store._error(exc) from exc
+            raise StoreError(f"{path}: not a wearsync store ({exc})") from exc
+        except BaseException:
+            conn.close()
+            raise
+        for suffix in ("-wal", "-shm"):
+            side = data_dir / (DB_NAME + suffix)
+            if side.exists():
+                os.chmod(side, 0o600)
+        return store
+
+    @classmethod
+    def read_copy(cls, data_dir: Path) -> Store:
+        """A store that cannot be written, read into memory: the analytics caches a report
+        refreshes are written to the copy only. No upgrade and no clean-up: a store that needs
+        upgrading is a StoreError saying so."""
+        path = data_dir / DB_NAME
+        copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        # mode=ro needs the WAL's -shm file or a folder to create it in; on read-only media
+        # neither is there, and nothing can change the file: it is immutable.
+        for mode in ("mode=ro", "immutable=1"):
+            try:
+                source = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+                try:
+                    source.backup(copy)
+                finally:
+                    source.close()
+                break
+            except sqlite3.OperationalError as exc:
+                if mode != "mode=ro":
+                    copy.close()
+                    raise StoreError(f"{path}: cannot read the store ({exc})") from exc
+            except sqlite3.DatabaseError as exc:
+                copy.close()
+                raise StoreError(f"{path}: not a wearsync store ({exc})") from exc
+        version = copy.execute("PRAGMA user_version").fetchone()[0]
+        if version != len(MIGRATIONS):
+            copy.close()
+            raise StoreError(f"{path}: the store is read-only and needs upgrading (schema {version}, this "
+                             f"wearsync reads {len(MIGRATIONS)}), which writes to it; open it once where it "
+                             "can be written" if version < len(MIGRATIONS) else
+                             f"{path}: written by a newer wearsync (schema {version}); upgrade wearsync")
+        copy.execute("PRAGMA foreign_keys = ON")
+        return cls(copy, data_dir)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """`with Store.open(folder) as store:` closes it however the block ends (a worker's own store)."""
+        self.close()
+
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is stored, or none of it.
+
+        A full disk or a store that cannot be written raises StoreError (nothing is stored);
+        so does a write lock another process holds past every retry.
+        """
+        self._retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
+                raise self._error(exc) from exc
+            if isinstance(exc, sqlite3.IntegrityError) and exc.sqlite_errorcode in VALUE_REFUSED:
+                raise StoreError(f"{self.data_dir / DB_NAME}: a value outside the store's limits was refused "
+                                 f"({exc}); nothing of this change was stored") from exc
+            raise
+
+    def _retry_busy(self, step: Callable[[], object]) -> None:
+        """Run `step` (which takes the write lock); a lock busy past the busy timeout is asked for again."""
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                step()
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    raise
+                if attempt == BUSY_RETRIES:
+                    raise StoreError(
+                        f"the store is busy: another wearsync process is writing ({self.data_dir / DB_NAME} "
+                        f"stayed locked through {BUSY_RETRIES + 1} waits of "
+                        f"{self.conn.execute('PRAGMA busy_timeout').fetchone()[0] / 1000:g} s); "
+                        "try again when it has finished") from exc
+                time.sleep(BUSY_BACKOFF_S * 2 ** attempt)
+
+    def _error(self, exc: sqlite3.OperationalError) -> StoreError:
+        return StoreError(f"{self.data_dir / DB_NAME}: cannot write the store: {_write_failure(exc)}; "
+                          "nothing of this change was stored")
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (for the dashboard's refresh)."""
+        version: int = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return version
+
+    def keep_original(self, data: bytes, suffix: str = ".fit") -> str:
+        """Keep a source file's bytes by their sha256 (see `originals.keep_original`); returns the hash."""
+        return originals.keep_original(self, data, suffix)
+
+    def original_path(self, sha: str, suffix: str = ".fit") -> Path:
+        return originals.original_path(self.data_dir, sha, suffix)
+
+    def get_state(self, key: str) -> str | None:
+        return state.get_state(self.conn, key)
+
+    def set_state(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        """Set a state value inside the caller's transaction."""
+        state.set_state(conn, key, value)
+
+
+def _write_failure(exc: sqlite3.OperationalError) -> str | None:
+    return WRITE_FAILURES.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
+

@@ -1,0 +1,311 @@
+"""The store's schema: the migrations that build it, applied in order, each in its own transaction.
+
+`PRAGMA user_version` counts the migrations a store has had; a migration is an SQL script, or
+a function run in the migration's transaction (with foreign keys off) that returns lines to tell
+the person. Never edit one that shipped: add the next.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from wearsync.errors import StoreError
+from wearsync.store.strict_schema import create_weigh_ins, to_strict_tables
+
+if TYPE_CHECKING:
+    from wearsync.store.connection import Store
+
+DB_NAME = "wearsync.db"
+Migration = str | Callable[[sqlite3.Connection], list[str]]
+
+
+def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
+    from wearsync.store.hr_series import (
+        readings_to_series,  # numpy: loaded only to upgrade an older store
+    )
+
+    return readings_to_series(conn)
+
+
+
+
+def _weigh_ins_asked(conn: sqlite3.Connection) -> list[str]:
+    """Garmin Connect weigh-ins, per day: whether they were asked once the day had settled
+    (0: ask again), and why the last request failed. Skips columns already there."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(garmin_days)")}
+    if "weigh_ins_complete" not in have:
+        conn.execute("ALTER TABLE garmin_days ADD COLUMN weigh_ins_complete INTEGER NOT NULL DEFAULT 0")
+    if "weigh_ins_reason" not in have:
+        conn.execute("ALTER TABLE garmin_days ADD COLUMN weigh_ins_reason TEXT")
+    return []
+
+
+# Times are Unix seconds (UTC); local days are ISO dates in the wearer's own zone,
+# which each row carries as utc_offset_s. Energy in kcal, heights in metres.
+MIGRATIONS: list[Migration] = [
+    """
+    CREATE TABLE recordings (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        serial INTEGER,
+        time_created INTEGER,
+        file_type TEXT,
+        manufacturer INTEGER,
+        product INTEGER,
+        source TEXT NOT NULL,              -- 'file', 'garmin'
+        path TEXT NOT NULL,                -- where it was first seen
+        status TEXT NOT NULL,              -- 'imported' or 'skipped'
+        reason TEXT,                       -- why skipped, or the warnings of an import
+        reader TEXT,                       -- which FIT reader decoded it
+        damaged INTEGER NOT NULL DEFAULT 0, -- the reader kept only part of it (cut, bad CRC)
+        imported_at INTEGER NOT NULL
+    );
+    CREATE INDEX recordings_identity ON recordings(serial, time_created);
+
+    CREATE TABLE activities (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+        sport TEXT,
+        sub_sport TEXT,
+        start_utc INTEGER NOT NULL,
+        utc_offset_s INTEGER NOT NULL,
+        local_day TEXT NOT NULL,
+        elapsed_s REAL,
+        timer_s REAL,
+        calories INTEGER,
+        avg_hr INTEGER,
+        max_hr INTEGER,
+        ascent_m REAL,
+        steps INTEGER
+    );
+    CREATE INDEX activities_by_day ON activities(local_day);
+
+    CREATE TABLE strength_sets (
+        activity_id INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        start_utc INTEGER,
+        duration_s REAL,
+        set_type TEXT,                     -- 'active' or 'rest'
+        repetitions INTEGER,
+        weight_kg REAL,
+        category INTEGER,
+        PRIMARY KEY (activity_id, position)
+    );
+
+    CREATE TABLE hr_readings (
+        ts INTEGER NOT NULL,
+        bpm INTEGER,                       -- NULL: the source said "no value" (Garmin's empty slots)
+        utc_offset_s INTEGER NOT NULL,
+        source TEXT NOT NULL,              -- 'activity', 'monitoring', 'garmin'
+        recording_id INTEGER REFERENCES recordings(id) ON DELETE CASCADE,
+        garmin_day TEXT
+    );
+    CREATE INDEX hr_by_ts ON hr_readings(ts);
+    CREATE INDEX hr_by_recording ON hr_readings(recording_id);
+    CREATE INDEX hr_by_garmin_day ON hr_readings(garmin_day);
+
+    -- Monitoring values as the device wrote them, each assigned to the local day it
+    -- belongs to (a running total stamped at local midnight closes the day before).
+    -- kind 'total' = running total since local midnight, 'increment' = a delta.
+    CREATE TABLE monitoring_values (
+        serial INTEGER NOT NULL,
+        local_day TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        activity_type INTEGER NOT NULL,
+        metric TEXT NOT NULL,              -- steps, active_kcal, ascent_mm, descent_mm, moderate_min, vigorous_min
+        kind TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+        PRIMARY KEY (serial, local_day, ts, activity_type, metric, kind)
+    );
+
+    -- One row per local day and source ('fit' from monitoring files, 'garmin' from
+    -- Connect's daily summary); NULL = not known.
+    CREATE TABLE wellness (
+        local_day TEXT NOT NULL,
+        source TEXT NOT NULL,
+        steps INTEGER,
+        ascent_m REAL,
+        descent_m REAL,
+        active_kcal INTEGER,
+        bmr_kcal INTEGER,                  -- resting metabolic rate, kcal a day
+        total_kcal INTEGER,                -- burned, when the source states it
+        moderate_min INTEGER,              -- the device's own intensity minutes
+        vigorous_min INTEGER,
+        resting_hr INTEGER,
+        utc_offset_s INTEGER,
+        covered_s INTEGER,                 -- seconds of the day the source covers
+        PRIMARY KEY (local_day, source)
+    );
+
+    -- Calories eaten; one value per day and source, a correction replaces it.
+    CREATE TABLE intake (
+        local_day TEXT NOT NULL,
+        source TEXT NOT NULL,              -- 'manual', 'csv', 'garmin'
+        kcal INTEGER NOT NULL,
+        entered_at INTEGER NOT NULL,
+        PRIMARY KEY (local_day, source)
+    );
+
+    CREATE TABLE import_events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        path TEXT NOT NULL,
+        outcome TEXT NOT NULL,             -- imported, skipped, duplicate, failed
+        message TEXT
+    );
+
+    -- Garmin Connect: raw bodies, which days are complete, activities seen, sync state.
+    CREATE TABLE garmin_responses (
+        id INTEGER PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        key TEXT NOT NULL,                 -- the day or activity id it is for
+        fetched_at INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        UNIQUE (endpoint, key)
+    );
+    CREATE TABLE garmin_days (
+        local_day TEXT PRIMARY KEY,
+        fetched_at INTEGER NOT NULL,
+        complete INTEGER NOT NULL
+    );
+    CREATE TABLE garmin_activities (
+        activity_id INTEGER PRIMARY KEY,
+        recording_id INTEGER REFERENCES recordings(id),
+        start_local TEXT,
+        fetched_at INTEGER NOT NULL
+    );
+    CREATE TABLE sync_runs (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,              -- 'garmin', 'folders', 'import'
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        outcome TEXT,                      -- ok, partial, failed, rate_limited
+        message TEXT,
+        summary TEXT                       -- JSON
+    );
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+    # Analytics caches: derived data only, rebuilt from the tables above when missing.
+    """
+    -- Per local day, the merged heart rate of each minute that has a reading (docs/metrics.md,
+    -- Intensity minutes step 1), packed: minutes = int32 Unix minutes (UTC), bpm = float64, sources = uint8
+    -- (0 activity, 1 monitoring, 2 garmin).
+    CREATE TABLE analytics_minutes (
+        local_day TEXT PRIMARY KEY,
+        minutes BLOB NOT NULL,
+        bpm BLOB NOT NULL,
+        sources BLOB NOT NULL
+    );
+    -- The heart-rate units (recordings, Garmin days) analytics_minutes was built from, and
+    -- the local days each covers: a unit that appears or disappears marks its days stale.
+    CREATE TABLE analytics_units (
+        unit TEXT PRIMARY KEY,
+        first_day TEXT,
+        last_day TEXT
+    );
+    -- Per local day, intensity minutes from heart rate and the settings and limits
+    -- (resting and maximum heart rate) they were computed with.
+    CREATE TABLE analytics_days (
+        local_day TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        hr_moderate_min INTEGER NOT NULL,
+        hr_vigorous_min INTEGER NOT NULL,
+        minutes_with_readings INTEGER NOT NULL
+    );
+    """,
+    # Why a Garmin activity was not imported (deleted on Garmin, refused by the importer):
+    # the pull records it once and moves on instead of asking again on every pull.
+    """
+    ALTER TABLE garmin_activities ADD COLUMN note TEXT;
+    """,
+    # Reads never fail on stored data: STRICT data tables whose CHECKs hold the import gate's
+    # limits; rows of an older store that break them move to the table quarantine.
+    to_strict_tables,
+    # The days the analytics refresh could not compute, and why (shown in the reports).
+    """
+    CREATE TABLE analytics_unavailable (
+        local_day TEXT PRIMARY KEY,
+        reason TEXT NOT NULL
+    );
+    """,
+    # Garmin Connect: what each day and each activity is at Garmin, so a pull fills every gap
+    # and asks again for what may still change. A day: 'data', 'empty' (nothing at Garmin yet;
+    # asked again for two weeks after it was first found empty) or 'failed' (reason says why);
+    # a day with no row is not pulled yet. An activity: 'listed' (not downloaded yet),
+    # 'imported', 'duplicate', 'gone' (404/410), 'refused' (403: asked again at retry_at) or
+    # 'failed' (the importer refused it).
+    """
+    ALTER TABLE garmin_days ADD COLUMN state TEXT NOT NULL DEFAULT 'data';
+    ALTER TABLE garmin_days ADD COLUMN reason TEXT;
+    ALTER TABLE garmin_days ADD COLUMN first_empty_at INTEGER;
+    ALTER TABLE garmin_activities ADD COLUMN state TEXT NOT NULL DEFAULT 'listed';
+    ALTER TABLE garmin_activities ADD COLUMN name TEXT;
+    ALTER TABLE garmin_activities ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE garmin_activities ADD COLUMN retry_at INTEGER;
+    UPDATE garmin_activities SET attempts = 1,
+        state = CASE WHEN recording_id IS NOT NULL THEN 'imported' ELSE 'failed' END;
+    -- Days an earlier wearsync stored with nothing in them (Garmin had no data yet) are
+    -- empty: asked again during the two weeks from now.
+    UPDATE garmin_days SET state = 'empty', first_empty_at = CAST(strftime('%s', 'now') AS INTEGER)
+        WHERE local_day IN (SELECT local_day FROM wellness WHERE source = 'garmin' AND steps IS NULL
+                            AND resting_hr IS NULL AND moderate_min IS NULL AND ascent_m IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM hr_readings WHERE garmin_day = garmin_days.local_day);
+    """,
+    # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/metrics.md, Weight).
+    create_weigh_ins,
+    # Heart rate as packed columns, a row per recording or Garmin day, instead of a row per reading.
+    _readings_to_series,
+    # Garmin Connect weigh-ins are asked per run of days: each day remembers whether its
+    # weigh-ins were asked after it settled, so a resumed pull asks only for the rest.
+    _weigh_ins_asked,
+]
+
+
+def migrate(store: Store) -> None:
+    """Apply the migrations this store lacks, each deciding the version in its own transaction.
+
+    Two processes opening a new store at once: the second waits for the first's write lock,
+    then finds the version already moved on and applies nothing twice.
+    """
+    if store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+        return
+    # SQLite's procedure for rebuilding a table: foreign keys off, checked before commit.
+    store.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        while True:
+            with store.transaction() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise StoreError(f"{store.data_dir / DB_NAME}: written by a newer wearsync "
+                                     f"(schema {version}); upgrade wearsync")
+                if version == len(MIGRATIONS):
+                    return
+                migration = MIGRATIONS[version]
+                if callable(migration):
+                    store.notices += migration(conn)
+                else:
+                    for statement in _statements(migration):
+                        conn.execute(statement)
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise StoreError(f"{store.data_dir / DB_NAME}: migration {version + 1} left rows "
+                                     "whose parent is gone; nothing was changed")
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+    finally:
+        store.conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _statements(script: str) -> list[str]:
+    parts, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        if sqlite3.complete_statement("\n".join(current)):
+            parts.append("\n".join(current).strip())
+            current = []
+    return [p for p in parts if p]
