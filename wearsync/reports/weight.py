@@ -1,45 +1,25 @@
 """Weight in the reports: the day's weigh-in, the trend, the measured expenditure beside the
 watch's, and what the deficit counts as burned (analytics.energy_source). docs/weight.md.
 
-Keys `reporting` adds (weights in kg whatever wearer.weight_unit says, which is given as `unit`
-for display; None means unknown):
-
-day["weight"] ->
-    unit                 "kg" | "lb" (wearer.weight_unit: how to show the weights)
-    weigh_in_kg, weigh_in_source ("fit" | "manual" | "csv" | "garmin")   the day's weight
-    trend_kg             the trend as of the day (None 22 days after the last weigh-in)
-    window_days          21: the trailing window ending with the day
-    window_weigh_ins, window_intake_days
-    window_trend_change_kg
-    measured_kcal, measured_range_kcal   intake and weight say: measured ± range a day
-    device_kcal          the watch's average burned on the window's days it knows
-    burned_from          what the day's deficit counted as burned: "device" | "measured" | None
-week["weight"] ->
-    unit, energy_source (the setting)
-    trend_start_kg       the trend at the end of the day before the week
-    trend_end_kg         the trend at the end of the week's last day (or of "as of", if sooner)
-    trend_change_kg      end - start
-    weigh_in_days        days of the week with a weigh-in
-    as_of_day            the day the window below ends on
-    window_days, window_weigh_ins, window_intake_days, window_trend_change_kg,
-    measured_kcal, measured_range_kcal, device_kcal   as in the day's, for the window ending on as_of_day
+Weights are in kg whatever wearer.weight_unit says, which the models carry as `unit` for display
+(models.py DayWeight, WeekWeight, WeightWindow).
 """
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 
 from wearsync import frames
 from wearsync.analytics.energy import daily_intake, preferred_wellness
-from wearsync.analytics.params import AnalyticsParams, params_from_config
+from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.weight import (
     WEIGH_INS_SCHEMA, WINDOW_DAYS, chosen_burned, daily_weights, measured_expenditure, trend_on, weight_trend,
 )
-from wearsync.config import Config
-from wearsync.store import Store
+from wearsync.reports.models import DayWeight, WeekWeight, WeightWindow
 
 
 def read_weigh_ins(conn: sqlite3.Connection, last: date) -> pl.DataFrame:
@@ -74,49 +54,30 @@ def burned_for_deficit(conn: sqlite3.Connection, params: AnalyticsParams, wellne
             .drop("measured_kcal"))
 
 
-def add_day_weight(store: Store, config: Config, day: dict) -> None:
-    """Add day["weight"] to a day report (keys in the module docstring)."""
-    params = params_from_config(config)
-    local_day = date.fromisoformat(day["day"])
-    day["weight"] = _day(weight_days(store.conn, params, local_day, local_day).row(0, named=True), params,
-                         config, day["burned_kcal"])
+def day_weight(row: dict[str, Any], unit: str, energy_source: str, burned_kcal: float | None) -> DayWeight:
+    """A `weight_days` row as the day's DayWeight; `burned_kcal` is the day's (None: burned_from unknown)."""
+    measured = energy_source != "device" and row["measured_kcal"] is not None
+    return DayWeight(unit=unit, weight_kg=_kg(row["weight_kg"]), weight_source=row["weight_source"],
+                     trend_kg=_kg(row["trend_kg"]),
+                     burned_from=None if burned_kcal is None else "measured" if measured else "device",
+                     window=_window(row))
 
 
-def add_week_weights(store: Store, config: Config, weeks: list[dict]) -> None:
-    """Add week["weight"] to week reports (consecutive, oldest first) and day["weight"] to their days."""
-    if not weeks:
-        return
-    params = params_from_config(config)
-    first, last = date.fromisoformat(weeks[0]["week_start"]), date.fromisoformat(weeks[-1]["week_end"])
-    by_day = {row["local_day"]: row for row in weight_days(store.conn, params, first - timedelta(days=1),
-                                                            last).iter_rows(named=True)}
-    for week in weeks:
-        start, as_of = date.fromisoformat(week["week_start"]), date.fromisoformat(week["as_of"])
-        end = max(start, min(date.fromisoformat(week["week_end"]), as_of))
-        for day in week["days"]:
-            local_day = date.fromisoformat(day["day"])
-            day["weight"] = _day(by_day[local_day], params, config, day["burned_kcal"])
-        before, closing = by_day[start - timedelta(days=1)]["trend_kg"], by_day[end]["trend_kg"]
-        week["weight"] = {
-            "unit": config.wearer.weight_unit, "energy_source": params.energy_source,
-            "trend_start_kg": _kg(before), "trend_end_kg": _kg(closing),
-            "trend_change_kg": _kg(closing - before) if closing is not None and before is not None else None,
-            "weigh_in_days": sum(d["weight"]["weigh_in_kg"] is not None for d in week["days"]),
-            "as_of_day": end.isoformat(), **_window(by_day[end]),
-        }
+def week_weight(by_day: dict[date, dict[str, Any]], unit: str, start: date, end: date) -> WeekWeight:
+    """The trend's change from the day before `start` to `end` (the week's last lived day) and the
+    weigh-ins of the week starting on `start`, from `weight_days` rows by day."""
+    before, closing = by_day[start - timedelta(days=1)]["trend_kg"], by_day[end]["trend_kg"]
+    return WeekWeight(
+        unit=unit, trend_start_kg=_kg(before), trend_end_kg=_kg(closing),
+        trend_change_kg=_kg(closing - before) if closing is not None and before is not None else None,
+        weigh_in_days=sum(by_day[start + timedelta(days=n)]["weight_kg"] is not None for n in range(7)),
+        as_of_day=end, window=_window(by_day[end]))
 
 
-def _day(row: dict, params: AnalyticsParams, config: Config, burned_kcal: float | None) -> dict:
-    measured = params.energy_source != "device" and row["measured_kcal"] is not None
-    return {"unit": config.wearer.weight_unit, "weigh_in_kg": _kg(row["weight_kg"]),
-            "weigh_in_source": row["weight_source"], "trend_kg": _kg(row["trend_kg"]), **_window(row),
-            "burned_from": None if burned_kcal is None else "measured" if measured else "device"}
-
-
-def _window(row: dict) -> dict:
-    return {"window_days": WINDOW_DAYS, "window_weigh_ins": row["weigh_ins"], "window_intake_days": row["intake_days"],
-            "window_trend_change_kg": _kg(row["trend_change_kg"]), "measured_kcal": _kcal(row["measured_kcal"]),
-            "measured_range_kcal": _kcal(row["measured_range_kcal"]), "device_kcal": _kcal(row["device_kcal"])}
+def _window(row: dict[str, Any]) -> WeightWindow:
+    return WeightWindow(window_days=WINDOW_DAYS, weigh_ins=row["weigh_ins"], intake_days=row["intake_days"],
+                        trend_change_kg=_kg(row["trend_change_kg"]), measured_kcal=_kcal(row["measured_kcal"]),
+                        measured_range_kcal=_kcal(row["measured_range_kcal"]), device_kcal=_kcal(row["device_kcal"]))
 
 
 def _kg(value: float | None) -> float | None:
