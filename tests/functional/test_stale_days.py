@@ -3,7 +3,8 @@ be counted again (issue 11): its movement lets minutes of another file's reading
 
 from datetime import date
 
-from wearsync import reporting
+from wearsync.reports import day as report_day
+from wearsync.reports.models import as_json
 from wearsync.config import Config
 from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit
 from wearsync.sync.fit_import import import_paths
@@ -23,7 +24,7 @@ def test_steps_without_heart_rate_make_the_day_count_again(store, tmp_path):
     readings = write(tmp_path / "hr.fit", 1, [MonitoringMinute(m, heart_rate=130) for m in WALK])
     steps = write(tmp_path / "steps.fit", 2, [MonitoringMinute(m, steps=100) for m in WALK])
     import_paths(store, [readings])
-    before = reporting.day_report(store, Config(), DAY, as_of=date(2024, 3, 6))["hr_minutes"]
+    before = as_json(report_day.day_report(store, Config(), DAY, as_of=date(2024, 3, 6)))["hr_minutes"]
     # no movement anywhere: a raised heart rate is not exercise
     assert (before["moderate"], before["vigorous"], before["minutes_with_readings"]) == (0, 0, 9)
     import_paths(store, [steps])
@@ -33,5 +34,5 @@ def test_steps_without_heart_rate_make_the_day_count_again(store, tmp_path):
     # HRmax 208 - 0.7 x 34 = 184.2; moderate from 64 % = 117.9, vigorous from 77 % = 141.8 bpm:
     # 130 bpm is moderate in all nine minutes.
     assert reporting.refresh(store, reporting.analytics_params(store, Config())) >= {DAY}
-    after = reporting.day_report(store, Config(), DAY, as_of=date(2024, 3, 6))["hr_minutes"]
+    after = as_json(report_day.day_report(store, Config(), DAY, as_of=date(2024, 3, 6)))["hr_minutes"]
     assert (after["moderate"], after["vigorous"], after["goal"], after["zones_by"]) == (9, 0, 9, "percent_of_max")

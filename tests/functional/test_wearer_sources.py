@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, write_tokens
-from wearsync import reporting
+from wearsync.reports import day as report_day
+from wearsync.reports.models import as_json
 from wearsync.config import Config, Wearer
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
@@ -24,7 +25,7 @@ RIDE_DAY = date(2020, 9, 8)
 
 def test_a_fit_user_profile_is_the_wearer_when_nothing_is_configured(store):
     import_paths(store, [require(EDGE_530)])
-    report = reporting.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9))
+    report = as_json(report_day.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9)))
     wearer = report["wearer"]
     # age 27 in a file of 2020: born 2020 - 27 = 1993
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1993, "fit")
@@ -42,7 +43,7 @@ def test_a_fit_user_profile_is_the_wearer_when_nothing_is_configured(store):
 def test_configured_values_win_over_the_fit_profile(store):
     import_paths(store, [require(EDGE_530)])
     config = Config(wearer=Wearer(birth_year=1960, sex="female", resting_hr=60, max_hr=170, weight_kg=58.0))
-    report = reporting.day_report(store, config, RIDE_DAY, as_of=date(2020, 9, 9))
+    report = as_json(report_day.day_report(store, config, RIDE_DAY, as_of=date(2020, 9, 9)))
     wearer, hr = report["wearer"], report["hr_minutes"]
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1960, "config")
     assert (wearer["sex"], wearer["sex_from"], wearer["intake_floor_kcal"]) == ("female", "config", 1200)
@@ -51,7 +52,7 @@ def test_configured_values_win_over_the_fit_profile(store):
 
 
 def test_without_any_profile_the_wearer_is_assumed(store):
-    report = reporting.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9))
+    report = as_json(report_day.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9)))
     wearer = report["wearer"]
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1990, "assumed")
     assert (wearer["sex"], wearer["sex_from"]) == (None, "assumed")
@@ -86,7 +87,7 @@ def test_garmin_user_settings_are_the_wearer_and_win_over_a_fit_profile(tmp_path
     # user_settings.json: "gender": "MALE", "weight": 79800.0 (grams), "birthDate": "1985-01-01"
     store = Store.open(home)
     try:
-        wearer = reporting.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3))["wearer"]
+        wearer = as_json(report_day.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3)))["wearer"]
     finally:
         store.close()
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1985, "garmin")
@@ -105,7 +106,7 @@ def test_implausible_garmin_settings_are_dropped_one_line_each_and_the_rest_kept
     assert any("userData.weight" in w for w in dropped)
     store = Store.open(home)
     try:
-        wearer = reporting.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3))["wearer"]
+        wearer = as_json(report_day.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3)))["wearer"]
     finally:
         store.close()
     assert (wearer["sex"], wearer["sex_from"]) == ("female", "garmin")
@@ -118,5 +119,5 @@ def test_the_newest_fit_profile_is_kept(store):
     older = require(SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit")
     import_paths(store, [require(EDGE_530)])
     import_paths(store, [older])
-    report = reporting.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9))
+    report = as_json(report_day.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9)))
     assert (report["wearer"]["weight_kg"], report["wearer"]["birth_year"]) == (65.2, 1993)
