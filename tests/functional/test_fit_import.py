@@ -37,10 +37,10 @@ def test_a_day_cut_into_three_files_adds_up_in_any_order(store, order):
     assert day["device_vigorous_min"] == 91
     assert day["active_kcal"] == 619 + 453
     assert day["rmr_kcal"] == 1860
-    assert day["heart_rate"]["min"] == 43 and day["heart_rate"]["max"] == 146
+    assert day["readings"]["min"] == 43 and day["readings"]["max"] == 146
     # 1,066 readings in the three files; the last is stamped 2020-09-26 00:00 local, the next day
     assert readings_table(store.conn).execute("SELECT COUNT(*) FROM readings").fetchone()[0] == 1066
-    assert day["heart_rate"]["values"] == 1065
+    assert day["readings"]["values"] == 1065
     # the zeros that open 2020-09-26 create no day of their own for 2020-09-24 or after
     assert [r[0] for r in store.conn.execute("SELECT local_day FROM wellness WHERE steps IS NOT NULL")] == [
         "2020-09-25"]

@@ -32,23 +32,22 @@ def test_a_fit_user_profile_is_the_wearer_when_nothing_is_configured(store):
     assert (wearer["sex"], wearer["sex_from"]) == ("male", "fit")
     assert (wearer["weight_kg"], wearer["weight_from"]) == (65.2, "fit")
     assert wearer["intake_floor_kcal"] == 1500
-    hr = report["hr_minutes"]
-    assert (hr["max_hr"], hr["max_hr_from"]) == (190, "fit")
+    assert (report["max_hr"], report["max_hr_from"]) == (190, "fit")
     # no monitoring that day: the profile's resting 45 gives the zones, by heart-rate reserve
-    assert (hr["resting_hr"], hr["resting_hr_from"], hr["zones_by"]) == (45, "fit", "heart_rate_reserve")
+    assert (report["resting_hr"], report["resting_hr_from"], report["zones_by"]) == (45, "fit", "heart_rate_reserve")
     # 45 + 0.40 x (190 - 45) = 103.0; 45 + 0.60 x 145 = 132.0
-    assert (hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == (103.0, 132.0)
+    assert (report["moderate_from_bpm"], report["vigorous_from_bpm"]) == (103.0, 132.0)
 
 
 def test_configured_values_win_over_the_fit_profile(store):
     import_paths(store, [require(EDGE_530)])
     config = Config(wearer=Wearer(birth_year=1960, sex="female", resting_hr=60, max_hr=170, weight_kg=58.0))
     report = as_json(report_day.day_report(store, config, RIDE_DAY, as_of=date(2020, 9, 9)))
-    wearer, hr = report["wearer"], report["hr_minutes"]
+    wearer = report["wearer"]
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1960, "config")
     assert (wearer["sex"], wearer["sex_from"], wearer["intake_floor_kcal"]) == ("female", "config", 1200)
     assert (wearer["weight_kg"], wearer["weight_from"]) == (58.0, "config")
-    assert (hr["max_hr"], hr["max_hr_from"], hr["resting_hr"], hr["resting_hr_from"]) == (170, "config", 60, "config")
+    assert (report["max_hr"], report["max_hr_from"], report["resting_hr"], report["resting_hr_from"]) == (170, "config", 60, "config")
 
 
 def test_without_any_profile_the_wearer_is_assumed(store):
