@@ -133,27 +133,31 @@ def _print_day(day: DayReport) -> None:
 
 
 def _day_weight_line(weight: DayWeight) -> str:
-    unit = weight.unit
-    source = f" ({weight.weight_source})" if weight.weight_source else ""
+    source = f"weighed: {weight.weight_source}; " if weight.weight_source else ""
     burned = f"; the deficit counts the {weight.burned_from} burned" if weight.burned_from else ""
-    return (f"weight {_show(_in_unit(weight.weight_kg, unit), ' ' + unit)}{source}, trend "
-            f"{_show(_in_unit(weight.trend_kg, unit))}; {_window_line(weight.window, unit)}{burned}")
+    return (_weight_line("weight", weight.unit, weight.window, weight.weight_kg, weight.trend_kg) + "\n"
+            + source + _window_line(weight.window, weight.unit) + burned)
 
 
 def _week_weight_line(weight: WeekWeight) -> str:
-    unit = weight.unit
-    return (f"weight trend {_show(_in_unit(weight.trend_start_kg, unit))} to {_show(_in_unit(weight.trend_end_kg, unit))}"
-            f" {unit} (change {_show(_in_unit(weight.trend_change_kg, unit))}; {weight.weigh_in_days} weigh-in days); "
-            f"to {weight.as_of_day}: {_window_line(weight.window, unit)}")
+    return (_weight_line("weight trend change", weight.unit, weight.window, weight.trend_change_kg, weight.trend_end_kg)
+            + f"\ntrend from {_show(_in_unit(weight.trend_start_kg, weight.unit))} {weight.unit}, "
+            f"{common.plural(weight.weigh_in_days, 'day')} weighed; to {weight.as_of_day}: "
+            + _window_line(weight.window, weight.unit))
+
+
+def _weight_line(label: str, unit: str, window: WeightWindow, first_kg: float | None, trend_kg: float | None) -> str:
+    """`label first_kg, trend trend_kg; burned measured ± range a day by intake+trend, watch device`."""
+    measured = "unknown" if window.measured_kcal is None else (
+        f"{window.measured_kcal:,} ± {_show(window.measured_range_kcal)}")
+    return (f"{label} {_show(_in_unit(first_kg, unit), ' ' + unit)}, trend {_show(_in_unit(trend_kg, unit))}; "
+            f"burned {measured} a day by intake+trend, watch {_show(window.device_kcal)}")
 
 
 def _window_line(window: WeightWindow, unit: str) -> str:
-    """What intake and the trend over the window say was burned, beside the watch."""
-    measured = "unknown" if window.measured_kcal is None else (
-        f"{window.measured_kcal:,} ± {_show(window.measured_range_kcal)}")
-    return (f"burned {measured} a day by intake+trend, watch {_show(window.device_kcal)} (last {window.window_days} "
-            f"days: {window.weigh_ins} weigh-ins, {window.intake_days} days of intake, trend "
-            f"{_show(_in_unit(window.trend_change_kg, unit))} {unit})")
+    """What the window behind the measured expenditure held."""
+    return (f"the last {window.window_days} days held {window.weigh_ins} weigh-ins and {window.intake_days} days of "
+            f"intake, trend change {_show(_in_unit(window.trend_change_kg, unit))} {unit}")
 
 
 def _in_unit(kg: float | None, unit: str) -> float | None:
