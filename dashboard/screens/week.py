@@ -10,11 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
+
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
 from wearsync.dashboard.widgets.charts import TargetChart
-
 from wearsync.reports.models import WeekReport
 from wearsync.store import Store
 from wearsync.wording import plural

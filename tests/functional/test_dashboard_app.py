@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from textual.events import Paste
 from textual.widgets import DataTable, Input, LoadingIndicator
+
+from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded, run_async, text_of
+from tests.readings import readings_table
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
@@ -19,11 +22,9 @@ from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sync_actions import log_intake
 from wearsync.dashboard.widgets.status import StatusLine
-
-from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded, run_async, text_of
-from tests.readings import readings_table
-from wearsync.reports import day as report_day, week as report_week
 from wearsync.errors import GarminRateLimited, WearsyncError
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
 
 
 @pytest.fixture

@@ -6,15 +6,17 @@ import re
 from datetime import date
 
 from textual.widgets import DataTable
-from wearsync.dashboard import format as fmt
-from wearsync.dashboard.app import build_app
-from wearsync.dashboard.sync_actions import log_intake
 
 from tests.conftest import DAY_PIECES, MONITOR, require
 from tests.functional.conftest import CONFIG, END, loaded, run_async, text_of
-from wearsync.reports import curve as report_curve, day as report_day, week as report_week
-from wearsync.reports.models import as_json
 from wearsync.cli import main
+from wearsync.dashboard import format as fmt
+from wearsync.dashboard.app import build_app
+from wearsync.dashboard.sync_actions import log_intake
+from wearsync.reports import curve as report_curve
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
@@ -71,14 +73,16 @@ def check_day(app, report: dict, curve: dict) -> None:
     chart_title = text_of(app, "#day-hr-title")
     assert numbers(chart_title)[:4] == [fmt.number(report["minutes_with_readings"]),
                                         fmt.number(report["minutes_without_reading"]),
-                                        fmt.number(report["moderate_from_bpm"]), fmt.number(report["vigorous_from_bpm"])]
+                                        fmt.number(report["moderate_from_bpm"]),
+                                        fmt.number(report["vigorous_from_bpm"])]
     # the curve drawn is the analytics' minutes: as many as the report counted
     assert len(curve["bpm"]) == report["minutes_with_readings"]
     table = app.screen.query_one("#day-numbers", DataTable)
     rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
     assert rows["Device's count"] == (f"{fmt.number(report['device_moderate_min'])}+"
                                       f"{fmt.number(report['device_vigorous_min'])}×2")
-    assert rows["Heart-rate count"] == f"{fmt.number(report['hr_moderate_min'])}+{fmt.number(report['hr_vigorous_min'])}×2"
+    assert rows["Heart-rate count"] == (f"{fmt.number(report['hr_moderate_min'])}+"
+                                        f"{fmt.number(report['hr_vigorous_min'])}×2")
     assert rows["Steps"] == f"{fmt.number(report['steps'])}/{fmt.number(report['targets']['steps_per_day'])}"
     assert rows["Floors"] == f"{fmt.number(report['floors'], 1)}/{report['targets']['floors_per_day']}"
     assert rows["Burned kcal"] == fmt.number(report["burned_kcal"])
@@ -90,7 +94,8 @@ def check_day(app, report: dict, curve: dict) -> None:
     floor = fmt.number(report["wearer"]["intake_floor_kcal"])
     assert str(table.get_row_at(list(rows).index("Eaten kcal"))[2]).endswith(f"floor {floor}")
     for increment in report["device_increments"]:
-        assert f"{increment['at']} {increment['moderate_min']}/{increment['vigorous_min']}" in text_of(app, "#day-origins")
+        shown = f"{increment['at']} {increment['moderate_min']}/{increment['vigorous_min']}"
+        assert shown in text_of(app, "#day-origins")
     activities = app.screen.query_one("#day-activities", DataTable)
     assert activities.row_count == len(report["activities"])
     for i, activity in enumerate(report["activities"]):

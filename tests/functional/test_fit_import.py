@@ -1,16 +1,16 @@
 import itertools
-from datetime import UTC, date
 import shutil
 import zipfile
+from datetime import UTC, date
 
 import pytest
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
+from tests.readings import readings_table
+from wearsync.config import Config
 from wearsync.reports import day as report_day
 from wearsync.reports.models import as_json
-from wearsync.config import Config
 from wearsync.sync.fit_import import import_paths
-from tests.readings import readings_table
 
 ACTIVITY = SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit"
 SETTINGS = SHARED_FIT / "python-fitparse" / "tests" / "files" / "Settings.fit"

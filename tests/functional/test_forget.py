@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
 from tests.functional.test_report_cli import store_garmin_day
-from wearsync.reports import day as report_day, week as report_week
-from wearsync.reports.models import as_json
 from wearsync.cli import main
 from wearsync.config import Config
 from wearsync.demo.person import write_demo_files
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 

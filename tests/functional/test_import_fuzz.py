@@ -11,11 +11,12 @@ import pytest
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT
 from tests.fit_mutations import mutate
-from wearsync.reports import day as report_day, week as report_week
+from tests.readings import readings_table
 from wearsync.config import Config
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
-from tests.readings import readings_table
 
 SEEDS = [
     SHARED_FIT / "python-fitparse/tests/files/Activity.fit",

@@ -7,16 +7,17 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from wearsync.reports.cache import refresh
-from wearsync.reports.params import params_from_config
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
 from tests.readings import readings_table
-from wearsync.reports import day as report_day, week as report_week
-from wearsync.reports.models import as_json
 from wearsync.cli import main
 from wearsync.config import Config
 from wearsync.hr_series import write_series
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.cache import refresh
+from wearsync.reports.models import as_json
+from wearsync.reports.params import params_from_config
 from wearsync.store import Store
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "activity-small-fenix2-run.fit"

@@ -3,12 +3,12 @@ be counted again (issue 11): its movement lets minutes of another file's reading
 
 from datetime import date
 
+from wearsync.config import Config
+from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit
 from wearsync.reports import day as report_day
 from wearsync.reports.cache import refresh
 from wearsync.reports.models import as_json
 from wearsync.reports.params import analytics_params
-from wearsync.config import Config
-from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit
 from wearsync.sync.fit_import import import_paths
 
 DAY = date(2024, 3, 5)
@@ -37,4 +37,5 @@ def test_steps_without_heart_rate_make_the_day_count_again(store, tmp_path):
     # 130 bpm is moderate in all nine minutes.
     assert refresh(store, analytics_params(store, Config())) >= {DAY}
     after = as_json(report_day.day_report(store, Config(), DAY, as_of=date(2024, 3, 6)))
-    assert (after["hr_moderate_min"], after["hr_vigorous_min"], after["hr_goal_min"], after["zones_by"]) == (9, 0, 9, "percent_of_max")
+    assert (after["hr_moderate_min"], after["hr_vigorous_min"], after["hr_goal_min"], after["zones_by"]) == (
+        9, 0, 9, "percent_of_max")

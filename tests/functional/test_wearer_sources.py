@@ -8,9 +8,9 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, write_tokens
+from wearsync.config import Config, Wearer
 from wearsync.reports import day as report_day
 from wearsync.reports.models import as_json
-from wearsync.config import Config, Wearer
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_client import login_from_tokens
@@ -47,7 +47,8 @@ def test_configured_values_win_over_the_fit_profile(store):
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1960, "config")
     assert (wearer["sex"], wearer["sex_from"], wearer["intake_floor_kcal"]) == ("female", "config", 1200)
     assert (wearer["weight_kg"], wearer["weight_from"]) == (58.0, "config")
-    assert (report["max_hr"], report["max_hr_from"], report["resting_hr"], report["resting_hr_from"]) == (170, "config", 60, "config")
+    assert (report["max_hr"], report["max_hr_from"], report["resting_hr"], report["resting_hr_from"]) == (
+        170, "config", 60, "config")
 
 
 def test_without_any_profile_the_wearer_is_assumed(store):

@@ -44,7 +44,8 @@ def test_the_day_and_week_reports_carry_weigh_in_trend_and_measured_expenditure(
     change = -21 * RATE + 9 * RATE * (0.9 ** 20 - 0.9 ** 41)
     assert weight["window"]["trend_change_kg"] == round(change, 2) == -1.43
     assert weight["window"]["measured_kcal"] == round(2000 - change * 7700 / 21) == 2524
-    assert weight["window"]["device_kcal"] == 2600 and weight["window"]["weigh_ins"] == 21 and weight["window"]["intake_days"] == 21
+    window = weight["window"]
+    assert window["device_kcal"] == 2600 and window["weigh_ins"] == 21 and window["intake_days"] == 21
     assert weight["unit"] == "kg" and weight["weight_source"] == "manual"
     assert day["deficit_kcal"] == 600 and weight["burned_from"] == "device"   # the default energy_source
     week = run_json(capsys, "report", "--week", "2026-W07")["weight"]

@@ -6,10 +6,11 @@ import sqlite3
 from datetime import date, timedelta
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
-from wearsync.reports import day as report_day, week as report_week
-from wearsync.reports.models import as_json
 from wearsync.config import Config
 from wearsync.hr_series import HR_SOURCES, NO_BPM, decode
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.store import DB_NAME, MIGRATIONS, Store
 from wearsync.strict_schema import TABLES
 from wearsync.sync.fit_import import import_paths

@@ -14,11 +14,12 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.readings import readings_table
-from wearsync.reports import day as report_day, week as report_week
-from wearsync.reports.models import as_json
 from wearsync import store as store_module
 from wearsync.config import Config
 from wearsync.errors import StoreError
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.store import DB_NAME, MIGRATIONS, Store
 from wearsync.sync.fit_import import import_paths
 

@@ -127,8 +127,9 @@ def _print_day(day: DayReport) -> None:
     common.stdout.print(_wearer_note(day.wearer), markup=False)
     common.stdout.print(_day_weight_line(day.weight), markup=False)
     for a in day.activities:
-        common.stdout.print(f"  {a.start_local} {a.sport or 'activity'} {a.sub_sport or ''}: {_show(a.minutes, ' min')}, "
-                            f"{_show(a.calories, ' kcal')}, avg/max HR {_show(a.avg_hr)}/{_show(a.max_hr)}"
+        common.stdout.print(f"  {a.start_local} {a.sport or 'activity'} {a.sub_sport or ''}: "
+                            f"{_show(a.minutes, ' min')}, {_show(a.calories, ' kcal')}, "
+                            f"avg/max HR {_show(a.avg_hr)}/{_show(a.max_hr)}"
                             f"{' (strength)' if a.strength else ''}", markup=False)
 
 

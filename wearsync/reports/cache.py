@@ -66,7 +66,7 @@ def _refresh_minutes(store: Store) -> set[date]:
             frames.forget_day_intensity(txn, _with_margin(days))
             frames.forget_unavailable(txn, days)
 
-    def forget(txn, day: date) -> None:
+    def forget(txn: sqlite3.Connection, day: date) -> None:
         frames.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
         frames.forget_day_intensity(txn, _with_margin([day]))
 

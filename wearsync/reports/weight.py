@@ -17,7 +17,13 @@ from wearsync import frames
 from wearsync.analytics.energy import daily_intake, preferred_wellness
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.weight import (
-    WEIGH_INS_SCHEMA, WINDOW_DAYS, chosen_burned, daily_weights, measured_expenditure, trend_on, weight_trend,
+    WEIGH_INS_SCHEMA,
+    WINDOW_DAYS,
+    chosen_burned,
+    daily_weights,
+    measured_expenditure,
+    trend_on,
+    weight_trend,
 )
 from wearsync.reports.models import DayWeight, WeekWeight, WeightWindow
 
