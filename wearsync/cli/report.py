@@ -110,6 +110,7 @@ def _print_day(day: DayReport) -> None:
     eaten = _show(day.eaten_kcal, " kcal") + (f" ({day.intake_source})" if day.intake_source else "")
     table.add_row("eaten", eaten + (" UNDER THE FLOOR" if day.below_intake_floor else ""))
     table.add_row("deficit", _show(day.deficit_kcal, " kcal"))
+    table.add_row("  burned counted as (setting)", targets.energy_source)
     table.add_row("  counts in the score", f"{_show(day.deficit_credit_kcal, ' kcal')} "
                                            f"(at most {targets.daily_deficit_kcal:,})")
     readings = day.readings
