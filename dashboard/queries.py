@@ -1,5 +1,5 @@
 """Read-only SQL for what the dashboard lists beyond the reports: where a day's data came from, sync
-history. No numbers are computed here: every number shown comes from wearsync.reporting."""
+history. No numbers are computed here: every number shown comes from the read side (wearsync.reports)."""
 
 from __future__ import annotations
 
