@@ -37,7 +37,7 @@ class AnalyticsParams:
     kcal_per_lb: int
     intake_floor_female: int
     intake_floor_male: int
-    week_start: str
+    week_start: str  # "monday" ... "sunday"
     energy_source: str = "device"  # what the deficit counts as burned: "device", "measured" or "auto"
     scale_user: int = 0  # the wearer's user on a multi-user scale (0 also: its only user)
     max_hr_formula: str = "tanaka"
@@ -49,6 +49,7 @@ class AnalyticsParams:
     weight_from: str = "assumed"
     profile_resting_hr: int = 0  # a source profile's resting heart rate: used on days none was measured
     profile_resting_hr_from: str = ""
+    week_start_from: str = "config"
 
     @property
     def intake_floor_kcal(self) -> int:

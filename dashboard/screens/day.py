@@ -18,9 +18,11 @@ from wearsync.reports.models import DayCurve, DayReport
 from wearsync.reports.origins import ORIGINS
 from wearsync.store import Store
 
-ACTIVITY_COLUMNS = (("start", "Start", 5), ("sport", "Activity", 16), ("min", "Min", 4),
+ACTIVITY_COLUMNS = (("start", "Start", 5), ("sport", "Activity", 20), ("min", "Min", 4),
                     ("kcal", "kcal", 5), ("hr", "Avg/max HR", 10))
-NUMBER_COLUMNS = (("what", "Number", 16), ("value", "Value", 12), ("from", "From", 40))
+NUMBER_COLUMNS = (("what", "", 16), ("value", "Value", 12), ("from", "From", 36))
+# From this width the tables stand side by side: both whole, each column with its cell padding.
+WIDE_COLUMNS = sum(w + 2 for *_, w in ACTIVITY_COLUMNS + NUMBER_COLUMNS) + 8
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class DayScreen(ViewScreen):
                         numbers.add_column(title, key=key, width=width)
                     yield numbers
             yield Static(id="day-origins", markup=False)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE_COLUMNS, "wide")
 
     def load(self, store: Store, selection: Selection) -> DayData:
         from wearsync.reports.curve import day_curve  # polars, in the worker: see WeekScreen.load
@@ -121,7 +126,8 @@ class DayScreen(ViewScreen):
             ("Max HR", fmt.number(report.max_hr), ORIGINS.get(report.max_hr_from or "", "—")),
             ("Wearer", f"{wearer.birth_year}, {wearer.sex or 'sex ?'}", ORIGINS[wearer.birth_year_from]
              + ("" if wearer.sex_from == wearer.birth_year_from else f"; sex {ORIGINS[wearer.sex_from]}")),
+            ("Week starts", wearer.week_start.capitalize(), ORIGINS[wearer.week_start_from]),
             ("Strength", str(report.strength_sessions), "activities"),
         ]
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*row, height=None)  # a long origin wraps within its column

@@ -79,7 +79,7 @@ class WeekScreen(ViewScreen):
             f"{fmt.number(report.device_goal_minutes)}, heart rate {fmt.number(report.hr_goal_minutes)}")
         self.query_one(CardioBar).set_minutes(report.moderate_min or 0, report.vigorous_min or 0,
                                               targets.weekly_cardio_minutes)
-        self.query_one("#cardio-days", Static).update(_days_line(report))
+        self.query_one("#cardio-days", Static).update(days_line(report))
         self._fill_days(report)
         self.query_one("#week-totals", Static).update(
             f"Floors {fmt.number(report.floors)} ({plural(report.days_reaching_floors, 'day')} "
@@ -131,7 +131,8 @@ class WeekScreen(ViewScreen):
             self.app.day = date.fromisoformat(event.row_key.value)
 
 
-def _days_line(report: WeekReport) -> str:
+def days_line(report: WeekReport) -> str:
+    """The week's line of days reaching the daily minutes, and what is left of the weekly goal."""
     targets = report.targets
     line = (f"Days with ≥{targets.daily_cardio_minutes} min: {report.days_reaching_daily} of "
             f"{targets.days_with_30} · worn {report.days_with_data} of 7")
@@ -142,7 +143,9 @@ def _days_line(report: WeekReport) -> str:
     needed = report.minutes_needed_per_remaining_day
     if needed is None or not report.remaining_days:
         return line + " · week over, target not met"
-    return line + f" · {fmt.number(needed)} min a day needed on the {report.remaining_days} days left"
+    # The weekly goal's own unit throughout: goal-equivalent minutes, not the 30-minute days above.
+    return line + (f" · {fmt.number(report.goal_minutes_left)} goal-min left: {fmt.number(needed)} a day over "
+                   f"the {plural(report.remaining_days, 'day')} left")
 
 
 def _energy_line(report: WeekReport) -> str:

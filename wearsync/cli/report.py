@@ -29,8 +29,8 @@ def register(sub) -> None:
     )
     period = parser.add_mutually_exclusive_group()
     period.add_argument("--week", type=common.local_day(week=True), metavar="YYYY-Www",
-                        help="an ISO week id; with week_start other than monday, "
-                        "the week sharing at least four days with that ISO week")
+                        help="an ISO week id; with weeks starting on another day than monday (analytics.week_start, "
+                        "else Garmin Connect's), the week sharing at least four days with that ISO week")
     period.add_argument("--day", type=common.local_day(), metavar="YYYY-MM-DD", help="one local day")
     period.add_argument("--weeks", type=common.whole_number(1, MAX_WEEKS), metavar="N",
                         help=f"the last N weeks (1 to {MAX_WEEKS}), ending with this one")
@@ -182,7 +182,8 @@ def _minutes_note(day: Day, origins: dict[str, str]) -> str:
 def _wearer_note(wearer: Wearer) -> str:
     sex = wearer.sex or "not known (the higher intake floor applies)"
     return (f"Wearer: born {wearer.birth_year} ({wearer.birth_year_from}), sex {sex} ({wearer.sex_from}), "
-            f"{wearer.weight_kg} kg ({wearer.weight_from}); intake floor {wearer.intake_floor_kcal:,} kcal. "
+            f"{wearer.weight_kg} kg ({wearer.weight_from}); intake floor {wearer.intake_floor_kcal:,} kcal; "
+            f"weeks start {wearer.week_start} ({wearer.week_start_from}). "
             f"Set wearer.birth_year and wearer.sex in the config.")
 
 
@@ -203,7 +204,8 @@ def _print_week(week: WeekReport) -> None:
     table.add_row(f"  days with {targets.daily_cardio_minutes}+ min",
                   f"{week.days_reaching_daily} of {targets.days_with_30}")
     if week.minutes_needed_per_remaining_day is not None:
-        table.add_row("  still needed", f"{week.minutes_needed_per_remaining_day} min a day for "
+        table.add_row("  still needed", f"{week.goal_minutes_left} goal-min: "
+                                        f"{week.minutes_needed_per_remaining_day} a day for "
                                         f"{common.plural(week.remaining_days, 'day')}")
     table.add_row("  streak", common.plural(week.streak_weeks, 'week') + (" (target met)" if week.cardio_met else ""))
     table.add_row("floors", f"{_show(week.floors)} of {targets.floors_per_day * 7} "

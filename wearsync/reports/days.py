@@ -86,7 +86,8 @@ def day_model(row: dict[str, Any], params: AnalyticsParams, unavailable: dict[da
 def wearer_model(params: AnalyticsParams) -> Wearer:
     return Wearer(sex=params.sex or None, sex_from=params.sex_from, birth_year=params.birth_year,
                   birth_year_from=params.birth_year_from, weight_kg=params.weight_kg,
-                  weight_from=params.weight_from, intake_floor_kcal=params.intake_floor_kcal)
+                  weight_from=params.weight_from, week_start=params.week_start,
+                  week_start_from=params.week_start_from, intake_floor_kcal=params.intake_floor_kcal)
 
 
 def targets_model(params: AnalyticsParams) -> Targets:

@@ -26,6 +26,8 @@ class Wearer:
     birth_year_from: str
     weight_kg: float
     weight_from: str
+    week_start: str  # "monday" ... "sunday": the config's, else Garmin Connect's, else Monday
+    week_start_from: str
     intake_floor_kcal: int
 
 
@@ -202,6 +204,7 @@ class WeekReport:
     days_device_minutes: int
     days_reaching_daily: int
     remaining_days: int
+    goal_minutes_left: int  # weekly_cardio_minutes - goal_minutes, at least 0
     minutes_needed_per_remaining_day: int | None
     cardio_met: bool
     cardio_score: float | None  # 0-100; None: not enough data

@@ -14,7 +14,7 @@ import polars as pl
 
 from wearsync import frames
 from wearsync.analytics.daily import WORN_MINUTES
-from wearsync.analytics.energy import preferred_wellness
+from wearsync.analytics.energy import WELLNESS_RANK
 from wearsync.analytics.intensity import goal_minutes
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.weekly import add_streaks, weekly_goal_minutes, weekly_summary
@@ -81,21 +81,37 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
 
 
 def _streaks(store: Store, params: AnalyticsParams, first: date, last: date, as_of: date) -> pl.DataFrame:
-    """add_streaks over the whole weeks first..last, from the caches without the rest of each day."""
-    # the same headline minutes as daily_summary
-    hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
-        "local_day", hr_goal=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
-        hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
-    device = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
-        "local_day", device_goal=goal_minutes("moderate_min", "vigorous_min"),
-        wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
-    chosen = {"auto": pl.coalesce("device_goal", "hr_goal"), "device": pl.col("device_goal"),
-              "heart_rate": pl.col("hr_goal")}[params.minutes_source]
-    calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    day_goals = (calendar.join(hr, on="local_day", how="left").join(device, on="local_day", how="left")
-                 .select("local_day", goal_minutes=chosen,
-                         worn=pl.col("hr_worn").fill_null(False) | pl.col("wellness_worn").fill_null(False)))
-    return add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of).collect()
+    """add_streaks over the whole weeks first..last from the caches' day rows alone: per day the
+    headline's goal minutes (chosen as daily_summary chooses them) and whether it was worn.
+
+    A row a day, so plain Python picks them and polars runs eagerly: a lazy plan's set-up cost
+    more than the work (the week report's streak read every earlier week twice as slowly).
+    """
+    hr: dict[str, tuple[int | None, int | None, bool]] = {}
+    wellness: dict[str, tuple[str, int | None, int | None, bool]] = {}
+    for day, source, moderate, vigorous, worn in frames.read_day_goal_rows(store.conn, first, last, WORN_MINUTES):
+        if source == "heart_rate":
+            hr[day] = (moderate, vigorous, worn)
+        elif day not in wellness or _wellness_rank(source) < _wellness_rank(wellness[day][0]):
+            wellness[day] = (source, moderate, vigorous, worn)   # the preferred source's row whole
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    rows = []
+    for day in days:
+        key = day.isoformat()
+        hr_moderate, hr_vigorous, hr_worn = hr.get(key, (None, None, False))
+        _, moderate, vigorous, wellness_worn = wellness.get(key, ("", None, None, False))
+        device_known = moderate is not None and vigorous is not None
+        chosen = {"auto": (moderate, vigorous) if device_known else (hr_moderate, hr_vigorous),
+                  "device": (moderate, vigorous), "heart_rate": (hr_moderate, hr_vigorous)}[params.minutes_source]
+        rows.append((day, *chosen, bool(hr_worn or wellness_worn)))
+    day_goals = pl.DataFrame(rows, orient="row", schema={
+        "local_day": pl.Date, "moderate": pl.Int64, "vigorous": pl.Int64, "worn": pl.Boolean,
+    }).select("local_day", "worn", goal_minutes=goal_minutes("moderate", "vigorous"))
+    return add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of)
+
+
+def _wellness_rank(source: str) -> int:
+    return WELLNESS_RANK.get(source, len(WELLNESS_RANK))
 
 
 def _first_data_day(store: Store) -> date | None:
@@ -117,6 +133,7 @@ def _week_model(week: dict[str, Any], days: list[Day], params: AnalyticsParams, 
         active_minutes=week["active_minutes"], hr_goal_minutes=week["hr_goal_minutes"],
         device_goal_minutes=week["device_goal_minutes"], days_device_minutes=week["days_device_minutes"],
         days_reaching_daily=week["days_reaching_daily"], remaining_days=week["remaining_days"],
+        goal_minutes_left=max(0, params.weekly_cardio_minutes - (week["goal_minutes"] or 0)),
         minutes_needed_per_remaining_day=week["minutes_needed_per_remaining_day"], cardio_met=week["cardio_met"],
         cardio_score=rounded(week["cardio_score"], 1), streak_weeks=week["streak_weeks"],
         floors=rounded(week["floors"], 1), days_reaching_floors=week["days_reaching_floors"], steps=week["steps"],
