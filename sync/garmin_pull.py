@@ -10,7 +10,9 @@ One answer costs only itself: a summary that is missing (404), empty (204, `{}`,
 or holds no data stores the day as empty (asked again later); a day whose answer is not a
 JSON object is recorded as failed with its reason; a food log refused (403/404) marks
 nutrition unavailable for the account for a week; an activity download refused (403) is
-recorded and asked again later with back-off; one gone (404/410) or refused by the
+recorded and asked again later with back-off; weigh-ins are asked once per run of pulled days
+still to ask (`garmin_state.weigh_in_ranges`), a failed run costing only itself and a malformed
+weigh-in only itself; one gone (404/410) or refused by the
 importer is recorded and not asked again unless forced. Values pass the value gate.
 What stops the pull: a 429 (cooldown saved), Garmin not answering properly (5xx,
 timeouts, network, Cloudflare, a body that is not JSON) and a refused login; what was
@@ -48,7 +50,8 @@ from wearsync.sync.garmin_client import (
     check_cooldown,
     save_cooldown,
 )
-from wearsync.sync.gate import Gate
+from wearsync.sync.gate import LIMITS, Gate, check_day
+from wearsync.weight import TimedWeighIn, insert_timed_weigh_ins
 
 # Summary fields that only a synced watch (or logged food) fills; BMR-based calories
 # are there for every day of the account, watch or not.
@@ -98,6 +101,9 @@ class GarminPullSummary:
     day_failures: dict[str, str] = field(default_factory=dict)
     days_without_heart_rate: list[str] = field(default_factory=list)
     reloads_requested: list[str] = field(default_factory=list)
+    weigh_in_requests: int = 0
+    weigh_ins_new: int = 0
+    weigh_in_failures: dict[str, str] = field(default_factory=dict)   # "first..last" -> reason
     activities_listed: int = 0
     activities_new: int = 0
     activities_imported: int = 0
@@ -137,6 +143,8 @@ class GarminPullSummary:
                      "heart_rate_reload_requested": self.reloads_requested,
                      "first": self.days_planned[0] if self.days_planned else None,
                      "last": self.days_planned[-1] if self.days_planned else None},
+            "weigh_ins": {"requests": self.weigh_in_requests, "new": self.weigh_ins_new,
+                          "failures": [{"days": d, "reason": r} for d, r in self.weigh_in_failures.items()]},
             "activities": {"listed": self.activities_listed, "new": self.activities_new,
                            "imported": self.activities_imported,
                            "duplicates": self.activities_duplicate, "failed": self.activities_failed,
@@ -179,6 +187,7 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
                             f"`wearsync pull --since {earlier}` (or --days N)")
         garmin_state.remember_range(store, plan.start)
         pull_days(store, session, plan.days, today, summary, progress, min_interval_s)
+        pull_weigh_ins(store, session, plan.start, plan.end, today, summary)
         pull_activities(store, session, garmin_state.listing_start(store, plan.start, today), plan.end,
                         summary, progress, retry_failed=force)
     except GarminRateLimited as exc:
@@ -383,6 +392,81 @@ def record_failed_day(store: Store, day: date, reason: str) -> None:
                      "fetched_at = excluded.fetched_at, reason = excluded.reason, complete = 0, "
                      "state = CASE WHEN garmin_days.state = 'data' THEN 'data' ELSE 'failed' END",
                      (day.isoformat(), int(time.time()), reason))
+
+
+def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date, today: date,
+                   summary: GarminPullSummary) -> None:
+    """Ask for the weigh-ins of each run of pulled days in start..end still to ask (one
+    dateRange request a run) and store them; a run whose answer cannot be used is recorded
+    with its reason and asked again by the next pull."""
+    settled = date.fromordinal(today.toordinal() - garmin_state.SETTLE_DAYS)
+    for first, last in garmin_state.weigh_in_ranges(store, start, end):
+        span = f"{first.isoformat()}..{last.isoformat()}"
+        summary.weigh_in_requests += 1
+        reason, body, raw = None, None, None
+        try:
+            body, raw = session.call_raw(f"weigh-ins {span}", session.garmin.get_body_composition,
+                                         first.isoformat(), last.isoformat())
+        except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+            raise
+        except GarminError as exc:
+            reason = str(exc)
+        items = body.get("dateWeightList") if isinstance(body, dict) else None
+        if reason is None and not isinstance(items, list):
+            reason = f"Garmin Connect sent weigh-ins for {span} that are not a list of weigh-ins"
+        if reason is not None:
+            summary.weigh_in_failures[span] = reason
+            summary.warnings.append(f"weigh-ins {span}: {reason}; asked again by the next pull")
+            with store.transaction() as conn:
+                conn.execute("UPDATE garmin_days SET weigh_ins_reason = ? WHERE local_day BETWEEN ? AND ?",
+                             (reason, first.isoformat(), last.isoformat()))
+            continue
+        gate, weigh_ins = Gate(), []
+        for item in items:
+            checked = garmin_weigh_in(item, first, last, gate)
+            if isinstance(checked, str):
+                summary.warnings.append(checked)
+            else:
+                weigh_ins.append(checked)
+        summary.warnings.extend(f"weigh-ins {span}: {w}" for w in gate.warnings())
+        with store.transaction() as conn:
+            _keep_body(conn, "weight", span, int(time.time()), raw or json.dumps(body).encode())
+            summary.weigh_ins_new += insert_timed_weigh_ins(conn, weigh_ins, "garmin")
+            # A day still young at Garmin is asked again: a weigh-in may come later that day.
+            conn.execute("UPDATE garmin_days SET weigh_ins_complete = local_day <= ?, weigh_ins_reason = NULL "
+                         "WHERE local_day BETWEEN ? AND ?", (settled.isoformat(), first.isoformat(), last.isoformat()))
+
+
+def garmin_weigh_in(item: Any, first: date, last: date, gate: Gate) -> TimedWeighIn | str:
+    """One `dateWeightList` item (weight in grams, `timestampGMT` and `date` in epoch ms,
+    `calendarDate` the local day) as a weigh-in, or the one-line reason it is skipped; `gate`
+    drops a bad body fat or UTC offset and keeps the weigh-in."""
+    if not isinstance(item, dict):
+        return f"a Garmin weigh-in of {first}..{last} skipped: not a JSON object"
+    day = item.get("calendarDate")
+    try:
+        local_day = check_day(day) if isinstance(day, str) else None
+    except ValueError:
+        local_day = None
+    named = f"a Garmin weigh-in of {day if local_day else f'{first}..{last}'}"
+    if local_day is None or not first <= local_day <= last:
+        return f"{named} skipped: its calendarDate {day!r} is not a day of {first}..{last}"
+    required = Gate(gate.now)  # a weigh-in without these is skipped with its reason, not counted
+    grams = item.get("weight")
+    kg = required.check(grams / 1000 if _number(grams) else grams, "weight_kg", "weight")
+    if kg is None:
+        limit = LIMITS["weight_kg"]
+        return (f"{named} skipped: weight {grams!r} is not grams of a plausible weight "
+                f"({limit.low:,.0f} to {limit.high:,.0f} kg: {limit.why})")
+    gmt_ms = item.get("timestampGMT")
+    ts = required.time(gmt_ms // 1000 if _number(gmt_ms) else gmt_ms, "weigh-in time")
+    if ts is None:
+        return f"{named} skipped: timestampGMT {gmt_ms!r} is not a plausible time in epoch milliseconds"
+    local_ms = item.get("date")
+    offset = gate.check((local_ms - gmt_ms) // 1000 if _number(local_ms) else None, "utc_offset_s",
+                        "weigh-in UTC offset")
+    fat = gate.check(item.get("bodyFat"), "body_fat_percent", "body fat")
+    return TimedWeighIn(local_day.isoformat(), ts, offset, kg, fat, None)
 
 
 def pull_activities(store: Store, session: GarminSession, start: date, end: date,

@@ -6,13 +6,14 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
-from wearsync.reports.models import HistoryTotals, WeekReport
+from wearsync.dashboard.widgets.weight import WeightChart
+from wearsync.reports.models import HistoryTotals, HistoryWeight, WeekReport
 from wearsync.store import Store
 
 MIN_WEEKS, MAX_WEEKS = 4, 104
@@ -28,26 +29,31 @@ class HistoryScreen(ViewScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(id="history-body"):
+        # Scrolls: on a short terminal each chart keeps the height it needs to be read.
+        with VerticalScroll(id="history-body"):
             yield Static(id="history-title", markup=False)
             yield Static(id="history-cardio-title", classes="chart-title", markup=False)
             yield TargetChart(id="history-cardio")
             yield Static(id="history-deficit-title", classes="chart-title", markup=False)
             yield TargetChart(id="history-deficit")
+            yield Static(id="history-weight-title", classes="chart-title", markup=False)
+            yield WeightChart(id="history-weight")
 
     def action_weeks(self, factor: float) -> None:
         """Show more or fewer weeks."""
         self.app.history_weeks = max(MIN_WEEKS, min(MAX_WEEKS, round(self.app.history_weeks * factor)))
         self.reload()
 
-    def load(self, store: Store, selection: Selection) -> tuple[list[WeekReport], HistoryTotals]:
+    def load(self, store: Store, selection: Selection) -> tuple[list[WeekReport], HistoryTotals, HistoryWeight]:
         from wearsync.reports.week import history, history_totals  # polars, in the worker: see WeekScreen.load
 
-        weeks = history(store, selection.config, selection.history_weeks, selection.day)
-        return weeks, history_totals(weeks)
+        from wearsync.reports.weight import history_weight
 
-    def show(self, data: tuple[list[WeekReport], HistoryTotals], selection: Selection) -> None:
-        weeks, totals = data
+        weeks = history(store, selection.config, selection.history_weeks, selection.day)
+        return weeks, history_totals(weeks), history_weight(weeks)
+
+    def show(self, data: tuple[list[WeekReport], HistoryTotals, HistoryWeight], selection: Selection) -> None:
+        weeks, totals, weight = data
         labels = [w.week_id.split("-")[1] for w in weeks]
         latest = weeks[-1]
         self.query_one("#history-title", Static).update(
@@ -64,3 +70,6 @@ class HistoryScreen(ViewScreen):
             f"{fmt.number(deficit_target)}; blank: not logged)")
         self.query_one("#history-deficit", TargetChart).show_bars(labels, [w.deficit_kcal for w in weeks],
                                                                    target=deficit_target, color="secondary")
+        self.query_one("#history-weight-title", Static).update(
+            f"Weight, {weight.unit}: trend (green), weigh-ins (dots), deficit's projection (blue)")
+        self.query_one("#history-weight", WeightChart).show_weight(labels, weight)

@@ -15,6 +15,7 @@ from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
 from wearsync.dashboard.widgets.charts import TargetChart
+from wearsync.dashboard.widgets.weight import WeekWeight
 from wearsync.reports.models import WeekReport
 from wearsync.store import Store
 from wearsync.wording import plural
@@ -50,6 +51,7 @@ class WeekScreen(ViewScreen):
                 yield TargetChart(id="week-chart")
             yield Static(id="week-totals", markup=False)
             yield Static(id="energy-line", markup=False)
+            yield WeekWeight(id="week-weight", markup=False)
 
     def on_resize(self) -> None:
         wide = self.size.width >= WIDE_COLUMNS
@@ -88,6 +90,7 @@ class WeekScreen(ViewScreen):
             f"≥{fmt.number(targets.steps_per_day)})  "
             f"Strength {report.strength_days} of 2-3 days")
         self.query_one("#energy-line", Static).update(_energy_line(report))
+        self.query_one(WeekWeight).show(report)
         self._fill_chart(report)
 
     def _fill_days(self, report: WeekReport) -> None:

@@ -81,7 +81,7 @@ def test_measured_energy_makes_the_deficit_intake_against_the_trend(capsys, stor
 def test_without_weigh_ins_every_weight_number_is_null(capsys, store):
     day = run_json(capsys, "report", "--day", "2026-02-15")
     assert {k: v for k, v in day["weight"].items() if k not in ("unit", "window")} == {
-        "weight_kg": None, "weight_source": None, "trend_kg": None, "burned_from": None}
+        "weight_kg": None, "weight_source": None, "trend_kg": None, "burned_from": None, "weigh_ins": []}
     assert {k: v for k, v in day["weight"]["window"].items() if k != "window_days"} == {
         "weigh_ins": 0, "intake_days": 0, "trend_change_kg": None, "measured_kcal": None,
         "measured_range_kcal": None, "device_kcal": None}

@@ -26,7 +26,9 @@ def day_report(store: Store, config: Config, day: date, *, as_of: date | None = 
     weight_row = weight.weight_days(store.conn, params, day, day).row(0, named=True)
     numbers = day_frames.day_model(
         row, params, frames.read_unavailable(store.conn, day, day),
-        weight.day_weight(weight_row, config.wearer.weight_unit, params.energy_source, row["burned_kcal"]))
+        weight.day_weight(weight_row, config.wearer.weight_unit, params.energy_source, row["burned_kcal"],
+                          weight.day_weigh_ins(store.conn, params.scale_user, day, day,
+                                               config.wearer.weight_unit).get(day, [])))
     measured = preferred_wellness(frames.read_wellness(store.conn, day, day).lazy()).collect()
     stated = measured.row(0, named=True)["total_kcal"] if measured.height else None
     return DayReport(

@@ -61,6 +61,16 @@ class WeightWindow:
 
 
 @dataclass(frozen=True)
+class WeighIn:
+    """One weigh-in of the wearer; the same one from several sources (a scale file and Garmin) once."""
+
+    time: str | None  # "HH:MM" local; None: typed or from a CSV, no time
+    weight_kg: float | None
+    weight: float | None  # in the DayWeight's unit
+    sources: list[str]
+
+
+@dataclass(frozen=True)
 class DayWeight:
     """A day's weigh-in and trend (kg whatever `unit` says; `unit` is how to show them)."""
 
@@ -70,6 +80,7 @@ class DayWeight:
     trend_kg: float | None
     burned_from: str | None  # what the day's deficit counted as burned: "device" | "measured"
     window: WeightWindow
+    weigh_ins: list[WeighIn]  # the day's, earliest first
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,8 @@ class WeekWeight:
     trend_start_kg: float | None  # at the end of the day before the week
     trend_end_kg: float | None  # at the end of the week's last day (or of "as of", if sooner)
     trend_change_kg: float | None
+    trend_change: float | None  # trend_change_kg in `unit`
+    projected_change: float | None  # the deficit's projected fat change (projected_fat_change_lb) in `unit`
     weigh_in_days: int
     as_of_day: date
     window: WeightWindow
@@ -244,6 +257,17 @@ class HistoryTotals:
     weeks_with_enough_data: int
     deficit_kcal: int | None  # the net deficit over the weeks where it is known
     weeks_deficit_known: int
+
+
+@dataclass(frozen=True)
+class HistoryWeight:
+    """The history view's weight chart (in `unit`): per week the trend at its end and the projection
+    from the deficit, and every weigh-in at its week's position (1, 2, ...; a day at 1 - 3/7 ... 1 + 3/7)."""
+
+    unit: str
+    trend: list[float | None]
+    projection: list[float | None]
+    weigh_ins: list[tuple[float, float | None]]
 
 
 @dataclass(frozen=True)

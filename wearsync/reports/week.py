@@ -52,12 +52,14 @@ def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date 
     weights = {row["local_day"]: row for row in weight.weight_days(store.conn, params, first_start - timedelta(days=1),
                                                                     last).iter_rows(named=True)}
     unit = config.wearer.weight_unit
+    weigh_ins = weight.day_weigh_ins(store.conn, params.scale_user, first_start, last, unit)
     days = [day_frames.day_model(row, params, unavailable,
                                  weight.day_weight(weights[row["local_day"]], unit, params.energy_source,
-                                                   row["burned_kcal"]))
+                                                   row["burned_kcal"], weigh_ins.get(row["local_day"], [])))
             for row in daily.iter_rows(named=True)]
     return [_week_model(week, days[7 * n:7 * n + 7], params, as_of, weight.week_weight(
-        weights, unit, week["week_start"], max(week["week_start"], min(week["week_start"] + timedelta(days=6), as_of))))
+        weights, unit, week["week_start"], max(week["week_start"], min(week["week_start"] + timedelta(days=6), as_of)),
+        day_frames.rounded(week["projected_fat_change_lb"], 2)))
         for n, week in enumerate(weekly.sort("week_start").iter_rows(named=True))]
 
 

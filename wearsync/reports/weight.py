@@ -1,5 +1,5 @@
 """Weight in the reports: the day's weigh-in, the trend, the measured expenditure beside the
-watch's, and what the deficit counts as burned (analytics.energy_source). docs/weight.md.
+watch's, and what the deficit counts as burned (analytics.energy_source). docs/metrics.md, Weight.
 
 Weights are in kg whatever wearer.weight_unit says, which the models carry as `unit` for display
 (models.py DayWeight, WeekWeight, WeightWindow).
@@ -8,7 +8,7 @@ Weights are in kg whatever wearer.weight_unit says, which the models carry as `u
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -23,15 +23,33 @@ from wearsync.analytics.weight import (
     daily_weights,
     measured_expenditure,
     trend_on,
+    wearer_user,
     weight_trend,
 )
-from wearsync.reports.models import DayWeight, WeekWeight, WeightWindow
+from wearsync.reports.models import DayWeight, HistoryWeight, WeekReport, WeekWeight, WeighIn, WeightWindow
+from wearsync.weight import KG_PER_LB, to_unit
 
 
 def read_weigh_ins(conn: sqlite3.Connection, last: date) -> pl.DataFrame:
     """Every weigh-in (WEIGH_INS_SCHEMA) up to local day `last`: the trend starts at the first."""
     return frames.query_frame(conn, "SELECT local_day, ts, weight_kg, source, user_index, entered_at FROM weigh_ins "
                               "WHERE local_day <= ? ORDER BY local_day", (last.isoformat(),), WEIGH_INS_SCHEMA)
+
+
+def day_weigh_ins(conn: sqlite3.Connection, scale_user: int, first: date, last: date,
+                  unit: str) -> dict[date, list[WeighIn]]:
+    """The wearer's weigh-ins of each day first..last that has any, earliest first."""
+    user = wearer_user(read_weigh_ins(conn, last), scale_user)
+    listed: dict[date, dict[tuple[Any, ...], tuple[str | None, float, list[str]]]] = {}
+    for day, ts, offset, kg, source in conn.execute(
+            "SELECT local_day, ts, utc_offset_s, weight_kg, source FROM weigh_ins WHERE local_day BETWEEN ? AND ? "
+            "AND (user_index IS NULL OR user_index = ?) ORDER BY local_day, ts IS NOT NULL, ts, source",
+            (first.isoformat(), last.isoformat(), user)):
+        shown = None if ts is None else datetime.fromtimestamp(ts + (offset or 0), UTC).strftime("%H:%M")
+        key = (source, day) if ts is None else (ts,)
+        listed.setdefault(date.fromisoformat(day), {}).setdefault(key, (shown, kg, []))[2].append(source)
+    return {day: [WeighIn(time=shown, weight_kg=_kg(kg), weight=_kg(to_unit(kg, unit)), sources=sources)
+                  for shown, kg, sources in entries.values()] for day, entries in listed.items()}
 
 
 def weight_days(conn: sqlite3.Connection, params: AnalyticsParams, first: date, last: date) -> pl.DataFrame:
@@ -60,24 +78,50 @@ def burned_for_deficit(conn: sqlite3.Connection, params: AnalyticsParams, wellne
             .drop("measured_kcal"))
 
 
-def day_weight(row: dict[str, Any], unit: str, energy_source: str, burned_kcal: float | None) -> DayWeight:
+def day_weight(row: dict[str, Any], unit: str, energy_source: str, burned_kcal: float | None,
+               weigh_ins: list[WeighIn]) -> DayWeight:
     """A `weight_days` row as the day's DayWeight; `burned_kcal` is the day's (None: burned_from unknown)."""
     measured = energy_source != "device" and row["measured_kcal"] is not None
     return DayWeight(unit=unit, weight_kg=_kg(row["weight_kg"]), weight_source=row["weight_source"],
                      trend_kg=_kg(row["trend_kg"]),
                      burned_from=None if burned_kcal is None else "measured" if measured else "device",
-                     window=_window(row))
+                     window=_window(row), weigh_ins=weigh_ins)
 
 
-def week_weight(by_day: dict[date, dict[str, Any]], unit: str, start: date, end: date) -> WeekWeight:
+def week_weight(by_day: dict[date, dict[str, Any]], unit: str, start: date, end: date,
+                projected_lb: float | None) -> WeekWeight:
     """The trend's change from the day before `start` to `end` (the week's last lived day) and the
     weigh-ins of the week starting on `start`, from `weight_days` rows by day."""
     before, closing = by_day[start - timedelta(days=1)]["trend_kg"], by_day[end]["trend_kg"]
     return WeekWeight(
         unit=unit, trend_start_kg=_kg(before), trend_end_kg=_kg(closing),
         trend_change_kg=_kg(closing - before) if closing is not None and before is not None else None,
+        trend_change=_kg(to_unit(_kg(closing - before), unit)) if closing is not None and before is not None else None,
+        projected_change=_kg(to_unit(None if projected_lb is None else projected_lb * KG_PER_LB, unit)),
         weigh_in_days=sum(by_day[start + timedelta(days=n)]["weight_kg"] is not None for n in range(7)),
         as_of_day=end, window=_window(by_day[end]))
+
+
+def history_weight(weeks: list[WeekReport]) -> HistoryWeight:
+    """The history view's weight chart: the projection starts from the trend before the first week
+    that has one and moves by each week's projected fat change in turn (a week without one moves it
+    by nothing); the week before that first week holds the starting trend."""
+    unit = weeks[0].weight.unit if weeks else "kg"
+    trend: list[float | None] = []
+    projection: list[float | None] = []
+    weigh_ins: list[tuple[float, float | None]] = []
+    level: float | None = None
+    for position, week in enumerate(weeks, 1):
+        trend.append(_kg(to_unit(week.weight.trend_end_kg, unit)))
+        if level is None and week.weight.trend_start_kg is not None:
+            level = week.weight.trend_start_kg
+            if projection:  # the line starts from the week before's end, where the trend was
+                projection[-1] = _kg(to_unit(level, unit))
+        level = None if level is None else level + (week.projected_fat_change_lb or 0.0) * KG_PER_LB
+        projection.append(_kg(to_unit(level, unit)))
+        for offset, day in enumerate(week.days):
+            weigh_ins += [(position + (offset - 3) / 7, w.weight) for w in day.weight.weigh_ins]
+    return HistoryWeight(unit=unit, trend=trend, projection=projection, weigh_ins=weigh_ins)
 
 
 def _window(row: dict[str, Any]) -> WeightWindow:
