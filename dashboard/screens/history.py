@@ -46,7 +46,6 @@ class HistoryScreen(ViewScreen):
 
     def load(self, store: Store, selection: Selection) -> tuple[list[WeekReport], HistoryTotals, HistoryWeight]:
         from wearsync.reports.week import history, history_totals  # polars, in the worker: see WeekScreen.load
-
         from wearsync.reports.weight import history_weight
 
         weeks = history(store, selection.config, selection.history_weeks, selection.day)

@@ -1,6 +1,7 @@
 """Weight on the dashboard: the week's trend change beside the deficit's projection, the day's
 weigh-ins, and the history chart of trend, weigh-ins and projection. Every number is a report's
-(wearsync.reports, models.DayWeight, WeekWeight, HistoryWeight); these only lay them out (docs/metrics.md, section Weight)."""
+(wearsync.reports: models.DayWeight, WeekWeight, HistoryWeight); these only lay them out
+(docs/metrics.md, section Weight)."""
 
 from __future__ import annotations
 
@@ -63,8 +64,9 @@ class WeightChart(TargetChart):
             if known:
                 self.plot([x for x, _ in known], [y for _, y in known], line_style=self.color(color),
                           hires_mode=HiResMode.BRAILLE)
-        if chart.weigh_ins:
-            self.scatter([x for x, _ in chart.weigh_ins], [y for _, y in chart.weigh_ins], marker="·",
+        dots = [(x, y) for x, y in chart.weigh_ins if y is not None]
+        if dots:
+            self.scatter([x for x, _ in dots], [y for _, y in dots], marker="·",
                          marker_style=self.color("warning"))
         values = [y for y in (*chart.trend, *chart.projection, *(y for _, y in chart.weigh_ins))
                   if y is not None]

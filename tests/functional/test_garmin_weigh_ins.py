@@ -7,13 +7,13 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, weigh_in, write_tokens
+from wearsync.reports.models import as_json
+from wearsync.reports.weight import day_weigh_ins
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_client import login_from_tokens
 from wearsync.sync.garmin_pull import pull_garmin
 from wearsync.undo import forget, resolve
-from wearsync.reports.models import as_json
-from wearsync.reports.weight import day_weigh_ins
 
 if not GARMIN_BODIES.is_dir():
     pytest.skip(f"needs the shared data in {GARMIN_BODIES.parent}", allow_module_level=True)

@@ -8,7 +8,12 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from wearsync.analytics.weight import (
-    WEIGH_INS_SCHEMA, chosen_burned, daily_weights, measured_expenditure, trend_on, weight_trend,
+    WEIGH_INS_SCHEMA,
+    chosen_burned,
+    daily_weights,
+    measured_expenditure,
+    trend_on,
+    weight_trend,
 )
 
 D0 = date(2026, 1, 5)
