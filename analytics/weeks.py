@@ -14,6 +14,9 @@ from datetime import date, timedelta
 
 from wearsync.errors import PeriodError
 
+# The days a week may start on, in Python's weekday() order (config analytics.week_start).
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 WEEK_ID = re.compile(r"^(\d{4})-W(\d{2})$")
 
 

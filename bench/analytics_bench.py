@@ -29,8 +29,9 @@ from pathlib import Path
 import numpy as np
 from history_gen import generate, write_day  # run as a script: bench/ is on sys.path
 
-from wearsync import analytics_cache, reporting
-from wearsync.analytics.params import params_from_config
+from wearsync.reports import cache as analytics_cache
+from wearsync.reports.params import params_from_config
+from wearsync.reports.week import history, week_report
 from wearsync.config import Config
 from wearsync.store import Store, hr_series
 
@@ -55,7 +56,7 @@ def rebuild_from_raw(data_dir: Path, baseline: bool = False) -> tuple[float, flo
         conn.execute("DELETE FROM state WHERE key = ?", (analytics_cache.INTENSITY_INPUTS_KEY,))
     params = params_from_config(Config())
     began, cpu = time.perf_counter(), time.process_time()
-    reporting.refresh(store, params)
+    analytics_cache.refresh(store, params)
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu
     digest = hashlib.sha256()
     # The same bytes whatever the raw heart rate's layout (the units of the bench store are its recordings).
@@ -85,15 +86,15 @@ WEEK_CHILD = f"""
 import json, sys, time
 from datetime import date
 from pathlib import Path
-from wearsync import reporting
 from wearsync.config import Config
+from wearsync.reports.week import week_report
 from wearsync.store import Store
 store = Store.open(Path(sys.argv[1]))
-reporting.week_report(store, Config(), date(2023, 6, 14), as_of=date(2024, 12, 31))
+week_report(store, Config(), date(2023, 6, 14), as_of=date(2024, 12, 31))
 times = []
 for _ in range({WEEK_REPORTS}):
     began = time.process_time()
-    reporting.week_report(store, Config(), date(2023, 6, 14), as_of=date(2024, 12, 31))
+    week_report(store, Config(), date(2023, 6, 14), as_of=date(2024, 12, 31))
     times.append((time.process_time() - began) * 1000)
 print(json.dumps(times))
 """
@@ -186,14 +187,14 @@ def main() -> None:
         with store.transaction() as conn:
             conn.execute("DELETE FROM analytics_days")
             conn.execute("DELETE FROM state WHERE key = ?", (analytics_cache.INTENSITY_INPUTS_KEY,))
-        reporting.refresh(store, params)
-        reporting.history(store, config, 270, END, as_of=END)
+        analytics_cache.refresh(store, params)
+        history(store, config, 270, END, as_of=END)
 
     full = min(timed(full_recompute) for _ in range(3))
     print(f"full recompute, every day and all {270} weeks: {full:.3f} s (goal <= 2 s) "
           f"{'OK' if full <= 2 else 'MISSED'}")
 
-    week = min(timed(lambda: reporting.week_report(store, config, date(2023, 6, 14), as_of=END)) for _ in range(5))
+    week = min(timed(lambda: week_report(store, config, date(2023, 6, 14), as_of=END)) for _ in range(5))
     print(f"one week's report: {week * 1000:.0f} ms (goal <= 100 ms) {'OK' if week <= 0.1 else 'MISSED'}")
     if args.baseline:
         # fresh processes of both, alternating (the machine is shared): medians of CPU time
@@ -210,8 +211,8 @@ def main() -> None:
     with store.transaction() as conn:
         write_day(conn, np.random.default_rng(1), new_day)
     changed = set()
-    incremental = timed(lambda: changed.update(reporting.refresh(store, params)))
-    incremental += timed(lambda: reporting.week_report(store, config, new_day, as_of=new_day))
+    incremental = timed(lambda: changed.update(analytics_cache.refresh(store, params)))
+    incremental += timed(lambda: week_report(store, config, new_day, as_of=new_day))
     print(f"incremental recompute after one new day ({len(changed)} days recomputed) + its week's report: "
           f"{incremental * 1000:.0f} ms; full recompute {full / incremental:.0f}x slower")
 

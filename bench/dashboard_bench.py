@@ -138,11 +138,11 @@ def main() -> None:
         shutil.rmtree(cold, ignore_errors=True)
     if not (full / "wearsync.db").exists():
         shutil.copytree(pristine, full)
-        from wearsync import reporting
+        from wearsync.reports.week import week_report
 
         store = Store.open(full)
         t = time.perf_counter()
-        reporting.week_report(store, Config(), HISTORY_END)
+        week_report(store, Config(), HISTORY_END)
         store.close()
         print(f"built the analytics cache of the 5-year store in-process in {time.perf_counter() - t:.1f} s")
     if shutil.which("tmux"):

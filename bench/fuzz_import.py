@@ -44,7 +44,8 @@ from fit_crc import fit_crc  # bench/fit_crc.py; puts the project root on sys.pa
 
 from tests.fit_raw import BASE  # noqa: E402
 from tests.readings import readings_table  # noqa: E402
-from wearsync import reporting  # noqa: E402
+from wearsync.reports.day import day_report  # noqa: E402
+from wearsync.reports.week import history, week_report  # noqa: E402
 from wearsync.config import Config  # noqa: E402
 from wearsync.store import Store  # noqa: E402
 from wearsync.sync.gate import DAY_S, LIMITS  # noqa: E402
@@ -449,16 +450,16 @@ def _report_days(store: Store, config: Config, number: int, tally: Tally) -> Non
     weeks_seen = set()
     calls = []
     for day in days:
-        calls.append((f"day_report {day}", lambda day=day: reporting.day_report(store, config, day)))
+        calls.append((f"day_report {day}", lambda day=day: day_report(store, config, day)))
         week = day - timedelta(days=day.weekday())
         if week not in weeks_seen:
             weeks_seen.add(week)
-            calls.append((f"week_report {day}", lambda day=day: reporting.week_report(store, config, day)))
+            calls.append((f"week_report {day}", lambda day=day: week_report(store, config, day)))
     if days:
         span = min(HISTORY_WEEKS_MAX, (days[-1] - days[0]).days // 7 + 2)
         calls.append((f"history {span} weeks to {days[-1]}",
-                      lambda: reporting.history(store, config, span, days[-1])))
-    calls.append(("history 3 weeks to today", lambda: reporting.history(store, config, 3, date.today())))
+                      lambda: history(store, config, span, days[-1])))
+    calls.append(("history 3 weeks to today", lambda: history(store, config, 3, date.today())))
     for what, call in calls:
         tally.reports += 1
         try:

@@ -3,7 +3,8 @@
 Copies OLD_STORE (a store written by a wearsync before migration 6, e.g. the 5-year store of
 that version's bench/history_gen.py), opens the copy with this wearsync in a fresh process
 (the migration runs) and prints its time, peak memory and the store's size before, after, and
-after a VACUUM. With --baseline CHECKOUT (that older wearsync, with its own .venv) the reports
+after a VACUUM. With --baseline CHECKOUT (that older wearsync, with its own .venv and the typed
+reports of wearsync/reports/) the reports
 are compared: every week's report and the whole history as JSON from the old store by the old
 code, and from the migrated copy by this code, must be identical.
 
@@ -41,16 +42,18 @@ REPORTS = r"""
 import json, sys
 from datetime import date, timedelta
 from pathlib import Path
-from wearsync import reporting
+from wearsync.reports.day import day_report
+from wearsync.reports.models import as_json
+from wearsync.reports.week import history, week_report
 from wearsync.config import Config
 from wearsync.store import Store
 store, config = Store.open(Path(sys.argv[1])), Config()
 first, last = (date.fromisoformat(d) for d in store.conn.execute("SELECT min(local_day), max(local_day) FROM wellness").fetchone())
 weeks = [first - timedelta(days=first.weekday()) + timedelta(weeks=n) for n in range((last - first).days // 7 + 2)]
-reports = {"weeks": [reporting.week_report(store, config, w, as_of=last) for w in weeks],
-           "history": reporting.history(store, config, len(weeks), last, as_of=last),
-           "days": [reporting.day_report(store, config, last - timedelta(days=n)) for n in range(0, 1826, 97)]}
-print(json.dumps(reports, sort_keys=True))
+reports = {"weeks": [week_report(store, config, w, as_of=last) for w in weeks],
+           "history": history(store, config, len(weeks), last, as_of=last),
+           "days": [day_report(store, config, last - timedelta(days=n)) for n in range(0, 1826, 97)]}
+print(json.dumps({key: as_json(value) for key, value in reports.items()}, sort_keys=True))
 """
 
 

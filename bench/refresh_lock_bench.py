@@ -4,7 +4,7 @@ Builds the 5-year store of bench/history_gen.py, then on two copies of it runs a
 while another process repeatedly times taking the write lock (`BEGIN IMMEDIATE`, as every
 import transaction does) and lets go at once:
 
-- chunked: `analytics_cache.refresh` as it is (a short transaction per chunk);
+- chunked: `reports/cache.py refresh` as it is (a short transaction per chunk);
 - baseline: the same refresh inside one write transaction, as the refresh was before.
 
 Prints, for each, the refresh's time, its longest write-lock hold and the longest wait seen.
@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from history_gen import generate  # run as a script: bench/ is on sys.path
-from wearsync import analytics_cache
-from wearsync.analytics.params import params_from_config
+from wearsync.reports import cache
+from wearsync.reports.params import params_from_config
 from wearsync.config import Config
 from wearsync.store import DB_NAME, Store
 
@@ -79,9 +79,9 @@ def run(home: Path, *, baseline: bool) -> dict:
     if baseline:
         store.outer = True
         with Store.transaction(store):  # the refresh's own transactions join this one
-            days = analytics_cache.refresh(store, params)
+            days = cache.refresh(store, params)
     else:
-        days = analytics_cache.refresh(store, params)
+        days = cache.refresh(store, params)
     elapsed = time.perf_counter() - start
     stop.set()
     longest_wait, probes = waits.get()

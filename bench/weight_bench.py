@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from history_gen import ZONE, generate  # run as a script: bench/ is on sys.path
-from wearsync import reporting
+from wearsync.reports.week import week_report
 from wearsync.config import Config
 from wearsync.store import DB_NAME, Store
 
@@ -70,7 +70,7 @@ def main() -> None:
     auto = dataclasses.replace(device, analytics=dataclasses.replace(device.analytics, energy_source="auto"))
     week = _week_with_intake(store)
     def report(config: Config) -> float:
-        return timed(lambda: reporting.week_report(store, config, week, as_of=END))
+        return timed(lambda: week_report(store, config, week, as_of=END))
 
     print(f"first report (builds the analytics caches of a new store): {report(device):.1f} s")
     rows = weigh_ins(YEARS)
@@ -83,15 +83,16 @@ def main() -> None:
         with store.transaction() as conn:
             conn.executemany("INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, source, entered_at) "
                              "VALUES (?, ?, ?, ?, 'garmin', 0)", rows)
-        shown = reporting.week_report(store, device, week, as_of=END)
+        shown = week_report(store, device, week, as_of=END)
         times["with weigh-ins"].append(report(device))
         times["with weigh-ins, energy_source auto"].append(report(auto))
         with store.transaction() as conn:
             conn.execute("DELETE FROM weigh_ins")
-    weight = shown["weight"]
-    print(f"{len(rows):,} weigh-ins; the week to {week}: trend {weight['trend_end_kg']} kg, measured "
-          f"{weight['measured_kcal']} ± {weight['measured_range_kcal']} kcal a day ({weight['window_weigh_ins']} "
-          f"weigh-ins, {weight['window_intake_days']} days of intake in the window), watch {weight['device_kcal']}")
+    weight = shown.weight
+    window = weight.window
+    print(f"{len(rows):,} weigh-ins; the week to {week}: trend {weight.trend_end_kg} kg, measured "
+          f"{window.measured_kcal} ± {window.measured_range_kcal} kcal a day ({window.weigh_ins} "
+          f"weigh-ins, {window.intake_days} days of intake in the window), watch {window.device_kcal}")
     # The machine is shared: the fastest round is the least disturbed, the median the typical one.
     for stat in (statistics.median, min):
         value = {name: stat(values) for name, values in times.items()}

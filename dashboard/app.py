@@ -102,9 +102,9 @@ class WearsyncApp(App[None]):
     def week_start(self) -> date:
         """The first day of the week holding the selected day, weeks starting on the wearer's
         day (the config's, else Garmin Connect's, else Monday: the reports' own)."""
-        from wearsync import reporting  # polars: not before the first view needs it
+        from wearsync.reports.params import analytics_params  # polars: not before the first view needs it
 
-        return week_start_of(self.day, reporting.analytics_params(self.store, self.config).week_start_index)
+        return week_start_of(self.day, analytics_params(self.store, self.config).week_start_index)
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""

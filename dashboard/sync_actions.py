@@ -69,6 +69,6 @@ def log_intake(store: Store, day: date, kcal: int, config: Config | None = None)
     record_intake(store, {day: kcal}, "manual")
     if config is None:
         return []
-    from wearsync.analytics.params import params_from_config
+    from wearsync.reports.params import params_from_config
 
     return intake_warnings({day: kcal}, params_from_config(config).intake_floor_kcal, date.today())

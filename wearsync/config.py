@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from wearsync.analytics.weeks import WEEKDAYS
 from wearsync.errors import ConfigError
 from wearsync.private_files import write_private
 from wearsync.sync.gate import LIMITS
 
 APP = "wearsync"
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ class ViewScreen(Screen):
     """A full-screen view; subclasses compose the body and implement `load` and `show`."""
 
     VIEW: ClassVar[str] = ""
-    # Whether `load` asks wearsync.reporting, which may have to build the analytics cache first.
+    # Whether `load` asks the read side (wearsync.reports), which may have to build the analytics cache first.
     READS_REPORTS: ClassVar[bool] = True
     # Priority, so a focused table's cursor keys do not swallow week navigation. Not in the footer,
     # which at 80 columns has room for the letter keys only (help and the palette list them).

@@ -13,6 +13,7 @@ from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.dashboard.widgets.weight import WeightChart
+from wearsync.reports.models import HistoryTotals, HistoryWeight, WeekReport
 from wearsync.store import Store
 
 MIN_WEEKS, MAX_WEEKS = 4, 104
@@ -43,35 +44,31 @@ class HistoryScreen(ViewScreen):
         self.app.history_weeks = max(MIN_WEEKS, min(MAX_WEEKS, round(self.app.history_weeks * factor)))
         self.reload()
 
-    def load(self, store: Store, selection: Selection) -> dict:
-        from wearsync import reporting  # polars, in the worker: see WeekScreen.load
+    def load(self, store: Store, selection: Selection) -> tuple[list[WeekReport], HistoryTotals, HistoryWeight]:
+        from wearsync.reports.week import history, history_totals  # polars, in the worker: see WeekScreen.load
+        from wearsync.reports.weight import history_weight
 
-        weeks = reporting.history(store, selection.config, selection.history_weeks, selection.day)
-        from wearsync.weight_report import history_weight
+        weeks = history(store, selection.config, selection.history_weeks, selection.day)
+        return weeks, history_totals(weeks), history_weight(weeks)
 
-        return {"weeks": weeks, "totals": reporting.history_totals(weeks), "weight": history_weight(weeks)}
-
-    def show(self, data: dict, selection: Selection) -> None:
-        weeks, totals = data["weeks"], data["totals"]
-        labels = [w["week_id"].split("-")[1] for w in weeks]
-        cardio = [w["cardio"]["goal_minutes"] for w in weeks]
-        deficit = [w["energy"]["deficit_kcal"] for w in weeks]
-        self.query_one("#history-title", Static).update(
-            f"{totals['weeks']} weeks to {weeks[-1]['week_id']}: cardio target met in {totals['cardio_met_weeks']}; "
-            f"net deficit {fmt.number(totals['deficit_kcal'])} kcal (intake logged in "
-            f"{totals['weeks_deficit_known']} of them)")
+    def show(self, data: tuple[list[WeekReport], HistoryTotals, HistoryWeight], selection: Selection) -> None:
+        weeks, totals, weight = data
+        labels = [w.week_id.split("-")[1] for w in weeks]
         latest = weeks[-1]
-        cardio_target, deficit_target = latest["cardio"]["target_minutes"], latest["energy"]["target_kcal"]
+        self.query_one("#history-title", Static).update(
+            f"{totals.weeks} weeks to {latest.week_id}: cardio target met in {totals.cardio_met_weeks}; "
+            f"net deficit {fmt.number(totals.deficit_kcal)} kcal (intake logged in "
+            f"{totals.weeks_deficit_known} of them)")
+        cardio_target, deficit_target = latest.targets.weekly_cardio_minutes, 7 * latest.targets.daily_deficit_kcal
         self.query_one("#history-cardio-title", Static).update(
             f"Cardio goal-equivalent minutes a week (line: target {cardio_target}; blank: no data)")
-        self.query_one("#history-cardio", TargetChart).show_bars(labels, cardio, target=cardio_target,
-                                                                  color="success")
+        self.query_one("#history-cardio", TargetChart).show_bars(labels, [w.goal_minutes for w in weeks],
+                                                                  target=cardio_target, color="success")
         self.query_one("#history-deficit-title", Static).update(
             f"Net energy deficit a week, kcal, over the days with intake (line: target "
             f"{fmt.number(deficit_target)}; blank: not logged)")
-        self.query_one("#history-deficit", TargetChart).show_bars(labels, deficit, target=deficit_target,
-                                                                   color="secondary")
-        weight = data["weight"]
+        self.query_one("#history-deficit", TargetChart).show_bars(labels, [w.deficit_kcal for w in weeks],
+                                                                   target=deficit_target, color="secondary")
         self.query_one("#history-weight-title", Static).update(
-            f"Weight, {weight['unit']}: trend (green), weigh-ins (dots), deficit's projection (blue)")
+            f"Weight, {weight.unit}: trend (green), weigh-ins (dots), deficit's projection (blue)")
         self.query_one("#history-weight", WeightChart).show_weight(labels, weight)

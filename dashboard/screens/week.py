@@ -10,12 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
+
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
 from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.dashboard.widgets.weight import WeekWeight
-
+from wearsync.reports.models import WeekReport
 from wearsync.store import Store
 from wearsync.wording import plural
 
@@ -31,7 +32,7 @@ class WeekScreen(ViewScreen):
 
     VIEW = "week"
     AUTO_FOCUS = "#days"
-    report: dict | None = None
+    report: WeekReport | None = None
     COMPONENT_CLASSES: ClassVar = {"week--reached", "week--short", "week--warning"}
 
     def compose_body(self) -> ComposeResult:
@@ -59,72 +60,71 @@ class WeekScreen(ViewScreen):
             if self.report:
                 self._fill_chart(self.report)
 
-    def load(self, store: Store, selection: Selection) -> dict:
-        # Imported here, in the worker: reporting brings in polars, which the first frame does not need.
-        from wearsync import reporting
+    def load(self, store: Store, selection: Selection) -> WeekReport:
+        # Imported here, in the worker: the read side brings in polars, which the first frame does not need.
+        from wearsync.reports.week import week_report
 
-        return reporting.week_report(store, selection.config, selection.week_start)
+        return week_report(store, selection.config, selection.week_start)
 
-    def show(self, report: dict, selection: Selection) -> None:
+    def show(self, report: WeekReport, selection: Selection) -> None:
         self.report = report
-        cardio, energy = report["cardio"], report["energy"]
-        start, end = date.fromisoformat(report["week_start"]), date.fromisoformat(report["week_end"])
+        targets = report.targets
         self.query_one("#week-title", Static).update(
-            f"{report['week_id']}  {fmt.week_range(start, end)}")
+            f"{report.week_id}  {fmt.week_range(report.week_start, report.week_end)}")
         self.query_one("#week-scores", Static).update(
-            f"Cardio score {fmt.score(cardio['score'])}  Deficit score {fmt.score(energy['score'])}")
+            f"Cardio score {fmt.score(report.cardio_score)}  Deficit score {fmt.score(report.deficit_score)}")
         # The headline minutes (the device's where it reported them); wearsync's heart-rate count beside.
         self.query_one("#cardio-line", Static).update(
-            f"Cardio {fmt.number(cardio['goal_minutes'])}/{cardio['target_minutes']} goal-equivalent min = "
-            f"moderate {fmt.number(cardio['moderate_minutes'])} + vigorous {fmt.number(cardio['vigorous_minutes'])}×2"
-            f" ({fmt.number(cardio['active_minutes'])} active min) · device "
-            f"{fmt.number(cardio['device_goal_minutes'])}, heart rate {fmt.number(cardio['hr_goal_minutes'])}")
-        self.query_one(CardioBar).set_minutes(cardio["moderate_minutes"] or 0, cardio["vigorous_minutes"] or 0,
-                                              cardio["target_minutes"])
+            f"Cardio {fmt.number(report.goal_minutes)}/{targets.weekly_cardio_minutes} goal-equivalent min = "
+            f"moderate {fmt.number(report.moderate_min)} + vigorous {fmt.number(report.vigorous_min)}×2"
+            f" ({fmt.number(report.active_minutes)} active min) · device "
+            f"{fmt.number(report.device_goal_minutes)}, heart rate {fmt.number(report.hr_goal_minutes)}")
+        self.query_one(CardioBar).set_minutes(report.moderate_min or 0, report.vigorous_min or 0,
+                                              targets.weekly_cardio_minutes)
         self.query_one("#cardio-days", Static).update(days_line(report))
         self._fill_days(report)
-        floors, steps, strength = report["floors"], report["steps"], report["strength"]
         self.query_one("#week-totals", Static).update(
-            f"Floors {fmt.number(floors['total'])} ({plural(floors['days_reaching_target'], 'day')} "
-            f"≥{floors['per_day_target']})  "
-            f"Steps {fmt.number(steps['total'])} ({plural(steps['days_reaching_target'], 'day')} "
-            f"≥{fmt.number(steps['per_day_target'])})  "
-            f"Strength {strength['days']} of {strength['guidance']} days")
-        self.query_one("#energy-line", Static).update(_energy_line(energy))
+            f"Floors {fmt.number(report.floors)} ({plural(report.days_reaching_floors, 'day')} "
+            f"≥{targets.floors_per_day})  "
+            f"Steps {fmt.number(report.steps)} ({plural(report.days_reaching_steps, 'day')} "
+            f"≥{fmt.number(targets.steps_per_day)})  "
+            f"Strength {report.strength_days} of 2-3 days")
+        self.query_one("#energy-line", Static).update(_energy_line(report))
         self.query_one(WeekWeight).show(report)
         self._fill_chart(report)
 
-    def _fill_days(self, report: dict) -> None:
+    def _fill_days(self, report: WeekReport) -> None:
         table = self.query_one("#days", DataTable)
         row = table.cursor_row
         table.clear()
         reached = self.get_component_rich_style("week--reached", partial=True)
         short = self.get_component_rich_style("week--short", partial=True)
         warn = self.get_component_rich_style("week--warning", partial=True)
-        for day in report["days"]:
-            below = day["below_intake_floor"]
+        targets = report.targets
+        for day in report.days:
+            below = day.below_intake_floor
             table.add_row(
-                fmt.day_label(date.fromisoformat(day["day"])),
-                day_bar(day["goal_minutes"], report["cardio"]["daily_minutes_target"], reached, short),
-                _right(day["floors"], reached if _reaches(day["floors"], day["floors_target"]) else ""),
-                _right(day["steps"], reached if _reaches(day["steps"], day["steps_target"]) else ""),
-                Text("✓" if day["strength_sessions"] else "", justify="center"),
-                _right(day["burned_kcal"]),
-                _right(day["eaten_kcal"], warn if below else "", mark="!" if below else " "),
-                _right(day["deficit_kcal"]),
-                key=day["day"],
+                fmt.day_label(day.local_day),
+                day_bar(day.goal_minutes, targets.daily_cardio_minutes, reached, short),
+                _right(day.floors, reached if _reaches(day.floors, targets.floors_per_day) else ""),
+                _right(day.steps, reached if _reaches(day.steps, targets.steps_per_day) else ""),
+                Text("✓" if day.strength_sessions else "", justify="center"),
+                _right(day.burned_kcal),
+                _right(day.eaten_kcal, warn if below else "", mark="!" if below else " "),
+                _right(day.deficit_kcal),
+                key=day.local_day.isoformat(),
             )
         selected = self.app.day.isoformat()
-        keys = [d["day"] for d in report["days"]]
+        keys = [d.local_day.isoformat() for d in report.days]
         table.move_cursor(row=keys.index(selected) if selected in keys else max(row, 0))
 
-    def _fill_chart(self, report: dict) -> None:
+    def _fill_chart(self, report: WeekReport) -> None:
         if not self.has_class("wide"):
             return
-        days = report["days"]
+        days = report.days
         self.query_one(TargetChart).show_bars(
-            [fmt.day_label(date.fromisoformat(d["day"])) for d in days], [d["goal_minutes"] for d in days],
-            target=report["cardio"]["daily_minutes_target"], color="success")
+            [fmt.day_label(d.local_day) for d in days], [d.goal_minutes for d in days],
+            target=report.targets.daily_cardio_minutes, color="success")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.show_day(date.fromisoformat(event.row_key.value), view="day")
@@ -134,30 +134,30 @@ class WeekScreen(ViewScreen):
             self.app.day = date.fromisoformat(event.row_key.value)
 
 
-def days_line(report: dict) -> str:
+def days_line(report: WeekReport) -> str:
     """The week's line of days reaching the daily minutes, and what is left of the weekly goal."""
-    cardio = report["cardio"]
-    line = (f"Days with ≥{cardio['daily_minutes_target']} min: {cardio['days_reaching_daily']} of "
-            f"{cardio['days_target']} · worn {report['days_with_data']} of 7")
-    if cardio["met"]:
+    targets = report.targets
+    line = (f"Days with ≥{targets.daily_cardio_minutes} min: {report.days_reaching_daily} of "
+            f"{targets.days_with_30} · worn {report.days_with_data} of 7")
+    if report.cardio_met:
         return line + " · weekly target met"
-    if not report["enough_data"]:
+    if not report.enough_data:
         return line + " · not enough data to score"
-    needed = cardio["minutes_needed_per_remaining_day"]
-    if needed is None or not cardio["remaining_days"]:
+    needed = report.minutes_needed_per_remaining_day
+    if needed is None or not report.remaining_days:
         return line + " · week over, target not met"
     # The weekly goal's own unit throughout: goal-equivalent minutes, not the 30-minute days above.
-    return line + (f" · {fmt.number(cardio['goal_minutes_left'])} goal-min left: {fmt.number(needed)} a day over "
-                   f"the {plural(cardio['remaining_days'], 'day')} left")
+    return line + (f" · {fmt.number(report.goal_minutes_left)} goal-min left: {fmt.number(needed)} a day over "
+                   f"the {plural(report.remaining_days, 'day')} left")
 
 
-def _energy_line(energy: dict) -> str:
-    floor_note = f", {energy['days_below_floor']} below the intake floor (!)" if energy["days_below_floor"] else ""
-    return (f"Over {plural(energy['days_deficit_known'], 'day')} with intake: burned {fmt.number(energy['burned_kcal'])} − "
-            f"eaten {fmt.number(energy['eaten_kcal'])} = deficit {fmt.number(energy['deficit_kcal'])} kcal"
-            f"{floor_note} · fat change {energy['projection_label']} "
-            f"{fmt.signed(energy['projected_fat_change_lb'], 1)} lb · deficit score: each day counts up to "
-            f"{fmt.number(energy['daily_cap_kcal'])} kcal, a surplus in full")
+def _energy_line(report: WeekReport) -> str:
+    floor_note = f", {report.days_below_floor} below the intake floor (!)" if report.days_below_floor else ""
+    return (f"Over {plural(report.days_deficit_known, 'day')} with intake: burned {fmt.number(report.burned_kcal)} − "
+            f"eaten {fmt.number(report.eaten_kcal)} = deficit {fmt.number(report.deficit_kcal)} kcal"
+            f"{floor_note} · fat change up to "
+            f"{fmt.signed(report.projected_fat_change_lb, 1)} lb · deficit score: each day counts up to "
+            f"{fmt.number(report.targets.daily_deficit_kcal)} kcal, a surplus in full")
 
 
 def _reaches(value: float | None, target: float) -> bool:

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from textual.events import Paste
 from textual.widgets import DataTable, Input, LoadingIndicator
+
+from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded, run_async, text_of
+from tests.readings import readings_table
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
@@ -19,11 +22,9 @@ from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sync_actions import log_intake
 from wearsync.dashboard.widgets.status import StatusLine
-
-from tests.functional.conftest import CONFIG, END, RUN, WALK, loaded, run_async, text_of
-from tests.readings import readings_table
-from wearsync import reporting
 from wearsync.errors import GarminRateLimited, WearsyncError
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
 
 
 @pytest.fixture
@@ -267,7 +268,7 @@ async def test_the_app_refreshes_when_another_process_writes(demo_store, wearsyn
 
 
 class SlowReport:
-    """wearsync.reporting's function, held back on its first call (as on a store whose cache is cold)."""
+    """the read side's function, held back on its first call (as on a store whose cache is cold)."""
 
     def __init__(self, report):
         self.report = report
@@ -282,8 +283,8 @@ class SlowReport:
 
 @run_async
 async def test_a_slow_report_keeps_the_app_responsive_and_shows_it_is_loading(demo_store, monkeypatch):
-    slow = SlowReport(reporting.week_report)
-    monkeypatch.setattr(reporting, "week_report", slow)
+    slow = SlowReport(report_week.week_report)
+    monkeypatch.setattr(report_week, "week_report", slow)
     app = build_app(CONFIG, demo_store, today=END)
     ticks = []
     async with app.run_test() as pilot:
@@ -312,7 +313,7 @@ async def test_a_failing_load_shows_an_error_not_a_crash(demo_store, monkeypatch
     def failing(*args, **kwargs):
         raise WearsyncError("database disk image is malformed")
 
-    monkeypatch.setattr(reporting, "day_report", failing)
+    monkeypatch.setattr(report_day, "day_report", failing)
     app = build_app(CONFIG, demo_store, today=END)
     async with app.run_test() as pilot:
         await loaded(pilot)
@@ -342,7 +343,7 @@ async def test_logged_intake_replaces_the_day_and_shows_in_the_week(demo_store):
                                        (day.isoformat(),)).fetchall() == [(1650,)]
         table = app.screen.query_one("#days", DataTable)
         assert table.get_row(day.isoformat())[6].plain.strip() == "1,650"
-        assert reporting.week_report(demo_store, CONFIG, day)["days"][3]["eaten_kcal"] == 1650
+        assert report_week.week_report(demo_store, CONFIG, day).days[3].eaten_kcal == 1650
 
 
 @run_async

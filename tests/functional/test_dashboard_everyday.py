@@ -14,7 +14,8 @@ from textual_hires_canvas import Canvas
 from tests.conftest import DAY_PIECES, MONITOR, require
 from tests.fake_garmin import FIT_FILES, FakeGarmin, use_fake, write_tokens
 from tests.functional.conftest import CONFIG, END, RUN, loaded, run_async, text_of
-from wearsync import reporting
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
 from wearsync.config import load_config
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
@@ -295,9 +296,9 @@ async def test_long_reasons_wrap_in_the_import_results_and_the_sources_view(demo
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 @run_async
 async def test_strength_training_is_whole_in_the_day_view(demo_store, size):
-    week = reporting.week_report(demo_store, CONFIG, date(2026, 3, 9), as_of=END)
-    day = next(d["day"] for d in week["days"] if d["strength_sessions"])
-    app = build_app(CONFIG, demo_store, today=date.fromisoformat(day), poll_seconds=3600)
+    week = report_week.week_report(demo_store, CONFIG, date(2026, 3, 9), as_of=END)
+    day = next(d.local_day for d in week.days if d.strength_sessions)
+    app = build_app(CONFIG, demo_store, today=day, poll_seconds=3600)
     async with app.run_test(size=size) as pilot:
         await pilot.press("d")
         await loaded(pilot)
@@ -312,10 +313,10 @@ async def test_strength_training_is_whole_in_the_day_view(demo_store, size):
 def test_the_remaining_pace_is_in_goal_minutes_throughout(demo_store):
     # The views' reports take the clock's today; the week line is shown here for a Thursday of the demo.
     today = date(2026, 3, 12)
-    days = [reporting.day_report(demo_store, CONFIG, date(2026, 3, 9) + timedelta(days=n), as_of=today)
+    days = [report_day.day_report(demo_store, CONFIG, date(2026, 3, 9) + timedelta(days=n), as_of=today)
             for n in range(4)]                                        # Mon to today, each day's own report
-    so_far = sum(d["goal_minutes"] for d in days)
-    line = days_line(reporting.week_report(demo_store, CONFIG, date(2026, 3, 9), as_of=today))
+    so_far = sum(d.goal_minutes or 0 for d in days)
+    line = days_line(report_week.week_report(demo_store, CONFIG, date(2026, 3, 9), as_of=today))
     # by hand: the weekly 150 less what Mon to Thu gave; Thu to Sun are the 4 days left, rounded up
     left = 150 - so_far
     per_day = -(-left // 4)

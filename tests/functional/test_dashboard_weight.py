@@ -1,5 +1,5 @@
 """Weight on the dashboard: what the week, history and day views show equals the report JSON's
-(`wearsync report --json`, wearsync.weight_report) for the demo person with her weigh-ins."""
+(`wearsync report --json`, wearsync.reports) for the demo person with her weigh-ins."""
 
 import json
 import re
@@ -14,7 +14,7 @@ from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sync_actions import log_intake
 from wearsync.dashboard.widgets.weight import WeightChart
-from wearsync.weight_report import history_weight
+from wearsync.reports.weight import history_weight
 
 NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
 @pytest.fixture
@@ -43,7 +43,7 @@ async def test_the_week_shows_the_trend_change_beside_the_deficits_projection(we
                                          fmt.signed(weight["projected_change"], 1)]
     assert f"{fmt.signed(weight['trend_change'], 1)} kg this week" in shown
     # The demo's two weeks are too few for a measured expenditure: shown unknown, not 0.
-    assert weight["measured_kcal"] is None and f"intake and weight: {fmt.UNKNOWN}" in shown
+    assert weight["window"]["measured_kcal"] is None and f"intake and weight: {fmt.UNKNOWN}" in shown
 
 
 @run_async
@@ -64,19 +64,19 @@ async def test_the_day_lists_its_weigh_ins_with_time_and_source(weighed_store, c
 
 @run_async
 async def test_the_history_chart_plots_the_reports_trend_weigh_ins_and_projection(weighed_store):
-    from wearsync import reporting
+    from wearsync.reports.week import history
 
     app = build_app(CONFIG, weighed_store, today=END)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("h")
         await loaded(pilot)
-        chart = history_weight(reporting.history(weighed_store, CONFIG, app.history_weeks, END))
+        chart = history_weight(history(weighed_store, CONFIG, app.history_weeks, END))
         plotted = [[round(float(y), 2) for y in d.y] for d in app.screen.query_one(WeightChart)._datasets]
         title = str(app.screen.query_one("#history-weight-title", Static).render())
     assert "Weight, kg" in title
-    assert plotted[0] == [y for y in chart["projection"] if y is not None]
-    assert plotted[1] == [y for y in chart["trend"] if y is not None]
-    assert plotted[2] == [y for _, y in chart["weigh_ins"]] and len(plotted[2]) > 10
+    assert plotted[0] == [y for y in chart.projection if y is not None]
+    assert plotted[1] == [y for y in chart.trend if y is not None]
+    assert plotted[2] == [y for _, y in chart.weigh_ins] and len(plotted[2]) > 10
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")

@@ -1,15 +1,16 @@
 import itertools
-from datetime import UTC, date
 import shutil
 import zipfile
+from datetime import UTC, date
 
 import pytest
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
-from wearsync import reporting
-from wearsync.config import Config
-from wearsync.sync.fit_import import import_paths
 from tests.readings import readings_table
+from wearsync.config import Config
+from wearsync.reports import day as report_day
+from wearsync.reports.models import as_json
+from wearsync.sync.fit_import import import_paths
 
 ACTIVITY = SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit"
 SETTINGS = SHARED_FIT / "python-fitparse" / "tests" / "files" / "Settings.fit"
@@ -26,7 +27,7 @@ def test_a_day_cut_into_three_files_adds_up_in_any_order(store, order):
     require(MONITOR)
     summary = import_paths(store, [MONITOR / name for name in order])
     assert summary.imported == 3
-    day = reporting.day_report(store, Config(), date(2020, 9, 25))
+    day = as_json(report_day.day_report(store, Config(), date(2020, 9, 25)))
     # The vivosmart 4's own running totals, closing at 2020-09-26 00:00 local (../shared/fit/README.md)
     assert day["steps"] == 15_027
     assert day["ascent_m"] == pytest.approx(98.112)
@@ -36,10 +37,10 @@ def test_a_day_cut_into_three_files_adds_up_in_any_order(store, order):
     assert day["device_vigorous_min"] == 91
     assert day["active_kcal"] == 619 + 453
     assert day["rmr_kcal"] == 1860
-    assert day["heart_rate"]["min"] == 43 and day["heart_rate"]["max"] == 146
+    assert day["readings"]["min"] == 43 and day["readings"]["max"] == 146
     # 1,066 readings in the three files; the last is stamped 2020-09-26 00:00 local, the next day
     assert readings_table(store.conn).execute("SELECT COUNT(*) FROM readings").fetchone()[0] == 1066
-    assert day["heart_rate"]["values"] == 1065
+    assert day["readings"]["values"] == 1065
     # the zeros that open 2020-09-26 create no day of their own for 2020-09-24 or after
     assert [r[0] for r in store.conn.execute("SELECT local_day FROM wellness WHERE steps IS NOT NULL")] == [
         "2020-09-25"]
@@ -93,7 +94,7 @@ def test_a_zip_is_opened_and_any_letter_case_found(store, tmp_path):
     (tmp_path / "watch" / "notes.txt").write_text("not a fit file")
     summary = import_paths(store, [tmp_path / "watch"])
     assert summary.found == 3 and summary.imported == 3
-    assert reporting.day_report(store, Config(), date(2020, 9, 25))["steps"] == 15_027
+    assert as_json(report_day.day_report(store, Config(), date(2020, 9, 25)))["steps"] == 15_027
 
 
 def test_files_that_hold_no_activity_are_skipped_with_a_reason(store):
@@ -154,7 +155,7 @@ def test_every_shared_file_is_accounted_for_and_only_broken_ones_fail(store, sha
     failed = {str(o.path).removeprefix(f"{shared_fit}/") for o in summary.outcomes if o.outcome == "failed"}
     assert failed <= broken
     # the monitoring day survives the whole corpus arriving at once
-    assert reporting.day_report(store, Config(), date(2020, 9, 25))["steps"] == 15_027
+    assert as_json(report_day.day_report(store, Config(), date(2020, 9, 25)))["steps"] == 15_027
 
 
 def test_strength_sets_are_kept(store, tmp_path):

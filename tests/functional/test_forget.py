@@ -7,10 +7,12 @@ from datetime import date, timedelta
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
 from tests.functional.test_report_cli import store_garmin_day
-from wearsync import reporting
 from wearsync.cli import main
 from wearsync.config import Config
 from wearsync.demo.person import write_demo_files
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 
@@ -19,8 +21,8 @@ END = date(2026, 3, 15)  # a Sunday
 
 def reports(store, config, day):
     """Everything the reports say about `day` and its week, as JSON."""
-    return json.dumps({"day": reporting.day_report(store, config, day),
-                       "week": reporting.week_report(store, config, day, as_of=END)}, sort_keys=True)
+    return json.dumps({"day": as_json(report_day.day_report(store, config, day)),
+                       "week": as_json(report_week.week_report(store, config, day, as_of=END))}, sort_keys=True)
 
 
 def recording_id(store, path) -> str:
@@ -61,7 +63,7 @@ def test_forgetting_one_piece_of_a_monitoring_day_recomputes_the_day_from_the_ot
     import_paths(store, [first, middle, last])
     day = date(2020, 9, 25)
     # the three pieces together: the vivosmart 4's own closing totals (../shared/fit/README.md)
-    assert reporting.day_report(store, Config(), day)["steps"] == 15_027
+    assert as_json(report_day.day_report(store, Config(), day))["steps"] == 15_027
     from wearsync.undo import forget, resolve
 
     forget(store, resolve(store, [recording_id(store, middle)]))

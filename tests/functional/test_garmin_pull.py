@@ -112,9 +112,9 @@ def test_the_recorded_day_in_the_report(home, fake, monkeypatch, capsys):
     assert report["steps"] == 12413
     assert round(report["floors"], 1) == 29.8 and round(report["ascent_m"], 1) == 90.8
     assert report["burned_kcal"] == 2498
-    assert report["heart_rate"]["values"] == 711 and report["heart_rate"]["empty"] == 3
+    assert report["readings"]["values"] == 711 and report["readings"]["empty"] == 3
     assert report["eaten_kcal"] is None
-    assert report["device_minutes"]["moderate"] == 0 and report["device_minutes"]["vigorous"] == 0
+    assert report["device_moderate_min"] == 0 and report["device_vigorous_min"] == 0
 
 
 def test_intake_comes_from_the_summary_or_the_food_log_and_unknown_stays_unknown(home, fake):

@@ -7,12 +7,13 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, weigh_in, write_tokens
+from wearsync.reports.models import as_json
+from wearsync.reports.weight import day_weigh_ins
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_client import login_from_tokens
 from wearsync.sync.garmin_pull import pull_garmin
 from wearsync.undo import forget, resolve
-from wearsync.weight_report import day_weigh_ins
 
 if not GARMIN_BODIES.is_dir():
     pytest.skip(f"needs the shared data in {GARMIN_BODIES.parent}", allow_module_level=True)
@@ -121,7 +122,8 @@ def test_a_weigh_in_from_a_scale_file_and_from_garmin_is_one_weigh_in_and_each_c
     assert fake.weigh_ins[0]["timestampGMT"] == ts * 1000
     pull(home, fake, date(2009, 9, 11), since=date(2009, 9, 9))
     store = Store.open(home)
-    listed = day_weigh_ins(store.conn, 0, date(2009, 9, 9), date(2009, 9, 9))
+    listed = {day: as_json(entries) for day, entries in
+              day_weigh_ins(store.conn, 0, date(2009, 9, 9), date(2009, 9, 9), "kg").items()}
     # The file's second weigh-in (76.09 kg, an hour later: fitparse) is the file's alone.
     assert listed[date(2009, 9, 9)] == [
         {"time": "15:38", "weight_kg": 75.8, "weight": 75.8, "sources": ["fit", "garmin"]},

@@ -64,7 +64,7 @@ def assert_reports_work(capsys, home: Path, config: Path | None = None) -> None:
     for day in days:
         code, out, err = run(capsys, *extra, "report", "--day", day, "--json")
         assert code == 0, err
-        assert json.loads(out)["day"] == day
+        assert json.loads(out)["local_day"] == day
         year, week, _ = date.fromisoformat(day).isocalendar()
         code, out, err = run(capsys, *extra, "report", "--week", f"{year}-W{week:02d}", "--json")
         assert code == 0, err

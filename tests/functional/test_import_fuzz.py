@@ -11,11 +11,12 @@ import pytest
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT
 from tests.fit_mutations import mutate
-from wearsync import reporting
+from tests.readings import readings_table
 from wearsync.config import Config
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
-from tests.readings import readings_table
 
 SEEDS = [
     SHARED_FIT / "python-fitparse/tests/files/Activity.fit",
@@ -70,11 +71,11 @@ def test_mutants_of_real_files_never_break_an_import_or_a_report(tmp_path):
         assert implausible_rows(store.conn) == []
         days = touched_days(store.conn)
         for day in days:
-            assert reporting.day_report(store, config, day)["day"] == day.isoformat()
+            assert report_day.day_report(store, config, day).local_day == day
         for week in sorted({d - timedelta(days=d.weekday()) for d in days}):
-            reporting.week_report(store, config, week)
+            report_week.week_report(store, config, week)
         if days:
-            reporting.history(store, config, 4, days[-1])
+            report_week.history(store, config, 4, days[-1])
         store.close()
     print(f"import fuzz outcomes over {CASES} mutants: {outcomes}")
     assert outcomes.get("imported", 0) > 0 and outcomes.get("failed", 0) + outcomes.get("skipped", 0) > 0

@@ -7,14 +7,17 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from wearsync.analytics.params import params_from_config
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
 from tests.readings import readings_table
-from wearsync import reporting
 from wearsync.cli import main
 from wearsync.config import Config
 from wearsync.store.hr_series import write_series
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.cache import refresh
+from wearsync.reports.models import as_json
+from wearsync.reports.params import params_from_config
 from wearsync.store import Store
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "activity-small-fenix2-run.fit"
@@ -74,34 +77,33 @@ def test_2020_09_25_the_devices_18_and_91_are_the_headline_with_wearsyncs_count_
     import_monitoring_day()
     day = run_json(capsys, "report", "--day", "2020-09-25")
     # the watch's own count (FIT 55/37-38 totals), what Garmin Connect shows: 18 + 2 × 91 = 200
-    assert (day["minutes_source"], day["moderate_minutes"], day["vigorous_minutes"]) == ("device", 18, 91)
-    assert (day["goal_minutes"], day["active_minutes"], day["device_minutes"]["goal"]) == (200, 109, 200)
-    hr = day["hr_minutes"]
+    assert (day["minutes_source"], day["moderate_min"], day["vigorous_min"]) == ("device", 18, 91)
+    assert (day["goal_minutes"], day["active_minutes"], day["device_goal_min"]) == (200, 109, 200)
     # resting 47: the day's own (FIT 211 field 1; fitparse: unknown_1 = 47), not the 7-day average
     # 46 (field 0); birth year not configured: 1990 assumed, Tanaka 208 - 0.7 × 30 = 187;
     # HRR 140: moderate from 47 + 56 = 103.0, vigorous from 47 + 84 = 131.0
-    assert (hr["resting_hr"], hr["resting_hr_from"], hr["max_hr"], hr["max_hr_from"]) == (47.0, "device", 187.0,
+    assert (day["resting_hr"], day["resting_hr_from"], day["max_hr"], day["max_hr_from"]) == (47.0, "device", 187.0,
                                                                                           "tanaka")
-    assert (hr["zones_by"], hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == ("heart_rate_reserve", 103.0, 131.0)
+    assert (day["zones_by"], day["moderate_from_bpm"], day["vigorous_from_bpm"]) == ("heart_rate_reserve", 103.0, 131.0)
     assert (day["wearer"]["birth_year"], day["wearer"]["birth_year_from"], day["wearer"]["sex_from"]) == (
         1990, "assumed", "assumed")
-    assert (hr["moderate"], hr["vigorous"]) == recount_heart_rate_minutes(
+    assert (day["hr_moderate_min"], day["hr_vigorous_min"]) == recount_heart_rate_minutes(
         wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0)
-    assert hr["goal"] == hr["moderate"] + 2 * hr["vigorous"]
+    assert day["hr_goal_min"] == day["hr_moderate_min"] + 2 * day["hr_vigorous_min"]
     # 1,065 minutes with a reading, 1,440 - 1,065 = 375 without
-    assert (hr["minutes_with_readings"], hr["minutes_without_reading"]) == (1065, 375)
+    assert (day["minutes_with_readings"], day["minutes_without_reading"]) == (1065, 375)
     # no intake logged: burned is known (1,860 RMR over the whole day + 1,072 active), the deficit is not
     assert (day["burned_kcal"], day["eaten_kcal"], day["deficit_kcal"], day["deficit_credit_kcal"]) == (
         2932, None, None, None)
     # where the device's minutes fell: its increments add up to its own totals, the longest
     # stretch (52 vigorous) closing at 21:23 local
     increments = day["device_increments"]
-    assert sum(i["moderate"] for i in increments) == 18 and sum(i["vigorous"] for i in increments) == 91
-    assert {"at": "21:23", "moderate": 1, "vigorous": 52} in increments
+    assert sum(i["moderate_min"] for i in increments) == 18 and sum(i["vigorous_min"] for i in increments) == 91
+    assert {"at": "21:23", "moderate_min": 1, "vigorous_min": 52} in increments
     main(["report", "--day", "2020-09-25"])
     out = " ".join(capsys.readouterr().out.split())
     assert "18 mod + 91 vig" in out and "200 (30 reached)" in out and "21:23 1/52" in out
-    assert f"{hr['moderate']} / {hr['vigorous']} ({hr['goal']} goal-equiv.)" in out
+    assert f"{day['hr_moderate_min']} / {day['hr_vigorous_min']} ({day['hr_goal_min']} goal-equiv.)" in out
     assert "moderate from 103.0 bpm, vigorous from 131.0 bpm" in out and "Tanaka" in out
     assert "born 1990 (assumed)" in out
 
@@ -121,9 +123,8 @@ def test_issue_11_an_activity_file_alone_gives_goal_minutes_by_percent_of_max(ca
     # moderate from 0.64 × 190.5 = 121.92, vigorous from 0.77 × 190.5 = 146.685
     assert main(["import", str(RUN)]) == 0
     day = run_json(capsys, "report", "--day", "2015-08-15")
-    hr = day["hr_minutes"]
-    assert (hr["zones_by"], hr["resting_hr"], hr["max_hr"]) == ("percent_of_max", None, 190.5)
-    assert (hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == (121.9, 146.7)
+    assert (day["zones_by"], day["resting_hr"], day["max_hr"]) == ("percent_of_max", None, 190.5)
+    assert (day["moderate_from_bpm"], day["vigorous_from_bpm"]) == (121.9, 146.7)
     assert day["goal_minutes"] > 0 and day["minutes_source"] == "heart_rate"
     assert day["wearer"]["birth_year_from"] == "assumed"
     main(["report", "--day", "2015-08-15"])
@@ -153,18 +154,17 @@ def test_2023_07_01_from_garmin_shows_heart_rate_minutes_beside_garmins_0_and_0(
     require(SHARED_GARMIN)
     store_garmin_day(store)
     config = Config()
-    day = reporting.day_report(store, config, date(2023, 7, 1))
-    assert (day["device_minutes"]["moderate"], day["device_minutes"]["vigorous"]) == (0, 0)
-    hr = day["hr_minutes"]
+    day = as_json(report_day.day_report(store, config, date(2023, 7, 1)))
+    assert (day["device_moderate_min"], day["device_vigorous_min"]) == (0, 0)
     # resting 51 (Garmin's), max 208 - 0.7 × (2023 - 1990) = 184.9 (birth year assumed), peak 107 bpm:
     # HRR = 184.9 - 51 = 133.9, moderate from 51 + 53.56 = 104.56
-    assert (hr["resting_hr"], hr["resting_hr_from"], hr["max_hr"], hr["moderate_from_bpm"]) == (
+    assert (day["resting_hr"], day["resting_hr_from"], day["max_hr"], day["moderate_from_bpm"]) == (
         51.0, "garmin", 184.9, 104.6)
     # 711 values, 3 empty, each covering 2 minutes: 708 × 2 = 1,416 minutes
-    assert hr["minutes_with_readings"] == 1416
+    assert day["minutes_with_readings"] == 1416
     # Garmin's 2-minute values at 106-107 bpm are above the line, but Garmin Connect's day holds no
     # movement per minute: all-day heart rate without movement is not exercise
-    assert (hr["moderate"], hr["vigorous"], hr["goal"]) == (0, 0, 0)
+    assert (day["hr_moderate_min"], day["hr_vigorous_min"], day["hr_goal_min"]) == (0, 0, 0)
     # the headline is Garmin's own count: 0 + 2 × 0
     assert (day["minutes_source"], day["goal_minutes"]) == ("device", 0)
     assert (day["steps"], day["burned_kcal"], day["eaten_kcal"], day["deficit_kcal"]) == (12413, 2498, None, None)
@@ -193,9 +193,9 @@ def test_intake_csv_with_a_day_under_the_floor(capsys, tmp_path, store):
     assert (monday["deficit_kcal"], monday["deficit_credit_kcal"]) == (400, 400)
     assert (tuesday["deficit_kcal"], tuesday["below_intake_floor"], tuesday["deficit_credit_kcal"]) == (1400, True, 0)
     # intake on 2 of the week's 7 days: too few to score ("not enough data"), never 100 × 400 / 3,500 = 11.4
-    assert (week["energy"]["credit_kcal"], week["energy"]["days_scored"], week["energy"]["days_below_floor"]) == (
+    assert (week["credit_kcal"], week["days_deficit_scored"], week["days_below_floor"]) == (
         400, 2, 1)
-    assert week["energy"]["score"] is None
+    assert week["deficit_score"] is None
     bad = tmp_path / "bad.csv"
     bad.write_text("2023-06-05,lots\n")
     assert main(["log", "intake-csv", str(bad)]) == 2
@@ -206,9 +206,9 @@ def test_week_and_weeks_reports(capsys):
     import_monitoring_day()
     week = run_json(capsys, "report", "--week", "2020-W39")
     assert (week["week_id"], week["week_start"], week["week_end"]) == ("2020-W39", "2020-09-21", "2020-09-27")
-    assert [d["day"] for d in week["days"]][4] == "2020-09-25"
+    assert [d["local_day"] for d in week["days"]][4] == "2020-09-25"
     # the device's 200 goal-equivalent minutes on Friday meet the 150 alone: score 100
-    assert week["cardio"]["goal_minutes"] == 200 and week["cardio"]["score"] == 100.0
+    assert week["goal_minutes"] == 200 and week["cardio_score"] == 100.0
     weeks = run_json(capsys, "report", "--weeks", "3")
     assert len(weeks) == 3 and weeks[-1]["week_start"] <= date.today().isoformat()
     main(["report", "--week", "2020-W39"])
@@ -218,15 +218,15 @@ def test_week_and_weeks_reports(capsys):
 def test_only_the_new_days_are_recomputed_after_an_import(store, wearsync_home):
     require(MONITOR)
     params = params_from_config(Config())
-    assert reporting.refresh(store, params) == set()
+    assert refresh(store, params) == set()
     from wearsync.sync.fit_import import import_paths
     import_paths(store, [MONITOR / DAY_PIECES[0]])
-    assert reporting.refresh(store, params) == {date(2020, 9, 25)}
-    assert reporting.refresh(store, params) == set()
+    assert refresh(store, params) == {date(2020, 9, 25)}
+    assert refresh(store, params) == set()
     import_paths(store, [MONITOR / p for p in DAY_PIECES[1:]])
-    assert reporting.refresh(store, params) == {date(2020, 9, 25), date(2020, 9, 26)}
-    hr = reporting.day_report(store, Config(), date(2020, 9, 25))["hr_minutes"]
-    assert (hr["moderate"], hr["vigorous"]) == recount_heart_rate_minutes(
+    assert refresh(store, params) == {date(2020, 9, 25), date(2020, 9, 26)}
+    hr = as_json(report_day.day_report(store, Config(), date(2020, 9, 25)))
+    assert (hr["hr_moderate_min"], hr["hr_vigorous_min"]) == recount_heart_rate_minutes(
         wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0)
 
 
@@ -248,9 +248,9 @@ def test_a_streak_longer_than_the_first_look_back_counts_every_week(store):
         conn.executemany("INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
                          "VALUES (?, 'garmin', 2000, ?, ?, 86400)", rows)
     as_of = date(2023, 6, 1)
-    assert reporting.week_report(store, Config(), monday + timedelta(weeks=12), as_of=as_of)["cardio"][
+    assert as_json(report_week.week_report(store, Config(), monday + timedelta(weeks=12), as_of=as_of))[
         "streak_weeks"] == 13
-    assert reporting.week_report(store, Config(), monday + timedelta(weeks=13), as_of=as_of)["cardio"][
+    assert as_json(report_week.week_report(store, Config(), monday + timedelta(weeks=13), as_of=as_of))[
         "streak_weeks"] == 0
 
 
@@ -269,6 +269,6 @@ def test_the_streak_of_earlier_weeks_takes_garmins_day_whole_over_the_watchs(sto
                          "VALUES (?, ?, 2000, ?, 0, 86400)", rows)
     as_of = date(2023, 6, 1)
     d = a + timedelta(weeks=3)
-    assert reporting.week_report(store, Config(), d, as_of=as_of)["cardio"]["streak_weeks"] == 1
+    assert report_week.week_report(store, Config(), d, as_of=as_of).streak_weeks == 1
     # the same as the weeks' own reports, each from its whole days
-    assert [w["cardio"]["streak_weeks"] for w in reporting.history(store, Config(), 4, d, as_of=as_of)] == [1, 0, 0, 1]
+    assert [w.streak_weeks for w in report_week.history(store, Config(), 4, d, as_of=as_of)] == [1, 0, 0, 1]

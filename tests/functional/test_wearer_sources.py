@@ -11,10 +11,12 @@ from textual.widgets import DataTable
 from tests.conftest import SHARED_FIT, require
 from tests.functional.conftest import loaded, run_async
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, write_tokens
-from wearsync import reporting
 from wearsync.cli import main
 from wearsync.config import Analytics, Config, Wearer
 from wearsync.dashboard.app import build_app
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_client import login_from_tokens
@@ -29,34 +31,34 @@ RIDE_DAY = date(2020, 9, 8)
 
 def test_a_fit_user_profile_is_the_wearer_when_nothing_is_configured(store):
     import_paths(store, [require(EDGE_530)])
-    report = reporting.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9))
+    report = as_json(report_day.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9)))
     wearer = report["wearer"]
     # age 27 in a file of 2020: born 2020 - 27 = 1993
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1993, "fit")
     assert (wearer["sex"], wearer["sex_from"]) == ("male", "fit")
     assert (wearer["weight_kg"], wearer["weight_from"]) == (65.2, "fit")
     assert wearer["intake_floor_kcal"] == 1500
-    hr = report["hr_minutes"]
-    assert (hr["max_hr"], hr["max_hr_from"]) == (190, "fit")
+    assert (report["max_hr"], report["max_hr_from"]) == (190, "fit")
     # no monitoring that day: the profile's resting 45 gives the zones, by heart-rate reserve
-    assert (hr["resting_hr"], hr["resting_hr_from"], hr["zones_by"]) == (45, "fit", "heart_rate_reserve")
+    assert (report["resting_hr"], report["resting_hr_from"], report["zones_by"]) == (45, "fit", "heart_rate_reserve")
     # 45 + 0.40 x (190 - 45) = 103.0; 45 + 0.60 x 145 = 132.0
-    assert (hr["moderate_from_bpm"], hr["vigorous_from_bpm"]) == (103.0, 132.0)
+    assert (report["moderate_from_bpm"], report["vigorous_from_bpm"]) == (103.0, 132.0)
 
 
 def test_configured_values_win_over_the_fit_profile(store):
     import_paths(store, [require(EDGE_530)])
     config = Config(wearer=Wearer(birth_year=1960, sex="female", resting_hr=60, max_hr=170, weight_kg=58.0))
-    report = reporting.day_report(store, config, RIDE_DAY, as_of=date(2020, 9, 9))
-    wearer, hr = report["wearer"], report["hr_minutes"]
+    report = as_json(report_day.day_report(store, config, RIDE_DAY, as_of=date(2020, 9, 9)))
+    wearer = report["wearer"]
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1960, "config")
     assert (wearer["sex"], wearer["sex_from"], wearer["intake_floor_kcal"]) == ("female", "config", 1200)
     assert (wearer["weight_kg"], wearer["weight_from"]) == (58.0, "config")
-    assert (hr["max_hr"], hr["max_hr_from"], hr["resting_hr"], hr["resting_hr_from"]) == (170, "config", 60, "config")
+    assert (report["max_hr"], report["max_hr_from"], report["resting_hr"], report["resting_hr_from"]) == (
+        170, "config", 60, "config")
 
 
 def test_without_any_profile_the_wearer_is_assumed(store):
-    report = reporting.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9))
+    report = as_json(report_day.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9)))
     wearer = report["wearer"]
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1990, "assumed")
     assert (wearer["sex"], wearer["sex_from"]) == (None, "assumed")
@@ -91,7 +93,7 @@ def test_garmin_user_settings_are_the_wearer_and_win_over_a_fit_profile(tmp_path
     # user_settings.json: "gender": "MALE", "weight": 79800.0 (grams), "birthDate": "1985-01-01"
     store = Store.open(home)
     try:
-        wearer = reporting.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3))["wearer"]
+        wearer = as_json(report_day.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3)))["wearer"]
     finally:
         store.close()
     assert (wearer["birth_year"], wearer["birth_year_from"]) == (1985, "garmin")
@@ -110,7 +112,7 @@ def test_implausible_garmin_settings_are_dropped_one_line_each_and_the_rest_kept
     assert any("userData.weight" in w for w in dropped)
     store = Store.open(home)
     try:
-        wearer = reporting.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3))["wearer"]
+        wearer = as_json(report_day.day_report(store, Config(), date(2023, 7, 1), as_of=date(2023, 7, 3)))["wearer"]
     finally:
         store.close()
     assert (wearer["sex"], wearer["sex_from"]) == ("female", "garmin")
@@ -123,7 +125,7 @@ def test_the_newest_fit_profile_is_kept(store):
     older = require(SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit")
     import_paths(store, [require(EDGE_530)])
     import_paths(store, [older])
-    report = reporting.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9))
+    report = as_json(report_day.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9)))
     assert (report["wearer"]["weight_kg"], report["wearer"]["birth_year"]) == (65.2, 1993)
 
 
@@ -137,7 +139,7 @@ def _week_after_pull(home, fake, config):
     assert summary.error is None
     store = Store.open(home)
     try:
-        return reporting.week_report(store, config, GARMIN_DAY, as_of=date(2023, 7, 3))
+        return as_json(report_week.week_report(store, config, GARMIN_DAY, as_of=date(2023, 7, 3)))
     finally:
         store.close()
 
@@ -151,7 +153,7 @@ def test_garmin_first_day_of_the_week_starts_the_weeks(tmp_path, monkeypatch, fa
     assert (week["week_start"], week["week_end"]) == ("2023-06-25", "2023-07-01")
     # ISO 2023-W26 is Monday 06-26 to Sunday 07-02; the Sunday week sharing four days with it starts 06-25
     assert week["week_id"] == "2023-W26"
-    assert [d["day"] for d in week["days"]][0] == "2023-06-25"
+    assert [d["local_day"] for d in week["days"]][0] == "2023-06-25"
     # the CLI's week argument names the same Sunday week
     capsys.readouterr()
     assert main(["report", "--week", "2023-W26", "--json"]) == 0
@@ -175,7 +177,7 @@ def test_a_malformed_garmin_first_day_is_dropped_with_a_line_and_monday_assumed(
         "Garmin Connect's user settings: 1 implausible or malformed userData.firstDayOfWeek value dropped"]
     store = Store.open(home)
     try:
-        week = reporting.week_report(store, Config(), GARMIN_DAY, as_of=date(2023, 7, 3))
+        week = as_json(report_week.week_report(store, Config(), GARMIN_DAY, as_of=date(2023, 7, 3)))
     finally:
         store.close()
     assert (week["wearer"]["week_start"], week["wearer"]["week_start_from"]) == ("monday", "assumed")
@@ -183,7 +185,7 @@ def test_a_malformed_garmin_first_day_is_dropped_with_a_line_and_monday_assumed(
 
 
 def test_unset_and_no_garmin_weeks_start_on_an_assumed_monday(store):
-    week = reporting.week_report(store, Config(), GARMIN_DAY, as_of=date(2023, 7, 3))
+    week = as_json(report_week.week_report(store, Config(), GARMIN_DAY, as_of=date(2023, 7, 3)))
     assert (week["wearer"]["week_start"], week["wearer"]["week_start_from"]) == ("monday", "assumed")
     assert (week["week_start"], week["week_end"]) == ("2023-06-26", "2023-07-02")
 

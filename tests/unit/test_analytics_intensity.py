@@ -16,7 +16,7 @@ from wearsync.analytics.intensity import (
     daily_intensity,
     heart_rate_limits,
 )
-from wearsync.analytics.params import DEFAULT_PARAMS
+from wearsync.reports.params import DEFAULT_PARAMS
 
 DAY = date(2023, 6, 5)
 # rest 60 (configured), max 190 (configured): HRR = 130;

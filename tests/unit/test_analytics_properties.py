@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from wearsync.analytics.heart_rate import READINGS_SCHEMA, minute_heart_rate
 from wearsync.analytics.intensity import RESTING_SCHEMA, classify_minutes, daily_intensity, heart_rate_limits
-from wearsync.analytics.params import DEFAULT_PARAMS
+from wearsync.reports.params import DEFAULT_PARAMS
 from wearsync.analytics.weekly import weekly_summary
 from tests.unit.test_analytics_weekly import week_of_days
 

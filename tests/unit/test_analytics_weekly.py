@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from wearsync.analytics.daily import DAILY_SCHEMA
-from wearsync.analytics.params import DEFAULT_PARAMS
+from wearsync.reports.params import DEFAULT_PARAMS
 from wearsync.errors import PeriodError
 from wearsync.analytics.weekly import weekly_summary
 from wearsync.analytics.weeks import week_id, week_start_for_id, week_start_of

@@ -8,7 +8,12 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from wearsync.analytics.weight import (
-    WEIGH_INS_SCHEMA, chosen_burned, daily_weights, measured_expenditure, trend_on, weight_trend,
+    WEIGH_INS_SCHEMA,
+    chosen_burned,
+    daily_weights,
+    measured_expenditure,
+    trend_on,
+    weight_trend,
 )
 
 D0 = date(2026, 1, 5)
@@ -136,19 +141,21 @@ def test_the_energy_source_picks_what_the_deficit_counts_as_burned():
 
 
 def test_the_history_chart_projects_from_the_trend_before_the_first_week_with_one():
-    from wearsync.weight_report import history_weight
+    from types import SimpleNamespace as Model  # the attributes of the report models history_weight reads
+
+    from wearsync.reports.weight import history_weight
 
     def week(start, end, projected_lb, weigh_ins=()):
-        days = [{"weight": {"weigh_ins": [{"weight": w} for w in weigh_ins]}} if n == 0 else
-                {"weight": {"weigh_ins": []}} for n in range(7)]
-        return {"weight": {"unit": "kg", "trend_start_kg": start, "trend_end_kg": end},
-                "energy": {"projected_fat_change_lb": projected_lb}, "days": days}
+        days = [Model(weight=Model(weigh_ins=[Model(weight=w) for w in weigh_ins] if n == 0 else []))
+                for n in range(7)]
+        return Model(weight=Model(unit="kg", trend_start_kg=start, trend_end_kg=end),
+                     projected_fat_change_lb=projected_lb, days=days)
 
     chart = history_weight([week(None, 80.0, -1.0, (80.0,)), week(80.0, 79.6, -1.0, (79.5,)),
                             week(79.6, 79.3, None), week(79.3, 79.1, -2.0)])
-    assert chart["trend"] == [80.0, 79.6, 79.3, 79.1]
+    assert chart.trend == [80.0, 79.6, 79.3, 79.1]
     # From 80.0 (the trend before week 2, drawn at week 1): -1 lb = -0.45359237 kg -> 79.546;
     # a week without a projection keeps it; -2 lb = -0.90718474 kg -> 78.639.
-    assert chart["projection"] == [80.0, 79.55, 79.55, 78.64]
+    assert chart.projection == [80.0, 79.55, 79.55, 78.64]
     # Monday's weigh-in sits 3/7 before its week's position.
-    assert chart["weigh_ins"] == [(1 - 3 / 7, 80.0), (2 - 3 / 7, 79.5)]
+    assert chart.weigh_ins == [(1 - 3 / 7, 80.0), (2 - 3 / 7, 79.5)]

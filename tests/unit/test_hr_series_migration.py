@@ -6,12 +6,14 @@ import sqlite3
 from datetime import date, timedelta
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
-from wearsync import reporting
 from wearsync.config import Config
 from wearsync.store import DB_NAME, MIGRATIONS, Store
 from wearsync.store.hr_series import HR_SOURCES, NO_BPM, decode
 from wearsync.store.migrations import _readings_to_series
 from wearsync.store.strict_schema import TABLES
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_pull import DayData, store_day
 
@@ -28,9 +30,9 @@ def reports(store: Store) -> str:
         "SELECT local_day FROM wellness UNION SELECT local_day FROM activities")})
     weeks = sorted({d - timedelta(days=d.weekday()) for d in days})
     return json.dumps({
-        "days": [reporting.day_report(store, config, d) for d in days],
-        "weeks": [reporting.week_report(store, config, w, as_of=days[-1]) for w in weeks],
-        "history": reporting.history(store, config, 200, days[-1], as_of=days[-1]),
+        "days": [as_json(report_day.day_report(store, config, d)) for d in days],
+        "weeks": [as_json(report_week.week_report(store, config, w, as_of=days[-1])) for w in weeks],
+        "history": as_json(report_week.history(store, config, 200, days[-1], as_of=days[-1])),
     }, sort_keys=True)
 
 

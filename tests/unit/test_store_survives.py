@@ -14,10 +14,12 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.readings import readings_table
-from wearsync import reporting
 from wearsync.store import connection as store_module
 from wearsync.config import Config
 from wearsync.errors import StoreError
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.store import DB_NAME, MIGRATIONS, Store
 from wearsync.sync.fit_import import import_paths
 
@@ -71,14 +73,14 @@ def test_poison_rows_of_an_old_store_move_to_quarantine_and_every_report_works(t
     assert moved[3][2].startswith("bpm is not a whole number from 25 to 250")
     assert readings_table(store.conn).execute("SELECT count(*) FROM readings").fetchone()[0] == 30
 
-    week = reporting.week_report(store, SUNDAY, date(2020, 9, 13), as_of=date(2020, 9, 20))
+    week = as_json(report_week.week_report(store, SUNDAY, date(2020, 9, 13), as_of=date(2020, 9, 20)))
     assert week["week_start"] == "2020-09-13" and week["unavailable_days"] == []
     sunday = week["days"][0]
     assert (sunday["steps"], sunday["eaten_kcal"]) == (9000, 2100)
     # Garmin's values each cover their 2 minutes (docs/metrics.md, Intensity minutes step 1): 30 values 120 s
     # apart, 60 minutes
-    assert sunday["hr_minutes"]["minutes_with_readings"] == 60
-    assert len(reporting.history(store, SUNDAY, 3, date(2020, 9, 20), as_of=date(2020, 9, 20))) == 3
+    assert sunday["minutes_with_readings"] == 60
+    assert len(as_json(report_week.history(store, SUNDAY, 3, date(2020, 9, 20), as_of=date(2020, 9, 20)))) == 3
     store.close()
     # said once: opening it again upgrades nothing
     assert Store.open(home).notices == []
@@ -118,18 +120,18 @@ def test_a_day_that_cannot_be_computed_is_unavailable_and_every_other_day_report
     require(FILES)
     import_paths(store, [RUN, WALK])
     run_day, walk_day = date(2015, 8, 15), date(2013, 2, 6)
-    assert reporting.day_report(store, Config(), run_day)["hr_minutes"]["minutes_with_readings"] > 0
+    assert as_json(report_day.day_report(store, Config(), run_day))["minutes_with_readings"] > 0
     with store.transaction() as conn:  # the day's cached minutes damaged on disk: 3 bytes, no whole minute
         conn.execute("UPDATE analytics_minutes SET minutes = x'010203' WHERE local_day = ?", (run_day.isoformat(),))
         conn.execute("DELETE FROM analytics_days")
         conn.execute("DELETE FROM state")
-    week = reporting.week_report(store, Config(), run_day, as_of=run_day)
+    week = as_json(report_week.week_report(store, Config(), run_day, as_of=run_day))
     [entry] = week["unavailable_days"]
-    assert entry["day"] == "2015-08-15" and entry["reason"].startswith("ValueError")
-    day = next(d for d in week["days"] if d["day"] == "2015-08-15")
-    assert day["unavailable"] == entry["reason"] and day["hr_minutes"]["moderate"] is None
-    other = reporting.day_report(store, Config(), walk_day)
-    assert other["unavailable"] is None and other["hr_minutes"]["minutes_with_readings"] > 0
+    assert entry["local_day"] == "2015-08-15" and entry["reason"].startswith("ValueError")
+    day = next(d for d in week["days"] if d["local_day"] == "2015-08-15")
+    assert day["unavailable"] == entry["reason"] and day["hr_moderate_min"] is None
+    other = as_json(report_day.day_report(store, Config(), walk_day))
+    assert other["unavailable"] is None and other["minutes_with_readings"] > 0
 
 
 def test_two_processes_opening_a_new_store_at_once_both_succeed(tmp_path):

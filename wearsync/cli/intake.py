@@ -84,7 +84,7 @@ def run_csv(args) -> int:
 
 
 def _warn(config, entries: dict[date, int]) -> None:
-    from wearsync.analytics.params import params_from_config
+    from wearsync.reports.params import params_from_config
 
     for warning in intake_warnings(entries, params_from_config(config).intake_floor_kcal, date.today()):
         common.say(f"warning: {warning}")

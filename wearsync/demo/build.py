@@ -36,7 +36,7 @@ def demo_dir() -> Path:
 def keep_demo_wearer(store: Store) -> None:
     """Keep the made-up wearer with her data: `report` on the demo store then uses her settings."""
     from wearsync.demo import person
-    from wearsync.reporting import WEARER_KEY
+    from wearsync.reports.params import WEARER_KEY
 
     with store.transaction() as conn:
         store.set_state(conn, WEARER_KEY, json.dumps(person.WEARER))

@@ -33,8 +33,8 @@ from wearsync.demo.fit_writer import MonitoringMinute, SetToWrite, activity_fit,
 BIRTH_YEAR = 1988  # age = calendar year - 1988; her watch's zones: HRmax = 220 - age (182 in 2026)
 WEIGHT_KG = 68.0
 HR_REST = 58
-# The made-up person as the demo store keeps her (state key reporting.WEARER_KEY): reports on the
-# demo store use her body, not the config's wearer (analytics/params.py params_from_config).
+# The made-up person as the demo store keeps her (state key reports/params.py WEARER_KEY): reports on the
+# demo store use her body, not the config's wearer (reports/params.py params_from_config).
 WEARER = {"source": "demo", "sex": "female", "birth_year": BIRTH_YEAR, "resting_hr": HR_REST,
           "weight_kg": WEIGHT_KG}
 UTC_OFFSET_S = 3600  # UTC+1 all year round: no daylight saving modelled

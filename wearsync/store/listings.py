@@ -1,5 +1,5 @@
 """What the dashboard lists beyond the reports: where a day's data came from, sync history, recent
-imports. No numbers are computed here: every number shown comes from the reports."""
+imports. No numbers are computed here: every number shown comes from the read side (wearsync.reports)."""
 
 from __future__ import annotations
 

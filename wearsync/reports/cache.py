@@ -67,7 +67,7 @@ def _refresh_minutes(store: Store) -> set[date]:
             analytics_caches.forget_day_intensity(txn, _with_margin(days))
             analytics_caches.forget_unavailable(txn, days)
 
-    def forget(txn, day: date) -> None:
+    def forget(txn: sqlite3.Connection, day: date) -> None:
         analytics_caches.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
         analytics_caches.forget_day_intensity(txn, _with_margin([day]))
 
