@@ -349,8 +349,8 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
             "bmr_kcal, total_kcal, moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) "
             "VALUES (?, 'garmin', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (key, gate.check(s.get("totalSteps"), "steps_day", "steps"),
-             gate.check(s.get("floorsAscendedInMeters"), "ascent_m_day", "ascent"),
-             gate.check(s.get("floorsDescendedInMeters"), "ascent_m_day", "descent"),
+             gate.check_float(s.get("floorsAscendedInMeters"), "ascent_m_day", "ascent"),
+             gate.check_float(s.get("floorsDescendedInMeters"), "ascent_m_day", "descent"),
              _kcal(gate, s.get("activeKilocalories"), "kcal_day", "active kcal"),
              _kcal(gate, s.get("bmrKilocalories"), "rmr_kcal_day", "BMR kcal"),
              _kcal(gate, s.get("totalKilocalories"), "kcal_day", "total kcal"),
@@ -480,7 +480,7 @@ def _import_failure(outcomes: list[FileOutcome]) -> str | None:
 
 
 def _intake(summary: dict, food_log: dict | None, gate: Gate) -> int | None:
-    consumed = gate.check(summary.get("consumedKilocalories"), "intake_kcal_day", "intake")
+    consumed = gate.check_float(summary.get("consumedKilocalories"), "intake_kcal_day", "intake")
     # 0 consumed is what Garmin says for a day with nothing logged: unknown, as in the food log below
     if consumed:
         return round(consumed)
@@ -491,7 +491,7 @@ def _intake(summary: dict, food_log: dict | None, gate: Gate) -> int | None:
     meals = food_log.get("mealDetails")
     logged = isinstance(meals, list) and any(
         isinstance(meal, dict) and meal.get("loggedFoods") for meal in meals)
-    calories = gate.check(calories, "intake_kcal_day", "intake")
+    calories = gate.check_float(calories, "intake_kcal_day", "intake")
     # Garmin reports 0 for a day with nothing logged; that is unknown intake, not a fast.
     if calories is not None and (calories > 0 or logged):
         return round(calories)

@@ -13,8 +13,7 @@ import json
 from datetime import UTC, date, datetime
 
 from wearsync.sync.fit_content import FitContent
-from wearsync.sync.fit_messages import FIT_EPOCH
-from wearsync.sync.gate import Gate
+from wearsync.sync.gate import FIT_EPOCH, Gate
 
 # State keys, in the order their values win after the config.
 STATE_KEYS = {"garmin": "wearer.garmin", "fit": "wearer.fit"}
@@ -47,7 +46,7 @@ def from_garmin(settings: dict, now: float) -> tuple[dict | None, list[str]]:
     if user.get("gender") is not None and sex is None:
         gate.drop("userData.gender")
     grams = user.get("weight")
-    weight = gate.check(grams / 1000 if _number(grams) else grams, "weight_kg", "userData.weight")
+    weight = gate.check_float(grams / 1000 if _number(grams) else grams, "weight_kg", "userData.weight")
     entry = _stated({"source": "garmin", "as_of": int(now), "sex": sex,
                      "birth_year": _birth_year(user.get("birthDate"), now, gate),
                      "weight_kg": weight, "resting_hr": None, "max_hr": None})
