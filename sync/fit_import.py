@@ -246,6 +246,7 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
              content.product, source, label, status, message or None, reader, content.damaged,
              int(time.time())),
         ).lastrowid
+        assert recording_id is not None  # every INSERT sets it
         if replaces:
             _forget_recording(conn, replaces[0], recording_id)
         if not skip_reason:
@@ -309,11 +310,14 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
               recording_id) for v in content.monitoring],
         )
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
-    conn.executemany(
-        "INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, fat_percent, source, user_index, "
-        "recording_id, entered_at) VALUES (?,?,?,?,?,'fit',?,?,?) ON CONFLICT DO NOTHING",
-        [(local_day(w.ts + content.offset_s), w.ts, content.offset_s, w.weight_kg, w.fat_percent, w.user_index,
-          recording_id, int(time.time())) for w in content.weigh_ins])
+    if content.weigh_ins:
+        offset = content.offset_s
+        assert offset is not None  # _settle_local_time placed the weight file before it is written
+        conn.executemany(
+            "INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, fat_percent, source, user_index, "
+            "recording_id, entered_at) VALUES (?,?,?,?,?,'fit',?,?,?) ON CONFLICT DO NOTHING",
+            [(local_day(w.ts + offset), w.ts, offset, w.weight_kg, w.fat_percent, w.user_index,
+              recording_id, int(time.time())) for w in content.weigh_ins])
 
 
 def _known(conn: sqlite3.Connection, where: str, params: tuple) -> tuple[int, str, bool] | None:

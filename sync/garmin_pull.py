@@ -48,7 +48,7 @@ from wearsync.sync.garmin_client import (
     check_cooldown,
     save_cooldown,
 )
-from wearsync.sync.gate import Gate
+from wearsync.sync.gate import Gate, is_number
 
 # Summary fields that only a synced watch (or logged food) fills; BMR-based calories
 # are there for every day of the account, watch or not.
@@ -284,7 +284,7 @@ def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: 
     if summary is not None and summary.get("privacyProtected") is True:
         raise GarminAuthError(f"Garmin Connect marked the data privacy-protected (daily summary {key}): "
                               "the saved login may not read it; run `wearsync login`")
-    if summary is None or (not any(_number(summary.get(f)) for f in DATA_FIELDS)
+    if summary is None or (not any(is_number(summary.get(f)) for f in DATA_FIELDS)
                            and summary.get("includesWellnessData") is not True):
         return DayData(day, None, raw=raw)
     heart_rates = fetch("dailyHeartRate", "heart rate", f"{garmin.garmin_connect_heartrates_daily_url}/{name}",
@@ -334,7 +334,7 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
             gate.drop("heart-rate reading")
             continue
         # Garmin's times are epoch milliseconds.
-        ts = gate.time(pair[0] // 1000 if _number(pair[0]) else pair[0], "heart-rate time")
+        ts = gate.time(pair[0] // 1000 if is_number(pair[0]) else pair[0], "heart-rate time")
         bpm = gate.check(pair[1], "heart_rate_bpm", "heart rate")
         if ts is not None and (pair[1] is None or bpm is not None):
             readings.append((ts, bpm, offset, "garmin", key))
@@ -420,6 +420,7 @@ def pull_activities(store: Store, session: GarminSession, start: date, end: date
     for done, (activity_id, name, start_local, attempts) in enumerate(due, 1):
         name = name or str(activity_id)
         outcomes: list[FileOutcome] = []
+        reason: str | None
         state, retry_at = "failed", None
         try:
             data = session.call(f"activity {activity_id} download", garmin.download_activity,
@@ -500,7 +501,7 @@ def _intake(summary: dict, food_log: dict | None, gate: Gate) -> int | None:
 
 def _kcal(gate: Gate, value: Any, limit: str, name: str) -> int | None:
     """Garmin sends kilocalories as floats (370.0, at times 370.4); stored as whole kcal."""
-    if _number(value) and math.isfinite(value):
+    if is_number(value) and math.isfinite(value):
         value = round(value)
     return gate.check(value, limit, name)
 
@@ -518,10 +519,6 @@ def _utc_offset(local: Any, gmt: Any) -> int | None:
         return None
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _last_utc_offset(store: Store) -> int | None:
     row = store.conn.execute("SELECT utc_offset_s FROM wellness WHERE source = 'garmin' "
                              "AND utc_offset_s IS NOT NULL ORDER BY local_day DESC LIMIT 1").fetchone()
@@ -530,8 +527,10 @@ def _last_utc_offset(store: Store) -> int | None:
 
 def _start_run(store: Store) -> int:
     with store.transaction() as conn:
-        return conn.execute("INSERT INTO sync_runs (source, started_at) VALUES ('garmin', ?)",
-                            (int(time.time()),)).lastrowid
+        run_id = conn.execute("INSERT INTO sync_runs (source, started_at) VALUES ('garmin', ?)",
+                              (int(time.time()),)).lastrowid
+    assert run_id is not None  # every INSERT sets it
+    return run_id
 
 
 def _finish_run(store: Store, run_id: int, summary: GarminPullSummary, outcome: str, message: str) -> None:

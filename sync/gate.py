@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeGuard
 
 from wearsync.unix_days import DAY_S
 
@@ -90,10 +91,15 @@ DAYS_AHEAD_DONE = 1  # as `not_in_future`: the clock may be a day behind the per
 DAY_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def is_number(value: object) -> TypeGuard[int | float]:
+    """An int or float (a bool is neither, though Python counts it an int)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def plausible(value: object, limit: str) -> bool:
     """Whether `value` is a finite number of the right kind within `limit`."""
     rule = LIMITS[limit]
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         return False
     if isinstance(value, float):
         if not math.isfinite(value) or (rule.integer and not value.is_integer()):
