@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import Paste
 from textual.filter import LineFilter, Monochrome
@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from wearsync.analytics.weeks import week_start_of
 from wearsync.config import WEEKDAYS, Config
-from wearsync.errors import GarminRateLimited
+from wearsync.errors import GarminRateLimited, GarminUnavailable
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
 from wearsync.dashboard.messages import (
@@ -31,7 +31,7 @@ from wearsync.dashboard.messages import (
 )
 from wearsync.dashboard.monochrome import UnstyledSafeMonochrome
 from wearsync.dashboard.screens.base import Selection, ViewScreen
-from wearsync.dashboard.screens.dialogs import ImportDialog, ImportResults, IntakeDialog
+from wearsync.dashboard.screens.dialogs import GoToDialog, ImportDialog, ImportResults, IntakeDialog
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.sync_actions import Pull, default_pull, log_intake
@@ -64,7 +64,8 @@ class WearsyncApp(App[None]):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "today", "Today"),
-        Binding("d", "view('day')", "Day"),
+        Binding("g", "go_to", "Go to"),
+        Binding("d", "view('day')", "Day", show=False),  # the tabs show it, with w, h and s
         Binding("p", "pull", "Pull"),
         Binding("P", "pull(True)", "Force pull", show=False),
         Binding("i", "import", "Import"),
@@ -115,6 +116,10 @@ class WearsyncApp(App[None]):
 
     # -- navigation ------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The first-run screen has no day or week to move: its footer leaves those keys out.
+        return not (self.current_mode == "first-run" and action in ("today", "go_to", "step", "view"))
+
     def action_view(self, view: str) -> None:
         """Switch to one of the four views."""
         if self.current_mode == "first-run":
@@ -127,8 +132,47 @@ class WearsyncApp(App[None]):
         self.show_day(self.day + timedelta(days=direction * size))
 
     def action_today(self) -> None:
-        """Back to the week (or day) holding today."""
-        self.show_day(self.today)
+        """Back to the week (or day) holding today; from the sources view, to today's week."""
+        self.show_day(self.today, view="week" if self.current_mode == "sources" else None)
+
+    def action_go_to(self) -> None:
+        """Ask for a day or week to show."""
+        if self.current_mode != "first-run":
+            self.push_screen(GoToDialog(self.today), self._go_to_chosen)
+
+    def _go_to_chosen(self, day: date | None) -> None:
+        if day:
+            self.show_day(day, view="week" if self.current_mode == "sources" else None)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every wearsync action in the command palette (ctrl+p), then Textual's own (theme, keys, quit)."""
+        views = self.current_mode != "first-run"
+        commands = [
+            ("Go to a day or week", "Show a day or week: 2024-03-05, 2024-W10, today, -3w (g)", self.action_go_to,
+             views),
+            ("Today", "Show the week or day holding today (t)", self.action_today, views),
+            ("Previous week or day", "One week back, one day in the day view (←)", lambda: self.action_step(-1),
+             views),
+            ("Next week or day", "One week on, one day in the day view (→)", lambda: self.action_step(1), views),
+            ("Week view", "This week's numbers against their targets (w)", lambda: self.action_view("week"), views),
+            ("History view", "Weekly totals over the last weeks (h)", lambda: self.action_view("history"), views),
+            ("Day view", "The selected day's heart rate, activities and numbers (d)",
+             lambda: self.action_view("day"), views),
+            ("Sources view", "Last pulls, imports and why files failed (s)", lambda: self.action_view("sources"),
+             views),
+            ("Import files", "Import a FIT file, a folder or a Garmin export zip (i)", self.action_import, True),
+            ("Pull", "Pull from Garmin Connect and the configured folders (p)", self.action_pull, True),
+            ("Force pull", "Pull now even during a cooldown, and retry failed downloads (P)",
+             lambda: self.action_pull(True), True),
+            ("Log intake", "Enter the calories eaten on the selected day (l)", self.action_log_intake, True),
+            ("Forget the selected import", "Remove the selected file's data, after a question (f)",
+             getattr(screen, "action_forget", None), self.current_mode == "sources"),
+            ("Help", "Keys and how to drop files (?)", self.action_help, True),
+        ]
+        for title, help_text, callback, shown in commands:
+            if shown:
+                yield SystemCommand(title, help_text, callback)
+        yield from super().get_system_commands(screen)
 
     def show_day(self, day: date, view: str | None = None) -> None:
         """Select `day` (and its week) and redraw, switching to `view` if given."""
@@ -270,11 +314,15 @@ class WearsyncApp(App[None]):
     def intake_worker(self, day: date, kcal: int) -> None:
         # A write: it may wait out the busy timeout while a pull in another process is writing.
         with Store.open(self.store.data_dir) as store:
-            log_intake(store, day, kcal)
-        self.post_message(IntakeLogged(day, kcal))
+            warnings = log_intake(store, day, kcal, self.config)
+        self.post_message(IntakeLogged(day, kcal, warnings))
 
     def on_intake_logged(self, message: IntakeLogged) -> None:
-        self.set_status(f"Logged {message.kcal:,} kcal eaten on {message.day:%a %d %b}.")
+        warned = "".join(f" Warning: {w}." for w in message.warnings)
+        self.set_status(f"Logged {message.kcal:,} kcal eaten on {message.day:%a %d %b}.{warned}",
+                        error=bool(message.warnings))
+        for warning in message.warnings:
+            self.notify(warning, title="Intake stored, with a warning", severity="warning", timeout=10)
         self.refresh_views()
 
     # -- failures ------------------------------------------------------------------------
@@ -287,7 +335,10 @@ class WearsyncApp(App[None]):
         """
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            retry = "; P asks anyway" if isinstance(error, GarminRateLimited) else ""
+            # Garmin failing (5xx, unreachable) may answer the next try; a refused login or nothing
+            # configured would not, so those get no hint.
+            retry = ("; P asks anyway" if isinstance(error, GarminRateLimited)
+                     else "; p tries again, P forces" if isinstance(error, GarminUnavailable) else "")
             self.set_status(f"{event.worker.name} failed: {error}{retry}", error=True)
             self.notify(str(error), title=f"{event.worker.name} failed", severity="error", timeout=10)
 

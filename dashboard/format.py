@@ -37,5 +37,6 @@ def long_day(day: date) -> str:
 
 
 def week_range(start: date, end: date) -> str:
-    """'21 Sep – 27 Sep 2020'."""
-    return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    """'21 Sep – 27 Sep 2020'; '29 Dec 2014 – 4 Jan 2015' when the years differ."""
+    first = f"{start.day} {start:%b}" + (f" {start.year}" if start.year != end.year else "")
+    return f"{first} – {end.day} {end:%b %Y}"

@@ -57,8 +57,8 @@ class ViewLoaded(Message):
 
 
 class IntakeLogged(Message):
-    """The intake worker has stored `kcal` eaten on `day`."""
+    """The intake worker has stored `kcal` eaten on `day`; `warnings` are the command line's for it."""
 
-    def __init__(self, day: date, kcal: int) -> None:
+    def __init__(self, day: date, kcal: int, warnings: list[str]) -> None:
         super().__init__()
-        self.day, self.kcal = day, kcal
+        self.day, self.kcal, self.warnings = day, kcal, warnings

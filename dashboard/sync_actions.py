@@ -13,7 +13,7 @@ from typing import Any
 
 from wearsync.config import Config
 from wearsync.errors import WearsyncError
-from wearsync.intake import record_intake
+from wearsync.intake import intake_warnings, record_intake
 from wearsync.progress import Progress
 from wearsync.store import Store
 
@@ -63,6 +63,12 @@ def garmin_gaps(store: Store, config: Config) -> dict | None:
     return garmin_state.gaps(store, date.today(), config.garmin.min_interval_s)
 
 
-def log_intake(store: Store, day: date, kcal: int) -> None:
-    """Store calories eaten, entered by hand, for `day` (what `wearsync log` does)."""
+def log_intake(store: Store, day: date, kcal: int, config: Config | None = None) -> list[str]:
+    """Store calories eaten, entered by hand, for `day` (what `wearsync log` does); with `config`,
+    what the command line warns about it (below the intake floor, 0, a day still to come)."""
     record_intake(store, {day: kcal}, "manual")
+    if config is None:
+        return []
+    from wearsync.analytics.params import params_from_config
+
+    return intake_warnings({day: kcal}, params_from_config(config).intake_floor_kcal, date.today())

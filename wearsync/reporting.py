@@ -52,7 +52,8 @@ week_report(store, config, week_start, as_of=None) ->
     cardio   {goal_minutes, moderate_minutes, vigorous_minutes, active_minutes (the headline's),
               hr_goal_minutes, device_goal_minutes, days_device_minutes, target_minutes,
               days_reaching_daily, daily_minutes_target, days_target,
-              remaining_days, minutes_needed_per_remaining_day (None when met or over),
+              remaining_days, goal_minutes_left (target − goal, ≥ 0),
+              minutes_needed_per_remaining_day (None when met or over),
               met (bool), score (0-100; None: not enough data), streak_weeks}
     floors   {total, target, per_day_target, days_reaching_target}
     steps    {total, days_reaching_target, per_day_target}
@@ -354,6 +355,7 @@ def _week_dict(week: dict, days: list[dict], params: AnalyticsParams, as_of: dat
             "days_device_minutes": week["days_device_minutes"], "target_minutes": params.weekly_cardio_minutes,
             "days_reaching_daily": week["days_reaching_daily"], "daily_minutes_target": params.daily_cardio_minutes,
             "days_target": params.days_with_30, "remaining_days": week["remaining_days"],
+            "goal_minutes_left": max(0, params.weekly_cardio_minutes - (week["goal_minutes"] or 0)),
             "minutes_needed_per_remaining_day": week["minutes_needed_per_remaining_day"],
             "met": week["cardio_met"], "score": _round(week["cardio_score"], 1), "streak_weeks": week["streak_weeks"],
         },

@@ -50,10 +50,11 @@ class ViewScreen(Screen):
     VIEW: ClassVar[str] = ""
     # Whether `load` asks wearsync.reporting, which may have to build the analytics cache first.
     READS_REPORTS: ClassVar[bool] = True
-    # Priority, so a focused table's cursor keys do not swallow week navigation.
+    # Priority, so a focused table's cursor keys do not swallow week navigation. Not in the footer,
+    # which at 80 columns has room for the letter keys only (help and the palette list them).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "app.step(-1)", "Prev", priority=True, key_display="←"),
-        Binding("right", "app.step(1)", "Next", priority=True, key_display="→"),
+        Binding("left", "app.step(-1)", "Prev", priority=True, key_display="←", show=False),
+        Binding("right", "app.step(1)", "Next", priority=True, key_display="→", show=False),
     ]
 
     app: WearsyncApp

@@ -14,9 +14,11 @@ from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.store import Store
 
-ACTIVITY_COLUMNS = (("start", "Start", 5), ("sport", "Activity", 16), ("min", "Min", 4),
+ACTIVITY_COLUMNS = (("start", "Start", 5), ("sport", "Activity", 20), ("min", "Min", 4),
                     ("kcal", "kcal", 5), ("hr", "Avg/max HR", 10))
-NUMBER_COLUMNS = (("what", "Number", 16), ("value", "Value", 12), ("from", "From", 40))
+NUMBER_COLUMNS = (("what", "", 16), ("value", "Value", 12), ("from", "From", 36))
+# From this width the tables stand side by side: both whole, each column with its cell padding.
+WIDE_COLUMNS = sum(w + 2 for *_, w in ACTIVITY_COLUMNS + NUMBER_COLUMNS) + 8
 
 
 class DayScreen(ViewScreen):
@@ -41,6 +43,9 @@ class DayScreen(ViewScreen):
                         numbers.add_column(title, key=key, width=width)
                     yield numbers
             yield Static(id="day-origins", markup=False)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE_COLUMNS, "wide")
 
     def load(self, store: Store, selection: Selection) -> dict:
         from wearsync import reporting  # polars, in the worker: see WeekScreen.load
@@ -115,4 +120,4 @@ class DayScreen(ViewScreen):
             ("Strength", str(report["strength_sessions"]), "activities"),
         ]
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*row, height=None)  # a long origin wraps within its column

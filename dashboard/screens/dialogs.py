@@ -1,4 +1,4 @@
-"""Dialogs: import a path, log intake, the per-file results of an import, and a yes/no confirmation."""
+"""Dialogs: go to a day or week, import a path, log intake, the per-file results of an import, and a yes/no confirmation."""
 
 from __future__ import annotations
 
@@ -14,11 +14,48 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from wearsync.dashboard.drop_paths import parse_paste
+from wearsync.dashboard.goto import FORMS, parse_goto
 from wearsync.errors import IntakeError
 from wearsync.intake import check_intake
 
-RESULT_COLUMNS = (("outcome", "Outcome", 9), ("file", "File", 28), ("why", "Why", 30))
+RESULT_COLUMNS = (("outcome", "Outcome", 9), ("file", "File", 26), ("why", "Why", 30))
 CLOSE: list[BindingType] = [Binding("escape", "dismiss", "Close")]
+
+
+class GoToDialog(ModalScreen[date | None]):
+    """A day or week to show; Enter goes there, a form it cannot read says why and stays open."""
+
+    BINDINGS: ClassVar[list[BindingType]] = CLOSE
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Go to a day or week")
+            yield Input(placeholder=FORMS, id="goto-text")
+            yield Static("", id="goto-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Go", variant="primary", id="goto-ok")
+                yield Button("Cancel", id="goto-cancel")
+
+    def on_input_submitted(self) -> None:
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "goto-ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        try:
+            day = parse_goto(self.query_one(Input).value, self.today)
+        except ValueError as exc:
+            self.query_one("#goto-error", Static).update(Content(f"Cannot go there: {exc}."))  # typed text: no markup
+            return
+        self.dismiss(day)
 
 
 class ImportDialog(ModalScreen[list[Path] | None]):
@@ -113,7 +150,8 @@ class ImportResults(ModalScreen[None]):
                 table.add_column(title, key=key, width=width)
             for outcome in summary.outcomes:
                 # A zip member's label is "export.zip:Activity/x.fit"; its name is still the last part.
-                table.add_row(outcome.outcome, Path(outcome.path).name, outcome.message or "")
+                # height None: a long reason wraps within its column instead of being cut
+                table.add_row(outcome.outcome, Path(outcome.path).name, outcome.message or "", height=None)
             yield table
             with Horizontal(classes="buttons"):
                 yield Button("Close", variant="primary", id="results-close")

@@ -14,13 +14,15 @@ HELP = """\
 [b]Keys[/b]  (the mouse works too: click a view's tab, a day, a footer key)
 
   ← →        previous / next week (day, in the day view)
-  t          today
+  t          today (from the sources view: today's week)
+  g          go to a day or week: 2024-03-05, 2024-W10, today, -3w, +2d
+  ctrl+p     every action by name (the command palette)
   w h d s    week, history, day, sources view
   enter      open the highlighted day
   + -        more / fewer weeks in the history view
   f          forget the selected import in the sources view (asks first)
   p          pull from Garmin Connect and the watched folders
-  P          pull anyway: during a Garmin cooldown, and failed activities again
+  P          pull now, even in a Garmin cooldown; failed downloads again
   i          import a file, folder or zip by typing its path
   l          log calories eaten for the selected day
   ? F1       this help

@@ -23,8 +23,9 @@ from wearsync.store import Store
 
 RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
                ("message", "Message", 34))
-IMPORT_COLUMNS = (("when", "When", 12), ("outcome", "Outcome", 9), ("file", "File", 24),
-                  ("why", "Why", 29))
+# Within 80 columns beside the table's scroll bar; a longer "why" wraps.
+IMPORT_COLUMNS = (("when", "When", 12), ("outcome", "Outcome", 9), ("file", "File", 23),
+                  ("why", "Why", 22))
 
 
 class SourcesScreen(ViewScreen):
@@ -32,7 +33,7 @@ class SourcesScreen(ViewScreen):
 
     VIEW = "sources"
     READS_REPORTS: ClassVar[bool] = False
-    BINDINGS: ClassVar[list[BindingType]] = [*ViewScreen.BINDINGS, Binding("f", "forget", "Forget file")]
+    BINDINGS: ClassVar[list[BindingType]] = [*ViewScreen.BINDINGS, Binding("f", "forget", "Forget")]
     imports: list[dict] = []
 
     def compose_body(self) -> ComposeResult:
@@ -66,7 +67,7 @@ class SourcesScreen(ViewScreen):
         runs.clear()
         for run in data["runs"]:
             runs.add_row(run["source"], _when(run["finished_at"] or run["started_at"]),
-                         run["outcome"] or "running", run["message"] or "")
+                         run["outcome"] or "running", run["message"] or "", height=None)
         if not runs.row_count:
             runs.add_row("—", "never", "", "Press p to pull, or drop FIT files here.")
         imports = self.query_one("#imports", DataTable)
@@ -74,7 +75,7 @@ class SourcesScreen(ViewScreen):
         self.imports = data["imports"]
         for event in data["imports"]:
             imports.add_row(_when(event["at"], short=True), event["outcome"],
-                            _name(event["path"]), event["message"] or "")
+                            _name(event["path"]), event["message"] or "", height=None)  # reasons wrap
 
     def action_forget(self) -> None:
         """Ask to forget the recording of the selected import."""

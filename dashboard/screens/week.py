@@ -79,7 +79,7 @@ class WeekScreen(ViewScreen):
             f"{fmt.number(cardio['device_goal_minutes'])}, heart rate {fmt.number(cardio['hr_goal_minutes'])}")
         self.query_one(CardioBar).set_minutes(cardio["moderate_minutes"] or 0, cardio["vigorous_minutes"] or 0,
                                               cardio["target_minutes"])
-        self.query_one("#cardio-days", Static).update(_days_line(report))
+        self.query_one("#cardio-days", Static).update(days_line(report))
         self._fill_days(report)
         floors, steps, strength = report["floors"], report["steps"], report["strength"]
         self.query_one("#week-totals", Static).update(
@@ -131,7 +131,8 @@ class WeekScreen(ViewScreen):
             self.app.day = date.fromisoformat(event.row_key.value)
 
 
-def _days_line(report: dict) -> str:
+def days_line(report: dict) -> str:
+    """The week's line of days reaching the daily minutes, and what is left of the weekly goal."""
     cardio = report["cardio"]
     line = (f"Days with ≥{cardio['daily_minutes_target']} min: {cardio['days_reaching_daily']} of "
             f"{cardio['days_target']} · worn {report['days_with_data']} of 7")
@@ -142,7 +143,9 @@ def _days_line(report: dict) -> str:
     needed = cardio["minutes_needed_per_remaining_day"]
     if needed is None or not cardio["remaining_days"]:
         return line + " · week over, target not met"
-    return line + f" · {fmt.number(needed)} min a day needed on the {cardio['remaining_days']} days left"
+    # The weekly goal's own unit throughout: goal-equivalent minutes, not the 30-minute days above.
+    return line + (f" · {fmt.number(cardio['goal_minutes_left'])} goal-min left: {fmt.number(needed)} a day over "
+                   f"the {plural(cardio['remaining_days'], 'day')} left")
 
 
 def _energy_line(energy: dict) -> str:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from math import ceil
+
 from textual_plot import HiResMode, PlotWidget
+from textual_plot.axis_formatter import NumericAxisFormatter
+
+# Room a bar's label needs on the x axis: "W10" and a space.
+LABEL_COLUMNS = 4
 
 
 class TargetChart(PlotWidget):
@@ -30,13 +36,26 @@ class TargetChart(PlotWidget):
         self.clear()
         shown = [float("nan") if v is None else float(v) for v in values]
         # The line first: drawn over the bars it would cut them; behind them it shows in the gaps.
-        self.plot([0.5, len(labels) + 0.5], [target, target], line_style=self.color("error"),
-                  hires_mode=HiResMode.BRAILLE)
+        # A row of "─" in whole cells, placed as the axis labels are: a finer line can land a row off its label.
+        xs = [0.5 + len(labels) * i / (4 * self.size.width) for i in range(4 * self.size.width + 1)]
+        self.scatter(xs, [target] * len(xs), marker="─", marker_style=self.color("error"))
         self.bar(list(labels), shown, bar_style=self.color(color), hires_mode=HiResMode.HALFBLOCK)
         known = [v for v in values if v is not None]
-        self.set_ylimits(min(0.0, *known, target) * 1.1 if known else 0.0,
-                         max(target, *known) * 1.1 if known else target * 1.2)
+        low = min(0.0, *known, target) * 1.1 if known else 0.0
+        high = max(target, *known) * 1.1 if known else target * 1.2
+        self.set_ylimits(low, high)
         self.set_xlimits(0.5, len(labels) + 0.5)
+        self.set_yticks(self._ticks_with(target, low, high))
+        # As many labels as fit side by side: every n-th bar's when there are more bars than room.
+        room = max(1, (self.size.width - self.margin_left) // LABEL_COLUMNS)
+        self.set_xticks(list(range(1, len(labels) + 1, ceil(len(labels) / room))))
+
+    def _ticks_with(self, target: float, low: float, high: float) -> list[float]:
+        """The axis's round ticks with the target among them, none on the rows next to the target's."""
+        rows = max(2, self.size.height - self.margin_bottom)
+        near = 1.5 * (high - low) / rows
+        ticks = NumericAxisFormatter().get_ticks(low, high, max_ticks=max(2, rows // 3))
+        return sorted([t for t in ticks if abs(t - target) > near] + [target])
 
     def show_curve(self, x: Sequence[float], y: Sequence[float], *, bands: Sequence[tuple[float, str]],
                    xlimits: tuple[float, float]) -> None:
