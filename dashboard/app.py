@@ -57,7 +57,7 @@ class WearsyncApp(App[None]):
 
     CSS_PATH = "wearsync.tcss"
     TITLE = "wearsync"
-    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "first-run": FirstRunScreen,
         "week": lazy_view("week", "WeekScreen"), "history": lazy_view("history", "HistoryScreen"),
         "day": lazy_view("day", "DayScreen"), "sources": lazy_view("sources", "SourcesScreen"),
@@ -147,7 +147,7 @@ class WearsyncApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every wearsync action in the command palette (ctrl+p), then Textual's own (theme, keys, quit)."""
         views = self.current_mode != "first-run"
-        commands = [
+        commands: list[tuple[str, str, Callable[[], object] | None, bool]] = [
             ("Go to a day or week", "Show a day or week: 2024-03-05, 2024-W10, today, -3w (g)", self.action_go_to,
              views),
             ("Today", "Show the week or day holding today (t)", self.action_today, views),
@@ -170,7 +170,7 @@ class WearsyncApp(App[None]):
             ("Help", "Keys and how to drop files (?)", self.action_help, True),
         ]
         for title, help_text, callback, shown in commands:
-            if shown:
+            if shown and callback is not None:
                 yield SystemCommand(title, help_text, callback)
         yield from super().get_system_commands(screen)
 

@@ -42,7 +42,7 @@ class WeekScreen(ViewScreen):
             yield CardioBar(id="cardio-bar")
             yield Static(id="cardio-days", markup=False)
             with Horizontal(id="week-main"):
-                table = DataTable(id="days", cursor_type="row", zebra_stripes=True)
+                table: DataTable[str | Text] = DataTable(id="days", cursor_type="row", zebra_stripes=True)
                 for key, title, width in DAY_COLUMNS:
                     table.add_column(title, key=key, width=width)
                 yield table
@@ -124,7 +124,8 @@ class WeekScreen(ViewScreen):
             target=report["cardio"]["daily_minutes_target"], color="success")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.show_day(date.fromisoformat(event.row_key.value), view="day")
+        if event.row_key.value:
+            self.app.show_day(date.fromisoformat(event.row_key.value), view="day")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:

@@ -33,7 +33,6 @@ class StatusLine(Horizontal):
         """Show `text`; with `done`/`total` also a progress bar (total None: unknown length)."""
         self.query_one("#status-text", Static).update(text)
         self.set_class(error, "error")
-        busy = done is not None
-        self.set_class(busy, "busy")
-        if busy:
+        self.set_class(done is not None, "busy")
+        if done is not None:
             self.query_one(ProgressBar).update(total=total, progress=done)

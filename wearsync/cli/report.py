@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from rich.table import Table
 
@@ -41,6 +43,8 @@ def run(args) -> int:
     from wearsync.analytics.weeks import week_start_for_id
 
     params = reporting.analytics_params(store, config)
+    data: Any  # the report's JSON: a day's or week's object, or the history's list of weeks
+    show: Callable[[Any], None]
     if args.day:
         data = reporting.day_report(store, config, args.day)
         show = _print_day
