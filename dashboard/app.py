@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from importlib import import_module
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import Paste
 from textual.filter import LineFilter, Monochrome
+from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -35,7 +36,7 @@ from wearsync.dashboard.screens.dialogs import GoToDialog, ImportDialog, ImportR
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.sync_actions import Pull, default_pull, log_intake
-from wearsync.dashboard.widgets.status import StatusLine
+from wearsync.dashboard.widgets.status import Status
 from wearsync.store import Store
 
 POLL_SECONDS = 1.0
@@ -77,6 +78,13 @@ class WearsyncApp(App[None]):
         Binding("s", "view('sources')", "Sources", show=False),
     ]
 
+    # What the views show (they watch these, see ViewScreen.FOLLOWS), the store's data version
+    # (polled: another connection's commit changes it) and the status line's message.
+    day: var[date] = var(date.min)
+    week_start: var[date] = var(date.min)
+    data_version: var[int] = var(0)
+    status: var[Status] = var(Status("Drop FIT files or a zip on this window to import them."))
+
     _monochrome = UnstyledSafeMonochrome()
 
     def get_line_filters(self) -> list[LineFilter]:
@@ -89,20 +97,22 @@ class WearsyncApp(App[None]):
         self.config = config
         self.store = store
         self.today = today or date.today()
-        self.day = self.today
+        # The app's state, in reactives the views and status lines watch (set here without watchers:
+        # nothing is mounted yet).
+        self.set_reactive(WearsyncApp.day, self.today)
+        self.set_reactive(WearsyncApp.week_start, self._week_start_of(self.today))
+        self.set_reactive(WearsyncApp.data_version, store.data_version())
         self.history_weeks = 12
         self.pull_function = pull or default_pull
         self._poll_seconds = poll_seconds
-        self._seen_version = store.data_version()
         # Taken by every view load that asks for reports (see ViewScreen.load_worker).
         self.report_lock = threading.Lock()
-        # What the status line shows, kept here so every view shows the same when switched to.
-        self._status: dict[str, Any] = {"text": "Drop FIT files or a zip on this window to import them."}
 
-    @property
-    def week_start(self) -> date:
-        """The first day of the week holding the selected day."""
-        return week_start_of(self.day, WEEKDAYS.index(self.config.analytics.week_start))
+    def _week_start_of(self, day: date) -> date:
+        return week_start_of(day, WEEKDAYS.index(self.config.analytics.week_start))
+
+    def watch_day(self, day: date) -> None:
+        self.week_start = self._week_start_of(day)  # watchers run only when the week changes
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
@@ -176,11 +186,9 @@ class WearsyncApp(App[None]):
 
     def show_day(self, day: date, view: str | None = None) -> None:
         """Select `day` (and its week) and redraw, switching to `view` if given."""
-        self.day = day
+        self.day = day  # the current view reloads if it shows another day or week now
         if view and view != self.current_mode:
             self.switch_mode(view)  # the view reloads when it resumes
-        elif isinstance(self.screen, ViewScreen):
-            self.screen.reload()
 
     def action_help(self) -> None:
         """Keys and how to drop files."""
@@ -190,14 +198,11 @@ class WearsyncApp(App[None]):
     # -- refresh when the store changes --------------------------------------------------
 
     def check_for_changes(self) -> None:
-        """Redraw when another connection (a cron `wearsync pull`, our own workers) has committed."""
-        version = self.store.data_version()
-        if version != self._seen_version:
-            self.refresh_views()
+        """Note a commit by another connection (a cron `wearsync pull`, our own workers)."""
+        self.data_version = self.store.data_version()
 
-    def refresh_views(self) -> None:
+    def watch_data_version(self) -> None:
         """Reload the active view; leave the first-run screen for the week once there is data."""
-        self._seen_version = self.store.data_version()
         if self.current_mode == "first-run":
             if queries.has_any_data(self.store):
                 self.switch_mode("week")  # it loads when it first shows
@@ -211,13 +216,7 @@ class WearsyncApp(App[None]):
     def set_status(self, text: str, *, done: int | None = None, total: int | None = None,
                    error: bool = False) -> None:
         """Show a message (and progress) on the status line of every view."""
-        self._status = {"text": text, "done": done, "total": total, "error": error}
-        self.sync_status(self.screen)
-
-    def sync_status(self, screen: Screen) -> None:
-        """Bring `screen`'s status line up to date (it may have been hidden when it changed)."""
-        for line in screen.query(StatusLine):
-            line.show(**self._status)
+        self.status = Status(text, done, total, error)
 
     # -- drops and imports ---------------------------------------------------------------
 
@@ -272,7 +271,7 @@ class WearsyncApp(App[None]):
         newest = queries.latest_activity_day(self.store, ids)
         if newest and self.current_mode in ("first-run", "week", "day"):
             self.day = newest
-        self.refresh_views()
+        self.check_for_changes()
         self.push_screen(ImportResults(summary))
 
     # -- pulls ---------------------------------------------------------------------------
@@ -298,7 +297,7 @@ class WearsyncApp(App[None]):
 
     def on_pull_finished(self, message: PullFinished) -> None:
         self.set_status(f"Pull finished: {message.result}")
-        self.refresh_views()
+        self.check_for_changes()
 
     # -- intake --------------------------------------------------------------------------
 
@@ -323,7 +322,7 @@ class WearsyncApp(App[None]):
                         error=bool(message.warnings))
         for warning in message.warnings:
             self.notify(warning, title="Intake stored, with a warning", severity="warning", timeout=10)
-        self.refresh_views()
+        self.check_for_changes()
 
     # -- failures ------------------------------------------------------------------------
 

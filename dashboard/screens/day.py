@@ -25,6 +25,7 @@ class DayScreen(ViewScreen):
     """One day, with where each of its numbers came from."""
 
     VIEW = "day"
+    FOLLOWS = "day"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="day-body"):

@@ -107,6 +107,3 @@ class FirstRunScreen(Screen):
     def _done(self, message: str) -> None:
         self.query_one("#wearer-form").remove()
         self.query_one("#wearer-result", Static).update(message)
-
-    def on_screen_resume(self) -> None:
-        self.app.sync_status(self)

@@ -123,7 +123,7 @@ class SourcesScreen(ViewScreen):
 
     def _forgotten(self, name: str) -> None:
         self.app.set_status(f"Forgot {name}.")
-        self.app.refresh_views()
+        self.app.check_for_changes()
 
 
 def _name(path: str) -> str:

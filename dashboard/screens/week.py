@@ -29,6 +29,7 @@ class WeekScreen(ViewScreen):
     """One week's numbers, exactly as `week_report` gives them."""
 
     VIEW = "week"
+    FOLLOWS = "week_start"
     AUTO_FOCUS = "#days"
     report: dict | None = None
     COMPONENT_CLASSES: ClassVar = {"week--reached", "week--short", "week--warning"}
