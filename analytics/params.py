@@ -15,6 +15,8 @@ from wearsync.config import WEEKDAYS, Config, Wearer
 
 # Without a configured birth year: a person in their thirties is assumed, and labelled so.
 ASSUMED_BIRTH_YEAR = 1990
+# Without a configured or stated first day of the week: ISO's Monday.
+ASSUMED_WEEK_START = "monday"
 # Part of the cache key: bump when the per-minute rules change (docs/metrics.md, Intensity minutes).
 RULES_VERSION = 3
 
@@ -41,7 +43,7 @@ class AnalyticsParams:
     kcal_per_lb: int
     intake_floor_female: int
     intake_floor_male: int
-    week_start: str
+    week_start: str  # "monday" ... "sunday"
     energy_source: str = "device"  # what the deficit counts as burned: "device", "measured" or "auto"
     scale_user: int = 0  # the wearer's user on a multi-user scale (0 also: its only user)
     max_hr_formula: str = "tanaka"
@@ -53,6 +55,7 @@ class AnalyticsParams:
     weight_from: str = "assumed"
     profile_resting_hr: int = 0  # a source profile's resting heart rate: used on days none was measured
     profile_resting_hr_from: str = ""
+    week_start_from: str = "config"
 
     @property
     def intake_floor_kcal(self) -> int:
@@ -103,6 +106,7 @@ def params_from_config(config: Config, profiles: Iterable[dict] = ()) -> Analyti
         resting, resting_from, profile_resting, profile_resting_from = 0, "assumed", resting, resting_from
     max_hr, max_hr_from = pick("max_hr", w.max_hr, 0, 0)
     weight_kg, weight_from = pick("weight_kg", w.weight_kg, Wearer.weight_kg, Wearer.weight_kg)
+    week_start, week_start_from = pick("week_start", a.week_start, "", ASSUMED_WEEK_START)
     return AnalyticsParams(
         sex=sex, birth_year=birth_year, configured_resting_hr=resting,
         configured_max_hr=max_hr, moderate_hrr=a.moderate_hrr, vigorous_hrr=a.vigorous_hrr,
@@ -111,10 +115,11 @@ def params_from_config(config: Config, profiles: Iterable[dict] = ()) -> Analyti
         days_with_30=t.days_with_30, daily_deficit_kcal=t.daily_deficit_kcal,
         floors_per_day=t.floors_per_day, steps_per_day=t.steps_per_day, strength_days=t.strength_days,
         kcal_per_lb=a.kcal_per_lb, intake_floor_female=a.intake_floor_female,
-        intake_floor_male=a.intake_floor_male, week_start=a.week_start, max_hr_formula=a.max_hr_formula,
+        intake_floor_male=a.intake_floor_male, week_start=week_start, max_hr_formula=a.max_hr_formula,
         sex_from=sex_from, birth_year_from=birth_year_from, resting_hr_from=resting_from, max_hr_from=max_hr_from,
         energy_source=a.energy_source, scale_user=w.scale_user, weight_kg=weight_kg, weight_from=weight_from,
         profile_resting_hr=profile_resting, profile_resting_hr_from=profile_resting_from,
+        week_start_from=week_start_from,
     )
 
 

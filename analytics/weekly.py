@@ -130,8 +130,9 @@ def weekly_summary(daily: pl.LazyFrame, params: AnalyticsParams, as_of: date, st
     return weeks.select([pl.col(name).cast(dtype) for name, dtype in WEEKLY_SCHEMA.items()])
 
 
-def weekly_goal_minutes(day_goals: pl.LazyFrame, params: AnalyticsParams, as_of: date) -> pl.LazyFrame:
-    """(local_day, goal_minutes, worn) of consecutive calendar days -> (week_start, goal_minutes, enough_data)."""
+def weekly_goal_minutes[F: (pl.LazyFrame, pl.DataFrame)](day_goals: F, params: AnalyticsParams, as_of: date) -> F:
+    """(local_day, goal_minutes, worn) of consecutive calendar days -> (week_start, goal_minutes, enough_data);
+    lazy or eager, as given."""
     lived = pl.col("local_day") < pl.lit(as_of)
     return (day_goals.with_columns(week_start=_week_start_expr(params.week_start_index))
             .group_by("week_start").agg(goal_minutes=_known_sum("goal_minutes"),
@@ -139,8 +140,10 @@ def weekly_goal_minutes(day_goals: pl.LazyFrame, params: AnalyticsParams, as_of:
             .sort("week_start"))
 
 
-def add_streaks(weeks: pl.LazyFrame, params: AnalyticsParams, as_of: date, streak_before: int = 0) -> pl.LazyFrame:
-    """Add streak_weeks to consecutive weeks (week_start, goal_minutes, enough_data), in order.
+def add_streaks[F: (pl.LazyFrame, pl.DataFrame)](weeks: F, params: AnalyticsParams, as_of: date,
+                                                  streak_before: int = 0) -> F:
+    """Add streak_weeks to consecutive weeks (week_start, goal_minutes, enough_data), in order
+    (lazy or eager, as given).
 
     The streak counts consecutive weeks that met the weekly cardio target up to this one. A
     week still in progress on `as_of` that has not met it yet, or a week with too few days of

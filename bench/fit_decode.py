@@ -48,11 +48,12 @@ def _digest(messages) -> str:
 def worker(reader: str, paths: list[str]) -> dict:
     """Decode `paths` in order with one reader; the result is printed as JSON."""
     from wearsync.errors import FitError
-    from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, _numpy, read_fast
+    from wearsync.sync.fit_crc import load_numpy
+    from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
 
     fitparse_read = _load(ROOT / "tests" / "unit" / "test_fit_decoder.py").fitparse_read
     if reader == "fast":
-        _numpy()  # its CRC imports numpy on first use: imports count in the baseline, as fitparse's do
+        load_numpy()  # its CRC imports numpy on first use: imports count in the baseline, as fitparse's do
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     files = {}
     first_rss = None

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from wearsync.analytics.weeks import week_start_of
-from wearsync.config import WEEKDAYS, Config
+from wearsync.config import Config
 from wearsync.errors import GarminRateLimited, GarminUnavailable
 from wearsync.dashboard import queries
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
@@ -80,10 +80,10 @@ class WearsyncApp(App[None]):
 
     # What the views show (they watch these, see ViewScreen.FOLLOWS), the store's data version
     # (polled: another connection's commit changes it) and the status line's message.
-    day: var[date] = var(date.min)
-    week_start: var[date] = var(date.min)
-    data_version: var[int] = var(0)
-    status: var[Status] = var(Status("Drop FIT files or a zip on this window to import them."))
+    day: var[date] = var(date.min, init=False)
+    week_start: var[date] = var(date.min, init=False)
+    data_version: var[int] = var(0, init=False)
+    status: var[Status] = var(Status("Drop FIT files or a zip on this window to import them."), init=False)
 
     _monochrome = UnstyledSafeMonochrome()
 
@@ -99,8 +99,7 @@ class WearsyncApp(App[None]):
         self.today = today or date.today()
         # The app's state, in reactives the views and status lines watch (set here without watchers:
         # nothing is mounted yet).
-        self.set_reactive(WearsyncApp.day, self.today)
-        self.set_reactive(WearsyncApp.week_start, self._week_start_of(self.today))
+        self.set_reactive(WearsyncApp.day, self.today)  # week_start is set when a view first shows
         self.set_reactive(WearsyncApp.data_version, store.data_version())
         self.history_weeks = 12
         self.pull_function = pull or default_pull
@@ -109,10 +108,19 @@ class WearsyncApp(App[None]):
         self.report_lock = threading.Lock()
 
     def _week_start_of(self, day: date) -> date:
-        return week_start_of(day, WEEKDAYS.index(self.config.analytics.week_start))
+        """The first day of the week holding `day`, weeks starting on the wearer's day (the config's,
+        else Garmin Connect's, else Monday: the reports' own)."""
+        from wearsync import reporting   # polars: not before the first view needs it
+
+        return week_start_of(day, reporting.analytics_params(self.store, self.config).week_start_index)
+
+    def _show_views(self) -> None:
+        """The week view, after the first-run screen or instead of it (its load reads the week)."""
+        self.set_reactive(WearsyncApp.week_start, self._week_start_of(self.day))
+        self.switch_mode("week")  # it loads when it first shows
 
     def watch_day(self, day: date) -> None:
-        self.week_start = self._week_start_of(day)  # watchers run only when the week changes
+        self.week_start = self._week_start_of(day)  # its watchers run only when the week changes
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
@@ -121,7 +129,10 @@ class WearsyncApp(App[None]):
 
     def on_mount(self) -> None:
         # An empty store gets the first-run screen alone: no view is built until there is data.
-        self.switch_mode("week" if queries.has_any_data(self.store) else "first-run")
+        if queries.has_any_data(self.store):
+            self._show_views()
+        else:
+            self.switch_mode("first-run")
         self.set_interval(self._poll_seconds, self.check_for_changes)
 
     # -- navigation ------------------------------------------------------------------------
@@ -205,8 +216,11 @@ class WearsyncApp(App[None]):
         """Reload the active view; leave the first-run screen for the week once there is data."""
         if self.current_mode == "first-run":
             if queries.has_any_data(self.store):
-                self.switch_mode("week")  # it loads when it first shows
+                self._show_views()
             return
+        # The week may start on another day now (Garmin Connect's first day, pulled); the active
+        # view reloads below, the others when they resume.
+        self.set_reactive(WearsyncApp.week_start, self._week_start_of(self.day))
         for screen in self.screen_stack:
             if isinstance(screen, ViewScreen) and screen.is_current:
                 screen.reload()

@@ -4,7 +4,8 @@ settings, normalised, gated (sync/gate.py) and kept in the store's state, one en
 Sync only stores what a source says; analytics/params.py decides what wins (the config first,
 then Garmin Connect, then the newest FIT file, then assumptions: docs/metrics.md, The wearer).
 Each entry: {"source": "garmin" | "fit", "as_of": Unix time it describes, "sex", "birth_year",
-"weight_kg", "resting_hr", "max_hr"}, a value the source does not state left out.
+"weight_kg", "resting_hr", "max_hr", "week_start" (Garmin Connect only: "monday" ... "sunday")}, a
+value the source does not state left out.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+from wearsync.config import WEEKDAYS
 from wearsync.sync.fit_content import FitContent
 from wearsync.sync.gate import FIT_EPOCH, Gate, is_number
 
@@ -50,7 +52,8 @@ def from_garmin(settings: dict, now: float) -> tuple[dict | None, list[str]]:
     weight = gate.check_float(grams / 1000 if is_number(grams) else grams, "weight_kg", "userData.weight")
     entry = _stated({"source": "garmin", "as_of": int(now), "sex": sex,
                      "birth_year": _birth_year(user.get("birthDate"), now, gate),
-                     "weight_kg": weight, "resting_hr": None, "max_hr": None})
+                     "weight_kg": weight, "resting_hr": None, "max_hr": None,
+                     "week_start": _week_start(user.get("firstDayOfWeek"), gate)})
     return entry, [f"Garmin Connect's user settings: {line}" for line in gate.warnings()]
 
 
@@ -67,6 +70,17 @@ def _birth_year(birth: object, now: float, gate: Gate) -> int | None:
         return None
     age = gate.check(datetime.fromtimestamp(now, UTC).year - year, "age_years", "userData.birthDate")
     return None if age is None else year
+
+
+def _week_start(first: object, gate: Gate) -> str | None:
+    """The weekday name of Garmin's firstDayOfWeek ({"dayName": "sunday", ...})."""
+    if first is None:
+        return None
+    name = first.get("dayName") if isinstance(first, dict) else None
+    if not (isinstance(name, str) and name.lower() in WEEKDAYS):
+        gate.drop("userData.firstDayOfWeek")
+        return None
+    return name.lower()
 
 
 def _stated(entry: dict) -> dict | None:

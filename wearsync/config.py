@@ -62,7 +62,7 @@ class Analytics:
     kcal_per_lb: int = 3500
     intake_floor_female: int = 1200
     intake_floor_male: int = 1500
-    week_start: str = "monday"
+    week_start: str = ""  # "": not set; then Garmin Connect's first day of the week, else Monday (analytics/params.py)
     energy_source: str = "device"  # burned for the deficit: "device", "measured" (weight and intake) or "auto"
 
 

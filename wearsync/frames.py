@@ -272,6 +272,19 @@ def read_day_intensity(conn: sqlite3.Connection, first: date | None = None, last
                        DAY_INTENSITY_CACHE_SCHEMA)
 
 
+def read_day_goal_rows(conn: sqlite3.Connection, first: date, last: date, worn_minutes: int) -> list[tuple]:
+    """(local_day ISO, source, moderate minutes, vigorous minutes, worn) of days first..last: a row per day of
+    the heart-rate cache (source "heart_rate", days with a reading) and per wellness row of each
+    source; only what the cardio streak needs (reporting._streaks)."""
+    return conn.execute(
+        "SELECT local_day, 'heart_rate', hr_moderate_min, hr_vigorous_min, minutes_with_readings >= ? "
+        "FROM analytics_days WHERE minutes_with_readings > 0 AND local_day BETWEEN ? AND ? UNION ALL "
+        "SELECT local_day, source, moderate_min, vigorous_min, coalesce(covered_s, 86400) >= ? "
+        "FROM wellness WHERE local_day BETWEEN ? AND ?",
+        (worn_minutes, first.isoformat(), last.isoformat(), 60 * worn_minutes, first.isoformat(), last.isoformat()),
+    ).fetchall()
+
+
 def resting_hr_fingerprint(conn: sqlite3.Connection) -> str:
     """A digest of every measured resting heart rate (they set the zones of 7 days each)."""
     text = conn.execute("SELECT group_concat(local_day || source || resting_hr, ',') FROM (SELECT * FROM wellness "

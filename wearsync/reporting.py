@@ -34,8 +34,8 @@ day_report(store, config, day, as_of=None) ->
     weight              the weigh-in, trend and measured expenditure (wearsync/weight_report.py)
     day_report only (not in week_report's days):
     wearer              {sex ("female" | "male" | None), sex_from, birth_year, birth_year_from,
-                         weight_kg, weight_from (each "config" | "demo" | "garmin" | "fit" |
-                         "assumed"), intake_floor_kcal}
+                         weight_kg, weight_from, week_start ("monday" ... "sunday"), week_start_from
+                         (each "config" | "demo" | "garmin" | "fit" | "assumed"), intake_floor_kcal}
     the stored values as they are: source (= wellness_source), total_kcal (as the source stated
     it), resting_hr (stored that day), device_moderate_min, device_vigorous_min,
     heart_rate          {values, empty, min, max} (raw readings of the day, all sources)
@@ -71,6 +71,7 @@ history(store, config, weeks, end) -> [week_report, ...] oldest first, the last 
     week holding `end`. history_totals(weeks) -> what the history view states about them.
 day_curve(store, config, day) -> the day's per-minute heart rate as the analytics counted it.
 
+Weeks start on the wearer's week_start (the config's, else Garmin Connect's, else Monday).
 Week ids: ISO 8601 ("2020-W39"). With week_start monday a week id is exactly the ISO week.
 With another start day the id names the week that shares at least four days with that ISO
 week, i.e. the ISO week of the week's fourth day (ISO's own Thursday rule): with week_start
@@ -86,7 +87,7 @@ import polars as pl
 
 from wearsync import frames, weight_report
 from wearsync.analytics.daily import WORN_MINUTES, daily_summary
-from wearsync.analytics.energy import daily_intake, preferred_wellness
+from wearsync.analytics.energy import WELLNESS_RANK, daily_intake, preferred_wellness
 from wearsync.analytics.intensity import goal_minutes, heart_rate_limits
 from wearsync.analytics_cache import classified_minutes, refresh
 from wearsync.analytics.params import AnalyticsParams, params_from_config
@@ -200,21 +201,37 @@ def _streak_before(store: Store, params: AnalyticsParams, week_start: date, as_o
 
 
 def _streaks(store: Store, params: AnalyticsParams, first: date, last: date, as_of: date) -> pl.DataFrame:
-    """add_streaks over the whole weeks first..last, from the caches without the rest of each day."""
-    # the same headline minutes as daily_summary
-    hr = frames.read_day_intensity(store.conn, first, last).lazy().filter(pl.col("minutes_with_readings") > 0).select(
-        "local_day", hr_goal=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
-        hr_worn=pl.col("minutes_with_readings") >= WORN_MINUTES)
-    device = preferred_wellness(frames.read_wellness(store.conn, first, last).lazy()).select(
-        "local_day", device_goal=goal_minutes("moderate_min", "vigorous_min"),
-        wellness_worn=pl.col("covered_s").fill_null(86_400) >= 60 * WORN_MINUTES)
-    chosen = {"auto": pl.coalesce("device_goal", "hr_goal"), "device": pl.col("device_goal"),
-              "heart_rate": pl.col("hr_goal")}[params.minutes_source]
-    calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    day_goals = (calendar.join(hr, on="local_day", how="left").join(device, on="local_day", how="left")
-                 .select("local_day", goal_minutes=chosen,
-                         worn=pl.col("hr_worn").fill_null(False) | pl.col("wellness_worn").fill_null(False)))
-    return add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of).collect()
+    """add_streaks over the whole weeks first..last from the caches' day rows alone: per day the
+    headline's goal minutes (chosen as daily_summary chooses them) and whether it was worn.
+
+    A row a day, so plain Python picks them and polars runs eagerly: a lazy plan's set-up cost
+    more than the work (the week report's streak read every earlier week twice as slowly).
+    """
+    hr: dict[str, tuple] = {}
+    wellness: dict[str, tuple] = {}
+    for day, source, moderate, vigorous, worn in frames.read_day_goal_rows(store.conn, first, last, WORN_MINUTES):
+        if source == "heart_rate":
+            hr[day] = (moderate, vigorous, worn)
+        elif day not in wellness or _wellness_rank(source) < _wellness_rank(wellness[day][0]):
+            wellness[day] = (source, moderate, vigorous, worn)   # the preferred source's row whole
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    rows = []
+    for day in days:
+        key = day.isoformat()
+        hr_moderate, hr_vigorous, hr_worn = hr.get(key, (None, None, False))
+        _, moderate, vigorous, wellness_worn = wellness.get(key, (None, None, None, False))
+        device_known = moderate is not None and vigorous is not None
+        chosen = {"auto": (moderate, vigorous) if device_known else (hr_moderate, hr_vigorous),
+                  "device": (moderate, vigorous), "heart_rate": (hr_moderate, hr_vigorous)}[params.minutes_source]
+        rows.append((day, *chosen, bool(hr_worn or wellness_worn)))
+    day_goals = pl.DataFrame(rows, orient="row", schema={
+        "local_day": pl.Date, "moderate": pl.Int64, "vigorous": pl.Int64, "worn": pl.Boolean,
+    }).select("local_day", "worn", goal_minutes=goal_minutes("moderate", "vigorous"))
+    return add_streaks(weekly_goal_minutes(day_goals, params, as_of), params, as_of)
+
+
+def _wellness_rank(source: str) -> int:
+    return WELLNESS_RANK.get(source, len(WELLNESS_RANK))
 
 
 def _first_data_day(store: Store) -> date | None:
@@ -297,6 +314,7 @@ def _wearer_dict(params: AnalyticsParams) -> dict:
     return {"sex": params.sex or None, "sex_from": params.sex_from,
             "birth_year": params.birth_year, "birth_year_from": params.birth_year_from,
             "weight_kg": params.weight_kg, "weight_from": params.weight_from,
+            "week_start": params.week_start, "week_start_from": params.week_start_from,
             "intake_floor_kcal": params.intake_floor_kcal}
 
 

@@ -118,6 +118,7 @@ class DayScreen(ViewScreen):
             ("Max HR", fmt.number(hr["max_hr"]), origins.get(hr["max_hr_from"], "—")),
             ("Wearer", f"{wearer['birth_year']}, {wearer['sex'] or 'sex ?'}", origins[wearer["birth_year_from"]]
              + ("" if wearer["sex_from"] == wearer["birth_year_from"] else f"; sex {origins[wearer['sex_from']]}")),
+            ("Week starts", wearer["week_start"].capitalize(), origins[wearer["week_start_from"]]),
             ("Strength", str(report["strength_sessions"]), "activities"),
         ]
         for row in rows:

@@ -252,3 +252,23 @@ def test_a_streak_longer_than_the_first_look_back_counts_every_week(store):
         "streak_weeks"] == 13
     assert reporting.week_report(store, Config(), monday + timedelta(weeks=13), as_of=as_of)["cardio"][
         "streak_weeks"] == 0
+
+
+def test_the_streak_of_earlier_weeks_takes_garmins_day_whole_over_the_watchs(store):
+    # Week A (Mon 2023-01-02): Garmin Connect days, 150 moderate minutes on the Monday: met.
+    # Week B: each day Garmin says 0 minutes and the FIT monitoring 30 (7 x 30 = 210): Garmin's day
+    # is taken whole, so B is over, worn and missed: the streak resets. Week C: nothing (not enough
+    # data, carries 0). Week D: Garmin 150 on the Monday: met. By hand: D's streak is 1 (with the
+    # watch's minutes B would have met and D would be 3).
+    a = date(2023, 1, 2)
+    days = lambda week: [(a + timedelta(weeks=week, days=d)).isoformat() for d in range(7)]  # noqa: E731
+    rows = [(day, "garmin", 150 if n == 0 else 0) for week in (0, 3) for n, day in enumerate(days(week))]
+    rows += [(day, source, 0 if source == "garmin" else 30) for day in days(1) for source in ("garmin", "fit")]
+    with store.transaction() as conn:
+        conn.executemany("INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
+                         "VALUES (?, ?, 2000, ?, 0, 86400)", rows)
+    as_of = date(2023, 6, 1)
+    d = a + timedelta(weeks=3)
+    assert reporting.week_report(store, Config(), d, as_of=as_of)["cardio"]["streak_weeks"] == 1
+    # the same as the weeks' own reports, each from its whole days
+    assert [w["cardio"]["streak_weeks"] for w in reporting.history(store, Config(), 4, d, as_of=as_of)] == [1, 0, 0, 1]

@@ -2,14 +2,19 @@
 Connect's user settings are stored and used by the reports, each value labelled with where it
 came from; configured values win, anything unstated stays "assumed"."""
 
+import json
 from datetime import date
 
 import pytest
+from textual.widgets import DataTable
 
 from tests.conftest import SHARED_FIT, require
+from tests.functional.conftest import loaded, run_async
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, write_tokens
 from wearsync import reporting
-from wearsync.config import Config, Wearer
+from wearsync.cli import main
+from wearsync.config import Analytics, Config, Wearer
+from wearsync.dashboard.app import build_app
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_client import login_from_tokens
@@ -120,3 +125,84 @@ def test_the_newest_fit_profile_is_kept(store):
     import_paths(store, [older])
     report = reporting.day_report(store, Config(), RIDE_DAY, as_of=date(2020, 9, 9))
     assert (report["wearer"]["weight_kg"], report["wearer"]["birth_year"]) == (65.2, 1993)
+
+
+# 2023-07-01 is a Saturday: in Sunday weeks it ends the week of Sunday 2023-06-25; in Monday
+# weeks it falls in the week of Monday 2023-06-26 (ISO 2023-W26).
+GARMIN_DAY = date(2023, 7, 1)
+
+
+def _week_after_pull(home, fake, config):
+    summary = _pull(home, fake, GARMIN_DAY)
+    assert summary.error is None
+    store = Store.open(home)
+    try:
+        return reporting.week_report(store, config, GARMIN_DAY, as_of=date(2023, 7, 3))
+    finally:
+        store.close()
+
+
+def test_garmin_first_day_of_the_week_starts_the_weeks(tmp_path, monkeypatch, fake, capsys):
+    # user_settings.json: "firstDayOfWeek": {"dayId": 2, "dayName": "sunday", ...}
+    home = use_fake(monkeypatch, fake, tmp_path)
+    write_tokens(home, fake.issue_tokens())
+    week = _week_after_pull(home, fake, Config())
+    assert (week["wearer"]["week_start"], week["wearer"]["week_start_from"]) == ("sunday", "garmin")
+    assert (week["week_start"], week["week_end"]) == ("2023-06-25", "2023-07-01")
+    # ISO 2023-W26 is Monday 06-26 to Sunday 07-02; the Sunday week sharing four days with it starts 06-25
+    assert week["week_id"] == "2023-W26"
+    assert [d["day"] for d in week["days"]][0] == "2023-06-25"
+    # the CLI's week argument names the same Sunday week
+    capsys.readouterr()
+    assert main(["report", "--week", "2023-W26", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["week_start"] == "2023-06-25"
+
+
+def test_a_configured_week_start_wins_over_garmin(tmp_path, monkeypatch, fake):
+    home = use_fake(monkeypatch, fake, tmp_path)
+    write_tokens(home, fake.issue_tokens())
+    week = _week_after_pull(home, fake, Config(analytics=Analytics(week_start="monday")))
+    assert (week["wearer"]["week_start"], week["wearer"]["week_start_from"]) == ("monday", "config")
+    assert (week["week_start"], week["week_end"]) == ("2023-06-26", "2023-07-02")
+
+
+def test_a_malformed_garmin_first_day_is_dropped_with_a_line_and_monday_assumed(tmp_path, monkeypatch, fake):
+    fake.bodies["user_settings"]["userData"]["firstDayOfWeek"] = {"dayId": 9, "dayName": "caturday"}
+    home = use_fake(monkeypatch, fake, tmp_path)
+    write_tokens(home, fake.issue_tokens())
+    summary = _pull(home, fake, GARMIN_DAY)
+    assert [w for w in summary.warnings if "userData.firstDayOfWeek" in w] == [
+        "Garmin Connect's user settings: 1 implausible or malformed userData.firstDayOfWeek value dropped"]
+    store = Store.open(home)
+    try:
+        week = reporting.week_report(store, Config(), GARMIN_DAY, as_of=date(2023, 7, 3))
+    finally:
+        store.close()
+    assert (week["wearer"]["week_start"], week["wearer"]["week_start_from"]) == ("monday", "assumed")
+    assert week["week_start"] == "2023-06-26"
+
+
+def test_unset_and_no_garmin_weeks_start_on_an_assumed_monday(store):
+    week = reporting.week_report(store, Config(), GARMIN_DAY, as_of=date(2023, 7, 3))
+    assert (week["wearer"]["week_start"], week["wearer"]["week_start_from"]) == ("monday", "assumed")
+    assert (week["week_start"], week["week_end"]) == ("2023-06-26", "2023-07-02")
+
+
+@run_async
+async def test_the_dashboard_weeks_start_on_garmins_day(tmp_path, monkeypatch, fake):
+    home = use_fake(monkeypatch, fake, tmp_path)
+    write_tokens(home, fake.issue_tokens())
+    assert _pull(home, fake, GARMIN_DAY).error is None
+    store = Store.open(home)
+    try:
+        app = build_app(Config(), store, today=GARMIN_DAY)
+        async with app.run_test() as pilot:
+            await loaded(pilot)
+            assert app.week_start == date(2023, 6, 25)
+            await pilot.press("d")
+            await loaded(pilot)
+            rows = [app.screen.query_one("#day-numbers", DataTable).get_row_at(i)
+                    for i in range(app.screen.query_one("#day-numbers", DataTable).row_count)]
+            assert ["Week starts", "Sunday", "Garmin Connect"] in [[str(c) for c in row] for row in rows]
+    finally:
+        store.close()

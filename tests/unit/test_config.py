@@ -16,7 +16,7 @@ def test_without_a_file_the_defaults_apply():
     assert config.targets.weekly_cardio_minutes == 150
     assert config.targets.days_with_30 == 5
     assert config.targets.daily_deficit_kcal == 500
-    assert config.analytics.week_start == "monday"
+    assert config.analytics.week_start == ""   # not set: Garmin Connect's, else Monday
 
 
 def test_the_example_file_states_every_default():

@@ -8,7 +8,8 @@ import pytest
 from fitparse.utils import FitCRCError
 
 from wearsync.errors import FitError
-from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, _crc16, _crc16_python, read_fast
+from wearsync.sync.fit_crc import crc16, crc16_python
+from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
 from wearsync.sync.fit_messages import DATA_ENDS_EARLY, FitMessage, read_with_fitparse
 
 FIT_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "fit"
@@ -117,8 +118,8 @@ def test_a_bad_file_crc_warns_and_keeps_the_data(name):
 def test_crc_matches_fitparse(length):
     data = random.Random(length).randbytes(length + 3)
     expected = fitparse.records.Crc.calculate(data[3:])
-    assert _crc16(data, 3, len(data)) == expected
-    assert _crc16_python(data, 3, len(data)) == expected
+    assert crc16(data, 3, len(data)) == expected
+    assert crc16_python(data, 3, len(data)) == expected
 
 
 @pytest.mark.parametrize(

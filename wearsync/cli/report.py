@@ -27,8 +27,8 @@ def register(sub) -> None:
     )
     period = parser.add_mutually_exclusive_group()
     period.add_argument("--week", type=common.local_day(week=True), metavar="YYYY-Www",
-                        help="an ISO week id; with week_start other than monday, "
-                        "the week sharing at least four days with that ISO week")
+                        help="an ISO week id; with weeks starting on another day than monday (analytics.week_start, "
+                        "else Garmin Connect's), the week sharing at least four days with that ISO week")
     period.add_argument("--day", type=common.local_day(), metavar="YYYY-MM-DD", help="one local day")
     period.add_argument("--weeks", type=common.whole_number(1, MAX_WEEKS), metavar="N",
                         help=f"the last N weeks (1 to {MAX_WEEKS}), ending with this one")
@@ -150,7 +150,8 @@ def _minutes_note(hr: dict, origins: dict) -> str:
 def _wearer_note(wearer: dict) -> str:
     sex = wearer["sex"] or "not known (the higher intake floor applies)"
     return (f"Wearer: born {wearer['birth_year']} ({wearer['birth_year_from']}), sex {sex} ({wearer['sex_from']}); "
-            f"intake floor {wearer['intake_floor_kcal']:,} kcal. Set wearer.birth_year and wearer.sex in the config.")
+            f"intake floor {wearer['intake_floor_kcal']:,} kcal; weeks start {wearer['week_start']} "
+            f"({wearer['week_start_from']}). Set wearer.birth_year and wearer.sex in the config.")
 
 
 def _print_week(week: dict) -> None:
