@@ -167,8 +167,7 @@ def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str 
     api.mount("http://", adapter)
     session = GarminSession(garmin, guard)
     token_session = sign_in_session(guard)
-    # The library's own sign-in calls are replaced on this one client, so they pass the guard too
-    # (mypy refuses assigning to a method: doing so is the point here).
+    # The library's sign-in calls replaced on this client, to pass the guard (method-assign: the point).
     client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)  # type: ignore[method-assign]
     client._refresh_session = lambda: _refresh(session)  # type: ignore[method-assign]
     client.skip_strategies = set(ALL_STRATEGIES) - {SIGN_IN_STRATEGY}

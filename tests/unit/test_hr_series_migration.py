@@ -12,7 +12,7 @@ from wearsync.hr_series import HR_SOURCES, NO_BPM, decode
 from wearsync.store import DB_NAME, MIGRATIONS, Store
 from wearsync.strict_schema import TABLES
 from wearsync.sync.fit_import import import_paths
-from wearsync.sync.garmin_pull import DayData, store_day
+from wearsync.sync.garmin_days import DayData, store_day
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit"
 GARMIN_DAY = date(2023, 7, 1)
