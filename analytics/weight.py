@@ -1,5 +1,5 @@
 """Weight: the wearer's weight of each day, its trend, and the expenditure measured from intake
-and the trend (docs/weight.md has the rules, their reasons and sources).
+and the trend (docs/metrics.md, section Weight, has the rules, their reasons and sources).
 
 Pure functions from frames to frames; parameters are arguments. The trend is the exponentially
 weighted moving average of The Hacker's Diet (Walker), smoothing 0.1 a day. A day without a
@@ -21,7 +21,7 @@ WINDOW_DAYS = 21         # the trailing window of the measured expenditure
 MIN_WEIGH_INS = 10       # weigh-ins in the window: about every other day, enough to see the scatter
 MIN_INTAKE_DAYS = 14     # days of logged intake in the window: two in three
 # The trend at the window's start must rest on this many days of weigh-ins: a newly started
-# average lags a falling weight and would show ~40 % less change (docs/weight.md).
+# average lags a falling weight and would show ~40 % less change (docs/metrics.md, Weight).
 WARM_UP_DAYS = 14
 STALE_DAYS = WINDOW_DAYS  # a trend with no weigh-in in this many days is unknown, not carried on
 RANGE_SE = 2             # the range is the estimate ± two standard errors (~95 %)
@@ -111,7 +111,7 @@ def measured_expenditure(trend: pl.DataFrame, intake: pl.DataFrame, burned: pl.D
     the trend at the end of its last day. Unknown (None) unless the window holds MIN_WEIGH_INS
     weigh-ins and MIN_INTAKE_DAYS days of intake and the trend started WARM_UP_DAYS before it.
     The range: RANGE_SE standard errors of the change, from the scatter of the window's
-    weigh-ins about the trend (docs/weight.md).
+    weigh-ins about the trend (docs/metrics.md, Weight).
     """
     day_no = _day_numbers(trend["local_day"])
     weights, trends, residuals = (trend[c].to_numpy() for c in ("weight_kg", "trend_kg", "residual_kg"))

@@ -5,8 +5,10 @@ Runs the real `garminconnect` library against the fake Garmin Connect of the tes
 them deleted on Garmin (its download answers 404), then an incremental pull one day later
 that lists the deleted one again but does not ask for it; then, in a fresh store, a
 400-day backfill (`--since`) through three 429 cooldowns (the cooldown ended by rewriting
-the stored time, not by waiting). Prints the requests by kind, per day / per activity,
-and what the requests would take at the default spacing.
+the stored time, not by waiting). Weigh-ins are asked once per run of days still to ask, not
+per day: one request a pull, and none by a pull a cooldown stops before its days are done.
+Prints the requests by kind, per day / per activity, and what the requests would take at the
+default spacing.
 
     .venv/bin/python bench/garmin_requests.py [--activities N] [--backfill-days N]
 """
@@ -34,7 +36,8 @@ DEFAULT_SPACING_S = Config().garmin.min_interval_s
 
 KINDS = (("login", ("/userprofile-service/",)), ("daily summary", ("/usersummary-service/",)),
          ("heart rate", ("/wellness-service/",)), ("food log", ("/nutrition-service/",)),
-         ("activity list", ("/activitylist-service/",)), ("activity download", ("/download-service/",)),
+         ("weigh-ins", ("/weight-service/",)), ("activity list", ("/activitylist-service/",)),
+         ("activity download", ("/download-service/",)),
          ("token refresh / sign-in", ("/di-oauth2-service/", "/mobile/", "/portal/", "/sso/")))
 
 
@@ -66,6 +69,7 @@ def report(title: str, counts: Counter, summary) -> None:
     if days:
         day_requests = counts["daily summary"] + counts["heart rate"] + counts["food log"]
         print(f"  per synced day: {day_requests / days:.2f} (day calls only), {total / days:.2f} (all requests)")
+    print(f"  weigh-ins: {counts['weigh-ins']} range request(s) for the pull")
     print(f"  per new activity: {per_activity:.2f} download(s), plus {counts['activity list']} list page(s) "
           f"for the whole range")
 

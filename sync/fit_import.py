@@ -36,6 +36,7 @@ from wearsync.errors import FitError, StoreError
 from wearsync.hr_series import write_series
 from wearsync.progress import Progress
 from wearsync.store import Store
+from wearsync.weight import TimedWeighIn, insert_timed_weigh_ins
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
 # fitparse, the fallback reader, holds every message and field as objects (~1 KB each):
@@ -223,7 +224,7 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
         replaces = None
         # A weight file's file_id does not name one recording: scales (and the FIT SDK's own
         # examples) write the same serial and time into files of different weigh-ins. Its
-        # identity is its bytes; the same weigh-in in two files is read once (docs/weight.md).
+        # identity is its bytes; the same weigh-in in two files is read once (docs/metrics.md, Weight).
         if content.serial is not None and content.time_created is not None and content.file_type != WEIGHT_FILE:
             known = _known(conn, "serial = ? AND time_created = ? AND file_type = ?",
                            (content.serial, content.time_created, content.file_type))
@@ -313,11 +314,9 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
     if content.weigh_ins:
         offset = content.offset_s
         assert offset is not None  # _settle_local_time placed the weight file before it is written
-        conn.executemany(
-            "INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, fat_percent, source, user_index, "
-            "recording_id, entered_at) VALUES (?,?,?,?,?,'fit',?,?,?) ON CONFLICT DO NOTHING",
-            [(local_day(w.ts + offset), w.ts, offset, w.weight_kg, w.fat_percent, w.user_index,
-              recording_id, int(time.time())) for w in content.weigh_ins])
+        insert_timed_weigh_ins(conn, [TimedWeighIn(local_day(w.ts + offset), w.ts, offset,
+                                                   w.weight_kg, w.fat_percent, w.user_index)
+                                      for w in content.weigh_ins], "fit", recording_id)
 
 
 def _known(conn: sqlite3.Connection, where: str, params: tuple) -> tuple[int, str, bool] | None:

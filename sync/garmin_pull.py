@@ -1,9 +1,10 @@
 """Pulling Garmin Connect into the store: the run (its cooldown, the wearer's settings, the plan of
-days) around the days (`garmin_days`) and the activities (`garmin_activities`).
+days) around the days (`garmin_days`), the weigh-ins (`garmin_weigh_ins`) and the activities
+(`garmin_activities`).
 
 Which days are asked is `garmin_state`'s: every gap of the synced range, oldest first, so a
-pull stopped by a cooldown is resumed by the next. One answer costs only itself (see the two
-modules). What stops the pull: a 429 (cooldown saved), Garmin not answering properly (5xx,
+pull stopped by a cooldown is resumed by the next. One answer costs only itself (see each
+module). What stops the pull: a 429 (cooldown saved), Garmin not answering properly (5xx,
 timeouts, network, Cloudflare, a body that is not JSON) and a refused login; what was stored
 before stays. Each pull is one `sync_runs` row with its summary (`garmin_summary`).
 """
@@ -23,6 +24,7 @@ from wearsync.sync.garmin_activities import pull_activities
 from wearsync.sync.garmin_client import GarminSession, check_cooldown, save_cooldown
 from wearsync.sync.garmin_days import pull_days
 from wearsync.sync.garmin_summary import GarminPullSummary
+from wearsync.sync.garmin_weigh_ins import pull_weigh_ins
 
 
 def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: date | None = None,
@@ -56,6 +58,7 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
                             f"`wearsync pull --since {earlier}` (or --days N)")
         garmin_state.remember_range(store, plan.start)
         pull_days(store, session, plan.days, today, summary, progress, min_interval_s)
+        pull_weigh_ins(store, session, plan.start, plan.end, today, summary)
         pull_activities(store, session, garmin_state.listing_start(store, plan.start, today), plan.end,
                         summary, progress, retry_failed=force)
     except GarminRateLimited as exc:

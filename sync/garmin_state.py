@@ -102,6 +102,21 @@ def _needs_asking(row: tuple | None, young: bool, now: float, recheck_empty: boo
     return recheck_empty or now - fetched_at >= fetched_at - first_empty_at
 
 
+def weigh_in_ranges(store: Store, start: date, end: date) -> list[tuple[date, date]]:
+    """The runs of consecutive pulled days in start..end whose weigh-ins are still to ask
+    (never asked since the day settled, or the last request failed): one request each."""
+    runs: list[tuple[date, date]] = []
+    for (key,) in store.conn.execute("SELECT local_day FROM garmin_days WHERE weigh_ins_complete = 0 AND "
+                                     "local_day BETWEEN ? AND ? ORDER BY local_day",
+                                     (start.isoformat(), end.isoformat())):
+        day = date.fromisoformat(key)
+        if runs and runs[-1][1] + timedelta(days=1) == day:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def remember_range(store: Store, start: date) -> None:
     """Widen the synced range to `start` (before any request: an interrupted backfill's
     days stay in the range, to be filled by later pulls)."""

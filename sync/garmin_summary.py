@@ -38,6 +38,9 @@ class GarminPullSummary:
     day_failures: dict[str, str] = field(default_factory=dict)
     days_without_heart_rate: list[str] = field(default_factory=list)
     reloads_requested: list[str] = field(default_factory=list)
+    weigh_in_requests: int = 0
+    weigh_ins_new: int = 0
+    weigh_in_failures: dict[str, str] = field(default_factory=dict)   # "first..last" -> reason
     activities_listed: int = 0
     activities_new: int = 0
     activities_imported: int = 0
@@ -77,6 +80,8 @@ class GarminPullSummary:
                      "heart_rate_reload_requested": self.reloads_requested,
                      "first": self.days_planned[0] if self.days_planned else None,
                      "last": self.days_planned[-1] if self.days_planned else None},
+            "weigh_ins": {"requests": self.weigh_in_requests, "new": self.weigh_ins_new,
+                          "failures": [{"days": d, "reason": r} for d, r in self.weigh_in_failures.items()]},
             "activities": {"listed": self.activities_listed, "new": self.activities_new,
                            "imported": self.activities_imported,
                            "duplicates": self.activities_duplicate, "failed": self.activities_failed,

@@ -3,7 +3,8 @@
 It serves the real recorded bodies in ../shared/garmin for 2023-07-01 and bodies of the
 same shape for other days, a sign-in flow the real `garminconnect` library accepts (with
 and without MFA), its own JWTs, activity-list pages and ORIGINAL downloads (a zip holding
-a real FIT file). Faults are injected per path (`inject`): an HTTP status (with Retry-After),
+a real FIT file), weigh-ins over a date range (`weigh_ins`, items shaped as Garmin's
+`dateWeightList`: `weigh_in` builds one). Faults are injected per path (`inject`): an HTTP status (with Retry-After),
 a Cloudflare challenge page, a malformed body, a body of one's choosing (`null`, a list, `{}`),
 204, a slow answer, a dropped connection, `privacyProtected`. Days can appear late
 (`late_days`: answered as Garmin answers a day the watch has not synced yet, N times), as can
@@ -100,6 +101,7 @@ class FakeGarmin:
     late_days: dict[str, int] = field(default_factory=dict)    # day -> answers still without data
     archived_days: set[str] = field(default_factory=set)       # intraday heart rate gone until reloaded
     token_lifetime_s: int = TEN_YEARS_S                        # of access tokens the fake issues
+    weigh_ins: list[dict] = field(default_factory=list)         # dateWeightList items (see weigh_in)
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -109,7 +111,7 @@ class FakeGarmin:
         self._sessions: dict[str, bool] = {}    # SSO session cookie -> waiting for MFA
         self.bodies = {name: json.loads((GARMIN_BODIES / f"{name}.json").read_text())
                        for name in ("social_profile", "user_settings", f"user_summary_{RECORDED_DAY}",
-                                    f"daily_heart_rate_{RECORDED_DAY}")}
+                                    f"daily_heart_rate_{RECORDED_DAY}", f"weight_daterange_{RECORDED_DAY}")}
         self.server: ThreadingHTTPServer | None = None
 
     # --- control -------------------------------------------------------------------
@@ -219,6 +221,16 @@ class FakeGarmin:
                 "mealDetails": [{"mealName": "Breakfast", "loggedFoods": foods}],
                 "dailyNutritionContent": {"calories": kcal, "protein": None, "fat": None, "carbs": None},
                 "dailyNutritionGoals": {"calories": 2000}}
+
+    def weight_range(self, start: str, end: str) -> dict:
+        """The recorded empty answer's shape with the weigh-ins of start..end (an item whose
+        calendarDate is not text is in every answer: Garmin would not say which day it is)."""
+        body = copy.deepcopy(self.bodies[f"weight_daterange_{RECORDED_DAY}"])
+        with self._lock:
+            chosen = [w for w in self.weigh_ins if not isinstance(w.get("calendarDate"), str)
+                      or start <= w["calendarDate"] <= end]
+        body.update({"startDate": start, "endDate": end, "dateWeightList": chosen})
+        return body
 
     def activity_page(self, start_date: str, end_date: str, start: int, limit: int) -> list:
         chosen = sorted((a for a in self.activities
@@ -388,6 +400,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(fake.heart_rates(self.query["date"]))
         if route.startswith("/nutrition-service/food/logs/"):
             return self._json(fake.food_log(route.rsplit("/", 1)[1]))
+        if route == "/weight-service/weight/dateRange":
+            return self._json(fake.weight_range(self.query["startDate"], self.query["endDate"]))
         if route == "/activitylist-service/activities/search/activities":
             q = self.query
             return self._json(fake.activity_page(q["startDate"], q.get("endDate", "9999-12-31"),
@@ -423,6 +437,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 # --- test and benchmark setup ----------------------------------------------------------
+def weigh_in(local: datetime, grams: object, **fields) -> dict:
+    """A `dateWeightList` item as Garmin sends it for a weigh-in at local time `local`
+    (UTC_OFFSET): epoch milliseconds, the weight in grams; `fields` add or replace keys."""
+    gmt_ms = int((local - UTC_OFFSET - datetime(1970, 1, 1)).total_seconds()) * 1000
+    item = {"samplePk": gmt_ms + 17, "date": int((local - datetime(1970, 1, 1)).total_seconds()) * 1000,
+            "calendarDate": local.date().isoformat(), "weight": grams, "bmi": None, "bodyFat": None,
+            "bodyWater": None, "boneMass": None, "muscleMass": None, "physiqueRating": None,
+            "visceralFat": None, "metabolicAge": None, "sourceType": "INDEX_SCALE",
+            "timestampGMT": gmt_ms, "weightDelta": None}
+    item.update(fields)
+    return item
+
+
 def fit_file(name: str = "garmin-fenix-5-run.fit") -> bytes:
     """A real FIT activity file from ../shared/fit (small Garmin recordings)."""
     return (FIT_FILES / name).read_bytes()

@@ -60,6 +60,17 @@ def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
     return readings_to_series(conn)
 
 
+def _weigh_ins_asked(conn: sqlite3.Connection) -> list[str]:
+    """Garmin Connect weigh-ins, per day: whether they were asked once the day had settled
+    (0: ask again), and why the last request failed. Skips columns already there."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(garmin_days)")}
+    if "weigh_ins_complete" not in have:
+        conn.execute("ALTER TABLE garmin_days ADD COLUMN weigh_ins_complete INTEGER NOT NULL DEFAULT 0")
+    if "weigh_ins_reason" not in have:
+        conn.execute("ALTER TABLE garmin_days ADD COLUMN weigh_ins_reason TEXT")
+    return []
+
+
 # Times are Unix seconds (UTC); local days are ISO dates in the wearer's own zone,
 # which each row carries as utc_offset_s. Energy in kcal, heights in metres.
 MIGRATIONS: list[Migration] = [
@@ -276,10 +287,13 @@ MIGRATIONS: list[Migration] = [
                             AND resting_hr IS NULL AND moderate_min IS NULL AND ascent_m IS NULL)
           AND NOT EXISTS (SELECT 1 FROM hr_readings WHERE garmin_day = garmin_days.local_day);
     """,
-    # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/weight.md).
+    # Weigh-ins in kg, from scale files, typed in, CSV files and Garmin Connect (docs/metrics.md, Weight).
     create_weigh_ins,
     # Heart rate as packed columns, a row per recording or Garmin day, instead of a row per reading.
     _readings_to_series,
+    # Garmin Connect weigh-ins are asked per run of days: each day remembers whether its
+    # weigh-ins were asked after it settled, so a resumed pull asks only for the rest.
+    _weigh_ins_asked,
 ]
 # A migration is an SQL script, or a function run in the migration's transaction (with foreign
 # keys off) that returns lines to tell the person.

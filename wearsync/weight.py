@@ -1,4 +1,5 @@
-"""Weights entered by a person: typed (`wearsync log weight`) or a CSV file of date,weight[,unit].
+"""Weights entered by a person: typed (`wearsync log weight`) or a CSV file of date,weight[,unit];
+and the one writer of timed weigh-ins (a scale file's, Garmin Connect's: `insert_timed_weigh_ins`).
 
 One check for every way in (`check_weight`): a day written YYYY-MM-DD from gate.FIRST_LOCAL_DAY
 to tomorrow, a weight written as a plain number (80 or 80.4) in kg or lb (1 lb = 0.45359237 kg,
@@ -9,7 +10,10 @@ earlier own entry of that day; weigh-ins from scale files and Garmin Connect sta
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +26,32 @@ from wearsync.sync.gate import DAYS_AHEAD_DONE, LIMITS, check_day, plausible
 KG_PER_LB = 0.45359237  # the international avoirdupois pound (1959), exactly
 UNITS = ("kg", "lb")
 OWN_SOURCES = ("manual", "csv")
+
+
+@dataclass(frozen=True, slots=True)
+class TimedWeighIn:
+    """A weigh-in a scale or Garmin Connect timed, its values already through the gate."""
+
+    local_day: str
+    ts: int                      # UTC
+    utc_offset_s: int | None
+    weight_kg: float
+    fat_percent: float | None
+    user_index: int | None       # the scale's user; None: the source names none
+
+
+def insert_timed_weigh_ins(conn: sqlite3.Connection, weigh_ins: Iterable[TimedWeighIn], source: str,
+                           recording_id: int | None = None) -> int:
+    """Store timed weigh-ins inside the caller's transaction; one this source (and file) already
+    stored at the same time for the same scale user adds nothing. Returns how many were new."""
+    before = conn.total_changes
+    now = int(time.time())
+    conn.executemany(
+        "INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, fat_percent, source, user_index, "
+        "recording_id, entered_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+        [(w.local_day, w.ts, w.utc_offset_s, w.weight_kg, w.fat_percent, source, w.user_index, recording_id, now)
+         for w in weigh_ins])
+    return conn.total_changes - before
 
 
 def to_unit(kg: float | None, unit: str) -> float | None:

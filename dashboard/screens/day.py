@@ -12,6 +12,7 @@ from wearsync.dashboard import format as fmt
 from wearsync.dashboard import queries
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
+from wearsync.dashboard.widgets.weight import DayWeighIns
 from wearsync.store import Store
 
 ACTIVITY_COLUMNS = (("start", "Start", 5), ("sport", "Activity", 20), ("min", "Min", 4),
@@ -43,6 +44,7 @@ class DayScreen(ViewScreen):
                     for key, title, width in NUMBER_COLUMNS:
                         numbers.add_column(title, key=key, width=width)
                     yield numbers
+            yield DayWeighIns(id="day-weigh-ins", markup=False)
             yield Static(id="day-origins", markup=False)
 
     def on_resize(self) -> None:
@@ -79,6 +81,7 @@ class DayScreen(ViewScreen):
         self.query_one("#day-hr", TargetChart).show_curve(curve["hours"], curve["bpm"], bands=bands, xlimits=(0, 24))
         self._fill_activities(report)
         self._fill_numbers(report, ORIGINS)
+        self.query_one(DayWeighIns).show(report)
         origins = data["origins"]
         device_times = ("The device's minutes by time (mod/vig): " + ", ".join(
             f"{i['at']} {i['moderate']}/{i['vigorous']}" for i in report["device_increments"]) + "\n"

@@ -6,12 +6,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.charts import TargetChart
+from wearsync.dashboard.widgets.weight import WeightChart
 from wearsync.store import Store
 
 MIN_WEEKS, MAX_WEEKS = 4, 104
@@ -28,12 +29,15 @@ class HistoryScreen(ViewScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        with Vertical(id="history-body"):
+        # Scrolls: on a short terminal each chart keeps the height it needs to be read.
+        with VerticalScroll(id="history-body"):
             yield Static(id="history-title", markup=False)
             yield Static(id="history-cardio-title", classes="chart-title", markup=False)
             yield TargetChart(id="history-cardio")
             yield Static(id="history-deficit-title", classes="chart-title", markup=False)
             yield TargetChart(id="history-deficit")
+            yield Static(id="history-weight-title", classes="chart-title", markup=False)
+            yield WeightChart(id="history-weight")
 
     def action_weeks(self, factor: float) -> None:
         """Show more or fewer weeks."""
@@ -44,7 +48,9 @@ class HistoryScreen(ViewScreen):
         from wearsync import reporting  # polars, in the worker: see WeekScreen.load
 
         weeks = reporting.history(store, selection.config, selection.history_weeks, selection.day)
-        return {"weeks": weeks, "totals": reporting.history_totals(weeks)}
+        from wearsync.weight_report import history_weight
+
+        return {"weeks": weeks, "totals": reporting.history_totals(weeks), "weight": history_weight(weeks)}
 
     def show(self, data: dict, selection: Selection) -> None:
         weeks, totals = data["weeks"], data["totals"]
@@ -66,3 +72,7 @@ class HistoryScreen(ViewScreen):
             f"{fmt.number(deficit_target)}; blank: not logged)")
         self.query_one("#history-deficit", TargetChart).show_bars(labels, deficit, target=deficit_target,
                                                                    color="secondary")
+        weight = data["weight"]
+        self.query_one("#history-weight-title", Static).update(
+            f"Weight, {weight['unit']}: trend (green), weigh-ins (dots), deficit's projection (blue)")
+        self.query_one("#history-weight", WeightChart).show_weight(labels, weight)

@@ -14,6 +14,7 @@ from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
 from wearsync.dashboard.widgets.charts import TargetChart
+from wearsync.dashboard.widgets.weight import WeekWeight
 
 from wearsync.store import Store
 from wearsync.wording import plural
@@ -50,6 +51,7 @@ class WeekScreen(ViewScreen):
                 yield TargetChart(id="week-chart")
             yield Static(id="week-totals", markup=False)
             yield Static(id="energy-line", markup=False)
+            yield WeekWeight(id="week-weight", markup=False)
 
     def on_resize(self) -> None:
         wide = self.size.width >= WIDE_COLUMNS
@@ -90,6 +92,7 @@ class WeekScreen(ViewScreen):
             f"≥{fmt.number(steps['per_day_target'])})  "
             f"Strength {strength['days']} of {strength['guidance']} days")
         self.query_one("#energy-line", Static).update(_energy_line(energy))
+        self.query_one(WeekWeight).show(report)
         self._fill_chart(report)
 
     def _fill_days(self, report: dict) -> None:

@@ -1,10 +1,11 @@
 """What the dashboard tests share: the demo store they run on, and waiting for view loads."""
 
 import asyncio
+import calendar
 import functools
 import shutil
 import time
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from wearsync.sync.fit_import import import_paths
@@ -14,6 +15,7 @@ from wearsync.demo.build import keep_demo_wearer
 from wearsync.config import Config
 from wearsync.demo.person import write_demo_files
 from wearsync.store import Store
+from wearsync.weight import TimedWeighIn, insert_timed_weigh_ins, read_weight_csv, record_weight
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
 RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15
@@ -41,6 +43,18 @@ def demo_store(demo_store_dir, wearsync_home):
     store = Store.open(wearsync_home)
     yield store
     store.close()
+
+
+SCALE_DAY = date(2026, 3, 12)
+# A Garmin Connect weigh-in at 07:05 local time, UTC+1: 06:05 UTC.
+SCALE_TS = calendar.timegm(datetime(2026, 3, 12, 6, 5).timetuple())
+
+
+def add_weigh_ins(store, demo_files):
+    """The demo's morning weigh-ins (her scale app's CSV) and one timed Garmin weigh-in."""
+    record_weight(store, read_weight_csv(demo_files / "weight.csv"), "csv")
+    with store.transaction() as conn:
+        insert_timed_weigh_ins(conn, [TimedWeighIn(SCALE_DAY.isoformat(), SCALE_TS, 3600, 67.35, None, None)], "garmin")
 
 
 async def loaded(pilot, timeout: float = 20):

@@ -4,7 +4,7 @@ import pytest
 from textual.events import Paste
 
 from tests.conftest import DAY_PIECES, MONITOR, require
-from tests.functional.conftest import CONFIG, END, RUN, loaded
+from tests.functional.conftest import CONFIG, END, RUN, add_weigh_ins, loaded
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sync_actions import log_intake
 from wearsync.sync.fit_import import import_paths
@@ -16,12 +16,13 @@ VIEWS = {"week": None, "history": "h", "day": "d", "sources": "s", "help": "ques
 
 
 @pytest.fixture
-def frozen_store(demo_store):
+def frozen_store(demo_store, demo_store_dir):
     # Import times are wall-clock; pin them so the sources view renders the same every run.
     with demo_store.transaction() as conn:
         conn.execute("UPDATE import_events SET at = 1773400000")
     log_intake(demo_store, END.replace(day=10), 1100)
     log_intake(demo_store, END.replace(day=11), 1850)
+    add_weigh_ins(demo_store, demo_store_dir.parent / "files")   # the weight views with weight
     return demo_store
 
 

@@ -163,8 +163,8 @@ def test_2_one_refresh_a_run_even_when_the_new_token_is_short_lived_too(tmp_path
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2", "--json")
     assert code == 0, err
     assert len(token_posts(fake)) == 1
-    # 2 profile + 2 days x 3 + 1 activity page, after the one refresh
-    assert len(fake.log) == 1 + 2 + 2 * 3 + 1
+    # 2 profile + 2 days x 3 + 1 weigh-in range + 1 activity page, after the one refresh
+    assert len(fake.log) == 1 + 2 + 2 * 3 + 1 + 1
     saved = json.loads(path.read_text())
     assert saved["di_refresh_token"] != old["di_refresh_token"] and path.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in path.parent.iterdir()] == ["garmin_tokens.json"]     # no temporary left

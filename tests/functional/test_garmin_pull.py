@@ -81,7 +81,7 @@ def test_full_pull_of_several_days_stores_each_day_and_the_activities(home, fake
         (9001, 1), (9002, 1)]
     assert query(home, "SELECT count(*) FROM activities") == [(2,)]
     raw = dict(query(home, "SELECT endpoint, count(*) FROM garmin_responses GROUP BY 1"))
-    assert raw == {"usersummary": 5, "dailyHeartRate": 5, "foodlog": 5, "activity": 2}
+    assert raw == {"usersummary": 5, "dailyHeartRate": 5, "foodlog": 5, "activity": 2, "weight": 1}
     assert not fake.requests("/mobile/") and not fake.requests("oauth/token")
     runs = query(home, "SELECT source, outcome, finished_at IS NOT NULL FROM sync_runs")
     assert runs == [("garmin", "ok", 1)]
@@ -157,13 +157,14 @@ def test_incremental_pull_fetches_only_what_is_new(home, fake):
 def test_requests_per_day_are_what_the_design_intends(home, fake):
     # Logging in from tokens: socialProfile + user-settings. Per day: summary, heart rate
     # and (no intake in the summary) the food log. Activities: one page per 20 and the
-    # empty page that ends the list, then one ORIGINAL download per new activity.
+    # empty page that ends the list, then one ORIGINAL download per new activity. Weigh-ins:
+    # one request for the run of pulled days whose weigh-ins are still to ask.
     pull(home, fake, date(2023, 7, 3), first_pull_days=30)
-    login, per_day, pages, downloads = 2, 3, 2, 2
-    assert len(fake.log) == login + 30 * per_day + pages + downloads
+    login, per_day, weigh_ins, pages, downloads = 2, 3, 1, 2, 2
+    assert len(fake.log) == login + 30 * per_day + weigh_ins + pages + downloads
     fake.clear_log()
     pull(home, fake, date(2023, 7, 4))
-    assert len(fake.log) == login + 3 * per_day + 2 + 0
+    assert len(fake.log) == login + 3 * per_day + weigh_ins + 2 + 0
 
 
 def test_requests_are_spaced_by_the_minimum_interval(home, fake):
@@ -172,7 +173,7 @@ def test_requests_are_spaced_by_the_minimum_interval(home, fake):
                 today=date(2023, 7, 3), since=date(2023, 7, 2))
     store.close()
     times = [r.at for r in fake.log]
-    assert len(times) == 2 + 2 * 3 + 2 + 1
+    assert len(times) == 2 + 2 * 3 + 1 + 2 + 1   # login, 2 days, weigh-ins, listing, download
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.045
 
 

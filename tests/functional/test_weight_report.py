@@ -82,7 +82,7 @@ def test_without_weigh_ins_every_weight_number_is_null(capsys, store):
     assert {k: v for k, v in day["weight"].items() if k not in ("unit", "window_days")} == {
         "weigh_in_kg": None, "weigh_in_source": None, "trend_kg": None, "window_weigh_ins": 0,
         "window_intake_days": 0, "window_trend_change_kg": None, "measured_kcal": None,
-        "measured_range_kcal": None, "device_kcal": None, "burned_from": None}
+        "measured_range_kcal": None, "device_kcal": None, "burned_from": None, "weigh_ins": []}
     week = run_json(capsys, "report", "--week", "2026-W07")["weight"]
     assert (week["trend_start_kg"], week["trend_end_kg"], week["trend_change_kg"], week["measured_kcal"],
             week["weigh_in_days"]) == (None, None, None, None, 0)

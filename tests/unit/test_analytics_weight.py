@@ -133,3 +133,22 @@ def test_the_energy_source_picks_what_the_deficit_counts_as_burned():
             .to_series().to_list() for source in ("device", "measured", "auto")}
     assert pick == {"device": [2600.0, 2600.0, None], "measured": [2350.0, None, 2400.0],
                     "auto": [2350.0, 2600.0, 2400.0]}
+
+
+def test_the_history_chart_projects_from_the_trend_before_the_first_week_with_one():
+    from wearsync.weight_report import history_weight
+
+    def week(start, end, projected_lb, weigh_ins=()):
+        days = [{"weight": {"weigh_ins": [{"weight": w} for w in weigh_ins]}} if n == 0 else
+                {"weight": {"weigh_ins": []}} for n in range(7)]
+        return {"weight": {"unit": "kg", "trend_start_kg": start, "trend_end_kg": end},
+                "energy": {"projected_fat_change_lb": projected_lb}, "days": days}
+
+    chart = history_weight([week(None, 80.0, -1.0, (80.0,)), week(80.0, 79.6, -1.0, (79.5,)),
+                            week(79.6, 79.3, None), week(79.3, 79.1, -2.0)])
+    assert chart["trend"] == [80.0, 79.6, 79.3, 79.1]
+    # From 80.0 (the trend before week 2, drawn at week 1): -1 lb = -0.45359237 kg -> 79.546;
+    # a week without a projection keeps it; -2 lb = -0.90718474 kg -> 78.639.
+    assert chart["projection"] == [80.0, 79.55, 79.55, 78.64]
+    # Monday's weigh-in sits 3/7 before its week's position.
+    assert chart["weigh_ins"] == [(1 - 3 / 7, 80.0), (2 - 3 / 7, 79.5)]

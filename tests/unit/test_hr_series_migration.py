@@ -9,7 +9,7 @@ from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, requi
 from wearsync import reporting
 from wearsync.config import Config
 from wearsync.hr_series import HR_SOURCES, NO_BPM, decode
-from wearsync.store import DB_NAME, MIGRATIONS, Store
+from wearsync.store import DB_NAME, MIGRATIONS, Store, _readings_to_series
 from wearsync.strict_schema import TABLES
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_days import DayData, store_day
@@ -53,7 +53,7 @@ def as_older_wearsync_stored_it(source: Store, home) -> None:
                           for t, b, o, s in zip(ts, bpm, offset, source_code, strict=True)])
     conn.execute("DROP TABLE hr_series")
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'hr_series'")
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_readings_to_series)}")
     conn.execute("COMMIT")
     conn.close()
 
