@@ -18,7 +18,7 @@ MINUTES_SCHEMA = pl.Schema({"minute_utc": pl.Int64, "local_day": pl.Date, "bpm":
 # then Garmin Connect's 2-minute values.
 SOURCE_RANK = {"activity": 0, "monitoring": 1, "garmin": 2}
 GARMIN_SLOT_MINUTES = 2
-RANKED_SOURCES = pl.Series(sorted(SOURCE_RANK, key=SOURCE_RANK.get), dtype=pl.String)  # name by rank
+RANKED_SOURCES = pl.Series(sorted(SOURCE_RANK, key=SOURCE_RANK.__getitem__), dtype=pl.String)  # name by rank
 
 
 def minute_heart_rate(readings: pl.LazyFrame) -> pl.LazyFrame:

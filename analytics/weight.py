@@ -126,12 +126,13 @@ def measured_expenditure(trend: pl.DataFrame, intake: pl.DataFrame, burned: pl.D
         device = [burned_by_day[d] for d in window if burned_by_day.get(d) is not None]
         end, start = _day_number(day), _day_number(day) - WINDOW_DAYS
         upto_end, upto_start = np.searchsorted(day_no, end, "right"), np.searchsorted(day_no, start, "right")
-        row = {"local_day": day, "weigh_ins": int(upto_end - upto_start), "intake_days": len(eaten),
+        weigh_ins = int(upto_end - upto_start)
+        row = {"local_day": day, "weigh_ins": weigh_ins, "intake_days": len(eaten),
                "intake_kcal": float(np.mean(eaten)) if eaten else None,
                "device_kcal": float(np.mean(device)) if device else None, "device_days": len(device),
                "trend_change_kg": None, "measured_kcal": None, "measured_range_kcal": None}
         warm = upto_start > 0 and start - day_no[0] >= WARM_UP_DAYS
-        if warm and row["weigh_ins"] >= MIN_WEIGH_INS and len(eaten) >= MIN_INTAKE_DAYS:
+        if warm and weigh_ins >= MIN_WEIGH_INS and len(eaten) >= MIN_INTAKE_DAYS:
             change = trends[upto_end - 1] - trends[upto_start - 1]
             scatter = np.std(residuals[upto_start:upto_end], ddof=1)
             # Each trend is a weighted sum of weigh-ins: weigh-in j counts alpha_j x 0.9^(days from
@@ -159,7 +160,7 @@ def chosen_burned(burned: pl.Expr, measured: pl.Expr, energy_source: str) -> pl.
 
 def _coefficients(day_no: np.ndarray, alphas: np.ndarray, last: int) -> np.ndarray:
     """How much each weigh-in counts in the trend after the weigh-in on day `last`."""
-    weights = alphas * (1 - SMOOTHING) ** np.clip(last - day_no, 0, None).astype(np.float64)
+    weights: np.ndarray = alphas * (1 - SMOOTHING) ** np.clip(last - day_no, 0, None).astype(np.float64)
     weights[day_no > last] = 0.0
     return weights
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from fit_crc import fit_crc  # bench/fit_crc.py; puts the project root on sys.path for tests.fit_raw
 
-from tests.fit_raw import BASE, FIT_EPOCH, field, fit_time, message  # noqa: E402
+from tests.fit_raw import BASE, field, fit_time, message  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 START_UNIX = 1_748_761_200  # 2025-06-01T07:00:00Z

@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from importlib import import_module
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import Paste
 from textual.filter import LineFilter, Monochrome
+from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -33,7 +34,7 @@ from wearsync.dashboard.screens.dialogs import GoToDialog, ImportDialog, ImportR
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.sync_actions import Pull, default_pull, log_intake
-from wearsync.dashboard.widgets.status import StatusLine
+from wearsync.dashboard.widgets.status import Status
 from wearsync.errors import GarminRateLimited, GarminUnavailable
 from wearsync.store import Store, listings
 
@@ -56,7 +57,7 @@ class WearsyncApp(App[None]):
 
     CSS_PATH = "wearsync.tcss"
     TITLE = "wearsync"
-    MODES: ClassVar[dict[str, Callable[[], Screen]]] = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "first-run": FirstRunScreen,
         "week": lazy_view("week", "WeekScreen"), "history": lazy_view("history", "HistoryScreen"),
         "day": lazy_view("day", "DayScreen"), "sources": lazy_view("sources", "SourcesScreen"),
@@ -76,6 +77,13 @@ class WearsyncApp(App[None]):
         Binding("s", "view('sources')", "Sources", show=False),
     ]
 
+    # What the views show (they watch these, see ViewScreen.FOLLOWS), the store's data version
+    # (polled: another connection's commit changes it) and the status line's message.
+    day: var[date] = var(date.min, init=False)
+    week_start: var[date] = var(date.min, init=False)
+    data_version: var[int] = var(0, init=False)
+    status: var[Status] = var(Status("Drop FIT files or a zip on this window to import them."), init=False)
+
     _monochrome = UnstyledSafeMonochrome()
 
     def get_line_filters(self) -> list[LineFilter]:
@@ -88,23 +96,30 @@ class WearsyncApp(App[None]):
         self.config = config
         self.store = store
         self.today = today or date.today()
-        self.day = self.today
+        # The app's state, in reactives the views and status lines watch (set here without watchers:
+        # nothing is mounted yet).
+        self.set_reactive(WearsyncApp.day, self.today)  # week_start is set when a view first shows
+        self.set_reactive(WearsyncApp.data_version, store.data_version())
         self.history_weeks = 12
         self.pull_function = pull or default_pull
         self._poll_seconds = poll_seconds
-        self._seen_version = store.data_version()
         # Taken by every view load that asks for reports (see ViewScreen.load_worker).
         self.report_lock = threading.Lock()
-        # What the status line shows, kept here so every view shows the same when switched to.
-        self._status: dict[str, Any] = {"text": "Drop FIT files or a zip on this window to import them."}
 
-    @property
-    def week_start(self) -> date:
-        """The first day of the week holding the selected day, weeks starting on the wearer's
-        day (the config's, else Garmin Connect's, else Monday: the reports' own)."""
+    def _week_start_of(self, day: date) -> date:
+        """The first day of the week holding `day`, weeks starting on the wearer's day (the config's,
+        else Garmin Connect's, else Monday: the reports' own)."""
         from wearsync.reports.params import analytics_params  # polars: not before the first view needs it
 
-        return week_start_of(self.day, analytics_params(self.store, self.config).week_start_index)
+        return week_start_of(day, analytics_params(self.store, self.config).week_start_index)
+
+    def _show_views(self) -> None:
+        """The week view, after the first-run screen or instead of it (its load reads the week)."""
+        self.set_reactive(WearsyncApp.week_start, self._week_start_of(self.day))
+        self.switch_mode("week")  # it loads when it first shows
+
+    def watch_day(self, day: date) -> None:
+        self.week_start = self._week_start_of(day)  # its watchers run only when the week changes
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
@@ -113,7 +128,10 @@ class WearsyncApp(App[None]):
 
     def on_mount(self) -> None:
         # An empty store gets the first-run screen alone: no view is built until there is data.
-        self.switch_mode("week" if listings.has_any_data(self.store) else "first-run")
+        if listings.has_any_data(self.store):
+            self._show_views()
+        else:
+            self.switch_mode("first-run")
         self.set_interval(self._poll_seconds, self.check_for_changes)
 
     # -- navigation ------------------------------------------------------------------------
@@ -149,7 +167,7 @@ class WearsyncApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every wearsync action in the command palette (ctrl+p), then Textual's own (theme, keys, quit)."""
         views = self.current_mode != "first-run"
-        commands = [
+        commands: list[tuple[str, str, Callable[[], object] | None, bool]] = [
             ("Go to a day or week", "Show a day or week: 2024-03-05, 2024-W10, today, -3w (g)", self.action_go_to,
              views),
             ("Today", "Show the week or day holding today (t)", self.action_today, views),
@@ -172,17 +190,15 @@ class WearsyncApp(App[None]):
             ("Help", "Keys and how to drop files (?)", self.action_help, True),
         ]
         for title, help_text, callback, shown in commands:
-            if shown:
+            if shown and callback is not None:
                 yield SystemCommand(title, help_text, callback)
         yield from super().get_system_commands(screen)
 
     def show_day(self, day: date, view: str | None = None) -> None:
         """Select `day` (and its week) and redraw, switching to `view` if given."""
-        self.day = day
+        self.day = day  # the current view reloads if it shows another day or week now
         if view and view != self.current_mode:
             self.switch_mode(view)  # the view reloads when it resumes
-        elif isinstance(self.screen, ViewScreen):
-            self.screen.reload()
 
     def action_help(self) -> None:
         """Keys and how to drop files."""
@@ -192,18 +208,18 @@ class WearsyncApp(App[None]):
     # -- refresh when the store changes --------------------------------------------------
 
     def check_for_changes(self) -> None:
-        """Redraw when another connection (a cron `wearsync pull`, our own workers) has committed."""
-        version = self.store.data_version()
-        if version != self._seen_version:
-            self.refresh_views()
+        """Note a commit by another connection (a cron `wearsync pull`, our own workers)."""
+        self.data_version = self.store.data_version()
 
-    def refresh_views(self) -> None:
+    def watch_data_version(self) -> None:
         """Reload the active view; leave the first-run screen for the week once there is data."""
-        self._seen_version = self.store.data_version()
         if self.current_mode == "first-run":
             if listings.has_any_data(self.store):
-                self.switch_mode("week")  # it loads when it first shows
+                self._show_views()
             return
+        # The week may start on another day now (Garmin Connect's first day, pulled); the active
+        # view reloads below, the others when they resume.
+        self.set_reactive(WearsyncApp.week_start, self._week_start_of(self.day))
         for screen in self.screen_stack:
             if isinstance(screen, ViewScreen) and screen.is_current:
                 screen.reload()
@@ -213,13 +229,7 @@ class WearsyncApp(App[None]):
     def set_status(self, text: str, *, done: int | None = None, total: int | None = None,
                    error: bool = False) -> None:
         """Show a message (and progress) on the status line of every view."""
-        self._status = {"text": text, "done": done, "total": total, "error": error}
-        self.sync_status(self.screen)
-
-    def sync_status(self, screen: Screen) -> None:
-        """Bring `screen`'s status line up to date (it may have been hidden when it changed)."""
-        for line in screen.query(StatusLine):
-            line.show(**self._status)
+        self.status = Status(text, done, total, error)
 
     # -- drops and imports ---------------------------------------------------------------
 
@@ -274,7 +284,7 @@ class WearsyncApp(App[None]):
         newest = listings.latest_activity_day(self.store, ids)
         if newest and self.current_mode in ("first-run", "week", "day"):
             self.day = newest
-        self.refresh_views()
+        self.check_for_changes()
         self.push_screen(ImportResults(summary))
 
     # -- pulls ---------------------------------------------------------------------------
@@ -300,7 +310,7 @@ class WearsyncApp(App[None]):
 
     def on_pull_finished(self, message: PullFinished) -> None:
         self.set_status(f"Pull finished: {message.result}")
-        self.refresh_views()
+        self.check_for_changes()
 
     # -- intake --------------------------------------------------------------------------
 
@@ -325,7 +335,7 @@ class WearsyncApp(App[None]):
                         error=bool(message.warnings))
         for warning in message.warnings:
             self.notify(warning, title="Intake stored, with a warning", severity="warning", timeout=10)
-        self.refresh_views()
+        self.check_for_changes()
 
     # -- failures ------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ def parse_goto(text: str, today: date) -> date:
         except OverflowError:
             raise ValueError(f"{text!r} goes past any calendar") from None
     elif DAY_FORM.fullmatch(text):
-        day = text
+        return check_day(text)
     else:
         raise ValueError(f"cannot read {text!r}: write a day or week like {FORMS}")
     return check_day(day)

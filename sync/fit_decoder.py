@@ -93,7 +93,7 @@ def _compile(body: bytes, has_dev: bool, nums: frozenset[int] | None) -> _Defini
     num, n_fields = (_DEF_BIG if big else _DEF_LITTLE).unpack_from(body)
     endian = ">" if big else "<"
     parts = [endian]
-    plan = []
+    plan: list[tuple[int, int, int, int, int | None]] = []  # as _Definition.plan
     item = offset = 0
     ts = None
     for i in range(5, 5 + 3 * n_fields, 3):

@@ -298,9 +298,12 @@ def _write_content(conn, recording_id: int, content: FitContent) -> None:
              "metric": v.metric, "kind": v.kind, "value": v.value, "recording_id": recording_id}
             for v in content.monitoring])
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
-    insert_timed_weigh_ins(conn, [TimedWeighIn(local_day(w.ts + content.offset_s), w.ts, content.offset_s,
-                                               w.weight_kg, w.fat_percent, w.user_index)
-                                  for w in content.weigh_ins], "fit", recording_id)
+    if content.weigh_ins:
+        offset = content.offset_s
+        assert offset is not None  # _settle_local_time placed the weight file before it is written
+        insert_timed_weigh_ins(conn, [TimedWeighIn(local_day(w.ts + offset), w.ts, offset,
+                                                   w.weight_kg, w.fat_percent, w.user_index)
+                                      for w in content.weigh_ins], "fit", recording_id)
 
 
 def _unread(store: Store, source: str, failure: Failure) -> FileOutcome:

@@ -15,6 +15,7 @@ import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 MAX_FILE_BYTES = 256 * 2**20  # larger than any wearable's FIT file; refused unread
@@ -86,7 +87,7 @@ def _walk(folder: Path) -> Iterator[Input | Failure]:
                 yield Failure(printable(str(child)), _os_reason(exc, "cannot read"))
                 continue
             if stat.S_ISREG(mode):
-                yield Input(printable(str(child)), lambda child=child: read_regular(child))
+                yield Input(printable(str(child)), partial(read_regular, child))
             else:
                 yield Failure(printable(str(child)), f"not a regular file ({_kind(mode)}): not read", skipped=True)
     yield from _folder_errors(errors)

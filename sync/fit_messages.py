@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wearsync.errors import FitError
-from wearsync.sync.gate import FIT_EPOCH  # noqa: F401 - the readers' FIT_EPOCH
+
 TIMESTAMP = 253  # the field number of every message's timestamp
 DATA_ENDS_EARLY = "data ends early ("  # how read_with_fitparse's warning about a cut begins
+Fields = dict[int, Any]  # a message's raw values by field number, of whatever type the file holds
 
 
 @dataclass(slots=True)
 class FitMessage:
     num: int
-    fields: dict[int, Any]
+    fields: Fields
 
 
 @dataclass(slots=True)

@@ -1,5 +1,5 @@
 """From a FIT file's messages to wearsync's records: what the file is, its activities,
-heart-rate readings, strength sets, monitoring values and weigh-ins.
+heart-rate readings, strength sets and weigh-ins (its monitoring values: fit_monitoring).
 
 One pass over the message stream: nothing is kept per message, heart rate goes into
 compact arrays. Every value passes the gate (sync/gate.py) on its way in: a field of
@@ -21,88 +21,43 @@ from collections.abc import Iterable
 
 import numpy as np
 from fitparse.profile import FIELD_TYPES
+
 from wearsync.sync.fit_content import (
     MONITORING_FILES,
     WEIGHT_FILE,
     Activity,
     FitContent,
-    MonitoringValue,
     StrengthSet,
     WearerSettings,
     WeighIn,
-    local_day,
 )
-from wearsync.sync.fit_messages import FIT_EPOCH, TIMESTAMP, FitMessage
-from wearsync.sync.gate import DAY_S, FIT_SYSTEM_TIME_BELOW, LIMITS, Gate, plausible
+from wearsync.sync.fit_messages import TIMESTAMP, Fields, FitMessage
+from wearsync.sync.fit_monitoring import MONITORING, MONITORING_HR, MONITORING_INFO, Monitoring
+from wearsync.sync.fit_values import (
+    QUARTER_HOUR_S,
+    UINT32_MAX,
+    first,
+    fit_uint,
+    is_fit_time,
+    named,
+    stated_offset,
+    unix,
+    zone_offset,
+)
+from wearsync.sync.gate import DAY_S, FIT_EPOCH, FIT_SYSTEM_TIME_BELOW, LIMITS, Gate
 
-from wearsync.errors import FitError
-
-# Global message numbers.
-FILE_ID, DEVICE_SETTINGS, SESSION, RECORD, ACTIVITY = 0, 2, 18, 20, 34
-MONITORING, MONITORING_INFO, MONITORING_HR, SET = 55, 103, 211, 225
+# Global message numbers (the monitoring ones are fit_monitoring's).
+FILE_ID, DEVICE_SETTINGS, SESSION, RECORD, ACTIVITY, SET = 0, 2, 18, 20, 34, 225
 WEIGHT_SCALE = 30
 USER_PROFILE, ZONES_TARGET = 3, 7
 SPORT_NAMES = FIELD_TYPES["sport"].values
 SUB_SPORT_NAMES = FIELD_TYPES["sub_sport"].values
 FILE_TYPE_NAMES = FIELD_TYPES["file"].values | {44: "metrics", 49: "sleep"}
+SEX_NAMES = {0: "female", 1: "male"}
+SET_TYPE_NAMES = {0: "rest", 1: "active"}
 STEP_SPORTS = {"running", "walking", "hiking"}
-# Monitoring activity types whose `cycles` are steps (FIT activity_type: 1 running, 6 walking).
-STEP_ACTIVITY_TYPES = {1, 6}
-NO_TYPE = -1  # monitoring values that belong to no activity type (ascent, intensity minutes)
-QUARTER_HOUR_S = 900  # every time zone in use is a whole number of quarter hours from UTC
-# A stated offset this close to a quarter hour is that quarter hour (Bryton writes +3:00:03).
-OFFSET_SLACK_S = 120
 _TIME, _BPM = LIMITS["time"], LIMITS["heart_rate_bpm"]
-_FIT_TIME_LOW, _FIT_TIME_HIGH = _TIME.low - FIT_EPOCH, _TIME.high - FIT_EPOCH
 _BPM_LOW, _BPM_HIGH = _BPM.low, _BPM.high
-UINT32_MAX = 0xFFFFFFFF
-
-
-def unix(fit_time: int) -> int:
-    return fit_time + FIT_EPOCH
-
-
-def _closing_day(local_unix: int) -> str:
-    # A value stamped at the end of its interval: one stamped exactly at local
-    # midnight closes the day before (trap 4).
-    return local_day(local_unix - 1)
-
-
-def _day_of(closing_day: str, opening_day: str, value: int) -> str:
-    # At local midnight the device writes the closing totals of one day beside the
-    # zeros that open the next; a zero says nothing about the day that closed.
-    return opening_day if value == 0 else closing_day
-
-
-def stated_offset(local: object, utc: object) -> int | None:
-    """The UTC offset a file states as local minus UTC time, if it is a real one.
-
-    Both must be absolute FIT times; the difference must be within the world's time
-    zones and, within a little slack, a whole number of quarter hours (it is rounded
-    to that). An app that writes 0 or a time from another clock states nothing.
-    """
-    if not (_is_fit_time(local) and _is_fit_time(utc)):
-        return None
-    return _zone_offset(local - utc)
-
-
-def _zone_offset(seconds: int) -> int | None:
-    rounded = round(seconds / QUARTER_HOUR_S) * QUARTER_HOUR_S
-    if abs(seconds - rounded) > OFFSET_SLACK_S or not plausible(rounded, "utc_offset_s"):
-        return None
-    return rounded
-
-
-def _is_fit_time(value: object) -> bool:
-    return type(value) is int and _FIT_TIME_LOW <= value <= _FIT_TIME_HIGH
-
-
-def _fit_uint(value: object, high: int = UINT32_MAX) -> int | None:
-    return value if type(value) is int and 0 <= value <= high else None
-
-
-def _first(value: object) -> object:
-    return value[0] if isinstance(value, tuple) and value else value
 
 
 def extract(messages: Iterable[FitMessage], label: str, now: float | None = None) -> FitContent:
@@ -116,18 +71,18 @@ class _Extractor:
     def __init__(self, label: str, gate: Gate):
         self.label = label
         self.gate = gate
-        self.file_id: dict | None = None
-        self.sessions: list[dict] = []
-        self.activity_msgs: list[dict] = []
+        self.file_id: Fields | None = None
+        self.sessions: list[Fields] = []
+        self.activity_msgs: list[Fields] = []
         self.device_offsets: list[int] = []
-        self.set_msgs: list[dict] = []
+        self.set_msgs: list[Fields] = []
         self.rec_ts = array("q")
         self.rec_bpm = array("q")
         self.any_session_or_record = False
-        self.monitoring = _Monitoring(label, gate)
+        self.monitoring = Monitoring(label, gate)
         self.weigh_ins: list[WeighIn] = []
-        self.user_profile: dict = {}
-        self.zones_target: dict = {}
+        self.user_profile: Fields = {}
+        self.zones_target: Fields = {}
 
     def run(self, messages: Iterable[FitMessage]) -> FitContent:
         for m in messages:
@@ -167,7 +122,7 @@ class _Extractor:
     def _wearer(self) -> WearerSettings | None:
         """The user_profile / zones_target values, each gated; None when the file states none."""
         g, user = self.gate, self.user_profile
-        sex = {0: "female", 1: "male"}.get(user.get(1))
+        sex = named(SEX_NAMES, user.get(1))
         resting = user.get(8)  # 0: the device keeps none
         wearer = WearerSettings(
             sex=sex, age=g.check(user.get(2), "age_years", "user_profile.age"),
@@ -176,7 +131,7 @@ class _Extractor:
             max_hr=g.check(self.zones_target.get(1), "max_hr_bpm", "zones_target.max_heart_rate"))
         return wearer if any(value is not None for value in vars(wearer).values()) else None
 
-    def _weigh_in(self, f: dict) -> None:
+    def _weigh_in(self, f: Fields) -> None:
         # A scale writes its times in UTC (weight files state no local time: the importer
         # places them as it places an activity file that states none).
         g = self.gate
@@ -187,32 +142,32 @@ class _Extractor:
             if type(ts) is not int:
                 g.drop("weight_scale.timestamp")
             return
-        user = _fit_uint(f.get(12), 0xFFFF)
+        user = fit_uint(f.get(12), 0xFFFF)
         self.weigh_ins.append(WeighIn(when, weight, _scaled(g, f.get(1), 100, "body_fat_percent",
                                                              "weight_scale.percent_fat"),
                                       None if user is None else user & 0x0FFF))
 
-    def _device_settings(self, f: dict) -> None:
+    def _device_settings(self, f: Fields) -> None:
         # time_offset (2) is a signed offset written as uint32 by most Garmin devices, and
         # time_zone_offset (5) counts quarter hours; 0 is what devices that keep no zone write.
-        raw = _fit_uint(_first(f.get(2)))
+        raw = fit_uint(first(f.get(2)))
         if raw:
-            offset = _zone_offset(raw - (1 << 32) if raw >= 1 << 31 else raw)
+            offset = zone_offset(raw - (1 << 32) if raw >= 1 << 31 else raw)
             if offset:
                 self.device_offsets.append(offset)
         quarters = f.get(5)
         if type(quarters) is int and quarters and -128 <= quarters <= 127:
-            offset = _zone_offset(quarters * QUARTER_HOUR_S)
+            offset = zone_offset(quarters * QUARTER_HOUR_S)
             if offset:
                 self.device_offsets.append(offset)
 
     def _content(self) -> FitContent:
         g = self.gate
         fid = self.file_id or {}
-        type_num = _fit_uint(fid.get(0), 0xFF)
+        type_num = fit_uint(fid.get(0), 0xFF)
         file_type = FILE_TYPE_NAMES.get(type_num, f"type {type_num}") if type_num is not None else "unknown"
-        content = FitContent(file_type, _fit_uint(fid.get(3)), _fit_uint(fid.get(4)),
-                             _fit_uint(fid.get(1), 0xFFFF), _fit_uint(fid.get(2), 0xFFFF))
+        content = FitContent(file_type, fit_uint(fid.get(3)), fit_uint(fid.get(4)),
+                             fit_uint(fid.get(1), 0xFFFF), fit_uint(fid.get(2), 0xFFFF))
         if content.file_type == "unknown" and self.any_session_or_record:
             content.file_type = "activity"  # some apps write no file_id; sessions and records say enough
         if content.file_type == "activity":
@@ -252,7 +207,7 @@ class _Extractor:
         if not content.activities and len(content.hr_ts):
             # A file cut before its session message: summarise the records it kept.
             first, last = int(content.hr_ts.min()), int(content.hr_ts.max())
-            span = self.gate.check(float(last - first), "duration_s", "records' time span")
+            span = self.gate.check_float(float(last - first), "duration_s", "records' time span")
             content.activities.append(Activity(None, None, first, offset, span, span, None,
                                                round(float(content.hr_bpm.mean())), int(content.hr_bpm.max()),
                                                None, None))
@@ -265,13 +220,13 @@ class _Extractor:
 
         Sets the file's own UTC offset when it states a plausible one.
         """
-        times = [f.get(TIMESTAMP) for f in self.sessions + self.activity_msgs] + list(self.rec_ts[:1])
-        times = [t for t in times if type(t) is int]
+        stamps = [f.get(TIMESTAMP) for f in self.sessions + self.activity_msgs] + list(self.rec_ts[:1])
+        times = [t for t in stamps if type(t) is int]
         system = bool(times) and all(0 <= t < FIT_SYSTEM_TIME_BELOW for t in times)
         anchor = None
         for f in self.activity_msgs:
             local, utc = f.get(5), f.get(TIMESTAMP)
-            if system and _is_fit_time(local) and type(utc) is int and 0 <= utc < FIT_SYSTEM_TIME_BELOW:
+            if system and is_fit_time(local) and type(utc) is int and 0 <= utc < FIT_SYSTEM_TIME_BELOW:
                 anchor = local - utc + FIT_EPOCH  # power-on seconds + this = the file's local time
                 break
             offset = None if system else stated_offset(local, utc)
@@ -298,20 +253,18 @@ class _Extractor:
             return None
         return FIT_EPOCH, False
 
-    def _session(self, f: dict, shift: int, offset: int) -> Activity | None:
+    def _session(self, f: Fields, shift: int, offset: int) -> Activity | None:
         g = self.gate
         start = f.get(2) if f.get(2) is not None else f.get(TIMESTAMP)
         start = g.time(start + shift, "session.start_time") if type(start) is int else None
         if start is None:
             return None
-        sport_num = _fit_uint(f.get(5), 0xFF)
-        sport = SPORT_NAMES.get(sport_num) if sport_num is not None else None
-        sub_num = _fit_uint(f.get(6), 0xFF)
+        sport = named(SPORT_NAMES, f.get(5))
         cycles = g.check(f.get(10), "steps_activity", "session.total_cycles")
-        ascent = g.check(f.get(22), "ascent_m_day", "session.total_ascent")
+        ascent = g.check_float(f.get(22), "ascent_m_day", "session.total_ascent")
         return Activity(
             sport=sport,
-            sub_sport=SUB_SPORT_NAMES.get(sub_num) if sub_num is not None else None,
+            sub_sport=named(SUB_SPORT_NAMES, f.get(6)),
             start_utc=start,
             utc_offset_s=offset,
             elapsed_s=_scaled(g, f.get(7), 1000, "duration_s", "session.total_elapsed_time"),
@@ -324,7 +277,7 @@ class _Extractor:
             steps=2 * cycles if cycles is not None and sport in STEP_SPORTS else None,
         )
 
-    def _set(self, f: dict, position: int, shift: int) -> StrengthSet:
+    def _set(self, f: Fields, position: int, shift: int) -> StrengthSet:
         g = self.gate
         start = f.get(6)
         weight = _scaled(g, f.get(4), 16, "set_weight_kg", "set.weight")
@@ -332,10 +285,10 @@ class _Extractor:
             position=position,
             start_utc=g.time(start + shift, "set.start_time") if type(start) is int else None,
             duration_s=_scaled(g, f.get(0), 1000, "duration_s", "set.duration"),
-            set_type={0: "rest", 1: "active"}.get(f.get(5)) if type(f.get(5)) is int else None,
+            set_type=named(SET_TYPE_NAMES, f.get(5)),
             repetitions=g.check(f.get(3), "repetitions", "set.repetitions"),
             weight_kg=weight,
-            category=g.check(_first(f.get(7)), "category", "set.category"),
+            category=g.check(first(f.get(7)), "category", "set.category"),
         )
 
 
@@ -360,122 +313,4 @@ def _scaled(gate: Gate, raw: object, scale: int, limit: str, name: str) -> float
     if type(raw) is not int:
         gate.drop(name)
         return None
-    value = gate.check(raw / scale, limit, name)
-    return None if value is None else float(value)
-
-
-# Monitoring fields: (field number, metric, kind, limit). Totals run since local midnight.
-_MONITORING_TOTALS_BY_TYPE = ((3, "steps", "steps_day"), (19, "active_kcal", "kcal_day"))
-_MONITORING_UNTYPED = (
-    (35, "ascent_mm", "total", "ascent_mm_day"), (36, "descent_mm", "total", "ascent_mm_day"),
-    (37, "moderate_min", "total", "minutes_day"), (38, "vigorous_min", "total", "minutes_day"),
-    (31, "ascent_mm", "increment", "ascent_mm_day"), (32, "descent_mm", "increment", "ascent_mm_day"),
-    (33, "moderate_min", "increment", "minutes_day"), (34, "vigorous_min", "increment", "minutes_day"),
-)
-
-
-class _Monitoring:
-    """All-day monitoring values, placed on local days by the file's monitoring_info offsets."""
-
-    def __init__(self, label: str, gate: Gate):
-        self.label = label
-        self.gate = gate
-        self.infos: list[dict] = []
-        self.values: list[MonitoringValue] = []
-        self.ts = array("q")
-        self.bpm = array("q")
-        self.offsets = array("q")
-        self.offset: int | None = None
-        self.last_full: int | None = None
-        self.data_before_info = False
-
-    def take(self, num: int, f: dict) -> None:
-        g = self.gate
-        ts = f.get(TIMESTAMP)
-        if ts is not None and type(ts) is not int:
-            g.drop("monitoring.timestamp")
-            return
-        if ts is not None and num in (MONITORING, MONITORING_INFO):
-            # Only monitoring times anchor timestamp_16: other messages (events) may be
-            # stamped a little after the monitoring sample that follows them.
-            self.last_full = ts
-        if num == MONITORING_INFO:
-            self.infos.append(f)
-            self._info(f, ts)
-            return
-        ts16 = f.get(26)
-        if ts is None and type(ts16) is int and self.last_full is not None:
-            # trap 1: rebuild the full time from the last full timestamp
-            ts = self.last_full + ((ts16 - self.last_full) & 0xFFFF)
-        if ts is None:
-            return
-        when = g.time(unix(ts), "monitoring.timestamp")
-        if when is None:
-            return
-        if self.offset is None:
-            self.data_before_info = True
-            return
-        offset = self.offset
-        day = _closing_day(when + offset)
-        if num == MONITORING_HR:  # the resting HR of the day that closes at its stamp
-            # field 1 is that day's own resting heart rate, field 0 the device's 7-day average of
-            # them: the day's own first, the average only when a device states no other
-            # (0: none stated)
-            resting = (g.check(f.get(1) or None, "resting_hr_bpm", "monitoring_hr_data.current_day_resting_heart_rate")
-                       or g.check(f.get(0) or None, "resting_hr_bpm", "monitoring_hr_data.resting_heart_rate"))
-            if resting:
-                self.values.append(MonitoringValue(day, when, NO_TYPE, "resting_hr", "info", resting))
-            return
-        opening_day = local_day(when + offset)
-        bpm = f.get(27)
-        if bpm:  # 0: no reading
-            bpm = g.check(bpm, "heart_rate_bpm", "monitoring.heart_rate")
-            if bpm:
-                self.ts.append(when)
-                self.bpm.append(bpm)
-                self.offsets.append(offset)
-        activity_type = _fit_uint(f.get(5), 0xFF)
-        if activity_type is None and type(_first(f.get(24))) is int:
-            activity_type = _first(f.get(24)) & 0x1F  # trap 2: bits 0-4 of 55/24
-        if activity_type is not None:
-            for number, metric, limit in _MONITORING_TOTALS_BY_TYPE:
-                value = f.get(number)
-                if value is None or (metric == "steps" and activity_type not in STEP_ACTIVITY_TYPES):
-                    continue
-                value = g.check(value, limit, f"monitoring.{metric}")
-                if value is not None:
-                    self.values.append(MonitoringValue(_day_of(day, opening_day, value), when, activity_type,
-                                                       metric, "total", value))
-        for number, metric, kind, limit in _MONITORING_UNTYPED:
-            value = f.get(number)
-            if value is not None:
-                value = g.check(value, limit, f"monitoring.{metric}")
-                if value is not None:
-                    self.values.append(MonitoringValue(_day_of(day, opening_day, value), when, NO_TYPE, metric,
-                                                       kind, value))
-
-    def _info(self, f: dict, ts: int | None) -> None:
-        offset = stated_offset(f.get(0), ts)
-        if offset is None:
-            if f.get(0) is not None:
-                self.gate.drop("monitoring_info.local_timestamp")
-            return
-        self.offset = offset
-        when = unix(ts)
-        day = local_day(when + offset)
-        self.values.append(MonitoringValue(day, when, NO_TYPE, "utc_offset_s", "info", offset))
-        rmr = self.gate.check(f.get(5), "rmr_kcal_day", "monitoring_info.resting_metabolic_rate")
-        if rmr is not None:
-            self.values.append(MonitoringValue(day, when, NO_TYPE, "rmr_kcal", "info", rmr))
-
-    def finish(self, content: FitContent) -> None:
-        if self.offset is None:
-            raise FitError(f"{self.label}: monitoring file without a usable monitoring_info; the local day is unknown")
-        if self.data_before_info:
-            content.warnings.append("monitoring data before the first monitoring_info dropped: its day is unknown")
-        content.hr_source = "monitoring"
-        content.monitoring = self.values
-        content.hr_ts = np.frombuffer(self.ts, np.int64).copy()
-        content.hr_bpm = np.frombuffer(self.bpm, np.int64).copy()
-        content.hr_offset = np.frombuffer(self.offsets, np.int64).copy()
-        content.offset_s, content.offset_origin = self.offset, "the file's monitoring_info"
+    return gate.check_float(raw / scale, limit, name)

@@ -167,20 +167,21 @@ def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str 
     api.mount("http://", adapter)
     session = GarminSession(garmin, guard)
     token_session = sign_in_session(guard)
-    client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)
-    client._refresh_session = lambda: _refresh(session)
+    # The library's sign-in calls replaced on this client, to pass the guard (method-assign: the point).
+    client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)  # type: ignore[method-assign]
+    client._refresh_session = lambda: _refresh(session)  # type: ignore[method-assign]
     client.skip_strategies = set(ALL_STRATEGIES) - {SIGN_IN_STRATEGY}
     # The iOS flow with the first TLS fingerprint the library would try for it.
     impersonate = getattr(sso, "MOBILE_IMPERSONATIONS", ("safari_ios",))[0]
-    client._mobile_login_requests = lambda e, p: client._do_mobile_login(
-        sign_in_session(guard, impersonate), e, p)
+    client._mobile_login_requests = lambda email, password: client._do_mobile_login(  # type: ignore[method-assign]
+        sign_in_session(guard, impersonate), email, password)
     restore = client._restore_mfa_state
 
     def restore_guarded(state):
         restore(state)
         client._mfa_session = guard_session(client._mfa_session, guard)
 
-    client._restore_mfa_state = restore_guarded
+    client._restore_mfa_state = restore_guarded  # type: ignore[method-assign]
     return session
 
 
@@ -284,9 +285,10 @@ def load_profile(session: GarminSession) -> None:
     session.time_zone = _time_zone(profile, settings)
 
 
-def _time_zone(*bodies: dict) -> str | None:
+def _time_zone(*bodies: dict[str, Any]) -> str | None:
     for body in bodies:
-        for holder in (body, body.get("userData") if isinstance(body.get("userData"), dict) else {}):
+        user = body.get("userData")
+        for holder in (body, user if isinstance(user, dict) else {}):
             for key in ("timeZone", "timezone", "timeZoneId"):
                 value = holder.get(key)
                 if isinstance(value, str) and value:

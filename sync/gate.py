@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeGuard
 
 from wearsync.unix_days import DAY_S
 
@@ -90,10 +91,15 @@ DAYS_AHEAD_DONE = 1  # as `not_in_future`: the clock may be a day behind the per
 DAY_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def is_number(value: object) -> TypeGuard[int | float]:
+    """An int or float (a bool is neither, though Python counts it an int)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def plausible(value: object, limit: str) -> bool:
     """Whether `value` is a finite number of the right kind within `limit`."""
     rule = LIMITS[limit]
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if not is_number(value):
         return False
     if isinstance(value, float):
         if not math.isfinite(value) or (rule.integer and not value.is_integer()):
@@ -132,14 +138,28 @@ class Gate:
         self.dropped: Counter[str] = Counter()
         self.now = time.time() if now is None else now
 
-    def check(self, value: object, limit: str, field: str) -> int | float | None:
-        """`value` if plausible for `limit` (ints for counts), else None, counted under `field`."""
+    def check(self, value: object, limit: str, field: str) -> int | None:
+        """`value` as an int if plausible for `limit` (a count), else None, counted under `field`."""
+        if not LIMITS[limit].integer:
+            raise ValueError(f"{limit} is not a count: check it with check_float")
+        checked = self._plausible(value, limit, field)
+        return None if checked is None else int(checked)
+
+    def check_float(self, value: object, limit: str, field: str) -> float | None:
+        """`value` as a float if plausible for `limit` (a measure), else None, counted under `field`."""
+        if LIMITS[limit].integer:
+            raise ValueError(f"{limit} is a count: check it with check")
+        checked = self._plausible(value, limit, field)
+        return None if checked is None else float(checked)
+
+    def _plausible(self, value: object, limit: str, field: str) -> int | float | None:
         if value is None:
             return None
         if not plausible(value, limit):
             self.dropped[field] += 1
             return None
-        return int(value) if LIMITS[limit].integer else float(value)
+        assert isinstance(value, int | float)  # plausible() admits numbers only
+        return value
 
     def time(self, value: object, field: str) -> int | None:
         """An absolute Unix time that is plausible and not in the future, else None."""

@@ -23,7 +23,8 @@ from wearsync.progress import Progress
 from wearsync.store import Store
 from wearsync.sync import garmin_client
 from wearsync.sync.folders import FolderPullSummary, pull_folders
-from wearsync.sync.garmin_pull import GarminPullSummary, pull_garmin
+from wearsync.sync.garmin_pull import pull_garmin
+from wearsync.sync.garmin_summary import GarminPullSummary
 
 # (phase: 'files', 'days' or 'activities', done, total, label)
 LOCK_FILE = "pull.lock"

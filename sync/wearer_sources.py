@@ -15,8 +15,7 @@ from datetime import UTC, date, datetime
 
 from wearsync.config import WEEKDAYS
 from wearsync.sync.fit_content import FitContent
-from wearsync.sync.fit_messages import FIT_EPOCH
-from wearsync.sync.gate import Gate
+from wearsync.sync.gate import FIT_EPOCH, Gate, is_number
 
 # State keys, in the order their values win after the config.
 STATE_KEYS = {"garmin": "wearer.garmin", "fit": "wearer.fit"}
@@ -45,11 +44,12 @@ def from_garmin(settings: dict, now: float) -> tuple[dict | None, list[str]]:
     if not isinstance(user, dict):
         return None, []
     gate = Gate(now)
-    sex = _GARMIN_SEX.get(user.get("gender")) if isinstance(user.get("gender"), str) else None
-    if user.get("gender") is not None and sex is None:
+    gender = user.get("gender")
+    sex = _GARMIN_SEX.get(gender) if isinstance(gender, str) else None
+    if gender is not None and sex is None:
         gate.drop("userData.gender")
     grams = user.get("weight")
-    weight = gate.check(grams / 1000 if _number(grams) else grams, "weight_kg", "userData.weight")
+    weight = gate.check_float(grams / 1000 if is_number(grams) else grams, "weight_kg", "userData.weight")
     entry = _stated({"source": "garmin", "as_of": int(now), "sex": sex,
                      "birth_year": _birth_year(user.get("birthDate"), now, gate),
                      "weight_kg": weight, "resting_hr": None, "max_hr": None,
@@ -81,10 +81,6 @@ def _week_start(first: object, gate: Gate) -> str | None:
         gate.drop("userData.firstDayOfWeek")
         return None
     return name.lower()
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _stated(entry: dict) -> dict | None:

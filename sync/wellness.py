@@ -52,8 +52,9 @@ def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
             candidates = []
             for metrics in per_device.values():
                 kinds = metrics.get(metric, {})
-                if kinds:
-                    candidates.append(kinds.get("total", kinds.get("increment")))
+                value = kinds.get("total", kinds.get("increment"))
+                if value is not None:
+                    candidates.append(value)
             # Two devices worn the same day each count the whole day: take the larger.
             day_values[metric] = max(candidates) if candidates else None
         covered = (last_ts - first_ts) if first_ts is not None and last_ts is not None else None

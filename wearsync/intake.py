@@ -37,8 +37,8 @@ def check_intake(day: date | str, kcal: str | int | float) -> tuple[date, int]:
     except ValueError as exc:
         raise IntakeError(str(exc)) from None
     shown = kcal.strip() if isinstance(kcal, str) else kcal
-    if isinstance(kcal, str) and PLAIN_NUMBER.fullmatch(shown):
-        kcal = float(shown)
+    if isinstance(kcal, str) and PLAIN_NUMBER.fullmatch(kcal.strip()):
+        kcal = float(kcal.strip())
     if isinstance(kcal, bool) or not isinstance(kcal, int | float):
         raise IntakeError(f"{shown!r} is not a number of kcal like 1850 or 1850.5 (no thousands separator)")
     if not plausible(kcal, "intake_kcal_day"):

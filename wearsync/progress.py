@@ -5,4 +5,5 @@ from collections.abc import Callable
 
 # progress(phase, done, total, label): `phase` names what is counted ("files", "days", "activities"),
 # `done` of `total` of them are finished, `label` names the latest (a file's path, a day, an activity).
-Progress = Callable[[str, int, int, str], None]
+# What it returns is ignored (the dashboard's returns post_message's bool).
+Progress = Callable[[str, int, int, str], object]

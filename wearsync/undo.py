@@ -86,7 +86,7 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
     """Remove `items` and everything they brought, in one transaction; returns the local days touched."""
     touched: set[str] = set()
     recording_ids = [int(i.id) for i in items if i.id.isdigit()]
-    garmin_days = [GARMIN_DAY.fullmatch(i.id).group(1) for i in items if GARMIN_DAY.fullmatch(i.id)]
+    garmin_days = [match.group(1) for i in items if (match := GARMIN_DAY.fullmatch(i.id))]
     with store.transaction() as conn:
         shas = []
         for rid in recording_ids:

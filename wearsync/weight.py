@@ -39,8 +39,8 @@ def check_weight(day: date | str, weight: str | int | float, unit: str = "kg") -
     if unit not in UNITS:
         raise WeightError(f"{unit!r} is not a unit of weight: kg or lb")
     shown = weight.strip() if isinstance(weight, str) else weight
-    if isinstance(weight, str) and PLAIN_NUMBER.fullmatch(shown):
-        weight = float(shown)
+    if isinstance(weight, str) and PLAIN_NUMBER.fullmatch(weight.strip()):
+        weight = float(weight.strip())
     if isinstance(weight, bool) or not isinstance(weight, int | float):
         raise WeightError(f"{shown!r} is not a weight like 80 or 80.4")
     kg = weight * KG_PER_LB if unit == "lb" else float(weight)

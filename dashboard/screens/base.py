@@ -48,6 +48,8 @@ class ViewScreen(Screen):
     """A full-screen view; subclasses compose the body and implement `load` and `show`."""
 
     VIEW: ClassVar[str] = ""
+    # The app reactive whose change reloads the view ("day", "week_start"; "" for none).
+    FOLLOWS: ClassVar[str] = ""
     # Whether `load` asks the read side (wearsync.reports), which may have to build the analytics cache first.
     READS_REPORTS: ClassVar[bool] = True
     # Priority, so a focused table's cursor keys do not swallow week navigation. Not in the footer,
@@ -121,9 +123,16 @@ class ViewScreen(Screen):
             self._loading_timer = None
         self.query_one(StatusLine).remove_class("loading")
 
+    def on_mount(self) -> None:
+        if self.FOLLOWS:
+            self.watch(self.app, self.FOLLOWS, self._selection_changed, init=False)
+
+    def _selection_changed(self) -> None:
+        if self.is_current:  # a hidden view reloads when it resumes
+            self.reload()
+
     def on_screen_resume(self) -> None:
         self.query_one(Tabs).active = f"tab-{self.VIEW}"
-        self.app.sync_status(self)
         self.reload()
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:

@@ -38,6 +38,7 @@ class DayScreen(ViewScreen):
     """One day, with where each of its numbers came from."""
 
     VIEW = "day"
+    FOLLOWS = "day"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="day-body"):
@@ -46,12 +47,12 @@ class DayScreen(ViewScreen):
             yield TargetChart(id="day-hr")
             with Horizontal(id="day-tables"):
                 with Vertical():
-                    activities = DataTable(id="day-activities", cursor_type="none")
+                    activities: DataTable[str] = DataTable(id="day-activities", cursor_type="none")
                     for key, title, width in ACTIVITY_COLUMNS:
                         activities.add_column(title, key=key, width=width)
                     yield activities
                 with Vertical():
-                    numbers = DataTable(id="day-numbers", cursor_type="none")
+                    numbers: DataTable[str] = DataTable(id="day-numbers", cursor_type="none")
                     for key, title, width in NUMBER_COLUMNS:
                         numbers.add_column(title, key=key, width=width)
                     yield numbers

@@ -145,7 +145,7 @@ class ImportResults(ModalScreen[None]):
         with Vertical(classes="dialog wide"):
             yield Label(f"Import: {summary.imported} imported, {summary.duplicates} duplicates, "
                         f"{summary.skipped} skipped, {summary.failed} failed", id="results-title")
-            table = DataTable(id="results", cursor_type="row")
+            table: DataTable[str] = DataTable(id="results", cursor_type="row")
             for key, title, width in RESULT_COLUMNS:
                 table.add_column(title, key=key, width=width)
             for outcome in summary.outcomes:

@@ -5,6 +5,7 @@ written as the settings file `wearsync config init` writes. Skipping keeps them 
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
@@ -14,6 +15,9 @@ from textual.widgets import Button, Footer, Input, Static
 from wearsync.config import config_path, initial_text, load_config, write_initial
 from wearsync.dashboard.widgets.status import StatusLine
 from wearsync.errors import ConfigError
+
+if TYPE_CHECKING:
+    from wearsync.dashboard.app import WearsyncApp
 
 WELCOME = """\
 [b]Welcome to wearsync[/b]
@@ -39,6 +43,8 @@ WEARER_QUESTION = ("[b]Who wears the watch?[/b] Birth year and sex set the heart
 
 class FirstRunScreen(Screen):
     """The only screen until the store holds something; then the app switches to the week."""
+
+    app: WearsyncApp
 
     DEFAULT_CSS = """
     #wearer-form { width: 78; height: auto; margin-top: 1; }
@@ -101,6 +107,3 @@ class FirstRunScreen(Screen):
     def _done(self, message: str) -> None:
         self.query_one("#wearer-form").remove()
         self.query_one("#wearer-result", Static).update(message)
-
-    def on_screen_resume(self) -> None:
-        self.app.sync_status(self)

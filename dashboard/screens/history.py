@@ -23,6 +23,7 @@ class HistoryScreen(ViewScreen):
     """Two charts of weekly totals ending with the selected week."""
 
     VIEW = "history"
+    FOLLOWS = "week_start"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("plus,equals_sign", "weeks(2)", "More weeks", key_display="+", show=False),
         Binding("minus", "weeks(0.5)", "Fewer weeks", key_display="-", show=False),

@@ -39,12 +39,12 @@ class SourcesScreen(ViewScreen):
         with Vertical(id="sources-body"):
             yield Static(id="cooldown", markup=False)
             yield Static(id="gaps", markup=False)
-            runs = DataTable(id="runs", cursor_type="none")
+            runs: DataTable[str] = DataTable(id="runs", cursor_type="none")
             for key, title, width in RUN_COLUMNS:
                 runs.add_column(title, key=key, width=width)
             yield runs
             yield Static("Recent imports (skipped and failed files say why)", id="imports-title")
-            imports = DataTable(id="imports", cursor_type="row", zebra_stripes=True)
+            imports: DataTable[str] = DataTable(id="imports", cursor_type="row", zebra_stripes=True)
             for key, title, width in IMPORT_COLUMNS:
                 imports.add_column(title, key=key, width=width)
             yield imports
@@ -105,8 +105,12 @@ class SourcesScreen(ViewScreen):
         details = (f"{name} ({', '.join(days[:3])}{' …' if len(days) > 3 else ''}): its activities, heart rate and "
                    "monitoring values, its kept original and the numbers it fed are removed. The reports "
                    "become what they were before it was imported.")
-        self.app.push_screen(ConfirmDialog(f"Forget {name}?", details, "Forget"),
-                             lambda yes: self.forget_worker(name, items) if yes else None)
+
+        def forget_if_confirmed(yes: bool | None) -> None:
+            if yes:
+                self.forget_worker(name, items)
+
+        self.app.push_screen(ConfirmDialog(f"Forget {name}?", details, "Forget"), forget_if_confirmed)
 
     @work(thread=True, group="forget", exit_on_error=False, name="Forget")
     def forget_worker(self, name: str, items: list) -> None:
@@ -118,7 +122,7 @@ class SourcesScreen(ViewScreen):
 
     def _forgotten(self, name: str) -> None:
         self.app.set_status(f"Forgot {name}.")
-        self.app.refresh_views()
+        self.app.check_for_changes()
 
 
 def _name(path: str) -> str:

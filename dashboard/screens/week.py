@@ -31,6 +31,7 @@ class WeekScreen(ViewScreen):
     """One week's numbers, exactly as `week_report` gives them."""
 
     VIEW = "week"
+    FOLLOWS = "week_start"
     AUTO_FOCUS = "#days"
     report: WeekReport | None = None
     COMPONENT_CLASSES: ClassVar = {"week--reached", "week--short", "week--warning"}
@@ -44,7 +45,7 @@ class WeekScreen(ViewScreen):
             yield CardioBar(id="cardio-bar")
             yield Static(id="cardio-days", markup=False)
             with Horizontal(id="week-main"):
-                table = DataTable(id="days", cursor_type="row", zebra_stripes=True)
+                table: DataTable[str | Text] = DataTable(id="days", cursor_type="row", zebra_stripes=True)
                 for key, title, width in DAY_COLUMNS:
                     table.add_column(title, key=key, width=width)
                 yield table
@@ -127,7 +128,8 @@ class WeekScreen(ViewScreen):
             target=report.targets.daily_cardio_minutes, color="success")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.show_day(date.fromisoformat(event.row_key.value), view="day")
+        if event.row_key.value:
+            self.app.show_day(date.fromisoformat(event.row_key.value), view="day")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:

@@ -6,9 +6,21 @@ leaves the view's last numbers (and the focus) where they are.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import LoadingIndicator, ProgressBar, Static
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the status line says: a message and, with `done`, a progress bar (`total` None: unknown length)."""
+
+    text: str
+    done: int | None = None
+    total: int | None = None
+    error: bool = False
 
 
 class StatusLine(Horizontal):
@@ -28,12 +40,13 @@ class StatusLine(Horizontal):
         yield LoadingIndicator(id="status-loading")
         yield ProgressBar(total=None, show_eta=False, id="status-progress")
 
-    def show(self, text: str, *, done: int | None = None, total: int | None = None,
-             error: bool = False) -> None:
-        """Show `text`; with `done`/`total` also a progress bar (total None: unknown length)."""
-        self.query_one("#status-text", Static).update(text)
-        self.set_class(error, "error")
-        busy = done is not None
-        self.set_class(busy, "busy")
-        if busy:
-            self.query_one(ProgressBar).update(total=total, progress=done)
+    def on_mount(self) -> None:
+        # Every view's line shows the app's one status, hidden or not, so a view switched to is current.
+        self.watch(self.app, "status", self.show)
+
+    def show(self, status: Status) -> None:
+        self.query_one("#status-text", Static).update(status.text)
+        self.set_class(status.error, "error")
+        self.set_class(status.done is not None, "busy")
+        if status.done is not None:
+            self.query_one(ProgressBar).update(total=status.total, progress=status.done)

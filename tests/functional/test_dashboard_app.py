@@ -402,3 +402,21 @@ async def test_the_sources_view_forgets_an_import_behind_a_confirmation(demo_sto
         assert status(app) == f"Forgot {newest.rsplit('/', 1)[-1]}."
     assert stored(newest) == 0
     assert demo_store.conn.execute("SELECT count(*) FROM recordings").fetchone()[0] == before - 1
+
+
+@run_async
+async def test_the_app_reactives_drive_the_views(demo_store):
+    # Nothing pushes the week into the view: it watches the app's week, which follows its day.
+    app = build_app(CONFIG, demo_store, today=END)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        assert text_of(app, "#week-title").startswith("2026-W11")
+        app.day = date(2026, 1, 7)  # a Wednesday; 1 January 2026 is a Thursday, so ISO week 2 runs 5-11 January
+        await loaded(pilot)
+        assert app.week_start == date(2026, 1, 5)
+        assert text_of(app, "#week-title").startswith("2026-W02")
+        # The status set while one view shows is on the next view's line too.
+        app.set_status("a message for every view")
+        await press(pilot, "h")
+        assert isinstance(app.screen, HistoryScreen)
+        assert status(app) == "a message for every view"

@@ -71,7 +71,7 @@ def test_issue_11_case_4_a_finished_day_keeps_a_whole_days_resting_energy_only_t
 
 
 def test_issue_11_case_1_garmins_consumed_kilocalories_of_0_is_unknown_intake():
-    from wearsync.sync.garmin_pull import _intake
+    from wearsync.sync.garmin_days import _intake
     from wearsync.sync.gate import Gate
 
     assert _intake({"consumedKilocalories": 0}, None, Gate()) is None

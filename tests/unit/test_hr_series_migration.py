@@ -15,7 +15,7 @@ from wearsync.reports import day as report_day
 from wearsync.reports import week as report_week
 from wearsync.reports.models import as_json
 from wearsync.sync.fit_import import import_paths
-from wearsync.sync.garmin_pull import DayData, store_day
+from wearsync.sync.garmin_days import DayData, store_day
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit"
 GARMIN_DAY = date(2023, 7, 1)

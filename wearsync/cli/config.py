@@ -79,7 +79,8 @@ def run_init(args) -> int:
             answers[key] = parse(text.strip().lower())
         except ValueError:
             raise ConfigError(f"wearer.{key}: {text.strip()!r} is not a number") from None
-    write_initial(path, initial_text(**answers))
+    write_initial(path, initial_text(birth_year=int(answers["birth_year"]), sex=str(answers["sex"]),
+                                     weight_kg=float(answers["weight_kg"])))
     common.say(f"wrote {path}")
     return common.EXIT_OK
 

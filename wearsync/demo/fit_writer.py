@@ -199,9 +199,9 @@ def monitoring_fit(*, day: date, utc_offset_s: int, serial: int, resting_metabol
         moved: set[str] = set()
         ascent = descent = moderate = vigorous = 0
         for minute in range(block_start, block_start + TOTALS_EVERY_S // 60):
-            m = by_minute.get(minute)
-            if m is None:
+            if minute not in by_minute:
                 continue
+            m = by_minute[minute]
             if m.heart_rate is not None:
                 stamp = midnight + minute * 60 + 30
                 if stamp - last_full >= FULL_TIMESTAMP_EVERY_S:

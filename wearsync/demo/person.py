@@ -250,7 +250,8 @@ def _day_minutes(rng: random.Random, day: date, sessions: list[_Session]
     intensity = _device_intensity(day, hr)
     minutes = []
     for m in range(1440):
-        reading = round(hr[m]) if hr[m] is not None else None
+        bpm = hr[m]
+        reading = round(bpm) if bpm is not None else None
         if reading is None and not (steps[m] or kcal[m] or ascent[m] or descent[m]):
             continue
         minutes.append(MonitoringMinute(m, reading, steps[m], round(kcal[m], 3), kind[m],

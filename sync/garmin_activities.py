@@ -1,0 +1,120 @@
+"""Garmin Connect activities: listing them and handing each one's original FIT file to the FIT
+importer, so a workout arriving both from the watch and from Garmin counts once.
+
+A download refused (403) is recorded and asked again later with back-off; one gone (404/410)
+or refused by the importer is recorded and not asked again unless forced.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from typing import Any
+
+from garminconnect import Garmin
+
+from wearsync.errors import (
+    GarminAuthError,
+    GarminError,
+    GarminGone,
+    GarminRateLimited,
+    GarminRefused,
+    GarminUnavailable,
+)
+from wearsync.progress import Progress
+from wearsync.store import Store
+from wearsync.store import garmin as pull_state
+from wearsync.sync import garmin_state
+from wearsync.sync.fit_import import FileOutcome, import_data
+from wearsync.sync.garmin_client import (
+    GarminSession,
+)
+from wearsync.sync.garmin_summary import ActivityFailure, GarminPullSummary
+
+
+def pull_activities(store: Store, session: GarminSession, start: date, end: date,
+                    summary: GarminPullSummary, progress: Progress | None = None, *,
+                    retry_failed: bool = False) -> None:
+    """List the activities from `start` to `end`, record the new ones, then download every
+    recorded activity still to import (oldest first) through the FIT importer.
+
+    A refused download (403) is asked again once its back-off has passed; one gone or
+    refused by the importer only with `retry_failed`.
+    """
+    garmin = session.garmin
+    what = f"activity list {start.isoformat()}..{end.isoformat()}"
+    listing = session.call(what, garmin.get_activities_by_date, start.isoformat(), end.isoformat())
+    if not isinstance(listing, list) or not all(isinstance(a, dict) and _activity_id(a) for a in listing):
+        raise GarminUnavailable(f"Garmin Connect is not answering properly (an activity list wearsync does "
+                                f"not understand; {what}); your login is kept; try later")
+    summary.activities_listed = len(listing)
+    now = int(time.time())
+    with store.transaction() as conn:
+        for activity in listing:
+            activity_id = _activity_id(activity)
+            # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
+            pull_state.keep_body(conn, "activity", str(activity_id), now, json.dumps(activity).encode())
+            pull_state.list_activity(conn, activity_id, _text(activity.get("startTimeLocal")),
+                                 _text(activity.get("activityName")), now)
+        garmin_state.remember_listing(store, conn, start, end)
+    due = pull_state.due_activities(store.conn, now, retry_failed)
+    for done, (activity_id, name, start_local, attempts) in enumerate(due, 1):
+        name = name or str(activity_id)
+        outcomes: list[FileOutcome] = []
+        state, retry_at = "failed", None
+        try:
+            data = session.call(f"activity {activity_id} download", garmin.download_activity,
+                                activity_id, Garmin.ActivityDownloadFormat.ORIGINAL)
+        except GarminRefused as exc:
+            retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
+            reason = (f"{exc}; asked again after "
+                      f"{datetime.fromtimestamp(retry_at).strftime('%Y-%m-%d %H:%M')}")
+            state = "refused"
+        except GarminGone as exc:
+            # Deleted on Garmin since it was listed, or never downloadable.
+            reason, state = str(exc), "gone"
+        except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+            raise
+        except GarminError as exc:
+            reason, state = str(exc), "refused"
+            retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
+        else:
+            # The importer writes each FIT file in its own transaction and recognises a file
+            # already imported from a watch or a folder.
+            outcomes = import_data(store, data, f"garmin:{activity_id}", source="garmin")
+            reason = _import_failure(outcomes)
+            if reason is None:
+                state = "imported" if any(o.outcome == "imported" for o in outcomes) else "duplicate"
+        recording_id = next((o.recording_id for o in outcomes if o.recording_id is not None), None)
+        with store.transaction() as conn:
+            pull_state.record_activity(conn, activity_id, recording_id=recording_id, now=int(time.time()),
+                                   note=reason, state=state, retry_at=retry_at)
+        summary.activities_new += 1
+        if reason:
+            summary.activity_failures.append(ActivityFailure(activity_id, name, start_local, reason))
+        elif state == "imported":
+            summary.activities_imported += 1
+        else:
+            summary.activities_duplicate += 1
+        if progress:
+            progress("activities", done, len(due), name)
+
+
+def _activity_id(activity: dict) -> int | None:
+    value = activity.get("activityId")
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _import_failure(outcomes: list[FileOutcome]) -> str | None:
+    """Why a download imported nothing, or None when it was imported or already stored."""
+    if any(o.outcome in ("imported", "duplicate") for o in outcomes):
+        return None
+    if not outcomes:
+        return "the download held no FIT file"
+    return "not imported: " + "; ".join(f"{o.outcome}: {o.message}" if o.message else o.outcome
+                                        for o in outcomes)

@@ -1,0 +1,94 @@
+"""Garmin Connect weigh-ins: asked once per run of pulled days still to ask
+(`garmin_state.weigh_in_ranges`, one dateRange request a run), a failed run costing only
+itself (recorded with its reason, asked again by the next pull) and a malformed weigh-in only
+itself. Values pass the value gate; the body is kept as the bytes Garmin sent.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from typing import Any
+
+from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
+from wearsync.store import Store
+from wearsync.store import garmin as pull_state
+from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
+from wearsync.sync import garmin_state
+from wearsync.sync.garmin_client import GarminSession
+from wearsync.sync.garmin_summary import GarminPullSummary
+from wearsync.sync.gate import LIMITS, Gate, check_day, is_number
+
+
+def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date, today: date,
+                   summary: GarminPullSummary) -> None:
+    """Ask for the weigh-ins of each run of pulled days in start..end still to ask (one
+    dateRange request a run) and store them; a run whose answer cannot be used is recorded
+    with its reason and asked again by the next pull."""
+    settled = date.fromordinal(today.toordinal() - garmin_state.SETTLE_DAYS)
+    for first, last in garmin_state.weigh_in_ranges(store, start, end):
+        span = f"{first.isoformat()}..{last.isoformat()}"
+        summary.weigh_in_requests += 1
+        reason, body, raw = None, None, None
+        try:
+            body, raw = session.call_raw(f"weigh-ins {span}", session.garmin.get_body_composition,
+                                         first.isoformat(), last.isoformat())
+        except (GarminUnavailable, GarminAuthError, GarminRateLimited):
+            raise
+        except GarminError as exc:
+            reason = str(exc)
+        items = body.get("dateWeightList") if isinstance(body, dict) else None
+        if reason is None and not isinstance(items, list):
+            reason = f"Garmin Connect sent weigh-ins for {span} that are not a list of weigh-ins"
+        if reason is not None:
+            summary.weigh_in_failures[span] = reason
+            summary.warnings.append(f"weigh-ins {span}: {reason}; asked again by the next pull")
+            with store.transaction() as conn:
+                pull_state.record_weigh_ins_failed(conn, first, last, reason)
+            continue
+        gate, weigh_ins = Gate(), []
+        for item in items:
+            checked = garmin_weigh_in(item, first, last, gate)
+            if isinstance(checked, str):
+                summary.warnings.append(checked)
+            else:
+                weigh_ins.append(checked)
+        summary.warnings.extend(f"weigh-ins {span}: {w}" for w in gate.warnings())
+        with store.transaction() as conn:
+            pull_state.keep_body(conn, "weight", span, int(time.time()), raw or json.dumps(body).encode())
+            summary.weigh_ins_new += insert_timed_weigh_ins(conn, weigh_ins, "garmin")
+            # A day still young at Garmin is asked again: a weigh-in may come later that day.
+            pull_state.record_weigh_ins_asked(conn, first, last, settled)
+
+
+def garmin_weigh_in(item: Any, first: date, last: date, gate: Gate) -> TimedWeighIn | str:
+    """One `dateWeightList` item (weight in grams, `timestampGMT` and `date` in epoch ms,
+    `calendarDate` the local day) as a weigh-in, or the one-line reason it is skipped; `gate`
+    drops a bad body fat or UTC offset and keeps the weigh-in."""
+    if not isinstance(item, dict):
+        return f"a Garmin weigh-in of {first}..{last} skipped: not a JSON object"
+    day = item.get("calendarDate")
+    try:
+        local_day = check_day(day) if isinstance(day, str) else None
+    except ValueError:
+        local_day = None
+    named = f"a Garmin weigh-in of {day if local_day else f'{first}..{last}'}"
+    if local_day is None or not first <= local_day <= last:
+        return f"{named} skipped: its calendarDate {day!r} is not a day of {first}..{last}"
+    required = Gate(gate.now)  # a weigh-in without these is skipped with its reason, not counted
+    grams = item.get("weight")
+    kg = required.check_float(grams / 1000 if is_number(grams) else grams, "weight_kg", "weight")
+    if kg is None:
+        limit = LIMITS["weight_kg"]
+        return (f"{named} skipped: weight {grams!r} is not grams of a plausible weight "
+                f"({limit.low:,.0f} to {limit.high:,.0f} kg: {limit.why})")
+    gmt_ms = item.get("timestampGMT")
+    ts = required.time(gmt_ms // 1000 if is_number(gmt_ms) else gmt_ms, "weigh-in time")
+    if ts is None:
+        return f"{named} skipped: timestampGMT {gmt_ms!r} is not a plausible time in epoch milliseconds"
+    local_ms = item.get("date")
+    offset = gate.check((local_ms - gmt_ms) // 1000 if is_number(local_ms) else None, "utc_offset_s",
+                        "weigh-in UTC offset")
+    fat = gate.check_float(item.get("bodyFat"), "body_fat_percent", "body fat")
+    return TimedWeighIn(local_day.isoformat(), ts, offset, kg, fat, None)
