@@ -6,12 +6,24 @@ from datetime import date
 
 import polars as pl
 
-WELLNESS_SCHEMA = pl.Schema({
-    "local_day": pl.Date, "source": pl.String, "steps": pl.Int64, "ascent_m": pl.Float64,
-    "descent_m": pl.Float64, "active_kcal": pl.Int64, "bmr_kcal": pl.Int64, "total_kcal": pl.Int64,
-    "moderate_min": pl.Int64, "vigorous_min": pl.Int64, "resting_hr": pl.Int64, "covered_s": pl.Int64,
-    "resting_hr_from": pl.String,  # "garmin", "device" (FIT 211: the day's own, else its 7-day average) or "estimate"
-})
+WELLNESS_SCHEMA = pl.Schema(
+    {
+        "local_day": pl.Date,
+        "source": pl.String,
+        "steps": pl.Int64,
+        "ascent_m": pl.Float64,
+        "descent_m": pl.Float64,
+        "active_kcal": pl.Int64,
+        "bmr_kcal": pl.Int64,
+        "total_kcal": pl.Int64,
+        "moderate_min": pl.Int64,
+        "vigorous_min": pl.Int64,
+        "resting_hr": pl.Int64,
+        "covered_s": pl.Int64,
+        # "garmin", "device" (FIT 211: the day's own, else its 7-day average) or "estimate"
+        "resting_hr_from": pl.String,
+    }
+)
 INTAKE_SCHEMA = pl.Schema({"local_day": pl.Date, "source": pl.String, "kcal": pl.Int64, "entered_at": pl.Int64})
 # A person's own entries beat Garmin's food log; between their own, the latest entry wins.
 INTAKE_RANK = {"manual": 0, "csv": 0, "garmin": 1}
@@ -64,7 +76,9 @@ def energy_balance(days: pl.LazyFrame, intake_floor_kcal: int, daily_deficit_kca
     below = eaten.is_not_null() & (eaten < intake_floor_kcal)
     deficit = pl.col("burned_kcal") - eaten.cast(pl.Float64)
     return days.with_columns(deficit_kcal=deficit, below_intake_floor=below).with_columns(
-        deficit_credit_kcal=pl.when(pl.col("deficit_kcal").is_null()).then(None)
-        .when(pl.col("below_intake_floor")).then(0.0)
+        deficit_credit_kcal=pl.when(pl.col("deficit_kcal").is_null())
+        .then(None)
+        .when(pl.col("below_intake_floor"))
+        .then(0.0)
         .otherwise(pl.col("deficit_kcal").clip(upper_bound=float(daily_deficit_kcal)))
     )

@@ -11,8 +11,7 @@ import numpy as np
 import polars as pl
 
 READINGS_SCHEMA = pl.Schema({"ts": pl.Int64, "bpm": pl.Int64, "utc_offset_s": pl.Int64, "source": pl.String})
-MINUTES_SCHEMA = pl.Schema({"minute_utc": pl.Int64, "local_day": pl.Date, "bpm": pl.Float64,
-                            "source": pl.String})
+MINUTES_SCHEMA = pl.Schema({"minute_utc": pl.Int64, "local_day": pl.Date, "bpm": pl.Float64, "source": pl.String})
 
 # Where sources overlap the finer one wins: 1 s activity records, then ~60 s monitoring,
 # then Garmin Connect's 2-minute values.
@@ -24,8 +23,12 @@ RANKED_SOURCES = pl.Series(sorted(SOURCE_RANK, key=SOURCE_RANK.__getitem__), dty
 def minute_heart_rate(readings: pl.LazyFrame) -> pl.LazyFrame:
     """READINGS_SCHEMA -> MINUTES_SCHEMA, one row per minute that has a reading (see `minutes_of`)."""
     frame = readings.filter(pl.col("bpm").is_not_null()).collect()
-    return minutes_of(frame["ts"].to_numpy(), frame["bpm"].to_numpy(), frame["utc_offset_s"].to_numpy(),
-                      frame["source"].replace_strict(SOURCE_RANK, return_dtype=pl.UInt8).to_numpy()).lazy()
+    return minutes_of(
+        frame["ts"].to_numpy(),
+        frame["bpm"].to_numpy(),
+        frame["utc_offset_s"].to_numpy(),
+        frame["source"].replace_strict(SOURCE_RANK, return_dtype=pl.UInt8).to_numpy(),
+    ).lazy()
 
 
 def minutes_of(ts: np.ndarray, bpm: np.ndarray, utc_offset_s: np.ndarray, rank: np.ndarray) -> pl.DataFrame:
@@ -55,9 +58,12 @@ def minutes_of(ts: np.ndarray, bpm: np.ndarray, utc_offset_s: np.ndarray, rank: 
     minutes, ranks = np.divmod(key[starts], len(SOURCE_RANK))
     best = np.flatnonzero(np.diff(minutes, prepend=-1))  # a minute's first group: its finest source
     local = minutes[best] + np.asarray(utc_offset_s, np.int64)[rows[ends[best]]]
-    return pl.DataFrame({
-        "minute_utc": minutes[best],
-        "local_day": (local // 86_400).astype("datetime64[D]"),
-        "bpm": means[best],
-        "source": RANKED_SOURCES.gather(ranks[best]),  # ~5x cheaper than replace_strict
-    }, schema=MINUTES_SCHEMA)
+    return pl.DataFrame(
+        {
+            "minute_utc": minutes[best],
+            "local_day": (local // 86_400).astype("datetime64[D]"),
+            "bpm": means[best],
+            "source": RANKED_SOURCES.gather(ranks[best]),  # ~5x cheaper than replace_strict
+        },
+        schema=MINUTES_SCHEMA,
+    )

@@ -18,17 +18,28 @@ from wearsync.analytics.params import AnalyticsParams
 RESTING_SCHEMA = pl.Schema({"local_day": pl.Date, "resting_hr": pl.Int64, "resting_hr_from": pl.String})
 # Each recorded activity's highest heart rate (the session's own maximum).
 ACTIVITY_MAX_SCHEMA = pl.Schema({"local_day": pl.Date, "max_hr": pl.Int64})
-MONITORING_TOTALS_SCHEMA = pl.Schema({
-    "serial": pl.Int64, "local_day": pl.Date, "ts": pl.Int64, "activity_type": pl.Int64,
-    "metric": pl.String, "value": pl.Int64,
-})
+MONITORING_TOTALS_SCHEMA = pl.Schema(
+    {
+        "serial": pl.Int64,
+        "local_day": pl.Date,
+        "ts": pl.Int64,
+        "activity_type": pl.Int64,
+        "metric": pl.String,
+        "value": pl.Int64,
+    }
+)
 MOVEMENT_SCHEMA = pl.Schema({"minute_utc": pl.Int64})
 # A minute's zone (an enum: integer-backed, several times cheaper than strings on millions of minutes).
 ZONE = pl.Enum(["moderate", "vigorous"])
-DAILY_INTENSITY_SCHEMA = pl.Schema({
-    "local_day": pl.Date, "hr_moderate_min": pl.Int64, "hr_vigorous_min": pl.Int64,
-    "hr_goal_min": pl.Int64, "minutes_with_readings": pl.Int64,
-})
+DAILY_INTENSITY_SCHEMA = pl.Schema(
+    {
+        "local_day": pl.Date,
+        "hr_moderate_min": pl.Int64,
+        "hr_vigorous_min": pl.Int64,
+        "hr_goal_min": pl.Int64,
+        "minutes_with_readings": pl.Int64,
+    }
+)
 # ACSM's Guidelines for Exercise Testing and Prescription (10th ed.), intensity table:
 # moderate 64-76 % of HRmax, vigorous from 77 %, when no resting heart rate is known.
 MODERATE_PERCENT_OF_MAX, VIGOROUS_PERCENT_OF_MAX = 0.64, 0.77
@@ -54,13 +65,15 @@ def predicted_max_hr(params: AnalyticsParams, year: pl.Expr) -> pl.Expr:
     return 220.0 - age if params.max_hr_formula == "220-age" else 208.0 - 0.7 * age
 
 
-def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: AnalyticsParams,
-                      activity_max: pl.LazyFrame | None = None) -> pl.LazyFrame:
+def heart_rate_limits(
+    days: pl.LazyFrame, measured: pl.LazyFrame, params: AnalyticsParams, activity_max: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
     """Per day in `days` (column local_day) the resting and maximum heart rate and zone bounds.
 
     HRrest: the configured one, else the day's own stored value (RESTING_SCHEMA; a device's
     value is already its own average, never averaged again), else the one a source profile
-    states (params.profile_resting_hr), else none: zones by percent of HRmax. HRmax: the configured one, else the observed maximum of the last year's activities
+    states (params.profile_resting_hr), else none: zones by percent of HRmax.
+    HRmax: the configured one, else the observed maximum of the last year's activities
     (ACTIVITY_MAX_SCHEMA) when it is above the prediction, else the prediction by age.
     """
     day_list = days.select("local_day").sort("local_day")
@@ -69,38 +82,63 @@ def heart_rate_limits(days: pl.LazyFrame, measured: pl.LazyFrame, params: Analyt
     # Only an activity maximum above the prediction can make the observed one count (the
     # prediction falls by under 1 bpm a year): the rest is left out before the windows, and
     # without any such maximum (the usual case) there are no windows to compute.
-    above = activity_max.filter(pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1
-                                ).collect()
-    observed = (_observed_max(day_list, above.lazy()) if above.height >= OBSERVED_MAX_RANK
-                else day_list.select("local_day", observed_max=pl.lit(None, dtype=pl.Float64)))
+    above = activity_max.filter(
+        pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1
+    ).collect()
+    observed = (
+        _observed_max(day_list, above.lazy())
+        if above.height >= OBSERVED_MAX_RANK
+        else day_list.select("local_day", observed_max=pl.lit(None, dtype=pl.Float64))
+    )
     configured_rest = params.configured_resting_hr or None
     predicted = predicted_max_hr(params, pl.col("local_day").dt.year())
     limits = (
-        day_list.join(measured.filter(pl.col("resting_hr").is_not_null()).rename({"resting_hr_from": "measured_from"}),
-                      on="local_day", how="left", maintain_order="left")
+        day_list.join(
+            measured.filter(pl.col("resting_hr").is_not_null()).rename({"resting_hr_from": "measured_from"}),
+            on="local_day",
+            how="left",
+            maintain_order="left",
+        )
         .join(observed, on="local_day", how="left", maintain_order="left")
         .with_columns(
-            resting_hr=pl.coalesce(pl.lit(configured_rest, dtype=pl.Float64), pl.col("resting_hr").cast(pl.Float64),
-                                   pl.lit(params.profile_resting_hr or None, dtype=pl.Float64)),
-            resting_hr_from=pl.when(pl.lit(configured_rest is not None)).then(pl.lit(params.resting_hr_from))
-            .when(pl.col("resting_hr").is_not_null()).then(pl.col("measured_from"))
-            .when(pl.lit(params.profile_resting_hr > 0)).then(pl.lit(params.profile_resting_hr_from)),
-            max_hr=pl.lit(float(params.configured_max_hr)) if params.configured_max_hr
+            resting_hr=pl.coalesce(
+                pl.lit(configured_rest, dtype=pl.Float64),
+                pl.col("resting_hr").cast(pl.Float64),
+                pl.lit(params.profile_resting_hr or None, dtype=pl.Float64),
+            ),
+            resting_hr_from=pl.when(pl.lit(configured_rest is not None))
+            .then(pl.lit(params.resting_hr_from))
+            .when(pl.col("resting_hr").is_not_null())
+            .then(pl.col("measured_from"))
+            .when(pl.lit(params.profile_resting_hr > 0))
+            .then(pl.lit(params.profile_resting_hr_from)),
+            max_hr=pl.lit(float(params.configured_max_hr))
+            if params.configured_max_hr
             else pl.max_horizontal(predicted, pl.col("observed_max")).round(1),
-            max_hr_from=pl.lit(params.max_hr_from) if params.configured_max_hr
-            else pl.when(pl.col("observed_max") > predicted).then(pl.lit("observed"))
+            max_hr_from=pl.lit(params.max_hr_from)
+            if params.configured_max_hr
+            else pl.when(pl.col("observed_max") > predicted)
+            .then(pl.lit("observed"))
             .otherwise(pl.lit("tanaka" if params.max_hr_formula == "tanaka" else "220-age")),
         )
     )
     reserve = pl.col("max_hr") - pl.col("resting_hr")
     by_reserve = pl.col("resting_hr").is_not_null()
     return limits.select(
-        "local_day", "resting_hr", "resting_hr_from", "max_hr", "max_hr_from",
+        "local_day",
+        "resting_hr",
+        "resting_hr_from",
+        "max_hr",
+        "max_hr_from",
         zones_by=pl.when(by_reserve).then(pl.lit("heart_rate_reserve")).otherwise(pl.lit("percent_of_max")),
-        moderate_from_bpm=pl.when(by_reserve).then(pl.col("resting_hr") + params.moderate_hrr * reserve)
-        .otherwise(MODERATE_PERCENT_OF_MAX * pl.col("max_hr")).round(THRESHOLD_DECIMALS),
-        vigorous_from_bpm=pl.when(by_reserve).then(pl.col("resting_hr") + params.vigorous_hrr * reserve)
-        .otherwise(VIGOROUS_PERCENT_OF_MAX * pl.col("max_hr")).round(THRESHOLD_DECIMALS),
+        moderate_from_bpm=pl.when(by_reserve)
+        .then(pl.col("resting_hr") + params.moderate_hrr * reserve)
+        .otherwise(MODERATE_PERCENT_OF_MAX * pl.col("max_hr"))
+        .round(THRESHOLD_DECIMALS),
+        vigorous_from_bpm=pl.when(by_reserve)
+        .then(pl.col("resting_hr") + params.vigorous_hrr * reserve)
+        .otherwise(VIGOROUS_PERCENT_OF_MAX * pl.col("max_hr"))
+        .round(THRESHOLD_DECIMALS),
     )
 
 
@@ -114,14 +152,23 @@ def _observed_max(day_list: pl.LazyFrame, activity_max: pl.LazyFrame) -> pl.Lazy
     maxima = activity_max.filter(pl.col("max_hr").is_not_null()).select("local_day", pl.col("max_hr").cast(pl.Int64))
     leaving = maxima.select(pl.col("local_day") + pl.duration(days=365), max_hr=pl.lit(None, dtype=pl.Int64))
     windows = (
-        pl.concat([maxima, leaving]).sort("local_day")
+        pl.concat([maxima, leaving])
+        .sort("local_day")
         .rolling("local_day", period=OBSERVED_MAX_WINDOW)
         .agg(top=pl.col("max_hr").drop_nulls().top_k(OBSERVED_MAX_RANK))
-        .unique("local_day", keep="last").sort("local_day")
+        .unique("local_day", keep="last")
+        .sort("local_day")
     )
-    return day_list.sort("local_day").join_asof(windows, on="local_day", strategy="backward").select(
-        "local_day", observed_max=pl.when(pl.col("top").list.len() >= OBSERVED_MAX_RANK)
-        .then(pl.col("top").list.min().cast(pl.Float64)))
+    return (
+        day_list.sort("local_day")
+        .join_asof(windows, on="local_day", strategy="backward")
+        .select(
+            "local_day",
+            observed_max=pl.when(pl.col("top").list.len() >= OBSERVED_MAX_RANK).then(
+                pl.col("top").list.min().cast(pl.Float64)
+            ),
+        )
+    )
 
 
 def movement_minutes(totals: pl.LazyFrame) -> pl.LazyFrame:
@@ -135,23 +182,43 @@ def movement_minutes(totals: pl.LazyFrame) -> pl.LazyFrame:
     """
     rises = (
         totals.sort("ts")
-        .with_columns(previous_ts=pl.col("ts").shift(1).over("serial", "local_day", "activity_type", "metric"),
-                      added=pl.col("value").diff().over("serial", "local_day", "activity_type", "metric"))
+        .with_columns(
+            previous_ts=pl.col("ts").shift(1).over("serial", "local_day", "activity_type", "metric"),
+            added=pl.col("value").diff().over("serial", "local_day", "activity_type", "metric"),
+        )
         # the device's logging interval: the median spacing of consecutive stamps of each of its
         # running totals, whatever the activity type (at most MOVEMENT_SPAN_S)
-        .with_columns(logging_s=(pl.col("ts") - pl.col("previous_ts")).median().over("serial")
-                      .clip(upper_bound=MOVEMENT_SPAN_S).fill_null(MOVEMENT_SPAN_S).cast(pl.Int64))
+        .with_columns(
+            logging_s=(pl.col("ts") - pl.col("previous_ts"))
+            .median()
+            .over("serial")
+            .clip(upper_bound=MOVEMENT_SPAN_S)
+            .fill_null(MOVEMENT_SPAN_S)
+            .cast(pl.Int64)
+        )
         .filter(pl.col("activity_type").is_in(MOVING_TYPES) & (pl.coalesce(pl.col("added"), pl.col("value")) > 0))
-        .select(first=pl.max_horizontal(pl.coalesce(pl.col("previous_ts"), pl.col("ts") - pl.col("logging_s")),
-                                        pl.col("ts") - MOVEMENT_SPAN_S) // 60 * 60 - 60,
-                last=pl.col("ts") // 60 * 60 + 60)
+        .select(
+            first=pl.max_horizontal(
+                pl.coalesce(pl.col("previous_ts"), pl.col("ts") - pl.col("logging_s")), pl.col("ts") - MOVEMENT_SPAN_S
+            )
+            // 60
+            * 60
+            - 60,
+            last=pl.col("ts") // 60 * 60 + 60,
+        )
     )
-    return (rises.select(minute_utc=pl.int_ranges("first", pl.col("last") + 60, 60)).explode("minute_utc")
-            .drop_nulls().unique().select(pl.col("minute_utc").cast(pl.Int64)))
+    return (
+        rises.select(minute_utc=pl.int_ranges("first", pl.col("last") + 60, 60))
+        .explode("minute_utc")
+        .drop_nulls()
+        .unique()
+        .select(pl.col("minute_utc").cast(pl.Int64))
+    )
 
 
-def classify_minutes(minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.LazyFrame | None = None,
-                     min_bout_minutes: int = 0) -> pl.LazyFrame:
+def classify_minutes(
+    minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.LazyFrame | None = None, min_bout_minutes: int = 0
+) -> pl.LazyFrame:
     """Add `zone` (ZONE: 'moderate', 'vigorous' or null) to per-minute heart rate.
 
     A minute can count only inside a recorded activity (source 'activity') or with movement
@@ -163,18 +230,28 @@ def classify_minutes(minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.L
     """
     # Sorted once (a no-op on the cache's minutes, already in order: store.analytics_caches.read_minutes) and
     # kept in that order through the join, so the neighbours below are the minutes either side.
-    zoned = (minutes.sort("minute_utc")
-             .join(limits.select("local_day", "moderate_from_bpm", "vigorous_from_bpm"), on="local_day", how="left",
-                   maintain_order="left"))
+    zoned = minutes.sort("minute_utc").join(
+        limits.select("local_day", "moderate_from_bpm", "vigorous_from_bpm"),
+        on="local_day",
+        how="left",
+        maintain_order="left",
+    )
     # is_in over the (small) set of moving minutes: cheaper than joining millions of minutes to it
     moving = None if movement is None else movement.collect().get_column("minute_utc")
-    may_count = (pl.lit(True) if moving is None else
-                 (pl.col("source") == "activity") | pl.col("minute_utc").is_in(moving.implode()) if len(moving)
-                 else pl.col("source") == "activity")
+    may_count = (
+        pl.lit(True)
+        if moving is None
+        else (pl.col("source") == "activity") | pl.col("minute_utc").is_in(moving.implode())
+        if len(moving)
+        else pl.col("source") == "activity"
+    )
     zoned = zoned.with_columns(
-        zone=pl.when(~may_count).then(None)
-        .when(pl.col("bpm") >= pl.col("vigorous_from_bpm")).then(pl.lit("vigorous", dtype=ZONE))
-        .when(pl.col("bpm") >= pl.col("moderate_from_bpm")).then(pl.lit("moderate", dtype=ZONE))
+        zone=pl.when(~may_count)
+        .then(None)
+        .when(pl.col("bpm") >= pl.col("vigorous_from_bpm"))
+        .then(pl.lit("vigorous", dtype=ZONE))
+        .when(pl.col("bpm") >= pl.col("moderate_from_bpm"))
+        .then(pl.lit("moderate", dtype=ZONE))
     )
     active = pl.col("zone").is_not_null()
     if min_bout_minutes <= 2:
@@ -185,9 +262,11 @@ def classify_minutes(minutes: pl.LazyFrame, limits: pl.LazyFrame, movement: pl.L
     else:
         # A new run starts where activity switches on or a minute is missing in between.
         breaks = (active != active.shift(1)) | (pl.col("minute_utc").diff() != 60)
-        zoned = (zoned.with_columns(run=breaks.fill_null(True).cum_sum())
-                 .with_columns(zone=pl.when(pl.len().over("run") >= min_bout_minutes).then(pl.col("zone")))
-                 .drop("run"))
+        zoned = (
+            zoned.with_columns(run=breaks.fill_null(True).cum_sum())
+            .with_columns(zone=pl.when(pl.len().over("run") >= min_bout_minutes).then(pl.col("zone")))
+            .drop("run")
+        )
     return zoned.drop("moderate_from_bpm", "vigorous_from_bpm")
 
 
@@ -200,9 +279,13 @@ def daily_intensity(classified: pl.LazyFrame) -> pl.LazyFrame:
             hr_vigorous_min=(pl.col("zone") == "vigorous").sum().cast(pl.Int64),
             minutes_with_readings=pl.len().cast(pl.Int64),
         )
-        .select("local_day", "hr_moderate_min", "hr_vigorous_min",
-                hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
-                minutes_with_readings="minutes_with_readings")
+        .select(
+            "local_day",
+            "hr_moderate_min",
+            "hr_vigorous_min",
+            hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
+            minutes_with_readings="minutes_with_readings",
+        )
         .sort("local_day")
     )
 

@@ -66,6 +66,8 @@ class AnalyticsParams:
     @property
     def settings_key(self) -> str:
         """What per-day intensity results depend on besides the data (cache key)."""
-        return (f"{RULES_VERSION}/{self.birth_year}/{self.configured_resting_hr}/{self.configured_max_hr}/"
-                f"{self.max_hr_formula}/{self.moderate_hrr!r}/{self.vigorous_hrr!r}/{self.min_bout_minutes}/"
-                f"{self.profile_resting_hr}")
+        return (
+            f"{RULES_VERSION}/{self.birth_year}/{self.configured_resting_hr}/{self.configured_max_hr}/"
+            f"{self.max_hr_formula}/{self.moderate_hrr!r}/{self.vigorous_hrr!r}/{self.min_bout_minutes}/"
+            f"{self.profile_resting_hr}"
+        )

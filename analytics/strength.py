@@ -14,15 +14,15 @@ def strength_flags(activities: pl.LazyFrame, sets: pl.LazyFrame) -> pl.LazyFrame
     counts only with sets (which the 'any activity with sets' rule already covers).
     """
     with_sets = sets.select(pl.col("activity_id").unique().alias("id"), has_sets=pl.lit(True))
-    return activities.join(with_sets, on="id", how="left", maintain_order="left").with_columns(
-        strength=(pl.col("sub_sport") == "strength_training").fill_null(False) | pl.col("has_sets").fill_null(False)
-    ).drop("has_sets")
+    return (
+        activities.join(with_sets, on="id", how="left", maintain_order="left")
+        .with_columns(
+            strength=(pl.col("sub_sport") == "strength_training").fill_null(False) | pl.col("has_sets").fill_null(False)
+        )
+        .drop("has_sets")
+    )
 
 
 def daily_strength(flagged: pl.LazyFrame) -> pl.LazyFrame:
     """Per local day the number of strength sessions (days without any are absent)."""
-    return (
-        flagged.filter("strength")
-        .group_by("local_day")
-        .agg(strength_sessions=pl.len().cast(pl.Int64))
-    )
+    return flagged.filter("strength").group_by("local_day").agg(strength_sessions=pl.len().cast(pl.Int64))

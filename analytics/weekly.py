@@ -9,22 +9,47 @@ import polars as pl
 
 from wearsync.analytics.params import AnalyticsParams
 
-WEEKLY_SCHEMA = pl.Schema({
-    "week_start": pl.Date, "week_id": pl.String, "days_so_far": pl.Int64, "days_with_data": pl.Int64,
-    "enough_data": pl.Boolean,
-    "goal_minutes": pl.Int64, "moderate_min": pl.Int64, "vigorous_min": pl.Int64, "active_minutes": pl.Int64,
-    "hr_goal_minutes": pl.Int64, "device_goal_minutes": pl.Int64, "days_device_minutes": pl.Int64,
-    "days_reaching_daily": pl.Int64, "remaining_days": pl.Int64,
-    "minutes_needed_per_remaining_day": pl.Int64, "cardio_met": pl.Boolean, "cardio_score": pl.Float64,
-    "streak_weeks": pl.Int64,
-    "floors": pl.Float64, "days_reaching_floors": pl.Int64, "steps": pl.Int64, "days_reaching_steps": pl.Int64,
-    "strength_days": pl.Int64, "strength_sessions": pl.Int64, "strength_met": pl.Boolean,
-    "burned_kcal": pl.Float64, "eaten_kcal": pl.Int64, "deficit_kcal": pl.Float64,
-    "days_deficit_known": pl.Int64, "days_intake_unknown": pl.Int64, "days_below_floor": pl.Int64,
-    "days_deficit_scored": pl.Int64, "credit_kcal": pl.Float64, "deficit_target_kcal": pl.Float64,
-    "deficit_score": pl.Float64, "deficit_needed_per_remaining_day": pl.Int64,
-    "projected_fat_change_lb": pl.Float64,
-})
+WEEKLY_SCHEMA = pl.Schema(
+    {
+        "week_start": pl.Date,
+        "week_id": pl.String,
+        "days_so_far": pl.Int64,
+        "days_with_data": pl.Int64,
+        "enough_data": pl.Boolean,
+        "goal_minutes": pl.Int64,
+        "moderate_min": pl.Int64,
+        "vigorous_min": pl.Int64,
+        "active_minutes": pl.Int64,
+        "hr_goal_minutes": pl.Int64,
+        "device_goal_minutes": pl.Int64,
+        "days_device_minutes": pl.Int64,
+        "days_reaching_daily": pl.Int64,
+        "remaining_days": pl.Int64,
+        "minutes_needed_per_remaining_day": pl.Int64,
+        "cardio_met": pl.Boolean,
+        "cardio_score": pl.Float64,
+        "streak_weeks": pl.Int64,
+        "floors": pl.Float64,
+        "days_reaching_floors": pl.Int64,
+        "steps": pl.Int64,
+        "days_reaching_steps": pl.Int64,
+        "strength_days": pl.Int64,
+        "strength_sessions": pl.Int64,
+        "strength_met": pl.Boolean,
+        "burned_kcal": pl.Float64,
+        "eaten_kcal": pl.Int64,
+        "deficit_kcal": pl.Float64,
+        "days_deficit_known": pl.Int64,
+        "days_intake_unknown": pl.Int64,
+        "days_below_floor": pl.Int64,
+        "days_deficit_scored": pl.Int64,
+        "credit_kcal": pl.Float64,
+        "deficit_target_kcal": pl.Float64,
+        "deficit_score": pl.Float64,
+        "deficit_needed_per_remaining_day": pl.Int64,
+        "projected_fat_change_lb": pl.Float64,
+    }
+)
 
 
 def _week_start_expr(week_start_index: int) -> pl.Expr:
@@ -104,27 +129,35 @@ def weekly_summary(daily: pl.LazyFrame, params: AnalyticsParams, as_of: date, st
     # The target so far: the week's target prorated to the days lived (a finished week: all of it).
     cardio_so_far = weekly_target * pl.col("days_so_far") / 7
     deficit_target = params.daily_deficit_kcal * pl.col("days_deficit_scored")
-    deficit_share = (pl.col("credit_kcal") / deficit_target if params.daily_deficit_kcal
-                     else pl.col("days_fed_above_floor") / pl.col("days_deficit_scored"))  # nothing planned
+    deficit_share = (
+        pl.col("credit_kcal") / deficit_target
+        if params.daily_deficit_kcal
+        else pl.col("days_fed_above_floor") / pl.col("days_deficit_scored")
+    )  # nothing planned
     deficit_short = (params.daily_deficit_kcal * 7 - pl.col("credit_kcal").fill_null(0.0)).clip(0)
     weeks = weeks.with_columns(
         week_id=(pl.col("week_start") + pl.duration(days=3)).dt.strftime("%G-W%V"),
         remaining_days=remaining,
         enough_data=enough,
         cardio_met=met,
-        cardio_score=pl.when(met | (weekly_target == 0)).then(100.0)
-        .when(enough).then(100.0 * (pl.col("goal_minutes").fill_null(0) / cardio_so_far).clip(0, 1)),
+        cardio_score=pl.when(met | (weekly_target == 0))
+        .then(100.0)
+        .when(enough)
+        .then(100.0 * (pl.col("goal_minutes").fill_null(0) / cardio_so_far).clip(0, 1)),
         deficit_target_kcal=deficit_target.cast(pl.Float64),
-        deficit_score=pl.when(enough_days(pl.col("days_deficit_scored"), pl.col("days_so_far")))
-        .then(100.0 * deficit_share.clip(0, 1)),
+        deficit_score=pl.when(enough_days(pl.col("days_deficit_scored"), pl.col("days_so_far"))).then(
+            100.0 * deficit_share.clip(0, 1)
+        ),
         strength_met=pl.col("strength_days") >= params.strength_days,
         active_minutes=pl.col("moderate_min") + pl.col("vigorous_min"),
         # + 0.0 turns the -0.0 of a zero net deficit into 0.0
         projected_fat_change_lb=-pl.col("deficit_kcal") / params.kcal_per_lb + 0.0,
-        minutes_needed_per_remaining_day=pl.when((remaining > 0) & (short > 0))
-        .then((short + remaining - 1) // remaining),
-        deficit_needed_per_remaining_day=pl.when((remaining > 0) & (deficit_short > 0))
-        .then((deficit_short / remaining).ceil()),
+        minutes_needed_per_remaining_day=pl.when((remaining > 0) & (short > 0)).then(
+            (short + remaining - 1) // remaining
+        ),
+        deficit_needed_per_remaining_day=pl.when((remaining > 0) & (deficit_short > 0)).then(
+            (deficit_short / remaining).ceil()
+        ),
     )
     weeks = add_streaks(weeks, params, as_of, streak_before)
     return weeks.select([pl.col(name).cast(dtype) for name, dtype in WEEKLY_SCHEMA.items()])
@@ -134,14 +167,20 @@ def weekly_goal_minutes[F: (pl.LazyFrame, pl.DataFrame)](day_goals: F, params: A
     """(local_day, goal_minutes, worn) of consecutive calendar days -> (week_start, goal_minutes, enough_data);
     lazy or eager, as given."""
     lived = pl.col("local_day") < pl.lit(as_of)
-    return (day_goals.with_columns(week_start=_week_start_expr(params.week_start_index))
-            .group_by("week_start").agg(goal_minutes=_known_sum("goal_minutes"),
-                                        enough_data=enough_days((pl.col("worn") & lived).sum(), lived.sum()))
-            .sort("week_start"))
+    return (
+        day_goals.with_columns(week_start=_week_start_expr(params.week_start_index))
+        .group_by("week_start")
+        .agg(
+            goal_minutes=_known_sum("goal_minutes"),
+            enough_data=enough_days((pl.col("worn") & lived).sum(), lived.sum()),
+        )
+        .sort("week_start")
+    )
 
 
-def add_streaks[F: (pl.LazyFrame, pl.DataFrame)](weeks: F, params: AnalyticsParams, as_of: date,
-                                                  streak_before: int = 0) -> F:
+def add_streaks[F: (pl.LazyFrame, pl.DataFrame)](
+    weeks: F, params: AnalyticsParams, as_of: date, streak_before: int = 0
+) -> F:
     """Add streak_weeks to consecutive weeks (week_start, goal_minutes, enough_data), in order
     (lazy or eager, as given).
 
@@ -156,8 +195,13 @@ def add_streaks[F: (pl.LazyFrame, pl.DataFrame)](weeks: F, params: AnalyticsPara
     return (
         weeks.sort("week_start")
         .with_columns(reset_group=resets.cum_sum())
-        .with_columns(streak_weeks=pl.when(resets).then(0).otherwise(
-            met.cast(pl.Int64).cum_sum().over("reset_group")
-            + pl.when(pl.col("reset_group") == 0).then(streak_before).otherwise(0)))
+        .with_columns(
+            streak_weeks=pl.when(resets)
+            .then(0)
+            .otherwise(
+                met.cast(pl.Int64).cum_sum().over("reset_group")
+                + pl.when(pl.col("reset_group") == 0).then(streak_before).otherwise(0)
+            )
+        )
         .drop("reset_group")
     )

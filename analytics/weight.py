@@ -15,31 +15,50 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-SMOOTHING = 0.1          # The Hacker's Diet: the trend moves a tenth of the way to each day's weight
-KCAL_PER_KG = 7_700      # energy of a kilogram of fat-dominated weight change (an assumption: ~3,500 kcal/lb)
-WINDOW_DAYS = 21         # the trailing window of the measured expenditure
-MIN_WEIGH_INS = 10       # weigh-ins in the window: about every other day, enough to see the scatter
-MIN_INTAKE_DAYS = 14     # days of logged intake in the window: two in three
+SMOOTHING = 0.1  # The Hacker's Diet: the trend moves a tenth of the way to each day's weight
+KCAL_PER_KG = 7_700  # energy of a kilogram of fat-dominated weight change (an assumption: ~3,500 kcal/lb)
+WINDOW_DAYS = 21  # the trailing window of the measured expenditure
+MIN_WEIGH_INS = 10  # weigh-ins in the window: about every other day, enough to see the scatter
+MIN_INTAKE_DAYS = 14  # days of logged intake in the window: two in three
 # The trend at the window's start must rest on this many days of weigh-ins: a newly started
 # average lags a falling weight and would show ~40 % less change (docs/metrics.md, Weight).
 WARM_UP_DAYS = 14
 STALE_DAYS = WINDOW_DAYS  # a trend with no weigh-in in this many days is unknown, not carried on
-RANGE_SE = 2             # the range is the estimate ± two standard errors (~95 %)
+RANGE_SE = 2  # the range is the estimate ± two standard errors (~95 %)
 OWN_SOURCES = ("manual", "csv")
 
-WEIGH_INS_SCHEMA = pl.Schema({
-    "local_day": pl.Date, "ts": pl.Int64, "weight_kg": pl.Float64, "source": pl.String,
-    "user_index": pl.Int64, "entered_at": pl.Int64,
-})
-TREND_SCHEMA = pl.Schema({
-    "local_day": pl.Date, "weight_kg": pl.Float64, "weight_source": pl.String, "trend_kg": pl.Float64,
-    "residual_kg": pl.Float64,
-})
-EXPENDITURE_SCHEMA = pl.Schema({
-    "local_day": pl.Date, "trend_change_kg": pl.Float64, "weigh_ins": pl.Int64, "intake_days": pl.Int64,
-    "intake_kcal": pl.Float64, "measured_kcal": pl.Float64, "measured_range_kcal": pl.Float64,
-    "device_kcal": pl.Float64, "device_days": pl.Int64,
-})
+WEIGH_INS_SCHEMA = pl.Schema(
+    {
+        "local_day": pl.Date,
+        "ts": pl.Int64,
+        "weight_kg": pl.Float64,
+        "source": pl.String,
+        "user_index": pl.Int64,
+        "entered_at": pl.Int64,
+    }
+)
+TREND_SCHEMA = pl.Schema(
+    {
+        "local_day": pl.Date,
+        "weight_kg": pl.Float64,
+        "weight_source": pl.String,
+        "trend_kg": pl.Float64,
+        "residual_kg": pl.Float64,
+    }
+)
+EXPENDITURE_SCHEMA = pl.Schema(
+    {
+        "local_day": pl.Date,
+        "trend_change_kg": pl.Float64,
+        "weigh_ins": pl.Int64,
+        "intake_days": pl.Int64,
+        "intake_kcal": pl.Float64,
+        "measured_kcal": pl.Float64,
+        "measured_range_kcal": pl.Float64,
+        "device_kcal": pl.Float64,
+        "device_days": pl.Int64,
+    }
+)
 
 
 def wearer_user(weigh_ins: pl.DataFrame, scale_user: int) -> int:
@@ -85,8 +104,11 @@ def weight_trend(days: pl.DataFrame) -> pl.DataFrame:
             continue
         residual[i] = weight - trend[i - 1]
         trend[i] = trend[i - 1] + (1 - (1 - SMOOTHING) ** gaps[i]) * residual[i]
-    return days.select("local_day", "weight_kg", "weight_source").with_columns(
-        trend_kg=pl.Series(trend), residual_kg=pl.Series(residual).fill_nan(None)).cast(TREND_SCHEMA)
+    return (
+        days.select("local_day", "weight_kg", "weight_source")
+        .with_columns(trend_kg=pl.Series(trend), residual_kg=pl.Series(residual).fill_nan(None))
+        .cast(TREND_SCHEMA)
+    )
 
 
 def trend_on(trend: pl.DataFrame, calendar: pl.DataFrame) -> pl.DataFrame:
@@ -96,13 +118,16 @@ def trend_on(trend: pl.DataFrame, calendar: pl.DataFrame) -> pl.DataFrame:
     carried = calendar.select("local_day").sort("local_day").join_asof(known, on="local_day", strategy="backward")
     stale = (pl.col("local_day") - pl.col("weighed_on")).dt.total_days() > STALE_DAYS
     return carried.join(trend.select("local_day", "weight_kg", "weight_source"), on="local_day", how="left").select(
-        "local_day", "weight_kg", "weight_source",
+        "local_day",
+        "weight_kg",
+        "weight_source",
         trend_kg=pl.when(stale).then(None).otherwise(pl.col("trend_kg")),
     )
 
 
-def measured_expenditure(trend: pl.DataFrame, intake: pl.DataFrame, burned: pl.DataFrame,
-                         days: list[date]) -> pl.DataFrame:
+def measured_expenditure(
+    trend: pl.DataFrame, intake: pl.DataFrame, burned: pl.DataFrame, days: list[date]
+) -> pl.DataFrame:
     """Per day in `days`, the expenditure measured over the WINDOW_DAYS ending with it -> EXPENDITURE_SCHEMA.
 
     `trend` is weight_trend(); `intake` (local_day, eaten_kcal) and `burned` (local_day,
@@ -127,10 +152,17 @@ def measured_expenditure(trend: pl.DataFrame, intake: pl.DataFrame, burned: pl.D
         end, start = _day_number(day), _day_number(day) - WINDOW_DAYS
         upto_end, upto_start = np.searchsorted(day_no, end, "right"), np.searchsorted(day_no, start, "right")
         weigh_ins = int(upto_end - upto_start)
-        row = {"local_day": day, "weigh_ins": weigh_ins, "intake_days": len(eaten),
-               "intake_kcal": float(np.mean(eaten)) if eaten else None,
-               "device_kcal": float(np.mean(device)) if device else None, "device_days": len(device),
-               "trend_change_kg": None, "measured_kcal": None, "measured_range_kcal": None}
+        row = {
+            "local_day": day,
+            "weigh_ins": weigh_ins,
+            "intake_days": len(eaten),
+            "intake_kcal": float(np.mean(eaten)) if eaten else None,
+            "device_kcal": float(np.mean(device)) if device else None,
+            "device_days": len(device),
+            "trend_change_kg": None,
+            "measured_kcal": None,
+            "measured_range_kcal": None,
+        }
         warm = upto_start > 0 and start - day_no[0] >= WARM_UP_DAYS
         if warm and weigh_ins >= MIN_WEIGH_INS and len(eaten) >= MIN_INTAKE_DAYS:
             change = trends[upto_end - 1] - trends[upto_start - 1]
@@ -141,9 +173,11 @@ def measured_expenditure(trend: pl.DataFrame, intake: pl.DataFrame, burned: pl.D
             at_end = _coefficients(day_no[:upto_end], alphas[:upto_end], day_no[upto_end - 1])
             at_start = _coefficients(day_no[:upto_end], alphas[:upto_end], day_no[upto_start - 1])
             se_kg = scatter * math.sqrt(float(np.sum((at_end - at_start) ** 2)))
-            row.update(trend_change_kg=float(change),
-                       measured_kcal=row["intake_kcal"] - change * KCAL_PER_KG / WINDOW_DAYS,
-                       measured_range_kcal=RANGE_SE * se_kg * KCAL_PER_KG / WINDOW_DAYS)
+            row.update(
+                trend_change_kg=float(change),
+                measured_kcal=row["intake_kcal"] - change * KCAL_PER_KG / WINDOW_DAYS,
+                measured_range_kcal=RANGE_SE * se_kg * KCAL_PER_KG / WINDOW_DAYS,
+            )
         rows.append(row)
     return pl.DataFrame(rows, schema=EXPENDITURE_SCHEMA, orient="row")
 

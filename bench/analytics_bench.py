@@ -29,10 +29,10 @@ from pathlib import Path
 import numpy as np
 from history_gen import generate, write_day  # run as a script: bench/ is on sys.path
 
+from wearsync.config import Config
 from wearsync.reports import cache as analytics_cache
 from wearsync.reports.params import params_from_config
 from wearsync.reports.week import history, week_report
-from wearsync.config import Config
 from wearsync.store import Store, hr_series
 
 END = date(2024, 12, 31)
@@ -60,8 +60,11 @@ def rebuild_from_raw(data_dir: Path, baseline: bool = False) -> tuple[float, flo
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu
     digest = hashlib.sha256()
     # The same bytes whatever the raw heart rate's layout (the units of the bench store are its recordings).
-    for query in ("SELECT local_day, minutes, bpm, sources FROM analytics_minutes ORDER BY local_day",
-                  "SELECT * FROM analytics_days ORDER BY local_day", "SELECT * FROM analytics_units ORDER BY unit"):
+    for query in (
+        "SELECT local_day, minutes, bpm, sources FROM analytics_minutes ORDER BY local_day",
+        "SELECT * FROM analytics_days ORDER BY local_day",
+        "SELECT * FROM analytics_units ORDER BY unit",
+    ):
         for row in store.conn.execute(query):
             digest.update(repr(row).encode())
     store.close()
@@ -102,8 +105,12 @@ print(json.dumps(times))
 
 def week_report_cpu_ms(checkout: Path, data_dir: Path) -> list[float]:
     """CPU ms of each of WEEK_REPORTS week reports in a fresh process of `checkout` on `data_dir`."""
-    out = subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-c", WEEK_CHILD, str(data_dir)],
-                         cwd=checkout, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(checkout / ".venv" / "bin" / "python"), "-c", WEEK_CHILD, str(data_dir)],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         raise SystemExit(f"bench: the week report in {checkout} failed:\n{out.stderr.strip()}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -115,8 +122,12 @@ def rebuild_in_child(data_dir: Path) -> tuple[float, float, float, str]:
 
 
 def rebuild_in_baseline(checkout: Path, data_dir: Path) -> tuple[float, float, float, str]:
-    out = subprocess.run([str(checkout / ".venv" / "bin" / "python"), "-c", BASELINE_CHILD, str(data_dir)],
-                         cwd=checkout, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(checkout / ".venv" / "bin" / "python"), "-c", BASELINE_CHILD, str(data_dir)],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         raise SystemExit(f"bench: the baseline's rebuild failed:\n{out.stderr.strip()}")
     return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -137,8 +148,12 @@ def store_mb(data_dir: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
-    parser.add_argument("--baseline", type=Path, help="an older wearsync checkout with its own .venv (e.g. main "
-                        "before the heart-rate series): its rebuild is timed in the same run, alternating")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="an older wearsync checkout with its own .venv (e.g. main "
+        "before the heart-rate series): its rebuild is timed in the same run, alternating",
+    )
     parser.add_argument("--baseline-store", type=Path, help="the baseline's 5-year store (its history_gen.py)")
     parser.add_argument("--rounds", type=int, default=3, help="rebuilds of each, alternating")
     args = parser.parse_args()
@@ -161,22 +176,30 @@ def main() -> None:
             runs["before"].append(rebuild_in_baseline(args.baseline, args.baseline_store))
     for label, results in runs.items():
         for wall, cpu, peak, digest in results:
-            print(f"full rebuild from raw readings, {label}: {wall:.2f} s (CPU {cpu:.2f} s), peak {peak:.0f} MB, "
-                  f"caches {digest}")
+            print(
+                f"full rebuild from raw readings, {label}: {wall:.2f} s (CPU {cpu:.2f} s), peak {peak:.0f} MB, "
+                f"caches {digest}"
+            )
     best = {label: min(r[0] for r in results) for label, results in runs.items()}
     peak_after = max(r[2] for r in runs["after"])
-    print(f"full rebuild, best of {args.rounds}: {best['after']:.2f} s (goal <= 1.0 s) "
-          f"{'OK' if best['after'] <= 1.0 else 'MISSED'}; peak {peak_after:.0f} MB (goal <= 300 MB) "
-          f"{'OK' if peak_after <= 300 else 'MISSED'}")
+    print(
+        f"full rebuild, best of {args.rounds}: {best['after']:.2f} s (goal <= 1.0 s) "
+        f"{'OK' if best['after'] <= 1.0 else 'MISSED'}; peak {peak_after:.0f} MB (goal <= 300 MB) "
+        f"{'OK' if peak_after <= 300 else 'MISSED'}"
+    )
     # On a shared machine the wall time also measures the neighbours: the CPU time beside it.
     cpu = {label: min(r[1] for r in results) for label, results in runs.items()}
-    print(f"full rebuild, best CPU time of {args.rounds}: {cpu['after']:.2f} s (goal <= 1.0 s) "
-          f"{'OK' if cpu['after'] <= 1.0 else 'MISSED'}")
+    print(
+        f"full rebuild, best CPU time of {args.rounds}: {cpu['after']:.2f} s (goal <= 1.0 s) "
+        f"{'OK' if cpu['after'] <= 1.0 else 'MISSED'}"
+    )
     if args.baseline:
         peak_before = max(r[2] for r in runs["before"])
-        print(f"  before: {best['before']:.2f} s (CPU {cpu['before']:.2f} s), peak {peak_before:.0f} MB; after/before: "
-              f"time {best['after'] / best['before']:.2f}x, CPU {cpu['after'] / cpu['before']:.2f}x, "
-              f"peak {peak_after / peak_before:.2f}x")
+        print(
+            f"  before: {best['before']:.2f} s (CPU {cpu['before']:.2f} s), peak {peak_before:.0f} MB; after/before: "
+            f"time {best['after'] / best['before']:.2f}x, CPU {cpu['after'] / cpu['before']:.2f}x, "
+            f"peak {peak_after / peak_before:.2f}x"
+        )
     if len({r[3] for r in runs["after"]}) > 1:
         raise SystemExit("bench: the rebuilt caches differ")
     if args.baseline and {r[3] for r in runs["before"]} != {r[3] for r in runs["after"]}:
@@ -191,8 +214,9 @@ def main() -> None:
         history(store, config, 270, END, as_of=END)
 
     full = min(timed(full_recompute) for _ in range(3))
-    print(f"full recompute, every day and all {270} weeks: {full:.3f} s (goal <= 2 s) "
-          f"{'OK' if full <= 2 else 'MISSED'}")
+    print(
+        f"full recompute, every day and all {270} weeks: {full:.3f} s (goal <= 2 s) {'OK' if full <= 2 else 'MISSED'}"
+    )
 
     week = min(timed(lambda: week_report(store, config, date(2023, 6, 14), as_of=END)) for _ in range(5))
     print(f"one week's report: {week * 1000:.0f} ms (goal <= 100 ms) {'OK' if week <= 0.1 else 'MISSED'}")
@@ -203,8 +227,10 @@ def main() -> None:
             cpu["after"] += week_report_cpu_ms(Path(__file__).resolve().parents[1], args.data_dir)
             cpu["before"] += week_report_cpu_ms(args.baseline, args.baseline_store)
         after, before = float(np.median(cpu["after"])), float(np.median(cpu["before"]))
-        print(f"one week's report, CPU median of {len(cpu['after'])}: after {after:.1f} ms, before {before:.1f} ms; "
-              f"after/before {after / before:.2f}x")
+        print(
+            f"one week's report, CPU median of {len(cpu['after'])}: after {after:.1f} ms, before {before:.1f} ms; "
+            f"after/before {after / before:.2f}x"
+        )
 
     new_day = END + timedelta(days=1)
     forget_day(store, new_day)
@@ -213,8 +239,10 @@ def main() -> None:
     changed = set()
     incremental = timed(lambda: changed.update(analytics_cache.refresh(store, params)))
     incremental += timed(lambda: week_report(store, config, new_day, as_of=new_day))
-    print(f"incremental recompute after one new day ({len(changed)} days recomputed) + its week's report: "
-          f"{incremental * 1000:.0f} ms; full recompute {full / incremental:.0f}x slower")
+    print(
+        f"incremental recompute after one new day ({len(changed)} days recomputed) + its week's report: "
+        f"{incremental * 1000:.0f} ms; full recompute {full / incremental:.0f}x slower"
+    )
 
     forget_day(store, new_day)  # the store as it was: the next run's rebuild compares with the baseline's
     raw = timed(lambda: hr_series.read_readings(store.conn, date(1970, 1, 2), date(2020, 9, 12)))
@@ -223,10 +251,16 @@ def main() -> None:
     print(f"peak memory of this process: {peak:.0f} MB (goal <= 300 MB) {'OK' if peak <= 300 else 'MISSED'}")
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = store_mb(args.data_dir)
-    cache = store.conn.execute("SELECT sum(length(minutes) + length(bpm) + length(sources)) FROM analytics_minutes"
-                               ).fetchone()[0] / 1e6
-    print(f"store on disk: {size:.0f} MB (goal <= 120 MB) {'OK' if size <= 120 else 'MISSED'}, "
-          f"of which the per-minute cache {cache:.0f} MB")
+    cache = (
+        store.conn.execute(
+            "SELECT sum(length(minutes) + length(bpm) + length(sources)) FROM analytics_minutes"
+        ).fetchone()[0]
+        / 1e6
+    )
+    print(
+        f"store on disk: {size:.0f} MB (goal <= 120 MB) {'OK' if size <= 120 else 'MISSED'}, "
+        f"of which the per-minute cache {cache:.0f} MB"
+    )
     if args.baseline_store:
         base = store_mb(args.baseline_store)
         print(f"  before: {base:.0f} MB; after/before {size / base:.2f}x")

@@ -38,7 +38,7 @@ from wearsync.dashboard.app import build_app  # noqa: E402
 from wearsync.store import Store  # noqa: E402
 
 SHARED_FIT = Path(__file__).resolve().parents[2] / "shared" / "fit" / "python-fitparse" / "tests" / "files"
-DROPPED = SHARED_FIT / "activity-large-fenxi2-multisport.fit"   # 1,044,262 bytes, real Fenix 2
+DROPPED = SHARED_FIT / "activity-large-fenxi2-multisport.fit"  # 1,044,262 bytes, real Fenix 2
 HISTORY_END = date(2024, 12, 31)
 # Issue 14's goals: first complete frame at most this many times the import baseline (5-year
 # store, empty store); seconds for the complete week without cache and for a drop to its week.
@@ -58,12 +58,28 @@ def tmux_first_frame(home: Path, marker: str = "fat change", timeout: float = 30
     socket = f"wearsync-bench-{uuid.uuid4().hex[:8]}"
     env = f"WEARSYNC_HOME={home} XDG_CONFIG_HOME={home / 'xdg'} TERM=xterm-256color"
     start = time.perf_counter()
-    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-s", "b", "-x", "120", "-y", "40",
-                    f"{env} {sys.executable} -m wearsync dashboard"], check=True)
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            socket,
+            "new-session",
+            "-d",
+            "-s",
+            "b",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            f"{env} {sys.executable} -m wearsync dashboard",
+        ],
+        check=True,
+    )
     try:
         while time.perf_counter() - start < timeout:
-            screen = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p", "-t", "b"],
-                                    capture_output=True, text=True).stdout
+            screen = subprocess.run(
+                ["tmux", "-L", socket, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
+            ).stdout
             if marker in screen:
                 return time.perf_counter() - start
             time.sleep(0.01)
@@ -125,14 +141,18 @@ def main() -> None:
 
     if shutil.which("tmux"):
         cold = work / "cold"
-        for frame, marker, goal in (("first frame with the view tabs", "Sources (s)", None),
-                                    ("complete week (builds the analytics cache)", "fat change",
-                                     GOAL_NO_CACHE_WEEK_S)):
+        for frame, marker, goal in (
+            ("first frame with the view tabs", "Sources (s)", None),
+            ("complete week (builds the analytics cache)", "fat change", GOAL_NO_CACHE_WEEK_S),
+        ):
             shutil.rmtree(cold, ignore_errors=True)
             shutil.copytree(pristine, cold)
             try:
-                result(f"{frame}, real process in tmux, 5-year store without cache",
-                       tmux_first_frame(cold, marker, timeout=300), goal_s=goal)
+                result(
+                    f"{frame}, real process in tmux, 5-year store without cache",
+                    tmux_first_frame(cold, marker, timeout=300),
+                    goal_s=goal,
+                )
             except RuntimeError as exc:
                 print(f"{frame}, 5-year store without cache: {str(exc).splitlines()[0]}")
         shutil.rmtree(cold, ignore_errors=True)
@@ -150,8 +170,10 @@ def main() -> None:
             marker = "fat change" if home == full else "Welcome to wearsync"
             runs = sorted(tmux_first_frame(home, marker) for _ in range(3))
             result(f"first complete frame, real process in tmux, {name}, median of 3", runs[1], goal_x=goal)
-    for name, home, goal, marker in (("5-year store", full, GOAL_FULL_X, "fat change"),
-                                     ("empty store", empty, GOAL_EMPTY_X, "Welcome to wearsync")):
+    for name, home, goal, marker in (
+        ("5-year store", full, GOAL_FULL_X, "fat change"),
+        ("empty store", empty, GOAL_EMPTY_X, "Welcome to wearsync"),
+    ):
         store = Store.open(home)
         runs = sorted(asyncio.run(headless_first_frame(store, HISTORY_END, marker)) for _ in range(3))
         store.close()
@@ -163,8 +185,12 @@ def main() -> None:
     store = Store.open(drop_home)
     seconds, title = asyncio.run(drop_to_week(store, DROPPED, HISTORY_END))
     store.close()
-    result(f"drop of a {DROPPED.stat().st_size / 1e6:.2f} MB activity to its week on screen "
-           f"({title.split()[0]}), 5-year store", seconds, goal_s=GOAL_DROP_S)
+    result(
+        f"drop of a {DROPPED.stat().st_size / 1e6:.2f} MB activity to its week on screen "
+        f"({title.split()[0]}), 5-year store",
+        seconds,
+        goal_s=GOAL_DROP_S,
+    )
 
 
 if __name__ == "__main__":

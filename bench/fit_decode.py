@@ -76,16 +76,22 @@ def worker(reader: str, paths: list[str]) -> dict:
     for path in paths:
         data = Path(path).read_bytes()
         if reader == "fast":
-            seconds = best_time(lambda: fast(data, path, None))
-            used_seconds = best_time(lambda: fast(data, path, WEARSYNC_MESSAGES))
+            seconds = best_time(lambda data=data, path=path: fast(data, path, None))
+            used_seconds = best_time(lambda data=data, path=path: fast(data, path, WEARSYNC_MESSAGES))
             messages, outcome = fast(data, path, None)
         else:
             started = time.process_time()
             messages, failure = fitparse_read(data)
             seconds = used_seconds = time.process_time() - started
             outcome = "ok" if failure is None else failure
-        files[path] = {"seconds": seconds, "used_seconds": used_seconds, "bytes": len(data),
-                       "digest": _digest(messages), "count": len(messages), "outcome": outcome}
+        files[path] = {
+            "seconds": seconds,
+            "used_seconds": used_seconds,
+            "bytes": len(data),
+            "digest": _digest(messages),
+            "count": len(messages),
+            "outcome": outcome,
+        }
         del messages
         if first_rss is None:
             first_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -96,7 +102,10 @@ def worker(reader: str, paths: list[str]) -> dict:
 def _run_worker(reader: str, paths: list[str]) -> dict:
     proc = subprocess.run(
         [sys.executable, __file__, "--worker", reader],
-        input=json.dumps(paths), capture_output=True, text=True, check=True,
+        input=json.dumps(paths),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(proc.stdout)
 
@@ -109,7 +118,9 @@ def _largest_activities(fit_dir: Path, paths: list[Path]) -> tuple[Path, Path | 
         with manifest.open(newline="") as f:
             rows = {row["path"]: row for row in csv.DictReader(f, delimiter="\t") if row["file_type"] == "activity"}
     activities = [p for p in paths if p.relative_to(fit_dir).as_posix() in rows] or paths
-    real = [p for p in activities if "synthetic" not in rows.get(p.relative_to(fit_dir).as_posix(), {}).get("notes", "")]
+    real = [
+        p for p in activities if "synthetic" not in rows.get(p.relative_to(fit_dir).as_posix(), {}).get("notes", "")
+    ]
     largest = max(activities, key=lambda p: p.stat().st_size)
     largest_real = max(real, key=lambda p: p.stat().st_size) if real else None
     return largest, (largest_real if largest_real != largest else None)
@@ -145,8 +156,10 @@ def fuzz(fit_dir: Path, paths: list[Path], cases: int) -> None:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     times.sort()
     print(f"\nfuzz: {cases} cases over {len(seeds)} seed files (< 500 KB): {outcomes}")
-    print(f"  per case: median {times[len(times) // 2] * 1000:.1f} ms, slowest {times[-1] * 1000:.1f} ms;"
-          f" most per byte {per_byte[0]:.2f} us/B ({per_byte[1]})")
+    print(
+        f"  per case: median {times[len(times) // 2] * 1000:.1f} ms, slowest {times[-1] * 1000:.1f} ms;"
+        f" most per byte {per_byte[0]:.2f} us/B ({per_byte[1]})"
+    )
     for line in crashes:
         print("  " + line)
 
@@ -170,27 +183,37 @@ def main() -> None:
     fast = _run_worker("fast", order)
     slow = _run_worker("fitparse", order)
 
-    def row(label: str, names: list[str], fast_kb: int | None = None, slow_kb: int | None = None,
-            timing: str = "seconds") -> str:
+    def row(
+        label: str, names: list[str], fast_kb: int | None = None, slow_kb: int | None = None, timing: str = "seconds"
+    ) -> str:
         size = sum(fast["files"][n]["bytes"] for n in names)
         t_fast = sum(fast["files"][n][timing] for n in names)
         t_slow = sum(slow["files"][n]["seconds"] for n in names)
-        line = (f"{label:<62}{size / 1e6:>7.2f}{size / 1e6 / t_fast:>10.1f}{size / 1e6 / t_slow:>10.2f}"
-                f"{t_slow / t_fast:>8.0f}x")
+        line = (
+            f"{label:<62}{size / 1e6:>7.2f}{size / 1e6 / t_fast:>10.1f}{size / 1e6 / t_slow:>10.2f}"
+            f"{t_slow / t_fast:>8.0f}x"
+        )
         if fast_kb is None:
             return line + f"{'-':>10}{'-':>10}{'-':>8}"
         return line + f"{fast_kb / 1024:>10.1f}{slow_kb / 1024:>10.1f}{slow_kb / max(fast_kb, 1):>7.0f}x"
 
     print(f"{'':<62}{'MB':>7}{'fast MB/s':>10}{'fitparse':>10}{'speed':>9}{'fast MB':>10}{'fitparse':>10}{'mem':>8}")
-    print(row(f"all {len(paths)} files", order,
-              fast["peak_kb"] - fast["base_kb"], slow["peak_kb"] - slow["base_kb"]))
-    print(row(f"largest activity: {largest.name}", order[:1],
-              fast["first_kb"] - fast["base_kb"], slow["first_kb"] - slow["base_kb"]))
+    print(row(f"all {len(paths)} files", order, fast["peak_kb"] - fast["base_kb"], slow["peak_kb"] - slow["base_kb"]))
+    print(
+        row(
+            f"largest activity: {largest.name}",
+            order[:1],
+            fast["first_kb"] - fast["base_kb"],
+            slow["first_kb"] - slow["base_kb"],
+        )
+    )
     if largest_real is not None:
         print(row(f"largest real activity: {largest_real.name}", [str(largest_real)]))
     print(row("all files, fast keeps WEARSYNC_MESSAGES only", order, timing="used_seconds"))
-    print("(MB/s from CPU time; memory = peak RSS above the interpreter's RSS after imports,"
-          " measured for the first file each process decodes and for all of them)")
+    print(
+        "(MB/s from CPU time; memory = peak RSS above the interpreter's RSS after imports,"
+        " measured for the first file each process decodes and for all of them)"
+    )
 
     mismatched = []
     for name in order:
@@ -199,8 +222,10 @@ def main() -> None:
         if s["outcome"] == "ok" and (f["outcome"] != "ok" or f["digest"] != s["digest"]):
             mismatched.append(f"  {rel}: fitparse {s['count']} messages, fast {f['count']} ({f['outcome']})")
         elif s["outcome"] != "ok":
-            print(f"  fitparse stops on {rel} after {s['count']} messages ({s['outcome'][:80]}); "
-                  f"fast: {f['count']} messages ({f['outcome'][:80]})")
+            print(
+                f"  fitparse stops on {rel} after {s['count']} messages ({s['outcome'][:80]}); "
+                f"fast: {f['count']} messages ({f['outcome'][:80]})"
+            )
     agreed = sum(1 for n in order if slow["files"][n]["outcome"] == "ok") - len(mismatched)
     print(f"identical messages on {agreed} of the files fitparse reads completely; {len(mismatched)} differ")
     print("\n".join(mismatched))

@@ -44,12 +44,12 @@ from fit_crc import fit_crc  # bench/fit_crc.py; puts the project root on sys.pa
 
 from tests.fit_raw import BASE  # noqa: E402
 from tests.readings import readings_table  # noqa: E402
+from wearsync.config import Config  # noqa: E402
 from wearsync.reports.day import day_report  # noqa: E402
 from wearsync.reports.week import history, week_report  # noqa: E402
-from wearsync.config import Config  # noqa: E402
 from wearsync.store import Store  # noqa: E402
-from wearsync.sync.gate import DAY_S, LIMITS  # noqa: E402
 from wearsync.sync.fit_import import import_paths  # noqa: E402
+from wearsync.sync.gate import DAY_S, LIMITS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FIT = ROOT.parent / "shared" / "fit"
@@ -63,6 +63,7 @@ HISTORY_WEEKS_MAX = 520
 
 
 # --- walking a file's records -------------------------------------------------------------
+
 
 @dataclass
 class Definition:
@@ -87,7 +88,7 @@ def walk(data: bytes) -> list[Segment]:
     """The segments of a (possibly chained) FIT file and their records, as far as they make sense."""
     segments = []
     pos = 0
-    while pos + 12 <= len(data) and data[pos + 8:pos + 12] == b".FIT":
+    while pos + 12 <= len(data) and data[pos + 8 : pos + 12] == b".FIT":
         header_size = data[pos]
         end = pos + header_size + struct.unpack_from("<I", data, pos + 4)[0]
         current: dict[int, Definition] = {}
@@ -138,7 +139,7 @@ def sealed(buf: bytearray, segment: Segment, growth: int) -> bytearray:
     struct.pack_into("<I", buf, h + 4, size)
     header_size = buf[h]
     if header_size >= 14 and h + 14 <= len(buf):
-        struct.pack_into("<H", buf, h + 12, fit_crc(buf[h:h + 12]))
+        struct.pack_into("<H", buf, h + 12, fit_crc(buf[h : h + 12]))
     end = h + header_size + size
     if end + 2 <= len(buf):
         struct.pack_into("<H", buf, end, fit_crc(buf[h:end]))
@@ -146,6 +147,7 @@ def sealed(buf: bytearray, segment: Segment, growth: int) -> bytearray:
 
 
 # --- mutations ------------------------------------------------------------------------------
+
 
 def mutate(data: bytes, rng: Random) -> tuple[str, bytes]:
     """One to three stacked mutations; their names joined with '+'."""
@@ -160,9 +162,21 @@ def _mutate_once(data: bytes, rng: Random) -> tuple[str, bytes]:
     if not data:
         return "junk", rng.randbytes(rng.randrange(1, 64))
     # the definition mutations are what real odd files do: weighted up
-    kind = rng.choice(["flip", "byte_set", "fill", "truncate", "dup_span", "remove_span", "header", "chain", "junk"]
-                      + ["def_base_type", "def_size", "def_resize", "def_field_num", "def_global", "def_arch",
-                         "def_splice", "field_values", "local_num"] * 2)
+    kind = rng.choice(
+        ["flip", "byte_set", "fill", "truncate", "dup_span", "remove_span", "header", "chain", "junk"]
+        + [
+            "def_base_type",
+            "def_size",
+            "def_resize",
+            "def_field_num",
+            "def_global",
+            "def_arch",
+            "def_splice",
+            "field_values",
+            "local_num",
+        ]
+        * 2
+    )
     if kind.startswith(("def_", "field_", "local_")):
         segments = walk(data)
         definitions = [d for d in segments[0].definitions if d.fields] if segments else []
@@ -179,29 +193,30 @@ def _mutate_once(data: bytes, rng: Random) -> tuple[str, bytes]:
             buf[rng.randrange(n)] = rng.randrange(256)
     elif kind == "fill":
         at, length = rng.randrange(n), rng.randint(1, 64)
-        buf[at:at + length] = bytes([rng.choice((0x00, 0xFF))]) * len(buf[at:at + length])
+        buf[at : at + length] = bytes([rng.choice((0x00, 0xFF))]) * len(buf[at : at + length])
     elif kind == "truncate":
-        del buf[rng.randrange(n):]
+        del buf[rng.randrange(n) :]
     elif kind == "dup_span":
         at, length = rng.randrange(n), rng.randint(1, 256)
         to = rng.choice((at + length, rng.randrange(n + 1)))
-        buf[to:to] = data[at:at + length]
+        buf[to:to] = data[at : at + length]
     elif kind == "remove_span":
         at = rng.randrange(n)
-        del buf[at:at + rng.randint(1, 256)]
+        del buf[at : at + rng.randint(1, 256)]
     elif kind == "header":
         buf[rng.randrange(min(14, n))] = rng.randrange(256)
     elif kind == "chain":
         tail = bytearray(data)
         tail[rng.randrange(n)] = rng.randrange(256)
-        buf += tail[:rng.randrange(1, n + 1)]
+        buf += tail[: rng.randrange(1, n + 1)]
     else:
         buf += rng.randbytes(rng.randrange(1, 64))
     return kind, bytes(buf)
 
 
-def _mutate_definition(kind: str, buf: bytearray, segment: Segment, definitions: list[Definition],
-                       rng: Random) -> bytearray:
+def _mutate_definition(
+    kind: str, buf: bytearray, segment: Segment, definitions: list[Definition], rng: Random
+) -> bytearray:
     d = rng.choice(definitions)
     index = rng.randrange(len(d.fields))
     at, _num, size = d.fields[index]
@@ -213,8 +228,12 @@ def _mutate_definition(kind: str, buf: bytearray, segment: Segment, definitions:
     elif kind == "def_field_num":
         buf[at] = rng.choice(FIELD_NUMBERS) if rng.random() < 0.8 else rng.randrange(256)
     elif kind == "def_global":
-        struct.pack_into(">H" if d.big_endian else "<H", buf, d.start + 3,
-                         rng.choice(GLOBAL_NUMBERS) if rng.random() < 0.8 else rng.randrange(65536))
+        struct.pack_into(
+            ">H" if d.big_endian else "<H",
+            buf,
+            d.start + 3,
+            rng.choice(GLOBAL_NUMBERS) if rng.random() < 0.8 else rng.randrange(65536),
+        )
     elif kind == "def_arch":
         buf[d.start + 2] = rng.choice((0, 1, rng.randrange(256)))
     elif kind == "local_num":  # a data message under another definition
@@ -224,7 +243,7 @@ def _mutate_definition(kind: str, buf: bytearray, segment: Segment, definitions:
         else:
             buf[use] = (buf[use] & 0xF0) | rng.randrange(16)
     elif kind == "def_splice":  # a copy of a definition, elsewhere, maybe under another local number
-        copy = bytearray(buf[d.start:d.stop])
+        copy = bytearray(buf[d.start : d.stop])
         if rng.random() < 0.5:
             copy[0] = (copy[0] & 0xF0) | rng.randrange(16)
         to = rng.choice(segment.records)[0]
@@ -236,26 +255,31 @@ def _mutate_definition(kind: str, buf: bytearray, segment: Segment, definitions:
         offset = 1 + sum(f[2] for f in d.fields[:index])
         fill = rng.choice((b"\x00", b"\xff", b"\x7f", None))
         for use in reversed(d.uses):
-            old = bytes(buf[use + offset:use + offset + size])
+            old = bytes(buf[use + offset : use + offset + size])
             new = rng.randbytes(new_size) if fill is None else (old + fill * new_size)[:new_size]
-            buf[use + offset:use + offset + size] = new
+            buf[use + offset : use + offset + size] = new
             growth += new_size - size
         buf[at + 1], buf[at + 2] = new_size, base
     elif kind == "field_values":  # extremes in every (or a run of) data message(s) of a definition
         offset = 1 + sum(f[2] for f in d.fields[:index])
         choice = rng.choice(("zero", "ones", "max_signed", "min_signed", "random"))
-        uses = d.uses if rng.random() < 0.5 else d.uses[rng.randrange(len(d.uses) or 1):][:rng.randint(1, 50)]
+        uses = d.uses if rng.random() < 0.5 else d.uses[rng.randrange(len(d.uses) or 1) :][: rng.randint(1, 50)]
         for use in uses:
-            value = {"zero": b"\x00" * size, "ones": b"\xff" * size, "random": rng.randbytes(size),
-                     "max_signed": b"\xff" * (size - 1) + b"\x7f",
-                     "min_signed": b"\x00" * (size - 1) + b"\x80"}[choice][:size]
-            buf[use + offset:use + offset + size] = value[::-1] if d.big_endian else value
+            value = {
+                "zero": b"\x00" * size,
+                "ones": b"\xff" * size,
+                "random": rng.randbytes(size),
+                "max_signed": b"\xff" * (size - 1) + b"\x7f",
+                "min_signed": b"\x00" * (size - 1) + b"\x80",
+            }[choice][:size]
+            buf[use + offset : use + offset + size] = value[::-1] if d.big_endian else value
     if rng.random() < 0.5 or growth:
         buf = sealed(buf, segment, growth)
     return buf
 
 
 # --- importing and reporting ----------------------------------------------------------------
+
 
 def seed_files() -> list[Path]:
     return sorted(p for p in SHARED_FIT.rglob("*") if p.is_file() and p.suffix.lower() == ".fit")
@@ -294,17 +318,27 @@ def absurd_checks(now: float) -> list[tuple[str, str]]:
         return f"({column} IS NOT NULL AND (typeof({column}) NOT IN {kinds} OR {column} < {low} OR {column} > {high}))"
 
     def bad_time(column: str) -> str:
-        return (f"({column} IS NOT NULL AND (typeof({column}) != 'integer' OR {column} < {low_t} "
-                f"OR {column} > {high_t}))")
+        return (
+            f"({column} IS NOT NULL AND (typeof({column}) != 'integer' OR {column} < {low_t} OR {column} > {high_t}))"
+        )
 
     def bad_day(column: str) -> str:
-        return (f"(date({column}) IS NULL OR {column} != date({column}) OR {column} < '{first_day}' "
-                f"OR {column} > '{last_day}')")
+        return (
+            f"(date({column}) IS NULL OR {column} != date({column}) OR {column} < '{first_day}' "
+            f"OR {column} > '{last_day}')"
+        )
 
-    metric_limits = {"steps": "steps_day", "active_kcal": "kcal_day", "ascent_mm": "ascent_mm_day",
-                     "descent_mm": "ascent_mm_day", "moderate_min": "minutes_day", "vigorous_min": "minutes_day"}
-    monitoring_values = " OR ".join(f"(metric = '{m}' AND {outside('value', limit)})"
-                                    for m, limit in metric_limits.items())
+    metric_limits = {
+        "steps": "steps_day",
+        "active_kcal": "kcal_day",
+        "ascent_mm": "ascent_mm_day",
+        "descent_mm": "ascent_mm_day",
+        "moderate_min": "minutes_day",
+        "vigorous_min": "minutes_day",
+    }
+    monitoring_values = " OR ".join(
+        f"(metric = '{m}' AND {outside('value', limit)})" for m, limit in metric_limits.items()
+    )
     checks = [
         ("readings.bpm outside 25..250", "readings", outside("bpm", "heart_rate_bpm")),
         ("readings.utc_offset_s outside -12 h..+14 h", "readings", outside("utc_offset_s", "utc_offset_s")),
@@ -319,25 +353,38 @@ def absurd_checks(now: float) -> list[tuple[str, str]]:
     ]
     # (table, column, gate limit, whether the column holds a count)
     for table, column, limit, integer in [
-        ("activities", "utc_offset_s", "utc_offset_s", True), ("activities", "avg_hr", "heart_rate_bpm", True),
-        ("activities", "max_hr", "heart_rate_bpm", True), ("activities", "calories", "kcal_activity", True),
-        ("activities", "steps", "steps_activity", True), ("activities", "ascent_m", "ascent_m_day", False),
-        ("activities", "elapsed_s", "duration_s", False), ("activities", "timer_s", "duration_s", False),
-        ("strength_sets", "duration_s", "duration_s", False), ("strength_sets", "repetitions", "repetitions", True),
-        ("strength_sets", "weight_kg", "set_weight_kg", False), ("strength_sets", "category", "category", True),
-        ("wellness", "steps", "steps_day", True), ("wellness", "ascent_m", "ascent_m_day", False),
-        ("wellness", "descent_m", "ascent_m_day", False), ("wellness", "active_kcal", "kcal_day", True),
-        ("wellness", "bmr_kcal", "rmr_kcal_day", True), ("wellness", "total_kcal", "kcal_day", True),
-        ("wellness", "moderate_min", "minutes_day", True), ("wellness", "vigorous_min", "minutes_day", True),
-        ("wellness", "resting_hr", "resting_hr_bpm", True), ("wellness", "utc_offset_s", "utc_offset_s", True),
+        ("activities", "utc_offset_s", "utc_offset_s", True),
+        ("activities", "avg_hr", "heart_rate_bpm", True),
+        ("activities", "max_hr", "heart_rate_bpm", True),
+        ("activities", "calories", "kcal_activity", True),
+        ("activities", "steps", "steps_activity", True),
+        ("activities", "ascent_m", "ascent_m_day", False),
+        ("activities", "elapsed_s", "duration_s", False),
+        ("activities", "timer_s", "duration_s", False),
+        ("strength_sets", "duration_s", "duration_s", False),
+        ("strength_sets", "repetitions", "repetitions", True),
+        ("strength_sets", "weight_kg", "set_weight_kg", False),
+        ("strength_sets", "category", "category", True),
+        ("wellness", "steps", "steps_day", True),
+        ("wellness", "ascent_m", "ascent_m_day", False),
+        ("wellness", "descent_m", "ascent_m_day", False),
+        ("wellness", "active_kcal", "kcal_day", True),
+        ("wellness", "bmr_kcal", "rmr_kcal_day", True),
+        ("wellness", "total_kcal", "kcal_day", True),
+        ("wellness", "moderate_min", "minutes_day", True),
+        ("wellness", "vigorous_min", "minutes_day", True),
+        ("wellness", "resting_hr", "resting_hr_bpm", True),
+        ("wellness", "utc_offset_s", "utc_offset_s", True),
     ]:
         checks.append((f"{table}.{column} outside {limit}", table, outside(column, limit, integer)))
     return [(name, f"SELECT count(*) FROM {table} WHERE {where}") for name, table, where in checks]
 
 
 # `readings`: the stored series as rows (tests/readings.py), made again after each batch's import
-TOUCHED_DAYS = ("SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
-                "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values")
+TOUCHED_DAYS = (
+    "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
+    "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values"
+)
 
 
 @dataclass
@@ -360,10 +407,12 @@ class Tally:
 
     def line(self) -> str:
         o = self.outcomes
-        return (f"{self.cases} cases: imported {o['imported']}, skipped {o['skipped']}, duplicate {o['duplicate']}, "
-                f"failed {o['failed']} (internal {o['internal']}); import tracebacks {len(self.import_tracebacks)}, "
-                f"reports {self.reports} on {self.days} days, failing reports {len(self.failing_reports)}, "
-                f"absurd stored values {sum(self.absurd.values())}")
+        return (
+            f"{self.cases} cases: imported {o['imported']}, skipped {o['skipped']}, duplicate {o['duplicate']}, "
+            f"failed {o['failed']} (internal {o['internal']}); import tracebacks {len(self.import_tracebacks)}, "
+            f"reports {self.reports} on {self.days} days, failing reports {len(self.failing_reports)}, "
+            f"absurd stored values {sum(self.absurd.values())}"
+        )
 
 
 def _short(exc: BaseException) -> str:
@@ -457,8 +506,7 @@ def _report_days(store: Store, config: Config, number: int, tally: Tally) -> Non
             calls.append((f"week_report {day}", lambda day=day: week_report(store, config, day)))
     if days:
         span = min(HISTORY_WEEKS_MAX, (days[-1] - days[0]).days // 7 + 2)
-        calls.append((f"history {span} weeks to {days[-1]}",
-                      lambda: history(store, config, span, days[-1])))
+        calls.append((f"history {span} weeks to {days[-1]}", lambda: history(store, config, span, days[-1])))
     calls.append(("history 3 weeks to today", lambda: history(store, config, 3, date.today())))
     for what, call in calls:
         tally.reports += 1
@@ -475,8 +523,12 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=25, help="mutants per fresh store")
-    parser.add_argument("--start", type=int, default=0,
-                        help="begin at the batch holding this case (split a long run: 0-1999, then --start 2000)")
+    parser.add_argument(
+        "--start",
+        type=int,
+        default=0,
+        help="begin at the batch holding this case (split a long run: 0-1999, then --start 2000)",
+    )
     parser.add_argument("--only", type=int, help="run only the batch holding this case")
     parser.add_argument("--save", type=Path, help="keep the files of every batch with a problem here")
     args = parser.parse_args()
@@ -490,16 +542,19 @@ def main() -> int:
     batches = (args.cases + args.batch - 1) // args.batch
     numbers = [args.only // args.batch] if args.only is not None else range(args.start // args.batch, batches)
     last = min(args.cases, (numbers[-1] + 1) * args.batch) - 1
-    print(f"fuzz: cases {numbers[0] * args.batch}-{last} of {args.cases}, seed {args.seed}, "
-          f"{len(seeds)} seed files, batches of {args.batch}",
-          file=sys.stderr)
+    print(
+        f"fuzz: cases {numbers[0] * args.batch}-{last} of {args.cases}, seed {args.seed}, "
+        f"{len(seeds)} seed files, batches of {args.batch}",
+        file=sys.stderr,
+    )
     started = time.perf_counter()
     next_line = 500
     with tempfile.TemporaryDirectory(prefix="wearsync-fuzz-") as tmp:
         work = Path(tmp)
         for number in numbers:
-            run_batch(number, batch_cases(args.seed, number, args.batch, args.cases, seeds), args.seed, work,
-                      tally, config)
+            run_batch(
+                number, batch_cases(args.seed, number, args.batch, args.cases, seeds), args.seed, work, tally, config
+            )
             if args.save and number in tally.problem_batches:
                 shutil.copytree(work / f"batch{number}", args.save / f"batch{number}", dirs_exist_ok=True)
             shutil.rmtree(work / f"batch{number}")
@@ -509,18 +564,23 @@ def main() -> int:
                 next_line += 500
     print(tally.line())
     print("mutations (first of a stack): " + ", ".join(f"{k} {v}" for k, v in sorted(tally.kinds.items())))
-    print(f"slowest file: {tally.slowest[0]:.2f} s ({tally.slowest[1]}); "
-          f"{time.perf_counter() - started:.0f} s in all")
-    for title, items in (("import tracebacks", tally.import_tracebacks), ("internal errors", tally.internal),
-                         ("failing reports", tally.failing_reports), ("absurd stored values", tally.absurd_cases)):
+    print(f"slowest file: {tally.slowest[0]:.2f} s ({tally.slowest[1]}); {time.perf_counter() - started:.0f} s in all")
+    for title, items in (
+        ("import tracebacks", tally.import_tracebacks),
+        ("internal errors", tally.internal),
+        ("failing reports", tally.failing_reports),
+        ("absurd stored values", tally.absurd_cases),
+    ):
         if items:
             print(f"{title}:")
             for item in items:
                 print(f"  {item}")
     if tally.problem_batches:
         first = min(tally.problem_batches) * args.batch
-        print(f"batches with problems: {sorted(tally.problem_batches)} "
-              f"(`--only {first} --seed {args.seed}` runs the first again)")
+        print(
+            f"batches with problems: {sorted(tally.problem_batches)} "
+            f"(`--only {first} --seed {args.seed}` runs the first again)"
+        )
     return 1 if tally.problems() else 0
 
 

@@ -51,24 +51,36 @@ def write_day(conn, rng: np.random.Generator, day: date) -> None:
     ts = np.arange(t0, t1, 60) + rng.integers(0, 60, size=(t1 - t0) // 60)
     ts = ts[rng.random(ts.size) > 0.25]  # the sensor misses about a quarter of the minutes
     bpm = np.clip(RESTING_HR + 8 + rng.normal(0, 8, ts.size), 40, 190).round().astype(int)
-    write_series(conn, source="monitoring", ts=ts, bpm=bpm, utc_offset_s=np.full(ts.size, offset),
-                 recording_id=monitoring_id)
+    write_series(
+        conn, source="monitoring", ts=ts, bpm=bpm, utc_offset_s=np.full(ts.size, offset), recording_id=monitoring_id
+    )
 
     steps = int(rng.integers(3000, 16000))
     conn.execute(
         "INSERT INTO wellness(local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, "
         "moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) "
         "VALUES (?, 'fit', ?, ?, ?, ?, 1700, ?, ?, ?, ?, ?)",
-        (iso, steps, float(rng.uniform(5, 60)), float(rng.uniform(5, 60)), int(steps * 0.04),
-         int(rng.integers(0, 30)), int(rng.integers(0, 40)), RESTING_HR + int(rng.integers(-3, 4)),
-         offset, t1 - t0),
+        (
+            iso,
+            steps,
+            float(rng.uniform(5, 60)),
+            float(rng.uniform(5, 60)),
+            int(steps * 0.04),
+            int(rng.integers(0, 30)),
+            int(rng.integers(0, 40)),
+            RESTING_HR + int(rng.integers(-3, 4)),
+            offset,
+            t1 - t0,
+        ),
     )
 
     if rng.random() < 0.8:
         _activity(conn, rng, day, t0, offset)
     if rng.random() < 0.65:
-        conn.execute("INSERT INTO intake(local_day, source, kcal, entered_at) VALUES (?, 'manual', ?, ?)",
-                     (iso, int(rng.integers(1300, 2600)), t1))
+        conn.execute(
+            "INSERT INTO intake(local_day, source, kcal, entered_at) VALUES (?, 'manual', ?, ?)",
+            (iso, int(rng.integers(1300, 2600)), t1),
+        )
 
 
 def _activity(conn, rng: np.random.Generator, day: date, t0: int, offset: int) -> None:
@@ -84,8 +96,14 @@ def _activity(conn, rng: np.random.Generator, day: date, t0: int, offset: int) -
     seconds = np.arange(3600)
     effort = 120 + 35 * np.sin(seconds / 600) + rng.normal(0, 4, seconds.size)
     bpm = np.clip(effort, 60, 195).round().astype(int)
-    write_series(conn, source="activity", ts=start + seconds, bpm=bpm, utc_offset_s=np.full(seconds.size, offset),
-                 recording_id=recording_id)
+    write_series(
+        conn,
+        source="activity",
+        ts=start + seconds,
+        bpm=bpm,
+        utc_offset_s=np.full(seconds.size, offset),
+        recording_id=recording_id,
+    )
     if strength:
         conn.executemany(
             "INSERT INTO strength_sets(activity_id, position, start_utc, duration_s, set_type, repetitions, "

@@ -62,18 +62,27 @@ def measure(mode: str, python: Path = Path(sys.executable), tree: Path = ROOT) -
     with tempfile.TemporaryDirectory() as home:
         script = Path(home) / "child.py"
         script.write_text(CHILD)
-        out = subprocess.run([str(python), str(script), mode, str(SHARED_FIT), str(Path(home) / "store")],
-                             capture_output=True, text=True, check=True, cwd=tree)
+        out = subprocess.run(
+            [str(python), str(script), mode, str(SHARED_FIT), str(Path(home) / "store")],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tree,
+        )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def median_run(runs: list[dict]) -> dict:
     """The median time of repeated runs, with the highest peak memory among them."""
-    return {**runs[0], "seconds": statistics.median(r["seconds"] for r in runs),
-            "cpu_s": statistics.median(r["cpu_s"] for r in runs),
-            "all_seconds": [r["seconds"] for r in runs], "all_cpu_s": [r["cpu_s"] for r in runs],
-            "maxrss_mb": max(r["maxrss_mb"] for r in runs),
-            "children_maxrss_mb": max(r["children_maxrss_mb"] for r in runs)}
+    return {
+        **runs[0],
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "cpu_s": statistics.median(r["cpu_s"] for r in runs),
+        "all_seconds": [r["seconds"] for r in runs],
+        "all_cpu_s": [r["cpu_s"] for r in runs],
+        "maxrss_mb": max(r["maxrss_mb"] for r in runs),
+        "children_maxrss_mb": max(r["children_maxrss_mb"] for r in runs),
+    }
 
 
 def main() -> None:
@@ -95,8 +104,9 @@ def main() -> None:
     if not args.skip_fitparse:
         runs["fitparse decode only"] = measure("fitparse")
     modes = {"1": "1 process", str(cores): f"{cores} processes"}
-    repeated: dict[str, list[dict]] = {f"{tree}wearsync import, {label}": [] for label in modes.values()
-                                       for tree in trees}
+    repeated: dict[str, list[dict]] = {
+        f"{tree}wearsync import, {label}": [] for label in modes.values() for tree in trees
+    }
     for round_ in range(args.repeat):
         for mode, label in modes.items():
             # the trees take turns, the first one changing each round, so drift hits both alike
@@ -104,19 +114,24 @@ def main() -> None:
             for tree, (python, path) in order:
                 result = measure(mode, python, path)
                 repeated[f"{tree}wearsync import, {label}"].append(result)
-                print(f"round {round_ + 1}: {tree}wearsync import, {label}: {result['seconds']:.2f} s",
-                      file=sys.stderr)
+                print(f"round {round_ + 1}: {tree}wearsync import, {label}: {result['seconds']:.2f} s", file=sys.stderr)
     runs.update({name: median_run(r) for name, r in repeated.items()})
     first = next(iter(runs.values()))
-    print(f"{first['files']} files, {first['bytes'] / 1e6:.1f} MB in {SHARED_FIT}"
-          + (f"; medians of {args.repeat} runs" if args.repeat > 1 else ""))
-    print(f"{'':45} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'peak MB':>8} {'workers peak MB':>16}  "
-          "runs: seconds / CPU s")
+    print(
+        f"{first['files']} files, {first['bytes'] / 1e6:.1f} MB in {SHARED_FIT}"
+        + (f"; medians of {args.repeat} runs" if args.repeat > 1 else "")
+    )
+    print(
+        f"{'':45} {'seconds':>8} {'CPU s':>7} {'MB/s':>7} {'peak MB':>8} {'workers peak MB':>16}  runs: seconds / CPU s"
+    )
     for name, r in runs.items():
-        each = " ".join(f"{w:.2f}/{c:.2f}" for w, c in zip(r.get("all_seconds", []), r.get("all_cpu_s", []),
-                                                            strict=True))
-        print(f"{name:45} {r['seconds']:8.2f} {r['cpu_s']:7.2f} {r['bytes'] / 1e6 / r['seconds']:7.2f} "
-              f"{r['maxrss_mb']:8.0f} {r['children_maxrss_mb']:16.0f}  {each}")
+        each = " ".join(
+            f"{w:.2f}/{c:.2f}" for w, c in zip(r.get("all_seconds", []), r.get("all_cpu_s", []), strict=True)
+        )
+        print(
+            f"{name:45} {r['seconds']:8.2f} {r['cpu_s']:7.2f} {r['bytes'] / 1e6 / r['seconds']:7.2f} "
+            f"{r['maxrss_mb']:8.0f} {r['children_maxrss_mb']:16.0f}  {each}"
+        )
     if "fitparse decode only" in runs:
         base = runs["fitparse decode only"]["seconds"]
         for name, r in runs.items():
@@ -131,8 +146,10 @@ def main() -> None:
         for label in modes.values():
             new, old = runs[f"wearsync import, {label}"], runs[f"baseline wearsync import, {label}"]
             cpu, wall = new["cpu_s"] / old["cpu_s"], new["seconds"] / old["seconds"]
-            print(f"new/old, {label}: CPU {cpu:.3f} ({'within' if cpu <= 1.10 else 'OVER'} the 1.10 allowed), "
-                  f"wall {wall:.3f}")
+            print(
+                f"new/old, {label}: CPU {cpu:.3f} ({'within' if cpu <= 1.10 else 'OVER'} the 1.10 allowed), "
+                f"wall {wall:.3f}"
+            )
 
 
 if __name__ == "__main__":

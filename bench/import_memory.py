@@ -113,13 +113,28 @@ def activity_file(target_bytes: int) -> tuple[bytes, int]:
     records["f7"] = (220 + 60 * np.sin(3 * angle)).astype(np.uint16)
     records["f13"] = 18 + (seconds // 3600) % 10
     definition = struct.pack("<BBBHB", 0x40 | RECORD_LOCAL, 0, 0, 20, len(RECORD_FIELDS)) + b"".join(
-        struct.pack("<BBB", num, np.dtype(np_type).itemsize, BASE[base][0]) for num, base, np_type in RECORD_FIELDS)
+        struct.pack("<BBB", num, np.dtype(np_type).itemsize, BASE[base][0]) for num, base, np_type in RECORD_FIELDS
+    )
     start, end = fit_time(START_UNIX), fit_time(START_UNIX) + count - 1
-    file_id = message(0, field(0, "enum", 4), field(1, "uint16", 1), field(2, "uint16", 3121),
-                      field(3, "uint32z", SERIAL), field(4, "uint32", start))
-    session = message(18, field(253, "uint32", end), field(2, "uint32", start), field(5, "enum", 1),
-                      field(7, "uint32", (count - 1) * 1000), field(8, "uint32", (count - 1) * 1000),
-                      field(11, "uint16", 9_000), field(16, "uint8", 140), field(17, "uint8", 171))
+    file_id = message(
+        0,
+        field(0, "enum", 4),
+        field(1, "uint16", 1),
+        field(2, "uint16", 3121),
+        field(3, "uint32z", SERIAL),
+        field(4, "uint32", start),
+    )
+    session = message(
+        18,
+        field(253, "uint32", end),
+        field(2, "uint32", start),
+        field(5, "enum", 1),
+        field(7, "uint32", (count - 1) * 1000),
+        field(8, "uint32", (count - 1) * 1000),
+        field(11, "uint16", 9_000),
+        field(16, "uint8", 140),
+        field(17, "uint8", 171),
+    )
     activity = message(34, field(253, "uint32", end), field(5, "uint32", end + OFFSET_S))
     body = b"".join([file_id, definition, records.tobytes(), session, activity])
     header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
@@ -132,8 +147,9 @@ def measure(python: Path, fit: Path, cwd: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="wearsync-mem-") as home:
         script = Path(home) / "child.py"
         script.write_text(CHILD)
-        out = subprocess.run([str(python), str(script), str(fit), str(Path(home) / "store")], cwd=cwd,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [str(python), str(script), str(fit), str(Path(home) / "store")], cwd=cwd, capture_output=True, text=True
+        )
     if out.returncode:
         sys.exit(f"the import under {python} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -155,8 +171,11 @@ def main() -> None:
         started = time.perf_counter()
         data, records = activity_file(int(args.mb * 1e6))
         fit.write_bytes(data)
-        print(f"{len(data) / 1e6:.1f} MB activity file, {records:,} records of 34 bytes "
-              f"(written in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+        print(
+            f"{len(data) / 1e6:.1f} MB activity file, {records:,} records of 34 bytes "
+            f"(written in {time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+        )
         results = {}
         for name, (python, tree) in trees.items():
             print(f"importing with {name} ...", file=sys.stderr)
@@ -165,16 +184,20 @@ def main() -> None:
     print(f"{'':30} {'peak MB':>8} {'after imports MB':>17} {'seconds':>8} {'CPU s':>6} {'readings':>9}  outcome")
     for name, r in results.items():
         outcome = r["outcomes"][0] if r["outcomes"] else ("none", "")
-        print(f"{name:30} {r['peak_mb']:8.0f} {r['loaded_mb']:17.0f} {r['seconds']:8.1f} {r['cpu_s']:6.1f} "
-              f"{r['readings']:9,}  "
-              f"{outcome[0]}{': ' + outcome[1] if outcome[1] else ''}")
+        print(
+            f"{name:30} {r['peak_mb']:8.0f} {r['loaded_mb']:17.0f} {r['seconds']:8.1f} {r['cpu_s']:6.1f} "
+            f"{r['readings']:9,}  "
+            f"{outcome[0]}{': ' + outcome[1] if outcome[1] else ''}"
+        )
     new = results["this tree"]
     verdict = "met" if new["peak_mb"] <= 300 else "NOT met"
     print(f"goal (issue 9): peak <= 300 MB for a 30 MB activity: {verdict} ({new['peak_mb']:.0f} MB)")
     if len(results) > 1:
         old = results[next(n for n in results if n != "this tree")]
-        print(f"this tree / baseline: peak {new['peak_mb'] / old['peak_mb']:.2f}x, "
-              f"time {new['seconds'] / old['seconds']:.2f}x, CPU {new['cpu_s'] / old['cpu_s']:.2f}x")
+        print(
+            f"this tree / baseline: peak {new['peak_mb'] / old['peak_mb']:.2f}x, "
+            f"time {new['seconds'] / old['seconds']:.2f}x, CPU {new['cpu_s'] / old['cpu_s']:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,8 @@ from wearsync.reports.week import history, week_report
 from wearsync.config import Config
 from wearsync.store import Store
 store, config = Store.open(Path(sys.argv[1])), Config()
-first, last = (date.fromisoformat(d) for d in store.conn.execute("SELECT min(local_day), max(local_day) FROM wellness").fetchone())
+span = store.conn.execute("SELECT min(local_day), max(local_day) FROM wellness").fetchone()
+first, last = (date.fromisoformat(d) for d in span)
 weeks = [first - timedelta(days=first.weekday()) + timedelta(weeks=n) for n in range((last - first).days // 7 + 2)]
 reports = {"weeks": [week_report(store, config, w, as_of=last) for w in weeks],
            "history": history(store, config, len(weeks), last, as_of=last),
@@ -81,15 +82,21 @@ def main() -> None:
         before = size_mb(copy)
         opened = json.loads(run(sys.executable, OPEN, copy))
         after = size_mb(copy)
-        print(f"migration of {args.old_store}: {opened['seconds']:.1f} s, peak memory {opened['peak_mb']:.0f} MB; "
-              f"store {before:.0f} MB before, {after:.0f} MB after")
+        print(
+            f"migration of {args.old_store}: {opened['seconds']:.1f} s, peak memory {opened['peak_mb']:.0f} MB; "
+            f"store {before:.0f} MB before, {after:.0f} MB after"
+        )
         if args.baseline:
             old = run(str(args.baseline / ".venv" / "bin" / "python"), REPORTS, args.old_store, cwd=args.baseline)
             new = run(sys.executable, REPORTS, copy)
-            digest = {name: hashlib.sha256(text.encode()).hexdigest()[:16] for name, text in (("old", old), ("new", new))}
+            digest = {
+                name: hashlib.sha256(text.encode()).hexdigest()[:16] for name, text in (("old", old), ("new", new))
+            }
             weeks = len(json.loads(new)["weeks"])
-            print(f"reports ({weeks} weeks, the history, 19 days): old code on the old store {digest['old']}, "
-                  f"this code on the migrated store {digest['new']}: {'IDENTICAL' if old == new else 'DIFFERENT'}")
+            print(
+                f"reports ({weeks} weeks, the history, 19 days): old code on the old store {digest['old']}, "
+                f"this code on the migrated store {digest['new']}: {'IDENTICAL' if old == new else 'DIFFERENT'}"
+            )
             if old != new:
                 sys.exit("bench: the reports differ after the migration")
         conn = sqlite3.connect(copy / DB)

@@ -24,9 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from history_gen import generate  # run as a script: bench/ is on sys.path
+
+from wearsync.config import Config
 from wearsync.reports import cache
 from wearsync.reports.params import params_from_config
-from wearsync.config import Config
 from wearsync.store import DB_NAME, Store
 
 PROBE_PAUSE_S = 0.01
@@ -88,8 +89,14 @@ def run(home: Path, *, baseline: bool) -> dict:
     prober.join()
     hold = elapsed if baseline else max(store.holds)
     store.close()
-    return {"days": len(days), "refresh_s": elapsed, "longest_hold_s": hold, "longest_wait_s": longest_wait,
-            "transactions": 1 if baseline else len(store.holds), "probes": probes}
+    return {
+        "days": len(days),
+        "refresh_s": elapsed,
+        "longest_hold_s": hold,
+        "longest_wait_s": longest_wait,
+        "transactions": 1 if baseline else len(store.holds),
+        "probes": probes,
+    }
 
 
 def main() -> None:
@@ -108,9 +115,12 @@ def main() -> None:
         shutil.copytree(source, home)
         results[name] = run(home, baseline=baseline)
         r = results[name]
-        print(f"{name:9} refresh {r['refresh_s']:6.1f} s ({r['days']} days, {r['transactions']} write transactions):"
-              f" longest write-lock hold {r['longest_hold_s']:.3f} s; a concurrent writer waited at most "
-              f"{r['longest_wait_s']:.3f} s over {r['probes']} tries", flush=True)
+        print(
+            f"{name:9} refresh {r['refresh_s']:6.1f} s ({r['days']} days, {r['transactions']} write transactions):"
+            f" longest write-lock hold {r['longest_hold_s']:.3f} s; a concurrent writer waited at most "
+            f"{r['longest_wait_s']:.3f} s over {r['probes']} tries",
+            flush=True,
+        )
     if not args.keep:
         shutil.rmtree(root)
 

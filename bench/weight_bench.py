@@ -19,10 +19,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-
 from history_gen import ZONE, generate  # run as a script: bench/ is on sys.path
-from wearsync.reports.week import week_report
+
 from wearsync.config import Config
+from wearsync.reports.week import week_report
 from wearsync.store import DB_NAME, Store
 
 END = date(2024, 12, 31)
@@ -47,8 +47,10 @@ def _week_with_intake(store: Store) -> date:
     week whose measured expenditure is computed, not left unknown."""
     sunday = END - timedelta(days=(END.weekday() + 1) % 7)
     while True:
-        (days,) = store.conn.execute("SELECT count(DISTINCT local_day) FROM intake WHERE local_day BETWEEN ? AND ?",
-                                     ((sunday - timedelta(days=20)).isoformat(), sunday.isoformat())).fetchone()
+        (days,) = store.conn.execute(
+            "SELECT count(DISTINCT local_day) FROM intake WHERE local_day BETWEEN ? AND ?",
+            ((sunday - timedelta(days=20)).isoformat(), sunday.isoformat()),
+        ).fetchone()
         if days >= 14:
             return sunday
         sunday -= timedelta(days=7)
@@ -69,6 +71,7 @@ def main() -> None:
     device = Config()
     auto = dataclasses.replace(device, analytics=dataclasses.replace(device.analytics, energy_source="auto"))
     week = _week_with_intake(store)
+
     def report(config: Config) -> float:
         return timed(lambda: week_report(store, config, week, as_of=END))
 
@@ -76,13 +79,19 @@ def main() -> None:
     rows = weigh_ins(YEARS)
     with store.transaction() as conn:
         conn.execute("DELETE FROM weigh_ins")
-    times: dict[str, list[float]] = {"without weigh-ins": [], "with weigh-ins": [],
-                                     "with weigh-ins, energy_source auto": []}
+    times: dict[str, list[float]] = {
+        "without weigh-ins": [],
+        "with weigh-ins": [],
+        "with weigh-ins, energy_source auto": [],
+    }
     for _ in range(args.rounds):
         times["without weigh-ins"].append(report(device))
         with store.transaction() as conn:
-            conn.executemany("INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, source, entered_at) "
-                             "VALUES (?, ?, ?, ?, 'garmin', 0)", rows)
+            conn.executemany(
+                "INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, source, entered_at) "
+                "VALUES (?, ?, ?, ?, 'garmin', 0)",
+                rows,
+            )
         shown = week_report(store, device, week, as_of=END)
         times["with weigh-ins"].append(report(device))
         times["with weigh-ins, energy_source auto"].append(report(auto))
@@ -90,17 +99,21 @@ def main() -> None:
             conn.execute("DELETE FROM weigh_ins")
     weight = shown.weight
     window = weight.window
-    print(f"{len(rows):,} weigh-ins; the week to {week}: trend {weight.trend_end_kg} kg, measured "
-          f"{window.measured_kcal} ± {window.measured_range_kcal} kcal a day ({window.weigh_ins} "
-          f"weigh-ins, {window.intake_days} days of intake in the window), watch {window.device_kcal}")
+    print(
+        f"{len(rows):,} weigh-ins; the week to {week}: trend {weight.trend_end_kg} kg, measured "
+        f"{window.measured_kcal} ± {window.measured_range_kcal} kcal a day ({window.weigh_ins} "
+        f"weigh-ins, {window.intake_days} days of intake in the window), watch {window.device_kcal}"
+    )
     # The machine is shared: the fastest round is the least disturbed, the median the typical one.
     for stat in (statistics.median, min):
         value = {name: stat(values) for name, values in times.items()}
         without = value["without weigh-ins"]
-        print(f"{stat.__name__} of {args.rounds}: "
-              + "; ".join(f"{name} {v * 1000:.0f} ms" for name, v in value.items())
-              + f"; ratio with / without {value['with weigh-ins'] / without:.2f}, with energy_source auto / "
-              f"without {value['with weigh-ins, energy_source auto'] / without:.2f}")
+        print(
+            f"{stat.__name__} of {args.rounds}: "
+            + "; ".join(f"{name} {v * 1000:.0f} ms" for name, v in value.items())
+            + f"; ratio with / without {value['with weigh-ins'] / without:.2f}, with energy_source auto / "
+            f"without {value['with weigh-ins, energy_source auto'] / without:.2f}"
+        )
     store.close()
 
 

@@ -47,8 +47,10 @@ def lazy_view(module: str, name: str) -> Callable[[], Screen]:
     The charts in the views bring in textual-plot and numpy; the first-run screen of an empty
     store needs neither, and importing them would slow its first frame.
     """
+
     def make() -> Screen:
         return getattr(import_module(f"wearsync.dashboard.screens.{module}"), name)()
+
     return make
 
 
@@ -59,8 +61,10 @@ class WearsyncApp(App[None]):
     TITLE = "wearsync"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "first-run": FirstRunScreen,
-        "week": lazy_view("week", "WeekScreen"), "history": lazy_view("history", "HistoryScreen"),
-        "day": lazy_view("day", "DayScreen"), "sources": lazy_view("sources", "SourcesScreen"),
+        "week": lazy_view("week", "WeekScreen"),
+        "history": lazy_view("history", "HistoryScreen"),
+        "day": lazy_view("day", "DayScreen"),
+        "sources": lazy_view("sources", "SourcesScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "today", "Today"),
@@ -90,8 +94,15 @@ class WearsyncApp(App[None]):
         # NO_COLOR: Textual's own monochrome filter fails on a segment without a style.
         return [self._monochrome if isinstance(f, Monochrome) else f for f in super().get_line_filters()]
 
-    def __init__(self, config: Config, store: Store, *, today: date | None = None,
-                 pull: Pull | None = None, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        today: date | None = None,
+        pull: Pull | None = None,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
         super().__init__()
         self.config = config
         self.store = store
@@ -123,8 +134,7 @@ class WearsyncApp(App[None]):
 
     def selection(self) -> Selection:
         """What the views show now, for a load to read in the background."""
-        return Selection(config=self.config, day=self.day, week_start=self.week_start,
-                         history_weeks=self.history_weeks)
+        return Selection(config=self.config, day=self.day, week_start=self.week_start, history_weeks=self.history_weeks)
 
     def on_mount(self) -> None:
         # An empty store gets the first-run screen alone: no view is built until there is data.
@@ -168,25 +178,44 @@ class WearsyncApp(App[None]):
         """Every wearsync action in the command palette (ctrl+p), then Textual's own (theme, keys, quit)."""
         views = self.current_mode != "first-run"
         commands: list[tuple[str, str, Callable[[], object] | None, bool]] = [
-            ("Go to a day or week", "Show a day or week: 2024-03-05, 2024-W10, today, -3w (g)", self.action_go_to,
-             views),
+            (
+                "Go to a day or week",
+                "Show a day or week: 2024-03-05, 2024-W10, today, -3w (g)",
+                self.action_go_to,
+                views,
+            ),
             ("Today", "Show the week or day holding today (t)", self.action_today, views),
-            ("Previous week or day", "One week back, one day in the day view (←)", lambda: self.action_step(-1),
-             views),
+            ("Previous week or day", "One week back, one day in the day view (←)", lambda: self.action_step(-1), views),
             ("Next week or day", "One week on, one day in the day view (→)", lambda: self.action_step(1), views),
             ("Week view", "This week's numbers against their targets (w)", lambda: self.action_view("week"), views),
             ("History view", "Weekly totals over the last weeks (h)", lambda: self.action_view("history"), views),
-            ("Day view", "The selected day's heart rate, activities and numbers (d)",
-             lambda: self.action_view("day"), views),
-            ("Sources view", "Last pulls, imports and why files failed (s)", lambda: self.action_view("sources"),
-             views),
+            (
+                "Day view",
+                "The selected day's heart rate, activities and numbers (d)",
+                lambda: self.action_view("day"),
+                views,
+            ),
+            (
+                "Sources view",
+                "Last pulls, imports and why files failed (s)",
+                lambda: self.action_view("sources"),
+                views,
+            ),
             ("Import files", "Import a FIT file, a folder or a Garmin export zip (i)", self.action_import, True),
             ("Pull", "Pull from Garmin Connect and the configured folders (p)", self.action_pull, True),
-            ("Force pull", "Pull now even during a cooldown, and retry failed downloads (P)",
-             lambda: self.action_pull(True), True),
+            (
+                "Force pull",
+                "Pull now even during a cooldown, and retry failed downloads (P)",
+                lambda: self.action_pull(True),
+                True,
+            ),
             ("Log intake", "Enter the calories eaten on the selected day (l)", self.action_log_intake, True),
-            ("Forget the selected import", "Remove the selected file's data, after a question (f)",
-             getattr(screen, "action_forget", None), self.current_mode == "sources"),
+            (
+                "Forget the selected import",
+                "Remove the selected file's data, after a question (f)",
+                getattr(screen, "action_forget", None),
+                self.current_mode == "sources",
+            ),
             ("Help", "Keys and how to drop files (?)", self.action_help, True),
         ]
         for title, help_text, callback, shown in commands:
@@ -226,8 +255,7 @@ class WearsyncApp(App[None]):
 
     # -- the status line -----------------------------------------------------------------
 
-    def set_status(self, text: str, *, done: int | None = None, total: int | None = None,
-                   error: bool = False) -> None:
+    def set_status(self, text: str, *, done: int | None = None, total: int | None = None, error: bool = False) -> None:
         """Show a message (and progress) on the status line of every view."""
         self.status = Status(text, done, total, error)
 
@@ -242,11 +270,11 @@ class WearsyncApp(App[None]):
             self.start_import(importable)
         elif paths:
             names = ", ".join(p.name or str(p) for p in paths[:3])
-            self.set_status(f"Not a FIT file or zip: {names}. Drop .fit files, a folder or a Garmin export zip.",
-                            error=True)
+            self.set_status(
+                f"Not a FIT file or zip: {names}. Drop .fit files, a folder or a Garmin export zip.", error=True
+            )
         else:
-            self.set_status("That paste is not a file. Drop .fit files, a folder or a Garmin export zip.",
-                            error=True)
+            self.set_status("That paste is not a file. Drop .fit files, a folder or a Garmin export zip.", error=True)
 
     def action_import(self) -> None:
         """Ask for a file or folder to import."""
@@ -268,9 +296,12 @@ class WearsyncApp(App[None]):
 
         # Its own connection: sqlite connections must not be shared across threads mid-transaction.
         with Store.open(self.store.data_dir) as store:
-            summary = import_paths(store, paths, zone=self.config.wearer.time_zone,
-                                   progress=lambda _phase, done, total, label: self.post_message(
-                                       ImportProgress(done, total, label)))
+            summary = import_paths(
+                store,
+                paths,
+                zone=self.config.wearer.time_zone,
+                progress=lambda _phase, done, total, label: self.post_message(ImportProgress(done, total, label)),
+            )
         self.post_message(ImportFinished(summary))
 
     def on_import_progress(self, message: ImportProgress) -> None:
@@ -278,8 +309,11 @@ class WearsyncApp(App[None]):
 
     def on_import_finished(self, message: ImportFinished) -> None:
         summary = message.summary
-        self.set_status(f"Imported {summary.imported}, duplicates {summary.duplicates}, "
-                        f"skipped {summary.skipped}, failed {summary.failed}.", error=bool(summary.failed))
+        self.set_status(
+            f"Imported {summary.imported}, duplicates {summary.duplicates}, "
+            f"skipped {summary.skipped}, failed {summary.failed}.",
+            error=bool(summary.failed),
+        )
         ids = [o.recording_id for o in summary.outcomes if o.outcome == "imported" and o.recording_id]
         newest = listings.latest_activity_day(self.store, ids)
         if newest and self.current_mode in ("first-run", "week", "day"):
@@ -301,8 +335,12 @@ class WearsyncApp(App[None]):
     @work(thread=True, group="pull", exit_on_error=False, name="Pull")
     def pull_worker(self, force: bool = False) -> None:
         with Store.open(self.store.data_dir) as store:
-            result = self.pull_function(store, self.config, lambda phase, done, total, label: self.post_message(
-                PullProgress(done, total, f"{phase}: {label}")), **({"force": True} if force else {}))
+            result = self.pull_function(
+                store,
+                self.config,
+                lambda phase, done, total, label: self.post_message(PullProgress(done, total, f"{phase}: {label}")),
+                **({"force": True} if force else {}),
+            )
         self.post_message(PullFinished(result))
 
     def on_pull_progress(self, message: PullProgress) -> None:
@@ -331,8 +369,9 @@ class WearsyncApp(App[None]):
 
     def on_intake_logged(self, message: IntakeLogged) -> None:
         warned = "".join(f" Warning: {w}." for w in message.warnings)
-        self.set_status(f"Logged {message.kcal:,} kcal eaten on {message.day:%a %d %b}.{warned}",
-                        error=bool(message.warnings))
+        self.set_status(
+            f"Logged {message.kcal:,} kcal eaten on {message.day:%a %d %b}.{warned}", error=bool(message.warnings)
+        )
         for warning in message.warnings:
             self.notify(warning, title="Intake stored, with a warning", severity="warning", timeout=10)
         self.check_for_changes()
@@ -349,13 +388,24 @@ class WearsyncApp(App[None]):
             error = event.worker.error
             # Garmin failing (5xx, unreachable) may answer the next try; a refused login or nothing
             # configured would not, so those get no hint.
-            retry = ("; P asks anyway" if isinstance(error, GarminRateLimited)
-                     else "; p tries again, P forces" if isinstance(error, GarminUnavailable) else "")
+            retry = (
+                "; P asks anyway"
+                if isinstance(error, GarminRateLimited)
+                else "; p tries again, P forces"
+                if isinstance(error, GarminUnavailable)
+                else ""
+            )
             self.set_status(f"{event.worker.name} failed: {error}{retry}", error=True)
             self.notify(str(error), title=f"{event.worker.name} failed", severity="error", timeout=10)
 
 
-def build_app(config: Config, store: Store, *, today: date | None = None, pull: Pull | None = None,
-              poll_seconds: float = POLL_SECONDS) -> WearsyncApp:
+def build_app(
+    config: Config,
+    store: Store,
+    *,
+    today: date | None = None,
+    pull: Pull | None = None,
+    poll_seconds: float = POLL_SECONDS,
+) -> WearsyncApp:
     """The dashboard over `store`; `today`, `pull` and the poll interval are injectable for tests."""
     return WearsyncApp(config, store, today=today, pull=pull, poll_seconds=poll_seconds)

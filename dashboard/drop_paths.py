@@ -95,12 +95,12 @@ def _split_words(line: str) -> list[str]:
         if ch == "'":
             end = line.find("'", i + 1)
             end = len(line) if end < 0 else end
-            current.append(line[i + 1:end])
+            current.append(line[i + 1 : end])
             i = end + 1
         elif ch == '"':
             i += 1
             while i < len(line) and line[i] != '"':
-                if line[i] == "\\" and line[i + 1:i + 2] == '"':
+                if line[i] == "\\" and line[i + 1 : i + 2] == '"':
                     i += 1
                 current.append(line[i])
                 i += 1

@@ -28,8 +28,7 @@ def default_pull(store: Store, config: Config, progress: Progress, *, force: boo
     """
     from wearsync.sync.pull import NOTHING_TO_PULL, pull_all
 
-    summary = pull_all(store, config, force=force,
-                       progress=progress)
+    summary = pull_all(store, config, force=force, progress=progress)
     if summary.nothing_configured:
         raise WearsyncError(NOTHING_TO_PULL)
     if summary.error is not None:

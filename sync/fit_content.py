@@ -120,8 +120,11 @@ class FitContent:
     @property
     def start(self) -> int | None:
         """The first time in the file (UTC, or local while `times_are_local`)."""
-        times = ([a.start_utc for a in self.activities] + ([int(self.hr_ts[0])] if len(self.hr_ts) else [])
-                 + [w.ts for w in self.weigh_ins])
+        times = (
+            [a.start_utc for a in self.activities]
+            + ([int(self.hr_ts[0])] if len(self.hr_ts) else [])
+            + [w.ts for w in self.weigh_ins]
+        )
         return min(times) if times else None
 
     def place(self, offset_s: int, origin: str) -> None:

@@ -95,8 +95,15 @@ class ImportSummary:
         }
 
 
-def import_paths(store: Store, paths: Iterable[Path], *, source: str = "file",
-                 progress: Progress | None = None, workers: int | None = None, zone: str = "") -> ImportSummary:
+def import_paths(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    source: str = "file",
+    progress: Progress | None = None,
+    workers: int | None = None,
+    zone: str = "",
+) -> ImportSummary:
     """Import FIT files, folders (recursively) and zips of FIT files.
 
     Files are decoded in `workers` processes (default: one per core, for batches
@@ -197,8 +204,13 @@ def _store_one(store: Store, source: str, zone: str, label: str, data: bytes, de
     except (sqlite3.Error, OSError, StoreError) as exc:
         return _log(store, source, FileOutcome(label, "failed", f"could not be stored ({_store_problem(exc)})"))
     except Exception as exc:
-        return _log(store, source, FileOutcome(
-            label, "failed", f"internal error ({_describe(exc)}); please report it with this file", internal=True))
+        return _log(
+            store,
+            source,
+            FileOutcome(
+                label, "failed", f"internal error ({_describe(exc)}); please report it with this file", internal=True
+            ),
+        )
 
 
 def _store_problem(exc: BaseException) -> str:
@@ -216,9 +228,16 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
         if isinstance(decoded, FitError):
             return _event(conn, source, FileOutcome(label, "failed", _unlabelled(str(decoded), label)))
         if isinstance(decoded, Crash):
-            return _event(conn, source, FileOutcome(
-                label, "failed", f"internal error ({decoded.message}); please report it with this file",
-                internal=True))
+            return _event(
+                conn,
+                source,
+                FileOutcome(
+                    label,
+                    "failed",
+                    f"internal error ({decoded.message}); please report it with this file",
+                    internal=True,
+                ),
+            )
         content, reader = decoded
         replaces = None
         # A weight file's file_id does not name one recording: scales (and the FIT SDK's own
@@ -238,11 +257,24 @@ def _store_decoded(store: Store, source: str, zone: str, label: str, data: bytes
         message = skip_reason or "; ".join(content.warnings)
         if replaces:
             message = f"replaces the damaged copy {replaces[1]}" + (f"; {message}" if message else "")
-        recording_id = recordings.add_recording(conn, {
-            "sha256": sha, "serial": content.serial, "time_created": content.time_created,
-            "file_type": content.file_type, "manufacturer": content.manufacturer, "product": content.product,
-            "source": source, "path": label, "status": status, "reason": message or None, "reader": reader,
-            "damaged": content.damaged, "imported_at": int(time.time())})
+        recording_id = recordings.add_recording(
+            conn,
+            {
+                "sha256": sha,
+                "serial": content.serial,
+                "time_created": content.time_created,
+                "file_type": content.file_type,
+                "manufacturer": content.manufacturer,
+                "product": content.product,
+                "source": source,
+                "path": label,
+                "status": status,
+                "reason": message or None,
+                "reader": reader,
+                "damaged": content.damaged,
+                "imported_at": int(time.time()),
+            },
+        )
         if replaces:
             _forget_recording(conn, replaces[0], recording_id)
         if not skip_reason:
@@ -261,14 +293,18 @@ def _settle_local_time(conn: sqlite3.Connection, content: FitContent, zone: str)
         offset = local_time.same_device_offset(conn, content.serial, near)
         origin = "another recording of the same device"
         if offset is None:
-            offset = (local_time.zone_offset_at_local(zone, near) if content.times_are_local
-                      else local_time.zone_offset(zone, near))
+            offset = (
+                local_time.zone_offset_at_local(zone, near)
+                if content.times_are_local
+                else local_time.zone_offset(zone, near)
+            )
             origin = local_time.zone_label(zone)
     if content.offset_s is None or content.times_are_local:
         content.place(offset, origin)
     if origin != "the file's own local time":
-        content.warnings.append(f"local time from {origin} ({local_time.format_offset(offset)}): "
-                                "the file states none of its own")
+        content.warnings.append(
+            f"local time from {origin} ({local_time.format_offset(offset)}): the file states none of its own"
+        )
 
 
 def _forget_recording(conn, recording_id: int, successor_id: int) -> None:
@@ -279,36 +315,83 @@ def _forget_recording(conn, recording_id: int, successor_id: int) -> None:
 
 def _write_content(conn, recording_id: int, content: FitContent) -> None:
     for activity in content.activities:
-        activity_id = recordings.add_activity(conn, {
-            "recording_id": recording_id, "sport": activity.sport, "sub_sport": activity.sub_sport,
-            "start_utc": activity.start_utc, "utc_offset_s": activity.utc_offset_s, "local_day": activity.local_day,
-            "elapsed_s": activity.elapsed_s, "timer_s": activity.timer_s, "calories": activity.calories,
-            "avg_hr": activity.avg_hr, "max_hr": activity.max_hr, "ascent_m": activity.ascent_m,
-            "steps": activity.steps})
+        activity_id = recordings.add_activity(
+            conn,
+            {
+                "recording_id": recording_id,
+                "sport": activity.sport,
+                "sub_sport": activity.sub_sport,
+                "start_utc": activity.start_utc,
+                "utc_offset_s": activity.utc_offset_s,
+                "local_day": activity.local_day,
+                "elapsed_s": activity.elapsed_s,
+                "timer_s": activity.timer_s,
+                "calories": activity.calories,
+                "avg_hr": activity.avg_hr,
+                "max_hr": activity.max_hr,
+                "ascent_m": activity.ascent_m,
+                "steps": activity.steps,
+            },
+        )
     if content.sets and content.activities:  # sets belong to the (last) session
-        recordings.add_strength_sets(conn, [
-            {"activity_id": activity_id, "position": s.position, "start_utc": s.start_utc,
-             "duration_s": s.duration_s, "set_type": s.set_type, "repetitions": s.repetitions,
-             "weight_kg": s.weight_kg, "category": s.category} for s in content.sets])
-    write_series(conn, source=content.hr_source, ts=content.hr_ts, bpm=content.hr_bpm,
-                 utc_offset_s=content.hr_offset, recording_id=recording_id)
+        recordings.add_strength_sets(
+            conn,
+            [
+                {
+                    "activity_id": activity_id,
+                    "position": s.position,
+                    "start_utc": s.start_utc,
+                    "duration_s": s.duration_s,
+                    "set_type": s.set_type,
+                    "repetitions": s.repetitions,
+                    "weight_kg": s.weight_kg,
+                    "category": s.category,
+                }
+                for s in content.sets
+            ],
+        )
+    write_series(
+        conn,
+        source=content.hr_source,
+        ts=content.hr_ts,
+        bpm=content.hr_bpm,
+        utc_offset_s=content.hr_offset,
+        recording_id=recording_id,
+    )
     if content.monitoring:
-        recordings.add_monitoring_values(conn, [
-            {"serial": content.serial or 0, "local_day": v.local_day, "ts": v.ts, "activity_type": v.activity_type,
-             "metric": v.metric, "kind": v.kind, "value": v.value, "recording_id": recording_id}
-            for v in content.monitoring])
+        recordings.add_monitoring_values(
+            conn,
+            [
+                {
+                    "serial": content.serial or 0,
+                    "local_day": v.local_day,
+                    "ts": v.ts,
+                    "activity_type": v.activity_type,
+                    "metric": v.metric,
+                    "kind": v.kind,
+                    "value": v.value,
+                    "recording_id": recording_id,
+                }
+                for v in content.monitoring
+            ],
+        )
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
     if content.weigh_ins:
         offset = content.offset_s
         assert offset is not None  # _settle_local_time placed the weight file before it is written
-        insert_timed_weigh_ins(conn, [TimedWeighIn(local_day(w.ts + offset), w.ts, offset,
-                                                   w.weight_kg, w.fat_percent, w.user_index)
-                                      for w in content.weigh_ins], "fit", recording_id)
+        insert_timed_weigh_ins(
+            conn,
+            [
+                TimedWeighIn(local_day(w.ts + offset), w.ts, offset, w.weight_kg, w.fat_percent, w.user_index)
+                for w in content.weigh_ins
+            ],
+            "fit",
+            recording_id,
+        )
 
 
 def _unread(store: Store, source: str, failure: Failure) -> FileOutcome:
-    return _log(store, source, FileOutcome(failure.label, "skipped" if failure.skipped else "failed",
-                                           failure.message))
+    return _log(store, source, FileOutcome(failure.label, "skipped" if failure.skipped else "failed", failure.message))
 
 
 def _log(store: Store, source: str, outcome: FileOutcome) -> FileOutcome:
@@ -322,6 +405,16 @@ def _log(store: Store, source: str, outcome: FileOutcome) -> FileOutcome:
 
 
 def _event(conn, source: str, outcome: FileOutcome) -> FileOutcome:
-    recordings.log_imports(conn, [{"at": int(time.time()), "source": source, "path": outcome.path,
-                                   "outcome": outcome.outcome, "message": outcome.message or None}])
+    recordings.log_imports(
+        conn,
+        [
+            {
+                "at": int(time.time()),
+                "source": source,
+                "path": outcome.path,
+                "outcome": outcome.outcome,
+                "message": outcome.message or None,
+            }
+        ],
+    )
     return outcome

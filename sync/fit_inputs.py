@@ -112,8 +112,9 @@ def read_regular(path: Path) -> bytes:
         return handle.read(MAX_FILE_BYTES + 1)
 
 
-def members(label: str, data: bytes, depth: int = 0,
-            budget: list[int] | None = None) -> Iterator[tuple[str, bytes] | Failure]:
+def members(
+    label: str, data: bytes, depth: int = 0, budget: list[int] | None = None
+) -> Iterator[tuple[str, bytes] | Failure]:
     """The FIT files in `data`: itself, or the members of a zip (nested zips too), bounded."""
     if looks_like_fit(data) or not zipfile.is_zipfile(io.BytesIO(data)):
         yield label, data
@@ -125,8 +126,11 @@ def members(label: str, data: bytes, depth: int = 0,
         budget = [max(INFLATE_FLOOR, INFLATE_RATIO * len(data))]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = [info for info in archive.infolist()
-                     if not info.is_dir() and info.filename.lower().endswith(FIT_SUFFIXES)]
+            infos = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and info.filename.lower().endswith(FIT_SUFFIXES)
+            ]
             problem = _unsafe(archive.infolist())
             if problem:
                 yield Failure(label, problem)
@@ -137,8 +141,11 @@ def members(label: str, data: bytes, depth: int = 0,
                     yield Failure(name, "encrypted zip member: not read")
                     continue
                 if info.file_size > budget[0]:
-                    yield Failure(name, f"inflates to {info.file_size // 2**20} MB, beyond what this archive may "
-                                        f"inflate to ({INFLATE_RATIO}x its size): not read")
+                    yield Failure(
+                        name,
+                        f"inflates to {info.file_size // 2**20} MB, beyond what this archive may "
+                        f"inflate to ({INFLATE_RATIO}x its size): not read",
+                    )
                     budget[0] = 0
                     continue
                 with archive.open(info) as member:
@@ -149,8 +156,15 @@ def members(label: str, data: bytes, depth: int = 0,
                     continue
                 budget[0] -= len(content)
                 yield from members(name, content, depth + 1, budget)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
-            RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         yield Failure(label, f"unreadable zip ({printable(str(exc))})")
 
 
@@ -168,8 +182,12 @@ def looks_like_fit(data: bytes) -> bool:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a file"

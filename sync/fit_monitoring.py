@@ -40,10 +40,14 @@ def _day_of(closing_day: str, opening_day: str, value: int) -> str:
 # Monitoring fields: (field number, metric, kind, limit). Totals run since local midnight.
 _MONITORING_TOTALS_BY_TYPE = ((3, "steps", "steps_day"), (19, "active_kcal", "kcal_day"))
 _MONITORING_UNTYPED = (
-    (35, "ascent_mm", "total", "ascent_mm_day"), (36, "descent_mm", "total", "ascent_mm_day"),
-    (37, "moderate_min", "total", "minutes_day"), (38, "vigorous_min", "total", "minutes_day"),
-    (31, "ascent_mm", "increment", "ascent_mm_day"), (32, "descent_mm", "increment", "ascent_mm_day"),
-    (33, "moderate_min", "increment", "minutes_day"), (34, "vigorous_min", "increment", "minutes_day"),
+    (35, "ascent_mm", "total", "ascent_mm_day"),
+    (36, "descent_mm", "total", "ascent_mm_day"),
+    (37, "moderate_min", "total", "minutes_day"),
+    (38, "vigorous_min", "total", "minutes_day"),
+    (31, "ascent_mm", "increment", "ascent_mm_day"),
+    (32, "descent_mm", "increment", "ascent_mm_day"),
+    (33, "moderate_min", "increment", "minutes_day"),
+    (34, "vigorous_min", "increment", "minutes_day"),
 )
 
 
@@ -94,8 +98,9 @@ class Monitoring:
             # field 1 is that day's own resting heart rate, field 0 the device's 7-day average of
             # them: the day's own first, the average only when a device states no other
             # (0: none stated)
-            resting = (g.check(f.get(1) or None, "resting_hr_bpm", "monitoring_hr_data.current_day_resting_heart_rate")
-                       or g.check(f.get(0) or None, "resting_hr_bpm", "monitoring_hr_data.resting_heart_rate"))
+            resting = g.check(
+                f.get(1) or None, "resting_hr_bpm", "monitoring_hr_data.current_day_resting_heart_rate"
+            ) or g.check(f.get(0) or None, "resting_hr_bpm", "monitoring_hr_data.resting_heart_rate")
             if resting:
                 self.values.append(MonitoringValue(day, when, NO_TYPE, "resting_hr", "info", resting))
             return
@@ -118,15 +123,17 @@ class Monitoring:
                     continue
                 value = g.check(value, limit, f"monitoring.{metric}")
                 if value is not None:
-                    self.values.append(MonitoringValue(_day_of(day, opening_day, value), when, activity_type,
-                                                       metric, "total", value))
+                    self.values.append(
+                        MonitoringValue(_day_of(day, opening_day, value), when, activity_type, metric, "total", value)
+                    )
         for number, metric, kind, limit in _MONITORING_UNTYPED:
             value = f.get(number)
             if value is not None:
                 value = g.check(value, limit, f"monitoring.{metric}")
                 if value is not None:
-                    self.values.append(MonitoringValue(_day_of(day, opening_day, value), when, NO_TYPE, metric,
-                                                       kind, value))
+                    self.values.append(
+                        MonitoringValue(_day_of(day, opening_day, value), when, NO_TYPE, metric, kind, value)
+                    )
 
     def _info(self, f: Fields, ts: int | None) -> None:
         offset = stated_offset(f.get(0), ts)

@@ -125,10 +125,12 @@ class _Extractor:
         sex = named(SEX_NAMES, user.get(1))
         resting = user.get(8)  # 0: the device keeps none
         wearer = WearerSettings(
-            sex=sex, age=g.check(user.get(2), "age_years", "user_profile.age"),
+            sex=sex,
+            age=g.check(user.get(2), "age_years", "user_profile.age"),
             weight_kg=_scaled(g, user.get(4), 10, "weight_kg", "user_profile.weight"),
             resting_hr=g.check(resting, "resting_hr_bpm", "user_profile.resting_heart_rate") if resting else None,
-            max_hr=g.check(self.zones_target.get(1), "max_hr_bpm", "zones_target.max_heart_rate"))
+            max_hr=g.check(self.zones_target.get(1), "max_hr_bpm", "zones_target.max_heart_rate"),
+        )
         return wearer if any(value is not None for value in vars(wearer).values()) else None
 
     def _weigh_in(self, f: Fields) -> None:
@@ -143,9 +145,14 @@ class _Extractor:
                 g.drop("weight_scale.timestamp")
             return
         user = fit_uint(f.get(12), 0xFFFF)
-        self.weigh_ins.append(WeighIn(when, weight, _scaled(g, f.get(1), 100, "body_fat_percent",
-                                                             "weight_scale.percent_fat"),
-                                      None if user is None else user & 0x0FFF))
+        self.weigh_ins.append(
+            WeighIn(
+                when,
+                weight,
+                _scaled(g, f.get(1), 100, "body_fat_percent", "weight_scale.percent_fat"),
+                None if user is None else user & 0x0FFF,
+            )
+        )
 
     def _device_settings(self, f: Fields) -> None:
         # time_offset (2) is a signed offset written as uint32 by most Garmin devices, and
@@ -166,8 +173,13 @@ class _Extractor:
         fid = self.file_id or {}
         type_num = fit_uint(fid.get(0), 0xFF)
         file_type = FILE_TYPE_NAMES.get(type_num, f"type {type_num}") if type_num is not None else "unknown"
-        content = FitContent(file_type, fit_uint(fid.get(3)), fit_uint(fid.get(4)),
-                             fit_uint(fid.get(1), 0xFFFF), fit_uint(fid.get(2), 0xFFFF))
+        content = FitContent(
+            file_type,
+            fit_uint(fid.get(3)),
+            fit_uint(fid.get(4)),
+            fit_uint(fid.get(1), 0xFFFF),
+            fit_uint(fid.get(2), 0xFFFF),
+        )
         if content.file_type == "unknown" and self.any_session_or_record:
             content.file_type = "activity"  # some apps write no file_id; sessions and records say enough
         if content.file_type == "activity":
@@ -208,9 +220,21 @@ class _Extractor:
             # A file cut before its session message: summarise the records it kept.
             first, last = int(content.hr_ts.min()), int(content.hr_ts.max())
             span = self.gate.check_float(float(last - first), "duration_s", "records' time span")
-            content.activities.append(Activity(None, None, first, offset, span, span, None,
-                                               round(float(content.hr_bpm.mean())), int(content.hr_bpm.max()),
-                                               None, None))
+            content.activities.append(
+                Activity(
+                    None,
+                    None,
+                    first,
+                    offset,
+                    span,
+                    span,
+                    None,
+                    round(float(content.hr_bpm.mean())),
+                    int(content.hr_bpm.max()),
+                    None,
+                    None,
+                )
+            )
             content.warnings.append(f"no session summary; summarised from {len(content.hr_ts)} records")
         for position, f in enumerate(self.set_msgs):
             content.sets.append(self._set(f, position, shift))
@@ -242,11 +266,14 @@ class _Extractor:
                 content.offset_s, content.offset_origin = self.device_offsets[0], "the device's time-zone setting"
         if system:
             if anchor is None:
-                content.time_problem = ("the device's clock was never set (its times count from power-on) and "
-                                        "nothing in the file anchors them")
+                content.time_problem = (
+                    "the device's clock was never set (its times count from power-on) and "
+                    "nothing in the file anchors them"
+                )
                 return None
-            content.warnings.append("the device's clock counted from power-on; times anchored on the file's own "
-                                    "local time")
+            content.warnings.append(
+                "the device's clock counted from power-on; times anchored on the file's own local time"
+            )
             return anchor, True
         if times and max(times) + FIT_EPOCH > self.gate.now + 86_400:
             content.time_problem = "its times lie in the future: the device's clock is wrong"

@@ -27,16 +27,20 @@ class FolderPullSummary:
         return {**self.imported.to_json(), "absent_folders": self.absent}
 
 
-def pull_folders(store: Store, folders: Iterable[str], *,
-                 progress: Progress | None = None, zone: str = "") -> FolderPullSummary:
+def pull_folders(
+    store: Store, folders: Iterable[str], *, progress: Progress | None = None, zone: str = ""
+) -> FolderPullSummary:
     """Import every FIT file under the folders that exist; note the ones that do not."""
     paths = [Path(folder).expanduser() for folder in folders]
     present = [p for p in paths if p.is_dir()]
     started = int(time.time())
-    summary = FolderPullSummary(import_paths(store, present, source="file", progress=progress, zone=zone),
-                                [str(p) for p in paths if not p.is_dir()])
+    summary = FolderPullSummary(
+        import_paths(store, present, source="file", progress=progress, zone=zone),
+        [str(p) for p in paths if not p.is_dir()],
+    )
     outcome = "partial" if summary.imported.failed else "ok"
     with store.transaction() as conn:
-        sync_runs.record_folders_run(conn, started, outcome,
-                                     {k: v for k, v in summary.to_json().items() if k != "files"})
+        sync_runs.record_folders_run(
+            conn, started, outcome, {k: v for k, v in summary.to_json().items() if k != "files"}
+        )
     return summary

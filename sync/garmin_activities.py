@@ -33,9 +33,16 @@ from wearsync.sync.garmin_client import (
 from wearsync.sync.garmin_summary import ActivityFailure, GarminPullSummary
 
 
-def pull_activities(store: Store, session: GarminSession, start: date, end: date,
-                    summary: GarminPullSummary, progress: Progress | None = None, *,
-                    retry_failed: bool = False) -> None:
+def pull_activities(
+    store: Store,
+    session: GarminSession,
+    start: date,
+    end: date,
+    summary: GarminPullSummary,
+    progress: Progress | None = None,
+    *,
+    retry_failed: bool = False,
+) -> None:
     """List the activities from `start` to `end`, record the new ones, then download every
     recorded activity still to import (oldest first) through the FIT importer.
 
@@ -46,30 +53,38 @@ def pull_activities(store: Store, session: GarminSession, start: date, end: date
     what = f"activity list {start.isoformat()}..{end.isoformat()}"
     listing = session.call(what, garmin.get_activities_by_date, start.isoformat(), end.isoformat())
     if not isinstance(listing, list) or not all(isinstance(a, dict) and _activity_id(a) for a in listing):
-        raise GarminUnavailable(f"Garmin Connect is not answering properly (an activity list wearsync does "
-                                f"not understand; {what}); your login is kept; try later")
+        raise GarminUnavailable(
+            f"Garmin Connect is not answering properly (an activity list wearsync does "
+            f"not understand; {what}); your login is kept; try later"
+        )
     summary.activities_listed = len(listing)
     now = int(time.time())
     with store.transaction() as conn:
         for activity in listing:
             activity_id = _activity_id(activity)
+            assert activity_id is not None  # the listing's entries were checked above
             # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
             pull_state.keep_body(conn, "activity", str(activity_id), now, json.dumps(activity).encode())
-            pull_state.list_activity(conn, activity_id, _text(activity.get("startTimeLocal")),
-                                 _text(activity.get("activityName")), now)
+            pull_state.list_activity(
+                conn, activity_id, _text(activity.get("startTimeLocal")), _text(activity.get("activityName")), now
+            )
         garmin_state.remember_listing(store, conn, start, end)
     due = pull_state.due_activities(store.conn, now, retry_failed)
     for done, (activity_id, name, start_local, attempts) in enumerate(due, 1):
         name = name or str(activity_id)
         outcomes: list[FileOutcome] = []
         state, retry_at = "failed", None
+        reason: str | None
         try:
-            data = session.call(f"activity {activity_id} download", garmin.download_activity,
-                                activity_id, Garmin.ActivityDownloadFormat.ORIGINAL)
+            data = session.call(
+                f"activity {activity_id} download",
+                garmin.download_activity,
+                activity_id,
+                Garmin.ActivityDownloadFormat.ORIGINAL,
+            )
         except GarminRefused as exc:
             retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
-            reason = (f"{exc}; asked again after "
-                      f"{datetime.fromtimestamp(retry_at).strftime('%Y-%m-%d %H:%M')}")
+            reason = f"{exc}; asked again after {datetime.fromtimestamp(retry_at).strftime('%Y-%m-%d %H:%M')}"
             state = "refused"
         except GarminGone as exc:
             # Deleted on Garmin since it was listed, or never downloadable.
@@ -88,8 +103,15 @@ def pull_activities(store: Store, session: GarminSession, start: date, end: date
                 state = "imported" if any(o.outcome == "imported" for o in outcomes) else "duplicate"
         recording_id = next((o.recording_id for o in outcomes if o.recording_id is not None), None)
         with store.transaction() as conn:
-            pull_state.record_activity(conn, activity_id, recording_id=recording_id, now=int(time.time()),
-                                   note=reason, state=state, retry_at=retry_at)
+            pull_state.record_activity(
+                conn,
+                activity_id,
+                recording_id=recording_id,
+                now=int(time.time()),
+                note=reason,
+                state=state,
+                retry_at=retry_at,
+            )
         summary.activities_new += 1
         if reason:
             summary.activity_failures.append(ActivityFailure(activity_id, name, start_local, reason))
@@ -116,5 +138,4 @@ def _import_failure(outcomes: list[FileOutcome]) -> str | None:
         return None
     if not outcomes:
         return "the download held no FIT file"
-    return "not imported: " + "; ".join(f"{o.outcome}: {o.message}" if o.message else o.outcome
-                                        for o in outcomes)
+    return "not imported: " + "; ".join(f"{o.outcome}: {o.message}" if o.message else o.outcome for o in outcomes)

@@ -54,8 +54,14 @@ from wearsync.sync.garmin_guard import (
 TESTED_VERSIONS = ((0, 3, 12), (0, 3, 20))
 # Every base URL the client builds requests from; a missed one would send a sign-in or
 # a token refresh to Garmin's real host during a test or a replay.
-URL_ATTRIBUTES = ("_sso", "_connect", "_connectapi", "_ios_service_url",
-                  "_mobile_sso_service_url", "_portal_service_url")
+URL_ATTRIBUTES = (
+    "_sso",
+    "_connect",
+    "_connectapi",
+    "_ios_service_url",
+    "_mobile_sso_service_url",
+    "_portal_service_url",
+)
 TOKEN_URL_PATH = "/di-oauth2-service/oauth/token"
 TOKEN_FILE = "garmin_tokens.json"
 MFA_PENDING_FILE = "mfa_pending.json"
@@ -116,7 +122,7 @@ class GarminSession:
     token_file: Path | None = None
     loaded_tokens: str = ""
     time_zone: str | None = None
-    utc_offset_s: int | None = None   # of the wearer's last day Garmin reported, when no zone is known
+    utc_offset_s: int | None = None  # of the wearer's last day Garmin reported, when no zone is known
     user_settings: dict | None = None  # the user-settings body of the login (the wearer: sync/wearer_sources.py)
 
     def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -126,8 +132,12 @@ class GarminSession:
             return fn(*args, **kwargs)
         except Stop as stop:
             raise stop.error from None
-        except (GarminConnectAuthenticationError, GarminConnectConnectionError,
-                GarminConnectTooManyRequestsError, requests.RequestException) as exc:
+        except (
+            GarminConnectAuthenticationError,
+            GarminConnectConnectionError,
+            GarminConnectTooManyRequestsError,
+            requests.RequestException,
+        ) as exc:
             raise translate(exc, what, self.guard) from None
 
     def call_raw(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, bytes | None]:
@@ -147,9 +157,15 @@ class GarminSession:
         return date.today()
 
 
-def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str | None = None,
-                 password: str | None = None, prompt_mfa: Callable[[], str] | None = None,
-                 return_on_mfa: bool = False) -> GarminSession:
+def build_garmin(
+    base_url: str = "",
+    *,
+    min_interval_s: float = 1.0,
+    email: str | None = None,
+    password: str | None = None,
+    prompt_mfa: Callable[[], str] | None = None,
+    return_on_mfa: bool = False,
+) -> GarminSession:
     """A `Garmin` client pointed at `base_url` (empty: Garmin's own) whose every request,
     token refresh and sign-in included, passes one guard."""
     garmin = Garmin(email, password, prompt_mfa=prompt_mfa, return_on_mfa=return_on_mfa, retry_attempts=0)
@@ -157,8 +173,14 @@ def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str 
         _point_at(garmin, base_url)
     client = garmin.client
     api = getattr(client, "_api_session", None)
-    needed = ("_http_post", "_refresh_session", "_refresh_di_token", "_do_mobile_login",
-              "_restore_mfa_state", "skip_strategies")
+    needed = (
+        "_http_post",
+        "_refresh_session",
+        "_refresh_di_token",
+        "_do_mobile_login",
+        "_restore_mfa_state",
+        "skip_strategies",
+    )
     if not isinstance(api, requests.Session) or not all(hasattr(client, name) for name in needed):
         raise GarminError("this garminconnect is not one wearsync can pace; install garminconnect 0.3.12 to 0.3.20")
     guard = Guard(min_interval_s)
@@ -174,7 +196,8 @@ def build_garmin(base_url: str = "", *, min_interval_s: float = 1.0, email: str 
     # The iOS flow with the first TLS fingerprint the library would try for it.
     impersonate = getattr(sso, "MOBILE_IMPERSONATIONS", ("safari_ios",))[0]
     client._mobile_login_requests = lambda email, password: client._do_mobile_login(  # type: ignore[method-assign]
-        sign_in_session(guard, impersonate), email, password)
+        sign_in_session(guard, impersonate), email, password
+    )
     restore = client._restore_mfa_state
 
     def restore_guarded(state):
@@ -193,9 +216,12 @@ def _refresh(session: GarminSession) -> None:
         return
     if guard.refreshed:
         if after_401:
-            raise Stop(GarminAuthError(
-                f"Garmin Connect refused the saved login even after a token refresh ({guard.what}); {RELOGIN}"))
-        return      # expiring soon, already refreshed once: go on with the token we have
+            raise Stop(
+                GarminAuthError(
+                    f"Garmin Connect refused the saved login even after a token refresh ({guard.what}); {RELOGIN}"
+                )
+            )
+        return  # expiring soon, already refreshed once: go on with the token we have
     if not client.di_refresh_token or not client.di_client_id:
         if after_401:
             raise Stop(GarminAuthError(f"Garmin Connect refused the saved login ({guard.what}); {RELOGIN}"))
@@ -206,9 +232,11 @@ def _refresh(session: GarminSession) -> None:
         client._refresh_di_token()
     except GarminConnectAuthenticationError:
         if guard.last_status in (400, 401):
-            raise Stop(GarminAuthError(
-                f"Garmin Connect rejected the saved login's refresh token (HTTP {guard.last_status}); "
-                f"{RELOGIN}")) from None
+            raise Stop(
+                GarminAuthError(
+                    f"Garmin Connect rejected the saved login's refresh token (HTTP {guard.last_status}); {RELOGIN}"
+                )
+            ) from None
         raise Stop(unavailable(f"HTTP {guard.last_status}", "token refresh")) from None
     except (ValueError, KeyError, TypeError):
         raise Stop(unavailable("a token answer wearsync does not understand", "token refresh")) from None
@@ -309,8 +337,9 @@ class LoginResult:
     token_file: Path
 
 
-def login_with_password(data_dir: Path, email: str, password: str, base_url: str = "", *,
-                        prompt_mfa: Callable[[], str] | None = None) -> LoginResult:
+def login_with_password(
+    data_dir: Path, email: str, password: str, base_url: str = "", *, prompt_mfa: Callable[[], str] | None = None
+) -> LoginResult:
     """Sign in with email and password (one attempt: the first refusal ends it), keep only
     the tokens.
 
@@ -319,17 +348,28 @@ def login_with_password(data_dir: Path, email: str, password: str, base_url: str
     """
     folder = token_dir(data_dir)
     private_folder(folder)
-    session = build_garmin(base_url, min_interval_s=0, email=email, password=password,
-                           prompt_mfa=prompt_mfa, return_on_mfa=prompt_mfa is None)
+    session = build_garmin(
+        base_url,
+        min_interval_s=0,
+        email=email,
+        password=password,
+        prompt_mfa=prompt_mfa,
+        return_on_mfa=prompt_mfa is None,
+    )
     session.guard.sign_in = True
     session.guard.what = "sign-in"
     try:
-        status, state = session.garmin.client.login(email, password, prompt_mfa=prompt_mfa,
-                                                    return_on_mfa=prompt_mfa is None)
+        status, state = session.garmin.client.login(
+            email, password, prompt_mfa=prompt_mfa, return_on_mfa=prompt_mfa is None
+        )
     except Stop as stop:
         raise stop.error from None
-    except (GarminConnectAuthenticationError, GarminConnectConnectionError,
-            GarminConnectTooManyRequestsError, requests.RequestException) as exc:
+    except (
+        GarminConnectAuthenticationError,
+        GarminConnectConnectionError,
+        GarminConnectTooManyRequestsError,
+        requests.RequestException,
+    ) as exc:
         raise _sign_in_error(exc, session.guard, (password, email)) from None
     finally:
         session.garmin.password = None
@@ -352,12 +392,17 @@ def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
         session.garmin.client.resume_login(state, code)
     except Stop as stop:
         raise stop.error from None
-    except (GarminConnectAuthenticationError, GarminConnectConnectionError,
-            GarminConnectTooManyRequestsError, requests.RequestException) as exc:
+    except (
+        GarminConnectAuthenticationError,
+        GarminConnectConnectionError,
+        GarminConnectTooManyRequestsError,
+        requests.RequestException,
+    ) as exc:
         error = _sign_in_error(exc, session.guard, (code,))
         if isinstance(error, GarminAuthError):
-            raise GarminAuthError("Garmin Connect did not accept that code; try again, or "
-                                  "run `wearsync login` for a new one") from None
+            raise GarminAuthError(
+                "Garmin Connect did not accept that code; try again, or run `wearsync login` for a new one"
+            ) from None
         raise error from None
     pending.unlink(missing_ok=True)
     return _finish(session, data_dir)
@@ -396,5 +441,4 @@ def _finish(session: GarminSession, data_dir: Path) -> LoginResult:
 def _write_private(path: Path, text: str) -> None:
     """Write `text` to `path` (0600) atomically: a reader sees the old file or the new one."""
     private_folder(path.parent)
-    write_private(path, text.encode("utf-8"),
-                  path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"))
+    write_private(path, text.encode("utf-8"), path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"))

@@ -39,8 +39,16 @@ from wearsync.sync.gate import Gate, is_number
 
 # Summary fields that only a synced watch (or logged food) fills; BMR-based calories
 # are there for every day of the account, watch or not.
-DATA_FIELDS = ("totalSteps", "restingHeartRate", "floorsAscendedInMeters", "moderateIntensityMinutes",
-               "vigorousIntensityMinutes", "highlyActiveSeconds", "activeSeconds", "consumedKilocalories")
+DATA_FIELDS = (
+    "totalSteps",
+    "restingHeartRate",
+    "floorsAscendedInMeters",
+    "moderateIntensityMinutes",
+    "vigorousIntensityMinutes",
+    "highlyActiveSeconds",
+    "activeSeconds",
+    "consumedKilocalories",
+)
 # Garmin archives intraday data (heart rate) after about six months; for an older day that
 # comes without it, the library's `request_reload` asks Garmin to bring it back (once a day).
 ARCHIVE_DAYS = 180
@@ -58,11 +66,18 @@ class DayData:
     summary: dict | None
     heart_rates: dict | None = None
     food_log: dict | None = None
-    raw: dict[str, bytes | None] = field(default_factory=dict)   # endpoint -> body as sent
+    raw: dict[str, bytes | None] = field(default_factory=dict)  # endpoint -> body as sent
 
 
-def pull_days(store: Store, session: GarminSession, plan: list[date], today: date,
-              summary: GarminPullSummary, progress: Progress | None = None, min_interval_s: float = 1.0) -> None:
+def pull_days(
+    store: Store,
+    session: GarminSession,
+    plan: list[date],
+    today: date,
+    summary: GarminPullSummary,
+    progress: Progress | None = None,
+    min_interval_s: float = 1.0,
+) -> None:
     """Ask for each planned day and store it (data, empty or failed); stops on what stops a pull."""
     settled = date.fromordinal(today.toordinal() - garmin_state.SETTLE_DAYS)
     failed_in_a_row = 0
@@ -77,7 +92,8 @@ def pull_days(store: Store, session: GarminSession, plan: list[date], today: dat
             if failed_in_a_row >= FAILED_DAYS_IN_A_ROW:
                 raise GarminUnavailable(
                     f"Garmin Connect is not answering properly ({failed_in_a_row} days in a row could "
-                    f"not be used, the last: {exc}); your login is kept; try later") from None
+                    f"not be used, the last: {exc}); your login is kept; try later"
+                ) from None
         else:
             failed_in_a_row = 0
             gate = Gate()
@@ -120,8 +136,9 @@ def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: 
     garmin, key, raw = session.garmin, day.isoformat(), {}
     name = garmin.display_name
 
-    def fetch(endpoint: str, what: str, path: str, *, absent: tuple[type[GarminError], ...] = (GarminGone,),
-              **params: str) -> dict | None:
+    def fetch(
+        endpoint: str, what: str, path: str, *, absent: tuple[type[GarminError], ...] = (GarminGone,), **params: str
+    ) -> dict | None:
         """The body, None when empty or `absent`; a failure of this day only raises DayFailure."""
         try:
             body, raw[endpoint] = session.call_raw(f"{what} {key}", garmin.connectapi, path, params=params)
@@ -132,24 +149,36 @@ def fetch_day(session: GarminSession, day: date, nutrition: bool = True, store: 
         except GarminError as exc:
             raise DayFailure(str(exc)) from exc
         if body is not None and not isinstance(body, dict):
-            raise DayFailure(f"Garmin Connect sent a {what} for {key} that is not a JSON object "
-                             f"({type(body).__name__})")
+            raise DayFailure(
+                f"Garmin Connect sent a {what} for {key} that is not a JSON object ({type(body).__name__})"
+            )
         return body or None
 
-    summary = fetch("usersummary", "daily summary", f"{garmin.garmin_connect_daily_summary_url}/{name}",
-                    calendarDate=key)
+    summary = fetch(
+        "usersummary", "daily summary", f"{garmin.garmin_connect_daily_summary_url}/{name}", calendarDate=key
+    )
     if summary is not None and summary.get("privacyProtected") is True:
-        raise GarminAuthError(f"Garmin Connect marked the data privacy-protected (daily summary {key}): "
-                              "the saved login may not read it; run `wearsync login`")
-    if summary is None or (not any(is_number(summary.get(f)) for f in DATA_FIELDS)
-                           and summary.get("includesWellnessData") is not True):
+        raise GarminAuthError(
+            f"Garmin Connect marked the data privacy-protected (daily summary {key}): "
+            "the saved login may not read it; run `wearsync login`"
+        )
+    if summary is None or (
+        not any(is_number(summary.get(f)) for f in DATA_FIELDS) and summary.get("includesWellnessData") is not True
+    ):
         return DayData(day, None, raw=raw)
-    heart_rates = fetch("dailyHeartRate", "heart rate", f"{garmin.garmin_connect_heartrates_daily_url}/{name}",
-                        date=key)
+    heart_rates = fetch(
+        "dailyHeartRate", "heart rate", f"{garmin.garmin_connect_heartrates_daily_url}/{name}", date=key
+    )
     food_log = None
     if summary.get("consumedKilocalories") is None and nutrition:
-        food_log = fetch("foodlog", "food log", f"{garmin.garmin_connect_nutrition_daily_food_logs}/{key}",
-                         absent=(GarminRefused, GarminGone), includeGoals="true", includeNutrition="true")
+        food_log = fetch(
+            "foodlog",
+            "food log",
+            f"{garmin.garmin_connect_nutrition_daily_food_logs}/{key}",
+            absent=(GarminRefused, GarminGone),
+            includeGoals="true",
+            includeNutrition="true",
+        )
         if "foodlog" not in raw and store is not None:
             # Refused or gone: an account without nutrition logging; intake stays unknown, asked again in a week.
             with store.transaction() as conn:
@@ -168,15 +197,25 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
             pull_state.record_empty_day(conn, key, now, complete)
         return False
     s, hr = data.summary, data.heart_rates or {}
-    offset = gate.check(_utc_offset(s.get("wellnessStartTimeLocal"), s.get("wellnessStartTimeGmt")),
-                        "utc_offset_s", "UTC offset")
+    offset = gate.check(
+        _utc_offset(s.get("wellnessStartTimeLocal"), s.get("wellnessStartTimeGmt")), "utc_offset_s", "UTC offset"
+    )
     if offset is None:
-        offset = gate.check(_utc_offset(hr.get("startTimestampLocal"), hr.get("startTimestampGMT")),
-                            "utc_offset_s", "UTC offset") or 0
-    levels = [gate.check(s.get(k), "seconds_day", k)
-              for k in ("highlyActiveSeconds", "activeSeconds", "sedentarySeconds", "sleepingSeconds")]
-    covered = gate.check(sum(v for v in levels if v is not None), "seconds_day", "covered seconds") \
-        if any(v is not None for v in levels) else None
+        offset = (
+            gate.check(
+                _utc_offset(hr.get("startTimestampLocal"), hr.get("startTimestampGMT")), "utc_offset_s", "UTC offset"
+            )
+            or 0
+        )
+    levels = [
+        gate.check(s.get(k), "seconds_day", k)
+        for k in ("highlyActiveSeconds", "activeSeconds", "sedentarySeconds", "sleepingSeconds")
+    ]
+    covered = (
+        gate.check(sum(v for v in levels if v is not None), "seconds_day", "covered seconds")
+        if any(v is not None for v in levels)
+        else None
+    )
     readings = []
     for pair in hr.get("heartRateValues") or []:
         if not isinstance(pair, list) or len(pair) < 2:
@@ -189,23 +228,35 @@ def store_day(store: Store, data: DayData, *, complete: bool, gate: Gate | None 
             readings.append((ts, bpm, offset, "garmin", key))
     eaten = _intake(s, data.food_log, gate)
     with store.transaction() as conn:
-        for endpoint, body in (("usersummary", s), ("dailyHeartRate", data.heart_rates),
-                               ("foodlog", data.food_log)):
+        for endpoint, body in (("usersummary", s), ("dailyHeartRate", data.heart_rates), ("foodlog", data.food_log)):
             if body is not None:
                 pull_state.keep_body(conn, endpoint, key, now, data.raw.get(endpoint) or json.dumps(body).encode())
-        wellness.upsert_wellness(conn, wellness.WellnessDay(
-            key, "garmin", gate.check(s.get("totalSteps"), "steps_day", "steps"),
-             gate.check_float(s.get("floorsAscendedInMeters"), "ascent_m_day", "ascent"),
-             gate.check_float(s.get("floorsDescendedInMeters"), "ascent_m_day", "descent"),
-             _kcal(gate, s.get("activeKilocalories"), "kcal_day", "active kcal"),
-             _kcal(gate, s.get("bmrKilocalories"), "rmr_kcal_day", "BMR kcal"),
-             _kcal(gate, s.get("totalKilocalories"), "kcal_day", "total kcal"),
-             gate.check(s.get("moderateIntensityMinutes"), "minutes_day", "moderate minutes"),
-             gate.check(s.get("vigorousIntensityMinutes"), "minutes_day", "vigorous minutes"),
-             gate.check(s.get("restingHeartRate"), "resting_hr_bpm", "resting heart rate"), offset, covered))
-        write_series(conn, source="garmin", ts=[r[0] for r in readings],
-                     bpm=[math.nan if r[1] is None else r[1] for r in readings],
-                     utc_offset_s=[offset] * len(readings), garmin_day=key)
+        wellness.upsert_wellness(
+            conn,
+            wellness.WellnessDay(
+                key,
+                "garmin",
+                gate.check(s.get("totalSteps"), "steps_day", "steps"),
+                gate.check_float(s.get("floorsAscendedInMeters"), "ascent_m_day", "ascent"),
+                gate.check_float(s.get("floorsDescendedInMeters"), "ascent_m_day", "descent"),
+                _kcal(gate, s.get("activeKilocalories"), "kcal_day", "active kcal"),
+                _kcal(gate, s.get("bmrKilocalories"), "rmr_kcal_day", "BMR kcal"),
+                _kcal(gate, s.get("totalKilocalories"), "kcal_day", "total kcal"),
+                gate.check(s.get("moderateIntensityMinutes"), "minutes_day", "moderate minutes"),
+                gate.check(s.get("vigorousIntensityMinutes"), "minutes_day", "vigorous minutes"),
+                gate.check(s.get("restingHeartRate"), "resting_hr_bpm", "resting heart rate"),
+                offset,
+                covered,
+            ),
+        )
+        write_series(
+            conn,
+            source="garmin",
+            ts=[r[0] for r in readings],
+            bpm=[math.nan if r[1] is None else r[1] for r in readings],
+            utc_offset_s=[offset] * len(readings),
+            garmin_day=key,
+        )
         # A food log emptied since the last pull removes the intake: unknown, not zero.
         intake.replace_garmin_intake(conn, key, eaten, now)
         # The reload note stays: Garmin is asked to reload a day once.
@@ -230,8 +281,7 @@ def _intake(summary: dict, food_log: dict | None, gate: Gate) -> int | None:
     content = food_log.get("dailyNutritionContent")
     calories = content.get("calories") if isinstance(content, dict) else None
     meals = food_log.get("mealDetails")
-    logged = isinstance(meals, list) and any(
-        isinstance(meal, dict) and meal.get("loggedFoods") for meal in meals)
+    logged = isinstance(meals, list) and any(isinstance(meal, dict) and meal.get("loggedFoods") for meal in meals)
     calories = gate.check_float(calories, "intake_kcal_day", "intake")
     # Garmin reports 0 for a day with nothing logged; that is unknown intake, not a fast.
     if calories is not None and (calories > 0 or logged):

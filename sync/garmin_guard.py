@@ -64,7 +64,9 @@ def rate_limited(until: float, what: str = "") -> GarminRateLimited:
     where = f" ({what})" if what else ""
     return GarminRateLimited(
         f"Garmin Connect asked wearsync to slow down (HTTP 429{where}); nothing more is sent: "
-        f"try again after {when} (or pass --force to ask anyway)", until)
+        f"try again after {when} (or pass --force to ask anyway)",
+        until,
+    )
 
 
 def retry_after_s(response: Any) -> float:
@@ -104,7 +106,7 @@ class Guard:
         self.last_path = ""
         self.what = "request"
         self.refreshed = False
-        self.sign_in = False         # during a sign-in a Cloudflare page also starts a cooldown
+        self.sign_in = False  # during a sign-in a Cloudflare page also starts a cooldown
         self._next_at = 0.0
         self._lock = threading.RLock()
 
@@ -135,16 +137,23 @@ class Guard:
             kind = f"{_page_kind(response)}, HTTP {status}"
             if self.sign_in:
                 self.cooldown_until = time.time() + retry_after_s(response)
-                raise Stop(GarminRateLimited(
-                    f"Garmin Connect blocked the sign-in ({kind}); wearsync will not sign in again "
-                    f"before {time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}",
-                    self.cooldown_until))
+                raise Stop(
+                    GarminRateLimited(
+                        f"Garmin Connect blocked the sign-in ({kind}); wearsync will not sign in again "
+                        f"before {time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}",
+                        self.cooldown_until,
+                    )
+                )
             raise Stop(unavailable(kind, self.what))
         if self.sign_in and status == 403:
             self.cooldown_until = time.time() + retry_after_s(response)
-            raise Stop(GarminRateLimited(
-                f"Garmin Connect refused the sign-in (HTTP 403); wearsync will not sign in again before "
-                f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}", self.cooldown_until))
+            raise Stop(
+                GarminRateLimited(
+                    f"Garmin Connect refused the sign-in (HTTP 403); wearsync will not sign in again before "
+                    f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(self.cooldown_until))}",
+                    self.cooldown_until,
+                )
+            )
         if status >= 500:
             raise Stop(unavailable(f"HTTP {status}", self.what))
         if method == "GET" and 200 <= status < 300:
@@ -211,8 +220,7 @@ def sign_in_session(guard: Guard, impersonate: str = "chrome") -> Any:
     return guard_session(requests.Session(), guard)
 
 
-def translate(exc: BaseException, what: str, guard: Guard | None = None,
-              secrets: tuple[str, ...] = ()) -> GarminError:
+def translate(exc: BaseException, what: str, guard: Guard | None = None, secrets: tuple[str, ...] = ()) -> GarminError:
     """The wearsync error for a library failure the guard let through; never carries a secret."""
     if isinstance(exc, Stop):
         return exc.error
@@ -228,8 +236,14 @@ def translate(exc: BaseException, what: str, guard: Guard | None = None,
         cause = cause.__cause__ or cause.__context__
     if any(isinstance(c, json.JSONDecodeError | requests.exceptions.JSONDecodeError) for c in chain):
         return unavailable("a body that is not valid JSON", what)
-    status = next((getattr(getattr(c, "response", None), "status_code", None) for c in chain
-                   if getattr(getattr(c, "response", None), "status_code", None) is not None), None)
+    status = next(
+        (
+            getattr(getattr(c, "response", None), "status_code", None)
+            for c in chain
+            if getattr(getattr(c, "response", None), "status_code", None) is not None
+        ),
+        None,
+    )
     if isinstance(exc, GarminConnectAuthenticationError) or status == 401:
         after = " even after a token refresh" if guard is not None and guard.refreshed else ""
         return GarminAuthError(f"Garmin Connect refused the saved login{after} ({what}); {RELOGIN}")

@@ -26,10 +26,19 @@ from wearsync.sync.garmin_summary import GarminPullSummary
 from wearsync.sync.garmin_weigh_ins import pull_weigh_ins
 
 
-def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: date | None = None,
-                since: date | None = None, until: date | None = None, days: int | None = None,
-                first_pull_days: int = 30, force: bool = False, progress: Progress | None = None,
-                min_interval_s: float = 1.0) -> GarminPullSummary:
+def pull_garmin(
+    store: Store,
+    connect: Callable[[], GarminSession],
+    *,
+    today: date | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    days: int | None = None,
+    first_pull_days: int = 30,
+    force: bool = False,
+    progress: Progress | None = None,
+    min_interval_s: float = 1.0,
+) -> GarminPullSummary:
     """Pull Garmin Connect up to `today` (default: today in the Garmin profile's time zone);
     Garmin errors end up in the summary, not raised.
 
@@ -47,19 +56,29 @@ def pull_garmin(store: Store, connect: Callable[[], GarminSession], *, today: da
         if today is None:
             session.utc_offset_s = _last_utc_offset(store)
             today = session.today()
-        plan = garmin_state.plan_days(store, today, since=since, until=until, days=days,
-                                      first_pull_days=first_pull_days, recheck_empty=force)
+        plan = garmin_state.plan_days(
+            store, today, since=since, until=until, days=days, first_pull_days=first_pull_days, recheck_empty=force
+        )
         summary.first_pull = plan.first_pull
         summary.days_planned = [d.isoformat() for d in plan.days]
         if plan.first_pull and since is None and days is None:
             earlier = date.fromordinal(plan.start.toordinal() - 365).isoformat()
-            summary.note = (f"first pull: the last {first_pull_days} days; to go further back run "
-                            f"`wearsync pull --since {earlier}` (or --days N)")
+            summary.note = (
+                f"first pull: the last {first_pull_days} days; to go further back run "
+                f"`wearsync pull --since {earlier}` (or --days N)"
+            )
         garmin_state.remember_range(store, plan.start)
         pull_days(store, session, plan.days, today, summary, progress, min_interval_s)
         pull_weigh_ins(store, session, plan.start, plan.end, today, summary)
-        pull_activities(store, session, garmin_state.listing_start(store, plan.start, today), plan.end,
-                        summary, progress, retry_failed=force)
+        pull_activities(
+            store,
+            session,
+            garmin_state.listing_start(store, plan.start, today),
+            plan.end,
+            summary,
+            progress,
+            retry_failed=force,
+        )
     except GarminRateLimited as exc:
         save_cooldown(store, exc.until)
         summary.error = exc

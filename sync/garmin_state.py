@@ -28,7 +28,7 @@ SETTLE_DAYS = 2
 EMPTY_RECHECK_S = 14 * 86_400
 TRAILING_LIST_DAYS = 14
 RANGE_KEY = "garmin.range_start"
-LISTED_KEY = "garmin.activities_listed"          # JSON {"from": day, "to": day}, listed whole
+LISTED_KEY = "garmin.activities_listed"  # JSON {"from": day, "to": day}, listed whole
 NUTRITION_KEY = "garmin.nutrition_unavailable_at"
 # An account without nutrition logging answers 403/404 to the food log: ask again weekly.
 NUTRITION_RECHECK_S = 7 * 86_400
@@ -58,9 +58,17 @@ def synced_range_start(store: Store) -> date | None:
     return garmin.earliest_day(store.conn)
 
 
-def plan_days(store: Store, today: date, *, since: date | None = None, until: date | None = None,
-              days: int | None = None, first_pull_days: int = 30, now: float | None = None,
-              recheck_empty: bool = False) -> DayPlan:
+def plan_days(
+    store: Store,
+    today: date,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    days: int | None = None,
+    first_pull_days: int = 30,
+    now: float | None = None,
+    recheck_empty: bool = False,
+) -> DayPlan:
     """The days to ask for. `since`/`days` ask for that span (and widen the synced range);
     a plain pull covers the whole synced range. `recheck_empty` asks again for every day
     still in its two empty weeks, whenever it was last asked."""
@@ -78,8 +86,11 @@ def plan_days(store: Store, today: date, *, since: date | None = None, until: da
     end = min(until, today) if until else today
     rows = garmin.day_states(store.conn, start, end)
     settled = today - timedelta(days=SETTLE_DAYS)
-    wanted = [day for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
-              if _needs_asking(rows.get(day.isoformat()), day > settled, now, recheck_empty)]
+    wanted = [
+        day
+        for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
+        if _needs_asking(rows.get(day.isoformat()), day > settled, now, recheck_empty)
+    ]
     return DayPlan(range_start, end, wanted, known is None)
 
 
@@ -129,9 +140,12 @@ def gaps(store: Store, today: date, min_interval_s: float, now: float | None = N
     plan = plan_days(store, today, now=now)
     known = garmin.known_days(store.conn, plan.start, plan.end)
     missing = [d for d in plan.days if d.isoformat() not in known]
-    return {"missing": len(missing), "oldest_missing": missing[0].isoformat() if missing else None,
-            "recheck": len(plan.days) - len(missing),
-            "estimate_s": round(estimate_s(len(plan.days), min_interval_s))}
+    return {
+        "missing": len(missing),
+        "oldest_missing": missing[0].isoformat() if missing else None,
+        "recheck": len(plan.days) - len(missing),
+        "estimate_s": round(estimate_s(len(plan.days), min_interval_s)),
+    }
 
 
 def estimate_s(day_count: int, min_interval_s: float) -> float:

@@ -40,7 +40,7 @@ class GarminPullSummary:
     reloads_requested: list[str] = field(default_factory=list)
     weigh_in_requests: int = 0
     weigh_ins_new: int = 0
-    weigh_in_failures: dict[str, str] = field(default_factory=dict)   # "first..last" -> reason
+    weigh_in_failures: dict[str, str] = field(default_factory=dict)  # "first..last" -> reason
     activities_listed: int = 0
     activities_new: int = 0
     activities_imported: int = 0
@@ -73,19 +73,30 @@ class GarminPullSummary:
             "outcome": self.outcome,
             "message": str(self.error) if self.error else "",
             "first_pull": self.first_pull,
-            "days": {"planned": len(self.days_planned), "stored": len(self.days_stored),
-                     "empty": len(self.days_empty), "failed": len(self.day_failures),
-                     "failures": [{"day": d, "reason": r} for d, r in self.day_failures.items()],
-                     "without_heart_rate": self.days_without_heart_rate,
-                     "heart_rate_reload_requested": self.reloads_requested,
-                     "first": self.days_planned[0] if self.days_planned else None,
-                     "last": self.days_planned[-1] if self.days_planned else None},
-            "weigh_ins": {"requests": self.weigh_in_requests, "new": self.weigh_ins_new,
-                          "failures": [{"days": d, "reason": r} for d, r in self.weigh_in_failures.items()]},
-            "activities": {"listed": self.activities_listed, "new": self.activities_new,
-                           "imported": self.activities_imported,
-                           "duplicates": self.activities_duplicate, "failed": self.activities_failed,
-                           "failures": [f.to_json() for f in self.activity_failures]},
+            "days": {
+                "planned": len(self.days_planned),
+                "stored": len(self.days_stored),
+                "empty": len(self.days_empty),
+                "failed": len(self.day_failures),
+                "failures": [{"day": d, "reason": r} for d, r in self.day_failures.items()],
+                "without_heart_rate": self.days_without_heart_rate,
+                "heart_rate_reload_requested": self.reloads_requested,
+                "first": self.days_planned[0] if self.days_planned else None,
+                "last": self.days_planned[-1] if self.days_planned else None,
+            },
+            "weigh_ins": {
+                "requests": self.weigh_in_requests,
+                "new": self.weigh_ins_new,
+                "failures": [{"days": d, "reason": r} for d, r in self.weigh_in_failures.items()],
+            },
+            "activities": {
+                "listed": self.activities_listed,
+                "new": self.activities_new,
+                "imported": self.activities_imported,
+                "duplicates": self.activities_duplicate,
+                "failed": self.activities_failed,
+                "failures": [f.to_json() for f in self.activity_failures],
+            },
             "gaps": self.gaps,
             "warnings": self.warnings,
             "cooldown_until": datetime.fromtimestamp(until).isoformat(timespec="seconds") if until else None,

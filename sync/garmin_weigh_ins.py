@@ -21,8 +21,9 @@ from wearsync.sync.garmin_summary import GarminPullSummary
 from wearsync.sync.gate import LIMITS, Gate, check_day, is_number
 
 
-def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date, today: date,
-                   summary: GarminPullSummary) -> None:
+def pull_weigh_ins(
+    store: Store, session: GarminSession, start: date, end: date, today: date, summary: GarminPullSummary
+) -> None:
     """Ask for the weigh-ins of each run of pulled days in start..end still to ask (one
     dateRange request a run) and store them; a run whose answer cannot be used is recorded
     with its reason and asked again by the next pull."""
@@ -32,8 +33,9 @@ def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date,
         summary.weigh_in_requests += 1
         reason, body, raw = None, None, None
         try:
-            body, raw = session.call_raw(f"weigh-ins {span}", session.garmin.get_body_composition,
-                                         first.isoformat(), last.isoformat())
+            body, raw = session.call_raw(
+                f"weigh-ins {span}", session.garmin.get_body_composition, first.isoformat(), last.isoformat()
+            )
         except (GarminUnavailable, GarminAuthError, GarminRateLimited):
             raise
         except GarminError as exc:
@@ -47,6 +49,7 @@ def pull_weigh_ins(store: Store, session: GarminSession, start: date, end: date,
             with store.transaction() as conn:
                 pull_state.record_weigh_ins_failed(conn, first, last, reason)
             continue
+        assert isinstance(items, list)  # else a reason above
         gate, weigh_ins = Gate(), []
         for item in items:
             checked = garmin_weigh_in(item, first, last, gate)
@@ -81,14 +84,19 @@ def garmin_weigh_in(item: Any, first: date, last: date, gate: Gate) -> TimedWeig
     kg = required.check_float(grams / 1000 if is_number(grams) else grams, "weight_kg", "weight")
     if kg is None:
         limit = LIMITS["weight_kg"]
-        return (f"{named} skipped: weight {grams!r} is not grams of a plausible weight "
-                f"({limit.low:,.0f} to {limit.high:,.0f} kg: {limit.why})")
+        return (
+            f"{named} skipped: weight {grams!r} is not grams of a plausible weight "
+            f"({limit.low:,.0f} to {limit.high:,.0f} kg: {limit.why})"
+        )
     gmt_ms = item.get("timestampGMT")
     ts = required.time(gmt_ms // 1000 if is_number(gmt_ms) else gmt_ms, "weigh-in time")
     if ts is None:
         return f"{named} skipped: timestampGMT {gmt_ms!r} is not a plausible time in epoch milliseconds"
     local_ms = item.get("date")
-    offset = gate.check((local_ms - gmt_ms) // 1000 if is_number(local_ms) else None, "utc_offset_s",
-                        "weigh-in UTC offset")
+    offset = gate.check(
+        (local_ms - gmt_ms) // 1000 if is_number(local_ms) and is_number(gmt_ms) else None,
+        "utc_offset_s",
+        "weigh-in UTC offset",
+    )
     fat = gate.check_float(item.get("bodyFat"), "body_fat_percent", "body fat")
     return TimedWeighIn(local_day.isoformat(), ts, offset, kg, fat, None)

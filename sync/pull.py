@@ -29,8 +29,7 @@ from wearsync.sync.garmin_summary import GarminPullSummary
 # (phase: 'files', 'days' or 'activities', done, total, label)
 LOCK_FILE = "pull.lock"
 LOCK_WAIT_S = 10.0
-NOTHING_TO_PULL = ("nothing to pull: set [sources] fit_folders or garmin in the config, "
-                   "or run `wearsync login`")
+NOTHING_TO_PULL = "nothing to pull: set [sources] fit_folders or garmin in the config, or run `wearsync login`"
 
 
 @dataclass
@@ -58,26 +57,45 @@ class PullSummary:
         return report
 
 
-def pull_all(store: Store, config: Config, *, progress: Progress | None = None, since: date | None = None,
-             until: date | None = None, days: int | None = None, force: bool = False,
-             today: date | None = None) -> PullSummary:
+def pull_all(
+    store: Store,
+    config: Config,
+    *,
+    progress: Progress | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    days: int | None = None,
+    force: bool = False,
+    today: date | None = None,
+) -> PullSummary:
     """Pull the configured FIT folders, then Garmin Connect when it is enabled, asked for
     (`since`, `days`) or logged in. Garmin errors are in the summary, not raised; another
     pull holding the store's lock raises `PullBusy`."""
     with pull_lock(store.data_dir):
         summary = PullSummary()
         if config.sources.fit_folders:
-            summary.folders = pull_folders(store, config.sources.fit_folders, progress=progress,
-                                           zone=config.wearer.time_zone)
-        if config.sources.garmin or since is not None or days is not None \
-                or garmin_client.is_logged_in(store.data_dir):
-            def connect():
-                return garmin_client.login_from_tokens(store.data_dir, config.garmin_base_url,
-                                                       min_interval_s=config.garmin.min_interval_s)
+            summary.folders = pull_folders(
+                store, config.sources.fit_folders, progress=progress, zone=config.wearer.time_zone
+            )
+        if config.sources.garmin or since is not None or days is not None or garmin_client.is_logged_in(store.data_dir):
 
-            summary.garmin = pull_garmin(store, connect, today=today, since=since, until=until, days=days,
-                                         first_pull_days=config.garmin.first_pull_days, force=force,
-                                         progress=progress, min_interval_s=config.garmin.min_interval_s)
+            def connect():
+                return garmin_client.login_from_tokens(
+                    store.data_dir, config.garmin_base_url, min_interval_s=config.garmin.min_interval_s
+                )
+
+            summary.garmin = pull_garmin(
+                store,
+                connect,
+                today=today,
+                since=since,
+                until=until,
+                days=days,
+                first_pull_days=config.garmin.first_pull_days,
+                force=force,
+                progress=progress,
+                min_interval_s=config.garmin.min_interval_s,
+            )
         return summary
 
 
@@ -95,8 +113,10 @@ def pull_lock(data_dir: Path, wait_s: float | None = None) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
-                    raise PullBusy(f"another pull is running on this store{f' ({holder})' if holder else ''}; "
-                                   f"try again when it has finished") from None
+                    raise PullBusy(
+                        f"another pull is running on this store{f' ({holder})' if holder else ''}; "
+                        f"try again when it has finished"
+                    ) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"process {os.getpid()}, started {time.strftime('%H:%M:%S')}".encode(), 0)

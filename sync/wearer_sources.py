@@ -26,14 +26,23 @@ def from_fit(content: FitContent) -> dict | None:
     """A FIT file's user profile as a wearer entry (its age turned into a birth year as of the
     file's first time: the year may be one late), or None when the file states none."""
     wearer = content.wearer
-    when = content.start if content.start is not None else (
-        content.time_created + FIT_EPOCH if content.time_created is not None else None)
+    when = (
+        content.start
+        if content.start is not None
+        else (content.time_created + FIT_EPOCH if content.time_created is not None else None)
+    )
     if wearer is None or when is None or content.times_are_local:
         return None
     year = datetime.fromtimestamp(when, UTC).year
-    entry = {"source": "fit", "as_of": when, "sex": wearer.sex,
-             "birth_year": year - wearer.age if wearer.age is not None else None,
-             "weight_kg": wearer.weight_kg, "resting_hr": wearer.resting_hr, "max_hr": wearer.max_hr}
+    entry = {
+        "source": "fit",
+        "as_of": when,
+        "sex": wearer.sex,
+        "birth_year": year - wearer.age if wearer.age is not None else None,
+        "weight_kg": wearer.weight_kg,
+        "resting_hr": wearer.resting_hr,
+        "max_hr": wearer.max_hr,
+    }
     return _stated(entry)
 
 
@@ -50,10 +59,18 @@ def from_garmin(settings: dict, now: float) -> tuple[dict | None, list[str]]:
         gate.drop("userData.gender")
     grams = user.get("weight")
     weight = gate.check_float(grams / 1000 if is_number(grams) else grams, "weight_kg", "userData.weight")
-    entry = _stated({"source": "garmin", "as_of": int(now), "sex": sex,
-                     "birth_year": _birth_year(user.get("birthDate"), now, gate),
-                     "weight_kg": weight, "resting_hr": None, "max_hr": None,
-                     "week_start": _week_start(user.get("firstDayOfWeek"), gate)})
+    entry = _stated(
+        {
+            "source": "garmin",
+            "as_of": int(now),
+            "sex": sex,
+            "birth_year": _birth_year(user.get("birthDate"), now, gate),
+            "weight_kg": weight,
+            "resting_hr": None,
+            "max_hr": None,
+            "week_start": _week_start(user.get("firstDayOfWeek"), gate),
+        }
+    )
     return entry, [f"Garmin Connect's user settings: {line}" for line in gate.warnings()]
 
 

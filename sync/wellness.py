@@ -52,17 +52,30 @@ def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
             candidates = []
             for metrics in per_device.values():
                 kinds = metrics.get(metric, {})
-                value = kinds.get("total", kinds.get("increment"))
-                if value is not None:
-                    candidates.append(value)
+                found = kinds.get("total", kinds.get("increment"))
+                if found is not None:
+                    candidates.append(found)
             # Two devices worn the same day each count the whole day: take the larger.
             day_values[metric] = max(candidates) if candidates else None
         covered = (last_ts - first_ts) if first_ts is not None and last_ts is not None else None
-        upsert_wellness(conn, WellnessDay(
-            day, "fit", day_values["steps"], _metres(day_values["ascent_mm"]), _metres(day_values["descent_mm"]),
-            day_values["active_kcal"], info.get("rmr_kcal"), None, day_values["moderate_min"],
-            day_values["vigorous_min"], info.get("resting_hr") or _resting_from_readings(conn, day),
-            info.get("utc_offset_s"), covered))
+        upsert_wellness(
+            conn,
+            WellnessDay(
+                day,
+                "fit",
+                day_values["steps"],
+                _metres(day_values["ascent_mm"]),
+                _metres(day_values["descent_mm"]),
+                day_values["active_kcal"],
+                info.get("rmr_kcal"),
+                None,
+                day_values["moderate_min"],
+                day_values["vigorous_min"],
+                info.get("resting_hr") or _resting_from_readings(conn, day),
+                info.get("utc_offset_s"),
+                covered,
+            ),
+        )
 
 
 def _resting_from_readings(conn: sqlite3.Connection, day: str) -> int | None:
@@ -74,7 +87,6 @@ def _resting_from_readings(conn: sqlite3.Connection, day: str) -> int | None:
     means = np.bincount(which, weights=readings.bpm[kept].astype(np.float64), minlength=windows.size) / counts
     full = means[counts >= RESTING_MIN_READINGS]
     return round(float(full.min())) if full.size else None
-
 
 
 def _metres(mm: int | None) -> float | None:

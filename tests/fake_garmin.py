@@ -41,9 +41,11 @@ MFA_CODE = "246810"
 UTC_OFFSET = timedelta(hours=-6)
 
 
-CLOUDFLARE_PAGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
-                   b"<h1>Checking your browser</h1><p>Performance &amp; security by Cloudflare</p>"
-                   b"<p>Ray ID: 8f2a1c3d4e5f6a7b</p></body></html>")
+CLOUDFLARE_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    b"<h1>Checking your browser</h1><p>Performance &amp; security by Cloudflare</p>"
+    b"<p>Ray ID: 8f2a1c3d4e5f6a7b</p></body></html>"
+)
 TEN_YEARS_S = 10 * 365 * 86400
 
 
@@ -52,21 +54,20 @@ def _jwt(client_id: str, lifetime_s: int = TEN_YEARS_S) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
     # `exp` ten years ahead by default: the library refreshes tokens within 900 s of expiry.
-    payload = {"client_id": client_id, "exp": int(time.time()) + lifetime_s,
-               "jti": secrets.token_hex(8)}
+    payload = {"client_id": client_id, "exp": int(time.time()) + lifetime_s, "jti": secrets.token_hex(8)}
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.{secrets.token_hex(16)}"
 
 
 @dataclass
 class Fault:
-    kind: str                   # status, cloudflare, drop, malformed, body, privacy, slow
-    path: str                   # a substring of the request path
-    query: str = ""             # a substring of the raw query
+    kind: str  # status, cloudflare, drop, malformed, body, privacy, slow
+    path: str  # a substring of the request path
+    query: str = ""  # a substring of the raw query
     times: int = 1
     status: int = 500
     retry_after: str | None = None
     delay_s: float = 0.0
-    body: bytes = b"null"       # for kind "body" (sent with `status`, 200 unless set)
+    body: bytes = b"null"  # for kind "body" (sent with `status`, 200 unless set)
 
 
 @dataclass
@@ -94,24 +95,31 @@ class FakeGarmin:
 
     mfa: bool = False
     activities: list[FakeActivity] = field(default_factory=list)
-    intake: dict[str, int] = field(default_factory=dict)       # day -> kcal logged
+    intake: dict[str, int] = field(default_factory=dict)  # day -> kcal logged
     consumed_in_summary: dict[str, int] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     log: list[Logged] = field(default_factory=list)
-    late_days: dict[str, int] = field(default_factory=dict)    # day -> answers still without data
-    archived_days: set[str] = field(default_factory=set)       # intraday heart rate gone until reloaded
-    token_lifetime_s: int = TEN_YEARS_S                        # of access tokens the fake issues
-    weigh_ins: list[dict] = field(default_factory=list)         # dateWeightList items (see weigh_in)
+    late_days: dict[str, int] = field(default_factory=dict)  # day -> answers still without data
+    archived_days: set[str] = field(default_factory=set)  # intraday heart rate gone until reloaded
+    token_lifetime_s: int = TEN_YEARS_S  # of access tokens the fake issues
+    weigh_ins: list[dict] = field(default_factory=list)  # dateWeightList items (see weigh_in)
 
     def __post_init__(self):
         self._lock = threading.Lock()
         self._tokens: set[str] = set()
         self._refresh: set[str] = set()
         self._tickets: set[str] = set()
-        self._sessions: dict[str, bool] = {}    # SSO session cookie -> waiting for MFA
-        self.bodies = {name: json.loads((GARMIN_BODIES / f"{name}.json").read_text())
-                       for name in ("social_profile", "user_settings", f"user_summary_{RECORDED_DAY}",
-                                    f"daily_heart_rate_{RECORDED_DAY}", f"weight_daterange_{RECORDED_DAY}")}
+        self._sessions: dict[str, bool] = {}  # SSO session cookie -> waiting for MFA
+        self.bodies = {
+            name: json.loads((GARMIN_BODIES / f"{name}.json").read_text())
+            for name in (
+                "social_profile",
+                "user_settings",
+                f"user_summary_{RECORDED_DAY}",
+                f"daily_heart_rate_{RECORDED_DAY}",
+                f"weight_daterange_{RECORDED_DAY}",
+            )
+        }
         self.server: ThreadingHTTPServer | None = None
 
     # --- control -------------------------------------------------------------------
@@ -167,9 +175,17 @@ class FakeGarmin:
     def empty_summary(self, day: str) -> dict:
         """How Garmin answers a day with nothing synced: the shape, every value null, BMR only."""
         body = {k: None for k in self.bodies[f"user_summary_{RECORDED_DAY}"]}
-        body.update({"calendarDate": day, "userProfileId": 1000001, "bmrKilocalories": 2128.0,
-                     "totalKilocalories": 2128.0, "includesWellnessData": False,
-                     "includesActivityData": False, "privacyProtected": False})
+        body.update(
+            {
+                "calendarDate": day,
+                "userProfileId": 1000001,
+                "bmrKilocalories": 2128.0,
+                "totalKilocalories": 2128.0,
+                "includesWellnessData": False,
+                "includesActivityData": False,
+                "privacyProtected": False,
+            }
+        )
         return body
 
     def summary(self, day: str) -> dict:
@@ -177,23 +193,25 @@ class FakeGarmin:
         if day != RECORDED_DAY:
             n = date.fromisoformat(day).toordinal()
             start = datetime.fromisoformat(day)
-            body.update({
-                "calendarDate": day,
-                "totalSteps": 4000 + (n * 7919) % 9000,
-                "activeKilocalories": float(200 + n % 300),
-                "totalKilocalories": float(2128 + 200 + n % 300),
-                "floorsAscendedInMeters": round(3.048 * (n % 20), 3),
-                "floorsDescendedInMeters": round(3.048 * (n % 17), 3),
-                "floorsAscended": float(n % 20),
-                "floorsDescended": float(n % 17),
-                "moderateIntensityMinutes": n % 30,
-                "vigorousIntensityMinutes": n % 7,
-                "restingHeartRate": 50 + n % 5,
-                "wellnessStartTimeLocal": start.isoformat() + ".0",
-                "wellnessStartTimeGmt": (start - UTC_OFFSET).isoformat() + ".0",
-                "wellnessEndTimeLocal": (start + timedelta(days=1)).isoformat() + ".0",
-                "wellnessEndTimeGmt": (start + timedelta(days=1) - UTC_OFFSET).isoformat() + ".0",
-            })
+            body.update(
+                {
+                    "calendarDate": day,
+                    "totalSteps": 4000 + (n * 7919) % 9000,
+                    "activeKilocalories": float(200 + n % 300),
+                    "totalKilocalories": float(2128 + 200 + n % 300),
+                    "floorsAscendedInMeters": round(3.048 * (n % 20), 3),
+                    "floorsDescendedInMeters": round(3.048 * (n % 17), 3),
+                    "floorsAscended": float(n % 20),
+                    "floorsDescended": float(n % 17),
+                    "moderateIntensityMinutes": n % 30,
+                    "vigorousIntensityMinutes": n % 7,
+                    "restingHeartRate": 50 + n % 5,
+                    "wellnessStartTimeLocal": start.isoformat() + ".0",
+                    "wellnessStartTimeGmt": (start - UTC_OFFSET).isoformat() + ".0",
+                    "wellnessEndTimeLocal": (start + timedelta(days=1)).isoformat() + ".0",
+                    "wellnessEndTimeGmt": (start + timedelta(days=1) - UTC_OFFSET).isoformat() + ".0",
+                }
+            )
         body["consumedKilocalories"] = self.consumed_in_summary.get(day)
         return body
 
@@ -209,38 +227,56 @@ class FakeGarmin:
         start_gmt = start - UTC_OFFSET
         epoch = int((start_gmt - datetime(1970, 1, 1)).total_seconds()) * 1000
         values = [[epoch + i * 120_000, None if i % 250 == 7 else 55 + (i * 13) % 40] for i in range(720)]
-        body.update({"calendarDate": day, "heartRateValues": values,
-                     "startTimestampLocal": start.isoformat() + ".0",
-                     "startTimestampGMT": start_gmt.isoformat() + ".0"})
+        body.update(
+            {
+                "calendarDate": day,
+                "heartRateValues": values,
+                "startTimestampLocal": start.isoformat() + ".0",
+                "startTimestampGMT": start_gmt.isoformat() + ".0",
+            }
+        )
         return body
 
     def food_log(self, day: str) -> dict:
         kcal = self.intake.get(day)
         foods = [] if kcal is None else [{"foodName": "Porridge", "calories": kcal, "servingQty": 1}]
-        return {"logDate": day,
-                "mealDetails": [{"mealName": "Breakfast", "loggedFoods": foods}],
-                "dailyNutritionContent": {"calories": kcal, "protein": None, "fat": None, "carbs": None},
-                "dailyNutritionGoals": {"calories": 2000}}
+        return {
+            "logDate": day,
+            "mealDetails": [{"mealName": "Breakfast", "loggedFoods": foods}],
+            "dailyNutritionContent": {"calories": kcal, "protein": None, "fat": None, "carbs": None},
+            "dailyNutritionGoals": {"calories": 2000},
+        }
 
     def weight_range(self, start: str, end: str) -> dict:
         """The recorded empty answer's shape with the weigh-ins of start..end (an item whose
         calendarDate is not text is in every answer: Garmin would not say which day it is)."""
         body = copy.deepcopy(self.bodies[f"weight_daterange_{RECORDED_DAY}"])
         with self._lock:
-            chosen = [w for w in self.weigh_ins if not isinstance(w.get("calendarDate"), str)
-                      or start <= w["calendarDate"] <= end]
+            chosen = [
+                w
+                for w in self.weigh_ins
+                if not isinstance(w.get("calendarDate"), str) or start <= w["calendarDate"] <= end
+            ]
         body.update({"startDate": start, "endDate": end, "dateWeightList": chosen})
         return body
 
     def activity_page(self, start_date: str, end_date: str, start: int, limit: int) -> list:
-        chosen = sorted((a for a in self.activities
-                         if start_date <= a.start_local.date().isoformat() <= end_date),
-                        key=lambda a: a.start_local, reverse=True)
-        return [{"activityId": a.activity_id, "activityName": a.name,
-                 "startTimeLocal": a.start_local.strftime("%Y-%m-%d %H:%M:%S"),
-                 "startTimeGMT": (a.start_local - UTC_OFFSET).strftime("%Y-%m-%d %H:%M:%S"),
-                 "activityType": {"typeKey": a.type_key}, "duration": 1800.0}
-                for a in chosen[start:start + limit]]
+        chosen = sorted(
+            (a for a in self.activities if start_date <= a.start_local.date().isoformat() <= end_date),
+            key=lambda a: a.start_local,
+            reverse=True,
+        )
+        return [
+            {
+                "activityId": a.activity_id,
+                "activityName": a.name,
+                "startTimeLocal": a.start_local.strftime("%Y-%m-%d %H:%M:%S"),
+                "startTimeGMT": (a.start_local - UTC_OFFSET).strftime("%Y-%m-%d %H:%M:%S"),
+                "activityType": {"typeKey": a.type_key},
+                "duration": 1800.0,
+            }
+            for a in chosen[start : start + limit]
+        ]
 
     def original(self, activity_id: int) -> bytes | None:
         for activity in self.activities:
@@ -278,7 +314,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.logged = False
         fault = self._fault()
         if fault and fault.kind == "slow":
-            self._record(0)               # logged on arrival: the client may stop waiting for it
+            self._record(0)  # logged on arrival: the client may stop waiting for it
             self.logged = True
             time.sleep(fault.delay_s)
             fault = None
@@ -326,8 +362,9 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json({"responseStatus": {"type": "INVALID_USERNAME_PASSWORD"}})
             if fake.mfa:
                 fake._sessions[session] = True
-                return self._json({"responseStatus": {"type": "MFA_REQUIRED"},
-                                   "customerMfaInfo": {"mfaLastMethodUsed": "email"}})
+                return self._json(
+                    {"responseStatus": {"type": "MFA_REQUIRED"}, "customerMfaInfo": {"mfaLastMethodUsed": "email"}}
+                )
             return self._json({"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": self._ticket()})
         if self.route in ("/mobile/api/mfa/verifyCode", "/portal/api/mfa/verifyCode"):
             data = json.loads(self.body or b"{}")
@@ -342,9 +379,17 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json({"message": "Token is not active"}, 401)
             with fake._lock:
                 fake.archived_days.discard(day)
-            return self._json({"userProfilePk": 1000001, "calendarDate": day, "status": "SUBMITTED",
-                               "source": "USER", "ghReloadMetaData": "", "createDate": None,
-                               "deviceList": []})
+            return self._json(
+                {
+                    "userProfilePk": 1000001,
+                    "calendarDate": day,
+                    "status": "SUBMITTED",
+                    "source": "USER",
+                    "ghReloadMetaData": "",
+                    "createDate": None,
+                    "deviceList": [],
+                }
+            )
         if self.route == "/di-oauth2-service/oauth/token":
             form = {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
             with fake._lock:
@@ -358,8 +403,14 @@ class _Handler(BaseHTTPRequestHandler):
             if not ok:
                 return self._json({"error": "invalid_grant"}, 400)
             tokens = fake.issue_tokens()
-            return self._json({"access_token": tokens["di_token"], "refresh_token": tokens["di_refresh_token"],
-                               "token_type": "bearer", "expires_in": 315360000})
+            return self._json(
+                {
+                    "access_token": tokens["di_token"],
+                    "refresh_token": tokens["di_refresh_token"],
+                    "token_type": "bearer",
+                    "expires_in": 315360000,
+                }
+            )
         self._json({"message": "not found"}, 404)
 
     def _ticket(self) -> str:
@@ -381,8 +432,12 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "/mobile/sso/en_US/sign-in":
             session = secrets.token_hex(8)
             fake._sessions[session] = False
-            return self._send(200, b"<html><title>GARMIN Authentication Application</title></html>",
-                              "text/html", {"Set-Cookie": f"SESSION={session}; Path=/"})
+            return self._send(
+                200,
+                b"<html><title>GARMIN Authentication Application</title></html>",
+                "text/html",
+                {"Set-Cookie": f"SESSION={session}; Path=/"},
+            )
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in fake._tokens:
             return self._json({"message": "Token is not active"}, 401)
@@ -404,13 +459,19 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(fake.weight_range(self.query["startDate"], self.query["endDate"]))
         if route == "/activitylist-service/activities/search/activities":
             q = self.query
-            return self._json(fake.activity_page(q["startDate"], q.get("endDate", "9999-12-31"),
-                                                 int(q["start"]), int(q["limit"])))
+            return self._json(
+                fake.activity_page(q["startDate"], q.get("endDate", "9999-12-31"), int(q["start"]), int(q["limit"]))
+            )
         if route.startswith("/download-service/files/activity/"):
             data = fake.original(int(route.rsplit("/", 1)[1]))
             if data is None:
-                return self._json({"message": "Only owner of activity allowed to access this operation",
-                                   "error": "UnauthorizedException"}, 403)
+                return self._json(
+                    {
+                        "message": "Only owner of activity allowed to access this operation",
+                        "error": "UnauthorizedException",
+                    },
+                    403,
+                )
             return self._send(200, data, "application/x-zip-compressed")
         self._json({"message": "not found"}, 404)
 
@@ -441,11 +502,23 @@ def weigh_in(local: datetime, grams: object, **fields) -> dict:
     """A `dateWeightList` item as Garmin sends it for a weigh-in at local time `local`
     (UTC_OFFSET): epoch milliseconds, the weight in grams; `fields` add or replace keys."""
     gmt_ms = int((local - UTC_OFFSET - datetime(1970, 1, 1)).total_seconds()) * 1000
-    item = {"samplePk": gmt_ms + 17, "date": int((local - datetime(1970, 1, 1)).total_seconds()) * 1000,
-            "calendarDate": local.date().isoformat(), "weight": grams, "bmi": None, "bodyFat": None,
-            "bodyWater": None, "boneMass": None, "muscleMass": None, "physiqueRating": None,
-            "visceralFat": None, "metabolicAge": None, "sourceType": "INDEX_SCALE",
-            "timestampGMT": gmt_ms, "weightDelta": None}
+    item = {
+        "samplePk": gmt_ms + 17,
+        "date": int((local - datetime(1970, 1, 1)).total_seconds()) * 1000,
+        "calendarDate": local.date().isoformat(),
+        "weight": grams,
+        "bmi": None,
+        "bodyFat": None,
+        "bodyWater": None,
+        "boneMass": None,
+        "muscleMass": None,
+        "physiqueRating": None,
+        "visceralFat": None,
+        "metabolicAge": None,
+        "sourceType": "INDEX_SCALE",
+        "timestampGMT": gmt_ms,
+        "weightDelta": None,
+    }
     item.update(fields)
     return item
 
@@ -477,11 +550,19 @@ def write_tokens(home: Path, tokens: dict) -> Path:
     return path
 
 
-def write_config(path: Path, *, min_interval_s: float = 0.0, first_pull_days: int = 5,
-                 fit_folders: list[str] | None = None, garmin: bool = False) -> Path:
+def write_config(
+    path: Path,
+    *,
+    min_interval_s: float = 0.0,
+    first_pull_days: int = 5,
+    fit_folders: list[str] | None = None,
+    garmin: bool = False,
+) -> Path:
     folders = ", ".join(json.dumps(f) for f in fit_folders or [])
-    path.write_text(f"[garmin]\nmin_interval_s = {min_interval_s}\nfirst_pull_days = {first_pull_days}\n"
-                    f"[sources]\nfit_folders = [{folders}]\ngarmin = {'true' if garmin else 'false'}\n")
+    path.write_text(
+        f"[garmin]\nmin_interval_s = {min_interval_s}\nfirst_pull_days = {first_pull_days}\n"
+        f"[sources]\nfit_folders = [{folders}]\ngarmin = {'true' if garmin else 'false'}\n"
+    )
     return path
 
 

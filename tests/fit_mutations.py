@@ -10,8 +10,7 @@ import struct
 
 # Base type bytes of the FIT protocol: enum, sint8, uint8, sint16, uint16, sint32, uint32,
 # string, float32, float64, uint8z, uint16z, uint32z, byte, sint64, uint64, uint64z.
-BASE_TYPES = (0x00, 0x01, 0x02, 0x83, 0x84, 0x85, 0x86, 0x07, 0x88, 0x89, 0x0A, 0x8B, 0x8C, 0x0D, 0x8E, 0x8F,
-              0x90)
+BASE_TYPES = (0x00, 0x01, 0x02, 0x83, 0x84, 0x85, 0x86, 0x07, 0x88, 0x89, 0x0A, 0x8B, 0x8C, 0x0D, 0x8E, 0x8F, 0x90)
 
 
 # (start, end, is_definition) of the first segment's records, as far as they make sense
@@ -49,7 +48,8 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     recs = records(data)
     defs = [r for r in recs if r[2]]
     kinds = ["flip", "truncate", "header", "chain", "junk"] + (
-        ["splice_def", "dup_def", "def_length", "retype"] if defs else [])
+        ["splice_def", "dup_def", "def_length", "retype"] if defs else []
+    )
     kind = rng.choice(kinds)
     if kind == "flip":
         for _ in range(rng.randint(1, 16)):
@@ -82,5 +82,3 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     else:
         buf += rng.randbytes(rng.randrange(1, 64))
     return kind, bytes(buf)
-
-

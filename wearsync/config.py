@@ -93,7 +93,7 @@ class Config:
     sources: Sources = field(default_factory=Sources)
     garmin: Garmin = field(default_factory=Garmin)
     path: Path | None = None
-    home: Path | None = None   # --home: beats $WEARSYNC_HOME and storage.data_dir
+    home: Path | None = None  # --home: beats $WEARSYNC_HOME and storage.data_dir
 
     @property
     def data_dir(self) -> Path:
@@ -154,7 +154,7 @@ def _ranges(today: date) -> dict[str, Range]:
     """Every number setting's range; bounds of measured values come from the import gate."""
     minutes_day = LIMITS["minutes_day"].high
     return {
-        "wearer.birth_year": Range(1900, today.year - 10, unset=True),   # a wearer of 10 to 126 years
+        "wearer.birth_year": Range(1900, today.year - 10, unset=True),  # a wearer of 10 to 126 years
         "wearer.weight_kg": _gate("weight_kg"),
         "wearer.scale_user": _gate("scale_user"),
         "wearer.resting_hr": _gate("resting_hr_bpm", unset=True),
@@ -163,10 +163,10 @@ def _ranges(today: date) -> dict[str, Range]:
         "targets.daily_cardio_minutes": Range(0, minutes_day),
         "targets.days_with_30": Range(0, 7),
         "targets.daily_deficit_kcal": _gate("kcal_day"),
-        "targets.floors_per_day": Range(0, 1_000),           # 3 km of climbing a day is no goal
+        "targets.floors_per_day": Range(0, 1_000),  # 3 km of climbing a day is no goal
         "targets.steps_per_day": _gate("steps_day"),
         "targets.strength_days": Range(0, 7),
-        "analytics.moderate_hrr": Range(0, 1, open=True),    # a share of the heart-rate reserve
+        "analytics.moderate_hrr": Range(0, 1, open=True),  # a share of the heart-rate reserve
         "analytics.vigorous_hrr": Range(0, 1, open=True),
         "analytics.min_bout_minutes": Range(0, minutes_day),
         # Fat tissue holds ~3,500 kcal a pound, pure fat ~4,100 (9 kcal/g x 453.6 g): a value
@@ -174,7 +174,7 @@ def _ranges(today: date) -> dict[str, Range]:
         "analytics.kcal_per_lb": Range(2_000, 4_100),
         "analytics.intake_floor_female": _gate("intake_kcal_day"),
         "analytics.intake_floor_male": _gate("intake_kcal_day"),
-        "garmin.min_interval_s": Range(0, 60),               # more and a pull takes hours
+        "garmin.min_interval_s": Range(0, 60),  # more and a pull takes hours
         "garmin.first_pull_days": Range(1, MAX_PULL_DAYS),
     }
 
@@ -227,13 +227,11 @@ def parse_config(raw: dict[str, Any], path: Path | None = None, text: str = "") 
             # the default ("" for not set) is always accepted
             if choices and values[key] not in choices and values[key] != getattr(cls(), key):
                 raise ConfigError(
-                    f"{where}{_line(text, key)}: {name}.{key} must be one of {', '.join(choices)}, "
-                    f"not {item!r}"
+                    f"{where}{_line(text, key)}: {name}.{key} must be one of {', '.join(choices)}, not {item!r}"
                 )
             bounds = ranges.get(f"{name}.{key}")
             if bounds and not bounds.holds(values[key]):
-                raise ConfigError(f"{where}{_line(text, key)}: {name}.{key} must be {bounds.says()}, "
-                                  f"not {item!r}")
+                raise ConfigError(f"{where}{_line(text, key)}: {name}.{key} must be {bounds.says()}, not {item!r}")
         sections[name] = cls(**values)
     config = Config(**sections, path=path)
     _check_config(config, today, lambda key: where + _line(text, key))
@@ -245,33 +243,41 @@ def _check_config(config: Config, today: date, where) -> None:
     the one setting that is an address."""
     w, a = config.wearer, config.analytics
     if not a.moderate_hrr < a.vigorous_hrr:
-        raise ConfigError(f"{where('moderate_hrr')}: analytics.moderate_hrr ({a.moderate_hrr}) must be below "
-                          f"analytics.vigorous_hrr ({a.vigorous_hrr})")
+        raise ConfigError(
+            f"{where('moderate_hrr')}: analytics.moderate_hrr ({a.moderate_hrr}) must be below "
+            f"analytics.vigorous_hrr ({a.vigorous_hrr})"
+        )
     if w.resting_hr and w.max_hr and not w.resting_hr < w.max_hr:
-        raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below "
-                          f"wearer.max_hr ({w.max_hr})")
-    age = today.year - w.birth_year   # oldest this year: older data gives a higher predicted maximum
+        raise ConfigError(
+            f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below wearer.max_hr ({w.max_hr})"
+        )
+    age = today.year - w.birth_year  # oldest this year: older data gives a higher predicted maximum
     predicted = round(208 - 0.7 * age) if a.max_hr_formula == "tanaka" else 220 - age
     if w.resting_hr and not w.max_hr and w.birth_year and not w.resting_hr < predicted:
-        raise ConfigError(f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below the predicted "
-                          f"maximum ({predicted}, {a.max_hr_formula}, wearer.birth_year {w.birth_year}); "
-                          "or set wearer.max_hr")
+        raise ConfigError(
+            f"{where('resting_hr')}: wearer.resting_hr ({w.resting_hr}) must be below the predicted "
+            f"maximum ({predicted}, {a.max_hr_formula}, wearer.birth_year {w.birth_year}); "
+            "or set wearer.max_hr"
+        )
     if w.time_zone:
         try:
             ZoneInfo(w.time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f'{where("time_zone")}: wearer.time_zone must name a time zone such as '
-                              f'"Europe/Berlin", not {w.time_zone!r}') from exc
+            raise ConfigError(
+                f"{where('time_zone')}: wearer.time_zone must name a time zone such as "
+                f'"Europe/Berlin", not {w.time_zone!r}'
+            ) from exc
     url = config.garmin.base_url
     if url and not _is_web_address(url):
-        raise ConfigError(f"{where('base_url')}: garmin.base_url must be empty or an http:// or https:// "
-                          f"address, not {url!r}")
+        raise ConfigError(
+            f"{where('base_url')}: garmin.base_url must be empty or an http:// or https:// address, not {url!r}"
+        )
 
 
 def _is_web_address(url: str) -> bool:
     try:
         parts = urlsplit(url)
-    except ValueError:   # "http://[::1", say
+    except ValueError:  # "http://[::1", say
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
@@ -297,7 +303,7 @@ def _check(key: str, value: Any, expected: Any, where: str) -> Any:
         )
         raise ConfigError(f"{where}: {key} must be {name}, not {value!r}")
     texts = (value,) if isinstance(value, str) else value if isinstance(value, tuple) else ()
-    if any("\0" in text for text in texts):   # no path or address can hold one
+    if any("\0" in text for text in texts):  # no path or address can hold one
         raise ConfigError(f"{where}: {key} must not contain a NUL character")
     return value
 
@@ -322,7 +328,7 @@ def initial_text(*, birth_year: int, sex: str, weight_kg: float | None = None) -
     """A commented settings file holding the wearer's body (`wearsync config init`, the
     dashboard's first run; no weight: its line stays a comment); checked like any file, so a
     value out of its range is a ConfigError naming it."""
-    if sex not in _CHOICES[("wearer", "sex")]:   # checked first: it is written inside quotes
+    if sex not in _CHOICES[("wearer", "sex")]:  # checked first: it is written inside quotes
         raise ConfigError(f"wearer.sex must be one of {', '.join(_CHOICES[('wearer', 'sex')])}, not {sex!r}")
     text = f"""# wearsync settings, written by `wearsync config init`. Every other setting keeps its
 # default; config.example.toml in wearsync's source lists them all, `wearsync config show`
@@ -330,7 +336,7 @@ def initial_text(*, birth_year: int, sex: str, weight_kg: float | None = None) -
 
 [wearer]
 birth_year = {birth_year}       # your predicted maximum heart rate (208 - 0.7 x age) unless max_hr is set
-sex = "{sex}"{' ' * (11 - len(sex))}# "female" or "male": the intake floor (1,200 / 1,500 kcal a day)
+sex = "{sex}"{" " * (11 - len(sex))}# "female" or "male": the intake floor (1,200 / 1,500 kcal a day)
 {_weight_line(weight_kg)}
 # resting_hr = 0        # bpm, used when the watch measured none in the last 7 days; 0 = none
 # max_hr = 0            # bpm; 0 = 220 - age

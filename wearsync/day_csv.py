@@ -34,8 +34,14 @@ def read_text(path: Path, error: type[WearsyncError]) -> str:
         raise error(f"{path}: not UTF-8 or UTF-16 text (byte {exc.start:,} cannot be read)") from None
 
 
-def read_day_csv(path: Path, columns: str, widths: range, check: Callable[..., tuple[date, T]],
-                 error: type[WearsyncError], too_wide_hint: str = "") -> dict[date, T]:
+def read_day_csv[T](
+    path: Path,
+    columns: str,
+    widths: range,
+    check: Callable[..., tuple[date, T]],
+    error: type[WearsyncError],
+    too_wide_hint: str = "",
+) -> dict[date, T]:
     """Per day the value `check(*cells)` returns for each row of `widths` cells (named `columns`,
     such as "date,kcal"); `error` (a WearsyncError) lists every bad row. `check` raises `error`."""
     text = read_text(path, error)
@@ -47,14 +53,16 @@ def read_day_csv(path: Path, columns: str, widths: range, check: Callable[..., t
     expected = f"{widths.start}" if len(widths) == 1 else f"{widths.start} to {widths.stop - 1}"
     try:
         for row in reader:
-            number, line = line + 1, reader.line_num   # a row's first line (a quoted cell may span more)
+            number, line = line + 1, reader.line_num  # a row's first line (a quoted cell may span more)
             cells = [c.strip() for c in row]
             if not any(cells) or (number == 1 and cells[0].lower() in HEADER_CELLS):
                 continue
             if len(cells) not in widths:
                 hint = too_wide_hint if len(cells) >= widths.stop else ""
-                problems.append(f"{path}:{number}: expected {expected} columns ({columns}), got {len(cells)} in "
-                                f"{','.join(row)!r}{hint}")
+                problems.append(
+                    f"{path}:{number}: expected {expected} columns ({columns}), got {len(cells)} in "
+                    f"{','.join(row)!r}{hint}"
+                )
                 continue
             try:
                 day, value = check(*cells)
@@ -65,7 +73,7 @@ def read_day_csv(path: Path, columns: str, widths: range, check: Callable[..., t
                 problems.append(f"{path}:{number}: {day} is given twice, on lines {line_of[day]} and {number}")
                 continue
             entries[day], line_of[day] = value, number
-    except csv.Error as exc:   # a NUL byte, say: the rest of the file cannot be read as rows
+    except csv.Error as exc:  # a NUL byte, say: the rest of the file cannot be read as rows
         problems.append(f"{path}:{reader.line_num}: {exc}")
     if problems:
         rows = "row" if len(problems) == 1 else "rows"

@@ -61,11 +61,11 @@ def read_intake_csv(path: Path) -> dict[date, int]:
     line_of: dict[date, int] = {}
     problems: list[str] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns, summed = None, False   # a diary export's day and kcal columns; whether rows add up per day
+    columns, summed = None, False  # a diary export's day and kcal columns; whether rows add up per day
     line = 0
     try:
         for row in reader:
-            number, line = line + 1, reader.line_num   # a row's first line (a quoted cell may span more)
+            number, line = line + 1, reader.line_num  # a row's first line (a quoted cell may span more)
             cells = [c.strip() for c in row]
             if not any(cells):
                 continue
@@ -73,10 +73,15 @@ def read_intake_csv(path: Path) -> dict[date, int]:
                 columns, summed = _diary_columns(path, cells)
                 continue
             if columns is None and len(cells) != 2:
-                hint = ("; write kcal without a thousands separator (1500, not 1,500)"
-                        if len(cells) > 2 and delimiter == "," else "")
-                problems.append(f"{path}:{number}: expected 2 columns (date{delimiter}kcal), got {len(cells)} in "
-                                f"{delimiter.join(row)!r}{hint}")
+                hint = (
+                    "; write kcal without a thousands separator (1500, not 1,500)"
+                    if len(cells) > 2 and delimiter == ","
+                    else ""
+                )
+                problems.append(
+                    f"{path}:{number}: expected 2 columns (date{delimiter}kcal), got {len(cells)} in "
+                    f"{delimiter.join(row)!r}{hint}"
+                )
                 continue
             day_at, kcal_at = columns or (0, 1)
             if len(cells) <= kcal_at:
@@ -84,7 +89,7 @@ def read_intake_csv(path: Path) -> dict[date, int]:
                 continue
             day_cell, kcal_cell = cells[day_at], cells[kcal_at]
             if summed and not kcal_cell:
-                continue   # a meal with no calories logged
+                continue  # a meal with no calories logged
             try:
                 day, kcal = check_day_and_kcal(day_cell, kcal_cell)
             except IntakeError as exc:
@@ -95,10 +100,10 @@ def read_intake_csv(path: Path) -> dict[date, int]:
                 continue
             entries[day] = entries.get(day, 0.0) + kcal
             line_of.setdefault(day, number)
-    except csv.Error as exc:   # a NUL byte, say: the rest of the file cannot be read as rows
+    except csv.Error as exc:  # a NUL byte, say: the rest of the file cannot be read as rows
         problems.append(f"{path}:{reader.line_num}: {exc}")
     checked = {}
-    for day, kcal in entries.items():   # a day's meals together must still be a day's intake
+    for day, kcal in entries.items():  # a day's meals together must still be a day's intake
         try:
             checked[day] = check_intake(day, kcal)[1]
         except IntakeError as exc:
@@ -125,8 +130,10 @@ def _diary_columns(path: Path, header: list[str]) -> tuple[tuple[int, int] | Non
         return None, False
     kcal = next((i for i, name in enumerate(names) if name in KCAL_HEADERS), None)
     if kcal is None:
-        raise IntakeError(f"{path}:1: a header of {len(names)} columns with no calories column (one of "
-                          f"{', '.join(KCAL_HEADERS)}); expected date,kcal or a MyFitnessPal or Cronometer export")
+        raise IntakeError(
+            f"{path}:1: a header of {len(names)} columns with no calories column (one of "
+            f"{', '.join(KCAL_HEADERS)}); expected date,kcal or a MyFitnessPal or Cronometer export"
+        )
     return (0, kcal), "meal" in names
 
 
@@ -136,8 +143,10 @@ def intake_warnings(entries: dict[date, int], floor_kcal: int, today: date) -> l
     said = []
     for day, kcal in sorted(entries.items()):
         if kcal == 0:
-            said.append(f"{day}: 0 kcal stored as a day of nothing eaten; if the day was simply not logged, "
-                        f"remove it with `wearsync log intake --remove {day}`")
+            said.append(
+                f"{day}: 0 kcal stored as a day of nothing eaten; if the day was simply not logged, "
+                f"remove it with `wearsync log intake --remove {day}`"
+            )
         elif kcal < floor_kcal:
             said.append(f"{day}: {kcal:,} kcal is below the intake floor of {floor_kcal:,} kcal a day (stored)")
         if day > today:

@@ -29,12 +29,12 @@ GARMIN_DAY = re.compile(r"garmin:(\d{4}-\d{2}-\d{2})")
 class StoredItem:
     """One recording (or one day of Garmin Connect data) as `wearsync recordings` lists it."""
 
-    id: str                  # the recording id, or "garmin:YYYY-MM-DD"
-    source: str              # 'file', 'garmin' (a Garmin activity's FIT file) or 'garmin day'
-    path: str                # where it was first seen
+    id: str  # the recording id, or "garmin:YYYY-MM-DD"
+    source: str  # 'file', 'garmin' (a Garmin activity's FIT file) or 'garmin day'
+    path: str  # where it was first seen
     device: str | None
     local_days: list[str] = field(default_factory=list)
-    outcome: str = ""        # 'imported' or 'skipped', with the reason or warnings
+    outcome: str = ""  # 'imported' or 'skipped', with the reason or warnings
     imported_at: int | None = None
 
     def to_json(self) -> dict:
@@ -47,16 +47,35 @@ def stored_items(store: Store, *, day: date | None = None, path: str | None = No
     days = recordings.recording_days(conn)
     for rid, low, high in hr_series.recording_spans(conn):
         first, last = day_of(low), day_of(high)
-        days.setdefault(rid, set()).update((first + timedelta(days=n)).isoformat()
-                                           for n in range((last - first).days + 1))
+        days.setdefault(rid, set()).update(
+            (first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)
+        )
     items = [
-        StoredItem(str(rid), source, label, _device(manufacturer, product, serial), sorted(days.get(rid, ())),
-                   status + (f": {reason}" if reason else ""), imported_at)
-        for rid, source, label, manufacturer, product, serial, status, reason, imported_at in
-        recordings.recording_list(conn)]
-    items += [StoredItem(f"garmin:{local_day}", "garmin day", "Garmin Connect", None, [local_day],
-                         "complete" if complete else "imported (the day was not over yet)", fetched_at)
-              for local_day, fetched_at, complete in garmin.pulled_days(conn)]
+        StoredItem(
+            str(rid),
+            source,
+            label,
+            _device(manufacturer, product, serial),
+            sorted(days.get(rid, ())),
+            status + (f": {reason}" if reason else ""),
+            imported_at,
+        )
+        for rid, source, label, manufacturer, product, serial, status, reason, imported_at in recordings.recording_list(
+            conn
+        )
+    ]
+    items += [
+        StoredItem(
+            f"garmin:{local_day}",
+            "garmin day",
+            "Garmin Connect",
+            None,
+            [local_day],
+            "complete" if complete else "imported (the day was not over yet)",
+            fetched_at,
+        )
+        for local_day, fetched_at, complete in garmin.pulled_days(conn)
+    ]
     if day is not None:
         items = [i for i in items if day.isoformat() in i.local_days]
     if path is not None:
@@ -76,8 +95,7 @@ def resolve(store: Store, names: list[str]) -> list[StoredItem]:
             known = recordings.recording_by_sha(store.conn, sha)
             matches = [by_id[str(known.id)]] if known else []
         if not matches:
-            raise UnknownRecording(f"{name}: no stored recording has this id or path "
-                                   "(see `wearsync recordings`)")
+            raise UnknownRecording(f"{name}: no stored recording has this id or path (see `wearsync recordings`)")
         chosen.update((i.id, i) for i in matches)
     return list(chosen.values())
 
@@ -97,8 +115,19 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
         for day in garmin_days:
             stored.forget_garmin_day(conn, day)
             touched.add(day)
-        recordings.log_imports(conn, [{"at": int(time.time()), "source": i.source, "path": i.path,
-                                       "outcome": "forgotten", "message": f"recording {i.id}"} for i in items])
+        recordings.log_imports(
+            conn,
+            [
+                {
+                    "at": int(time.time()),
+                    "source": i.source,
+                    "path": i.path,
+                    "outcome": "forgotten",
+                    "message": f"recording {i.id}",
+                }
+                for i in items
+            ],
+        )
     for sha in shas:  # after the commit; a kill before this is tidied by the next open
         for original in (store.data_dir / ORIGINALS / sha[:2]).glob(f"{sha}.*"):
             original.unlink(missing_ok=True)
@@ -128,4 +157,3 @@ def _device(manufacturer: int | None, product: int | None, serial: int | None) -
     maker = FIELD_TYPES["manufacturer"].values.get(manufacturer, manufacturer)
     model = FIELD_TYPES["garmin_product"].values.get(product, product) if maker == "garmin" else product
     return " ".join(str(p) for p in (maker, model) if p is not None) + (f" (serial {serial})" if serial else "")
-

@@ -58,8 +58,14 @@ def read_weight_csv(path: Path, unit: str = "kg") -> dict[date, float]:
     def check(day: str, weight: str, row_unit: str = "") -> tuple[date, float]:
         return check_weight(day, weight, row_unit or unit)
 
-    return read_day_csv(path, "date,weight[,unit]", range(2, 4), check, WeightError,
-                        "; write the weight without a thousands separator or decimal comma (80.5, not 80,5)")
+    return read_day_csv(
+        path,
+        "date,weight[,unit]",
+        range(2, 4),
+        check,
+        WeightError,
+        "; write the weight without a thousands separator or decimal comma (80.5, not 80,5)",
+    )
 
 
 def record_weight(store: Store, entries: dict[date, float], source: str) -> dict[date, float | None]:

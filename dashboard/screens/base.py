@@ -63,8 +63,11 @@ class ViewScreen(Screen):
     _loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Tabs(*(Tab(f"{label} ({name[0]})", id=f"tab-{name}") for name, label in VIEWS),
-                   active=f"tab-{self.VIEW}", id="views")
+        yield Tabs(
+            *(Tab(f"{label} ({name[0]})", id=f"tab-{name}") for name, label in VIEWS),
+            active=f"tab-{self.VIEW}",
+            id="views",
+        )
         yield from self.compose_body()
         yield StatusLine()
         yield Footer(compact=True)

@@ -1,4 +1,5 @@
-"""Dialogs: go to a day or week, import a path, log intake, the per-file results of an import, and a yes/no confirmation."""
+"""Dialogs: go to a day or week, import a path, log intake, the per-file results of an import, and a
+yes/no confirmation."""
 
 from __future__ import annotations
 
@@ -123,8 +124,9 @@ class IntakeDialog(ModalScreen[tuple[date, int] | None]):
 
     def _submit(self) -> None:
         try:
-            entry = check_intake(self.query_one("#intake-day", Input).value,
-                                 self.query_one("#intake-kcal", Input).value)
+            entry = check_intake(
+                self.query_one("#intake-day", Input).value, self.query_one("#intake-kcal", Input).value
+            )
         except IntakeError as exc:
             self.query_one("#intake-error", Static).update(Content(f"Not saved: {exc}."))  # typed text: no markup
             return
@@ -143,8 +145,11 @@ class ImportResults(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         summary = self.summary
         with Vertical(classes="dialog wide"):
-            yield Label(f"Import: {summary.imported} imported, {summary.duplicates} duplicates, "
-                        f"{summary.skipped} skipped, {summary.failed} failed", id="results-title")
+            yield Label(
+                f"Import: {summary.imported} imported, {summary.duplicates} duplicates, "
+                f"{summary.skipped} skipped, {summary.failed} failed",
+                id="results-title",
+            )
             table: DataTable[str] = DataTable(id="results", cursor_type="row")
             for key, title, width in RESULT_COLUMNS:
                 table.add_column(title, key=key, width=width)

@@ -37,8 +37,10 @@ Nothing is stored yet. Three ways to start:
 Press [b]?[/b] for every key."""
 
 
-WEARER_QUESTION = ("[b]Who wears the watch?[/b] Birth year and sex set the heart-rate zones and the intake "
-                   "floor; without them wearsync assumes (born 1990, the higher floor) and says so.")
+WEARER_QUESTION = (
+    "[b]Who wears the watch?[/b] Birth year and sex set the heart-rate zones and the intake "
+    "floor; without them wearsync assumes (born 1990, the higher floor) and says so."
+)
 
 
 class FirstRunScreen(Screen):
@@ -85,8 +87,10 @@ class FirstRunScreen(Screen):
             self._save()
 
     def _save(self) -> None:
-        values = {key: self.query_one(f"#wearer-{key.replace('_', '-')}", Input).value.strip()
-                  for key in ("birth_year", "sex", "weight")}
+        values = {
+            key: self.query_one(f"#wearer-{key.replace('_', '-')}", Input).value.strip()
+            for key in ("birth_year", "sex", "weight")
+        }
         path = config_path()
         try:
             if not values["birth_year"].isdigit():

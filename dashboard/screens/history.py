@@ -59,17 +59,23 @@ class HistoryScreen(ViewScreen):
         self.query_one("#history-title", Static).update(
             f"{totals.weeks} weeks to {latest.week_id}: cardio target met in {totals.cardio_met_weeks}; "
             f"net deficit {fmt.number(totals.deficit_kcal)} kcal (intake logged in "
-            f"{totals.weeks_deficit_known} of them)")
+            f"{totals.weeks_deficit_known} of them)"
+        )
         cardio_target, deficit_target = latest.targets.weekly_cardio_minutes, 7 * latest.targets.daily_deficit_kcal
         self.query_one("#history-cardio-title", Static).update(
-            f"Cardio goal-equivalent minutes a week (line: target {cardio_target}; blank: no data)")
-        self.query_one("#history-cardio", TargetChart).show_bars(labels, [w.goal_minutes for w in weeks],
-                                                                  target=cardio_target, color="success")
+            f"Cardio goal-equivalent minutes a week (line: target {cardio_target}; blank: no data)"
+        )
+        self.query_one("#history-cardio", TargetChart).show_bars(
+            labels, [w.goal_minutes for w in weeks], target=cardio_target, color="success"
+        )
         self.query_one("#history-deficit-title", Static).update(
             f"Net energy deficit a week, kcal, over the days with intake (line: target "
-            f"{fmt.number(deficit_target)}; blank: not logged)")
-        self.query_one("#history-deficit", TargetChart).show_bars(labels, [w.deficit_kcal for w in weeks],
-                                                                   target=deficit_target, color="secondary")
+            f"{fmt.number(deficit_target)}; blank: not logged)"
+        )
+        self.query_one("#history-deficit", TargetChart).show_bars(
+            labels, [w.deficit_kcal for w in weeks], target=deficit_target, color="secondary"
+        )
         self.query_one("#history-weight-title", Static).update(
-            f"Weight, {weight.unit}: trend (green), weigh-ins (dots), deficit's projection (blue)")
+            f"Weight, {weight.unit}: trend (green), weigh-ins (dots), deficit's projection (blue)"
+        )
         self.query_one("#history-weight", WeightChart).show_weight(labels, weight)

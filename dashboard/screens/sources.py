@@ -20,11 +20,9 @@ from wearsync.dashboard.screens.dialogs import ConfirmDialog
 from wearsync.dashboard.sync_actions import garmin_cooldown, garmin_gaps
 from wearsync.store import Store, listings
 
-RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12),
-               ("message", "Message", 34))
+RUN_COLUMNS = (("source", "Source", 8), ("when", "Last run", 16), ("outcome", "Result", 12), ("message", "Message", 34))
 # Within 80 columns beside the table's scroll bar; a longer "why" wraps.
-IMPORT_COLUMNS = (("when", "When", 12), ("outcome", "Outcome", 9), ("file", "File", 23),
-                  ("why", "Why", 22))
+IMPORT_COLUMNS = (("when", "When", 12), ("outcome", "Outcome", 9), ("file", "File", 23), ("why", "Why", 22))
 
 
 class SourcesScreen(ViewScreen):
@@ -50,31 +48,46 @@ class SourcesScreen(ViewScreen):
             yield imports
 
     def load(self, store: Store, selection: Selection) -> dict:
-        return {"cooldown": garmin_cooldown(store), "gaps": garmin_gaps(store, selection.config),
-                "runs": listings.last_runs(store),
-                "imports": listings.recent_imports(store)}
+        return {
+            "cooldown": garmin_cooldown(store),
+            "gaps": garmin_gaps(store, selection.config),
+            "runs": listings.last_runs(store),
+            "imports": listings.recent_imports(store),
+        }
 
     def show(self, data: dict, selection: Selection) -> None:
         until = data["cooldown"]
         self.query_one("#cooldown", Static).update(
-            f"Garmin is cooling down after a rate limit: no requests before {_when(until)}." if until
-            else "No Garmin cooldown.")
+            f"Garmin is cooling down after a rate limit: no requests before {_when(until)}."
+            if until
+            else "No Garmin cooldown."
+        )
         gaps = self.query_one("#gaps", Static)
-        gaps.display = data["gaps"] is not None       # shown once Garmin has been pulled
+        gaps.display = data["gaps"] is not None  # shown once Garmin has been pulled
         gaps.update(_gaps_line(data["gaps"]) if data["gaps"] is not None else "")
         runs = self.query_one("#runs", DataTable)
         runs.clear()
         for run in data["runs"]:
-            runs.add_row(run["source"], _when(run["finished_at"] or run["started_at"]),
-                         run["outcome"] or "running", run["message"] or "", height=None)
+            runs.add_row(
+                run["source"],
+                _when(run["finished_at"] or run["started_at"]),
+                run["outcome"] or "running",
+                run["message"] or "",
+                height=None,
+            )
         if not runs.row_count:
             runs.add_row("—", "never", "", "Press p to pull, or drop FIT files here.")
         imports = self.query_one("#imports", DataTable)
         imports.clear()
         self.imports = data["imports"]
         for event in data["imports"]:
-            imports.add_row(_when(event["at"], short=True), event["outcome"],
-                            _name(event["path"]), event["message"] or "", height=None)  # reasons wrap
+            imports.add_row(
+                _when(event["at"], short=True),
+                event["outcome"],
+                _name(event["path"]),
+                event["message"] or "",
+                height=None,
+            )  # reasons wrap
 
     def action_forget(self) -> None:
         """Ask to forget the recording of the selected import."""
@@ -102,9 +115,11 @@ class SourcesScreen(ViewScreen):
             self.app.set_status(f"Nothing is stored from {name} (it failed, or was forgotten).")
             return
         days = sorted({d for item in items for d in item.local_days})
-        details = (f"{name} ({', '.join(days[:3])}{' …' if len(days) > 3 else ''}): its activities, heart rate and "
-                   "monitoring values, its kept original and the numbers it fed are removed. The reports "
-                   "become what they were before it was imported.")
+        details = (
+            f"{name} ({', '.join(days[:3])}{' …' if len(days) > 3 else ''}): its activities, heart rate and "
+            "monitoring values, its kept original and the numbers it fed are removed. The reports "
+            "become what they were before it was imported."
+        )
 
         def forget_if_confirmed(yes: bool | None) -> None:
             if yes:
@@ -133,8 +148,10 @@ def _gaps_line(gaps: dict) -> str:
     if not gaps["missing"]:
         return "Garmin Connect: no days missing."
     minutes = max(1, round(gaps["estimate_s"] / 60))
-    return (f"Garmin Connect: {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
-            f"about {minutes} min of pulling at the configured pace (p pulls; a cooldown pauses it).")
+    return (
+        f"Garmin Connect: {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
+        f"about {minutes} min of pulling at the configured pace (p pulls; a cooldown pauses it)."
+    )
 
 
 def _when(timestamp: float | None, short: bool = False) -> str:

@@ -21,9 +21,16 @@ from wearsync.store import Store
 from wearsync.wording import plural
 
 # (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
-DAY_COLUMNS = (("day", "Day", 6), ("cardio", "Cardio vs 30", 15), ("floors", "Floors", 6),
-               ("steps", "Steps", 7), ("strength", "Str", 3), ("burned", "Burned", 6),
-               ("eaten", "Eaten", 7), ("deficit", "Deficit", 7))
+DAY_COLUMNS = (
+    ("day", "Day", 6),
+    ("cardio", "Cardio vs 30", 15),
+    ("floors", "Floors", 6),
+    ("steps", "Steps", 7),
+    ("strength", "Str", 3),
+    ("burned", "Burned", 6),
+    ("eaten", "Eaten", 7),
+    ("deficit", "Deficit", 7),
+)
 WIDE_COLUMNS = 120  # from this width the week view adds a chart of the days beside the table
 
 
@@ -71,17 +78,21 @@ class WeekScreen(ViewScreen):
         self.report = report
         targets = report.targets
         self.query_one("#week-title", Static).update(
-            f"{report.week_id}  {fmt.week_range(report.week_start, report.week_end)}")
+            f"{report.week_id}  {fmt.week_range(report.week_start, report.week_end)}"
+        )
         self.query_one("#week-scores", Static).update(
-            f"Cardio score {fmt.score(report.cardio_score)}  Deficit score {fmt.score(report.deficit_score)}")
+            f"Cardio score {fmt.score(report.cardio_score)}  Deficit score {fmt.score(report.deficit_score)}"
+        )
         # The headline minutes (the device's where it reported them); wearsync's heart-rate count beside.
         self.query_one("#cardio-line", Static).update(
             f"Cardio {fmt.number(report.goal_minutes)}/{targets.weekly_cardio_minutes} goal-equivalent min = "
             f"moderate {fmt.number(report.moderate_min)} + vigorous {fmt.number(report.vigorous_min)}×2"
             f" ({fmt.number(report.active_minutes)} active min) · device "
-            f"{fmt.number(report.device_goal_minutes)}, heart rate {fmt.number(report.hr_goal_minutes)}")
-        self.query_one(CardioBar).set_minutes(report.moderate_min or 0, report.vigorous_min or 0,
-                                              targets.weekly_cardio_minutes)
+            f"{fmt.number(report.device_goal_minutes)}, heart rate {fmt.number(report.hr_goal_minutes)}"
+        )
+        self.query_one(CardioBar).set_minutes(
+            report.moderate_min or 0, report.vigorous_min or 0, targets.weekly_cardio_minutes
+        )
         self.query_one("#cardio-days", Static).update(days_line(report))
         self._fill_days(report)
         self.query_one("#week-totals", Static).update(
@@ -89,7 +100,8 @@ class WeekScreen(ViewScreen):
             f"≥{targets.floors_per_day})  "
             f"Steps {fmt.number(report.steps)} ({plural(report.days_reaching_steps, 'day')} "
             f"≥{fmt.number(targets.steps_per_day)})  "
-            f"Strength {report.strength_days} of 2-3 days")
+            f"Strength {report.strength_days} of 2-3 days"
+        )
         self.query_one("#energy-line", Static).update(_energy_line(report))
         self.query_one(WeekWeight).show(report)
         self._fill_chart(report)
@@ -124,8 +136,11 @@ class WeekScreen(ViewScreen):
             return
         days = report.days
         self.query_one(TargetChart).show_bars(
-            [fmt.day_label(d.local_day) for d in days], [d.goal_minutes for d in days],
-            target=report.targets.daily_cardio_minutes, color="success")
+            [fmt.day_label(d.local_day) for d in days],
+            [d.goal_minutes for d in days],
+            target=report.targets.daily_cardio_minutes,
+            color="success",
+        )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
@@ -139,8 +154,10 @@ class WeekScreen(ViewScreen):
 def days_line(report: WeekReport) -> str:
     """The week's line of days reaching the daily minutes, and what is left of the weekly goal."""
     targets = report.targets
-    line = (f"Days with ≥{targets.daily_cardio_minutes} min: {report.days_reaching_daily} of "
-            f"{targets.days_with_30} · worn {report.days_with_data} of 7")
+    line = (
+        f"Days with ≥{targets.daily_cardio_minutes} min: {report.days_reaching_daily} of "
+        f"{targets.days_with_30} · worn {report.days_with_data} of 7"
+    )
     if report.cardio_met:
         return line + " · weekly target met"
     if not report.enough_data:
@@ -149,17 +166,21 @@ def days_line(report: WeekReport) -> str:
     if needed is None or not report.remaining_days:
         return line + " · week over, target not met"
     # The weekly goal's own unit throughout: goal-equivalent minutes, not the 30-minute days above.
-    return line + (f" · {fmt.number(report.goal_minutes_left)} goal-min left: {fmt.number(needed)} a day over "
-                   f"the {plural(report.remaining_days, 'day')} left")
+    return line + (
+        f" · {fmt.number(report.goal_minutes_left)} goal-min left: {fmt.number(needed)} a day over "
+        f"the {plural(report.remaining_days, 'day')} left"
+    )
 
 
 def _energy_line(report: WeekReport) -> str:
     floor_note = f", {report.days_below_floor} below the intake floor (!)" if report.days_below_floor else ""
-    return (f"Over {plural(report.days_deficit_known, 'day')} with intake: burned {fmt.number(report.burned_kcal)} − "
-            f"eaten {fmt.number(report.eaten_kcal)} = deficit {fmt.number(report.deficit_kcal)} kcal"
-            f"{floor_note} · fat change up to "
-            f"{fmt.signed(report.projected_fat_change_lb, 1)} lb · deficit score: each day counts up to "
-            f"{fmt.number(report.targets.daily_deficit_kcal)} kcal, a surplus in full")
+    return (
+        f"Over {plural(report.days_deficit_known, 'day')} with intake: burned {fmt.number(report.burned_kcal)} − "
+        f"eaten {fmt.number(report.eaten_kcal)} = deficit {fmt.number(report.deficit_kcal)} kcal"
+        f"{floor_note} · fat change up to "
+        f"{fmt.signed(report.projected_fat_change_lb, 1)} lb · deficit score: each day counts up to "
+        f"{fmt.number(report.targets.daily_deficit_kcal)} kcal, a surplus in full"
+    )
 
 
 def _reaches(value: float | None, target: float) -> bool:

@@ -17,8 +17,7 @@ class CardioBar(Widget):
     Beyond the target the bar rescales so the target mark stays visible.
     """
 
-    COMPONENT_CLASSES = {"cardio-bar--moderate", "cardio-bar--vigorous", "cardio-bar--empty",
-                         "cardio-bar--target"}
+    COMPONENT_CLASSES = {"cardio-bar--moderate", "cardio-bar--vigorous", "cardio-bar--empty", "cardio-bar--target"}
     DEFAULT_CSS = "CardioBar { height: 1; }"
 
     def __init__(self, *, id: str | None = None) -> None:

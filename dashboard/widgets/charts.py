@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from math import ceil
 
 from textual_plot import HiResMode, PlotWidget
@@ -30,8 +29,9 @@ class TargetChart(PlotWidget):
         """A theme colour by its CSS variable name (e.g. 'success')."""
         return self.app.get_css_variables()[variable]
 
-    def show_bars(self, labels: Sequence[str], values: Sequence[float | None], *, target: float,
-                  color: str = "primary") -> None:
+    def show_bars(
+        self, labels: Sequence[str], values: Sequence[float | None], *, target: float, color: str = "primary"
+    ) -> None:
         """Bars per label with the target as a line across them; unknown values leave a gap."""
         self.clear()
         shown = [float("nan") if v is None else float(v) for v in values]
@@ -57,8 +57,14 @@ class TargetChart(PlotWidget):
         ticks = NumericAxisFormatter().get_ticks(low, high, max_ticks=max(2, rows // 3))
         return sorted([t for t in ticks if abs(t - target) > near] + [target])
 
-    def show_curve(self, x: Sequence[float], y: Sequence[float], *, bands: Sequence[tuple[float, str]],
-                   xlimits: tuple[float, float]) -> None:
+    def show_curve(
+        self,
+        x: Sequence[float],
+        y: Sequence[float],
+        *,
+        bands: Sequence[tuple[float, str]],
+        xlimits: tuple[float, float],
+    ) -> None:
         """A line (e.g. heart rate over the day) with horizontal band lines at the given levels."""
         self.clear()
         for level, color in bands:

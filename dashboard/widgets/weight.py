@@ -19,22 +19,30 @@ SOURCES = {"fit": "scale file", "garmin": "Garmin Connect", "manual": "entered b
 def week_weight_text(weight: models.WeekWeight) -> str:
     """The week view's weight line from the week's weight."""
     unit, window = weight.unit, weight.window
-    line = (f"Weight trend {fmt.signed(weight.trend_change, 1)} {unit} this week "
-            f"(weigh-ins on {weight.weigh_in_days} days) · the deficit projects up to "
-            f"{fmt.signed(weight.projected_change, 1)} {unit}")
+    line = (
+        f"Weight trend {fmt.signed(weight.trend_change, 1)} {unit} this week "
+        f"(weigh-ins on {weight.weigh_in_days} days) · the deficit projects up to "
+        f"{fmt.signed(weight.projected_change, 1)} {unit}"
+    )
     if window.measured_kcal is None:
         return line + f" · burned by intake and weight: {fmt.UNKNOWN} (too few weigh-ins or days of intake yet)"
-    return (line + f" · burned: watch {fmt.number(window.device_kcal)}, intake and weight "
-            f"{fmt.number(window.measured_kcal)} ± {fmt.number(window.measured_range_kcal)} kcal a day")
+    return (
+        line + f" · burned: watch {fmt.number(window.device_kcal)}, intake and weight "
+        f"{fmt.number(window.measured_kcal)} ± {fmt.number(window.measured_range_kcal)} kcal a day"
+    )
 
 
 def day_weight_text(weight: models.DayWeight) -> str:
     """The day view's weigh-in line from the day's weight: each weigh-in's value, time and source(s)."""
     unit = weight.unit
     listed = "; ".join(
-        f"{fmt.number(w.weight, 1)} {unit}" + (f" at {w.time}" if w.time else "")
-        + f" ({', '.join(SOURCES.get(s, s) for s in w.sources)}" + ("" if w.time else ", no time of day") + ")"
-        for w in weight.weigh_ins)
+        f"{fmt.number(w.weight, 1)} {unit}"
+        + (f" at {w.time}" if w.time else "")
+        + f" ({', '.join(SOURCES.get(s, s) for s in w.sources)}"
+        + ("" if w.time else ", no time of day")
+        + ")"
+        for w in weight.weigh_ins
+    )
     return f"Weigh-ins: {listed or 'none'}"
 
 
@@ -62,14 +70,16 @@ class WeightChart(TargetChart):
         for line, color in ((chart.projection, "primary"), (chart.trend, "success")):
             known = [(x, y) for x, y in zip(positions, line, strict=True) if y is not None]
             if known:
-                self.plot([x for x, _ in known], [y for _, y in known], line_style=self.color(color),
-                          hires_mode=HiResMode.BRAILLE)
+                self.plot(
+                    [x for x, _ in known],
+                    [y for _, y in known],
+                    line_style=self.color(color),
+                    hires_mode=HiResMode.BRAILLE,
+                )
         dots = [(x, y) for x, y in chart.weigh_ins if y is not None]
         if dots:
-            self.scatter([x for x, _ in dots], [y for _, y in dots], marker="·",
-                         marker_style=self.color("warning"))
-        values = [y for y in (*chart.trend, *chart.projection, *(y for _, y in chart.weigh_ins))
-                  if y is not None]
+            self.scatter([x for x, _ in dots], [y for _, y in dots], marker="·", marker_style=self.color("warning"))
+        values = [y for y in (*chart.trend, *chart.projection, *(y for _, y in chart.weigh_ins)) if y is not None]
         self.set_x_formatter(CategoricalAxisFormatter(labels))
         self.set_xticks(positions)
         self.set_xlimits(0.5, len(labels) + 0.5)

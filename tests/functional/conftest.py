@@ -19,11 +19,11 @@ from wearsync.sync.fit_import import import_paths
 from wearsync.weight import read_weight_csv, record_weight
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
-RUN = FILES / "activity-small-fenix2-run.fit"             # real Fenix 2 run, 2015-08-15
-WALK = FILES / "2013-02-06-12-11-14.fit"                  # real FR110 activity, 2013-02-06
-END = date(2026, 3, 15)                                   # a Sunday: the demo's last week is whole
-CONFIG = Config()                                         # the person's own (default) settings: the
-                                                          # demo store keeps its made-up wearer itself
+RUN = FILES / "activity-small-fenix2-run.fit"  # real Fenix 2 run, 2015-08-15
+WALK = FILES / "2013-02-06-12-11-14.fit"  # real FR110 activity, 2013-02-06
+END = date(2026, 3, 15)  # a Sunday: the demo's last week is whole
+CONFIG = Config()  # the person's own (default) settings: the
+# demo store keeps its made-up wearer itself
 
 
 @pytest.fixture(scope="session")
@@ -69,13 +69,12 @@ async def loaded(pilot, timeout: float = 20):
     await pilot.pause()
 
 
-
-
 def run_async(test):
     # No asyncio pytest plugin is installed: each Pilot test runs its own event loop.
     @functools.wraps(test)
     def run(*args, **kwargs):
         asyncio.run(test(*args, **kwargs))
+
     return run
 
 

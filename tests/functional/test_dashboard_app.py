@@ -32,8 +32,6 @@ def empty_store(store):
     return store
 
 
-
-
 def status(app) -> str:
     return text_of(app, "#status-text")
 
@@ -103,8 +101,10 @@ def drop_styles(folder: Path) -> dict[str, tuple[str, list[Path]]]:
         "gnome single-quoted": (f"'{spaced}' '{plain}' ", [spaced, plain]),
         "konsole quotes when needed": (f"{plain} '{spaced}'", [plain, spaced]),
         "kitty one per line": (f"{spaced}\n{plain}\n", [spaced, plain]),
-        "iterm backslash-escaped": (str(spaced).replace(" ", "\\ ").replace("(", "\\(").replace(")", "\\)")
-                                    + f" {plain}", [spaced, plain]),
+        "iterm backslash-escaped": (
+            str(spaced).replace(" ", "\\ ").replace("(", "\\(").replace(")", "\\)") + f" {plain}",
+            [spaced, plain],
+        ),
         "double-quoted": (f'"{spaced}"', [spaced]),
         "file uris": (f"{spaced.as_uri()}\r\n{plain.as_uri()}", [spaced, plain]),
     }
@@ -143,11 +143,13 @@ async def test_a_windows_drop_is_tried_as_that_path(empty_store):
         assert (outcome.path, outcome.outcome) == (r"C:\d\My Run.fit", "failed")
 
 
-
-@pytest.mark.parametrize("text, message", [
-    ("/home/pat/notes.txt", "Not a FIT file or zip: notes.txt"),
-    ("run 5k on Sunday", "That paste is not a file"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("/home/pat/notes.txt", "Not a FIT file or zip: notes.txt"),
+        ("run 5k on Sunday", "That paste is not a file"),
+    ],
+)
 @run_async
 async def test_a_drop_that_is_not_a_fit_file_gets_a_friendly_message(empty_store, text, message):
     app = build_app(CONFIG, empty_store, today=END)
@@ -201,7 +203,7 @@ async def test_a_slow_pull_shows_progress_and_the_app_stays_responsive(demo_stor
         await pilot.pause()
         assert status(app) == "Pulling: days: day 3"
         assert app.screen.query_one("#status-progress").progress == 3
-        await pilot.press("left", "h")        # keys are handled while the pull runs
+        await pilot.press("left", "h")  # keys are handled while the pull runs
         assert isinstance(app.screen, HistoryScreen)
         assert app.week_start == date(2026, 3, 2)
         await pilot.press("p")
@@ -235,8 +237,9 @@ async def test_after_a_cooldown_refusal_p_offers_and_shift_p_forces_a_retry(demo
     def cooling_down(store, config, progress, force=False):
         calls.append(force)
         if not force:
-            raise GarminRateLimited("Garmin Connect asked wearsync to wait (429); not asking again before 14:05",
-                                    until=0)
+            raise GarminRateLimited(
+                "Garmin Connect asked wearsync to wait (429); not asking again before 14:05", until=0
+            )
         return "Garmin: 2 days, 0 new activities"
 
     app = build_app(CONFIG, demo_store, today=END, pull=cooling_down)
@@ -258,9 +261,11 @@ async def test_the_app_refreshes_when_another_process_writes(demo_store, wearsyn
         await loaded(pilot)
         table = app.screen.query_one("#days", DataTable)
         assert table.get_row("2026-03-12")[6].plain.strip() == fmt.UNKNOWN
-        code = ("import sys; from datetime import date; from pathlib import Path; "
-                "from wearsync.store import Store; from wearsync.dashboard.sync_actions import log_intake; "
-                "log_intake(Store.open(Path(sys.argv[1])), date(2026, 3, 12), 1650)")
+        code = (
+            "import sys; from datetime import date; from pathlib import Path; "
+            "from wearsync.store import Store; from wearsync.dashboard.sync_actions import log_intake; "
+            "log_intake(Store.open(Path(sys.argv[1])), date(2026, 3, 12), 1650)"
+        )
         subprocess.run([sys.executable, "-c", code, str(wearsync_home)], check=True)
         await pilot.pause(0.3)
         await loaded(pilot)
@@ -292,15 +297,15 @@ async def test_a_slow_report_keeps_the_app_responsive_and_shows_it_is_loading(de
         assert slow.reached.wait(5)
         ticked = len(ticks)
         await pilot.pause(0.3)
-        assert len(ticks) > ticked                 # the event loop runs while the report is held
+        assert len(ticks) > ticked  # the event loop runs while the report is held
         assert app.screen.query_one(StatusLine).has_class("loading")
         assert app.screen.query_one(LoadingIndicator).display
         assert text_of(app, "#week-title") == ""
-        await press(pilot, "s")                    # a view that reads no report shows at once
+        await press(pilot, "s")  # a view that reads no report shows at once
         assert isinstance(app.screen, SourcesScreen)
         assert text_of(app, "#cooldown") == "No Garmin cooldown."
         assert not app.screen.query_one(StatusLine).has_class("loading")
-        await pilot.press("w", "left")             # the old week's load is superseded
+        await pilot.press("w", "left")  # the old week's load is superseded
         assert isinstance(app.screen, WeekScreen)
         slow.release.set()
         await loaded(pilot)
@@ -339,8 +344,9 @@ async def test_logged_intake_replaces_the_day_and_shows_in_the_week(demo_store):
         await settle(app, pilot)
         assert isinstance(app.screen, WeekScreen)
         assert status(app) == "Logged 1,650 kcal eaten on Thu 12 Mar."
-        assert demo_store.conn.execute("SELECT kcal FROM intake WHERE local_day = ?",
-                                       (day.isoformat(),)).fetchall() == [(1650,)]
+        assert demo_store.conn.execute(
+            "SELECT kcal FROM intake WHERE local_day = ?", (day.isoformat(),)
+        ).fetchall() == [(1650,)]
         table = app.screen.query_one("#days", DataTable)
         assert table.get_row(day.isoformat())[6].plain.strip() == "1,650"
         assert report_week.week_report(demo_store, CONFIG, day).days[3].eaten_kcal == 1650
@@ -357,8 +363,9 @@ async def test_twenty_dropped_files_are_imported_like_the_command_line_does(empt
     files = []
     for number in range(20):
         path = folder / f"run{number:02d}.fit"
-        path.write_bytes(activity_file(1_700_000_000 + number * 86_400, [120 + number] * 300, offset_s=3600,
-                                       serial=1000 + number))
+        path.write_bytes(
+            activity_file(1_700_000_000 + number * 86_400, [120 + number] * 300, offset_s=3600, serial=1000 + number)
+        )
         files.append(path)
     app = build_app(CONFIG, empty_store, today=END)
     async with app.run_test() as pilot:

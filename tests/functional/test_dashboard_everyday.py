@@ -14,8 +14,6 @@ from textual_hires_canvas import Canvas
 from tests.conftest import DAY_PIECES, MONITOR, require
 from tests.fake_garmin import FIT_FILES, FakeGarmin, use_fake, write_tokens
 from tests.functional.conftest import CONFIG, END, RUN, loaded, run_async, text_of
-from wearsync.reports import day as report_day
-from wearsync.reports import week as report_week
 from wearsync.config import load_config
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
@@ -25,6 +23,8 @@ from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.screens.history import HistoryScreen
 from wearsync.dashboard.screens.sources import SourcesScreen
 from wearsync.dashboard.screens.week import WeekScreen, days_line
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
 
@@ -54,11 +54,12 @@ async def go_to(pilot, text: str) -> None:
 @pytest.fixture
 def real_day_store(store):
     require(MONITOR)
-    import_paths(store, [MONITOR / name for name in DAY_PIECES])   # the vivosmart 4's 2020-09-25
+    import_paths(store, [MONITOR / name for name in DAY_PIECES])  # the vivosmart 4's 2020-09-25
     return store
 
 
 # --- go to a day or week ---------------------------------------------------------------------
+
 
 @run_async
 async def test_g_goes_to_a_day_or_week_in_each_view_and_says_why_it_cannot(demo_store):
@@ -69,10 +70,13 @@ async def test_g_goes_to_a_day_or_week_in_each_view_and_says_why_it_cannot(demo_
         assert isinstance(app.screen, WeekScreen)
         assert text_of(app, "#week-title") == "2024-W10  4 Mar – 10 Mar 2024"
         await go_to(pilot, "next tuesday")
-        assert isinstance(app.screen, GoToDialog)                      # stays open, says why
-        assert text_of(app, "#goto-error") == f"Cannot go there: cannot read 'next tuesday': write a day or week like {FORMS}."
+        assert isinstance(app.screen, GoToDialog)  # stays open, says why
+        assert (
+            text_of(app, "#goto-error")
+            == f"Cannot go there: cannot read 'next tuesday': write a day or week like {FORMS}."
+        )
         await pilot.press("escape")
-        await go_to(pilot, "2015-W01")                                 # 29 Dec 2014 – 4 Jan 2015
+        await go_to(pilot, "2015-W01")  # 29 Dec 2014 – 4 Jan 2015
         assert text_of(app, "#week-title") == "2015-W01  29 Dec 2014 – 4 Jan 2015"
         await pilot.press("d")
         await loaded(pilot)
@@ -81,7 +85,7 @@ async def test_g_goes_to_a_day_or_week_in_each_view_and_says_why_it_cannot(demo_
         assert text_of(app, "#day-title").startswith("Thursday 5 March 2026")
         await pilot.press("h")
         await loaded(pilot)
-        await go_to(pilot, "-3w")                                      # 15 March less 21 days: Sunday 22 Feb
+        await go_to(pilot, "-3w")  # 15 March less 21 days: Sunday 22 Feb
         assert isinstance(app.screen, HistoryScreen)
         assert text_of(app, "#history-title").startswith("12 weeks to 2026-W08:")
         await go_to(pilot, "today")
@@ -109,16 +113,30 @@ async def test_t_from_the_sources_view_and_go_to_there_show_the_week(demo_store)
 
 # --- the command palette ---------------------------------------------------------------------
 
-ACTIONS = ["Go to a day or week", "Today", "Previous week or day", "Next week or day", "Week view",
-           "History view", "Day view", "Sources view", "Import files", "Pull", "Force pull", "Log intake",
-           "Help", "Theme", "Quit"]
+ACTIONS = [
+    "Go to a day or week",
+    "Today",
+    "Previous week or day",
+    "Next week or day",
+    "Week view",
+    "History view",
+    "Day view",
+    "Sources view",
+    "Import files",
+    "Pull",
+    "Force pull",
+    "Log intake",
+    "Help",
+    "Theme",
+    "Quit",
+]
 
 
 async def palette(pilot, typed: str) -> None:
     await pilot.press("ctrl+p")
     assert isinstance(pilot.app.screen, CommandPalette)
     await pilot.press(*typed)
-    await pilot.pause(0.3)     # the palette searches in a worker of its own
+    await pilot.pause(0.3)  # the palette searches in a worker of its own
     await pilot.press("enter")
     await loaded(pilot)
 
@@ -130,7 +148,7 @@ async def test_the_palette_lists_every_action_and_runs_them(demo_store):
         await loaded(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert [t for t in ACTIONS if t not in titles] == []
-        assert "Forget the selected import" not in titles               # only where an import is selected
+        assert "Forget the selected import" not in titles  # only where an import is selected
         await palette(pilot, "history")
         assert isinstance(app.screen, HistoryScreen)
         await palette(pilot, "goto")
@@ -155,10 +173,14 @@ async def test_the_palette_lists_every_action_and_runs_them(demo_store):
 
 # --- a dropped file's week -------------------------------------------------------------------
 
-@pytest.mark.parametrize("view, shown", [
-    ("w", ("#week-title", "2015-W33  10 Aug – 16 Aug 2015")),          # the Fenix 2 run of Sat 15 Aug 2015
-    ("d", ("#day-title", "Saturday 15 August 2015")),
-])
+
+@pytest.mark.parametrize(
+    "view, shown",
+    [
+        ("w", ("#week-title", "2015-W33  10 Aug – 16 Aug 2015")),  # the Fenix 2 run of Sat 15 Aug 2015
+        ("d", ("#day-title", "Saturday 15 August 2015")),
+    ],
+)
 @run_async
 async def test_a_file_dropped_on_a_view_shows_its_week_or_day(demo_store, tmp_path, view, shown):
     dropped = tmp_path / "run.fit"
@@ -179,6 +201,7 @@ async def test_a_file_dropped_on_a_view_shows_its_week_or_day(demo_store, tmp_pa
 
 # --- a forced retry after a failed pull ------------------------------------------------------
 
+
 @pytest.fixture
 def fake():
     if not FIT_FILES.is_dir():
@@ -192,7 +215,7 @@ def fake():
 async def test_after_garmin_answers_500_shift_p_pulls_again_and_it_arrives(tmp_path, monkeypatch, fake):
     home = use_fake(monkeypatch, fake, tmp_path, garmin=True, first_pull_days=2)
     write_tokens(home, fake.issue_tokens())
-    fake.inject("status", "/userprofile-service/socialProfile", status=500)   # once, then answered
+    fake.inject("status", "/userprofile-service/socialProfile", status=500)  # once, then answered
     store = Store.open(home)
     try:
         app = build_app(load_config(None), store, today=date.today(), poll_seconds=3600)
@@ -206,7 +229,7 @@ async def test_after_garmin_answers_500_shift_p_pulls_again_and_it_arrives(tmp_p
             await pilot.press("P")
             await settle(app, pilot)
             assert status(app).startswith("Pull finished: Garmin: 2 days")
-            assert isinstance(app.screen, WeekScreen)                   # data now: the first run gives way
+            assert isinstance(app.screen, WeekScreen)  # data now: the first run gives way
         assert len(fake.requests("/userprofile-service/socialProfile")) == 2
         assert store.conn.execute("SELECT COUNT(*) FROM garmin_days").fetchone()[0] == 2
     finally:
@@ -214,6 +237,7 @@ async def test_after_garmin_answers_500_shift_p_pulls_again_and_it_arrives(tmp_p
 
 
 # --- layouts ---------------------------------------------------------------------------------
+
 
 def fits(app, table: DataTable) -> bool:
     """Every column whole: nothing scrolls sideways, nothing runs past the screen's edge."""
@@ -234,7 +258,7 @@ async def test_the_day_at_80x24_keeps_every_column_and_the_floors_target_whole(r
         # against the default 10 a day and 7,500 steps
         assert rows["Floors"][0] == "32.2/10" and rows["Steps"][0] == "15,027/7,500"
         assert {"Resting HR", "Strength"} <= rows.keys()
-        assert app.screen.query_one("#day-title").size.height == 2      # the heading wraps, not cut
+        assert app.screen.query_one("#day-title").size.height == 2  # the heading wraps, not cut
 
 
 @run_async
@@ -249,7 +273,7 @@ async def test_the_day_at_160x48_gives_the_chart_the_free_height(real_day_store)
         # tables side by side at 160; the chart takes what the heading, tables and lines leave
         assert fits(app, app.screen.query_one("#day-numbers", DataTable))
         assert chart.size.height >= 20
-        assert body.virtual_size.height <= body.size.height              # no empty rows below, nothing hidden
+        assert body.virtual_size.height <= body.size.height  # no empty rows below, nothing hidden
         assert tables.region.bottom <= body.region.bottom
 
 
@@ -265,18 +289,18 @@ async def test_history_at_48_weeks_has_labels_apart(demo_store, size):
     async with app.run_test(size=size) as pilot:
         await pilot.press("h")
         await loaded(pilot)
-        await pilot.press("plus", "plus")                              # 12 → 24 → 48 weeks
+        await pilot.press("plus", "plus")  # 12 → 24 → 48 weeks
         await loaded(pilot)
         assert text_of(app, "#history-title").startswith("48 weeks to 2026-W11")
         labels = bottom_labels(app.screen.query_one("#history-cardio")).split()
         assert len(labels) >= 8
-        assert all(label.startswith("W") and len(label) == 3 for label in labels)    # never W0WW0W…
+        assert all(label.startswith("W") and len(label) == 3 for label in labels)  # never W0WW0W…
 
 
 @run_async
 async def test_long_reasons_wrap_in_the_import_results_and_the_sources_view(demo_store, tmp_path):
     broken = tmp_path / "empty.fit"
-    broken.write_bytes(b"")             # refused with a reason longer than the Why column
+    broken.write_bytes(b"")  # refused with a reason longer than the Why column
     app = build_app(CONFIG, demo_store, today=END, poll_seconds=3600)
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot)
@@ -285,7 +309,7 @@ async def test_long_reasons_wrap_in_the_import_results_and_the_sources_view(demo
         results = app.screen.query_one("#results", DataTable)
         outcome, name, why = results.get_row_at(0)
         assert outcome == "failed" and len(why) > results.columns[list(results.columns)[2]].width
-        assert results.rows[list(results.rows)[0]].height > 1          # wrapped, all of it shown
+        assert results.rows[list(results.rows)[0]].height > 1  # wrapped, all of it shown
         await pilot.press("escape", "s")
         await loaded(pilot)
         imports = app.screen.query_one("#imports", DataTable)
@@ -304,17 +328,19 @@ async def test_strength_training_is_whole_in_the_day_view(demo_store, size):
         await loaded(pilot)
         activities = app.screen.query_one("#day-activities", DataTable)
         shown = [activities.render_line(y).text for y in range(activities.size.height)]
-        assert any("strength training ✓" in line for line in shown)    # as drawn, not only as stored
+        assert any("strength training ✓" in line for line in shown)  # as drawn, not only as stored
         assert fits(app, activities)
 
 
 # --- the remaining pace ----------------------------------------------------------------------
 
+
 def test_the_remaining_pace_is_in_goal_minutes_throughout(demo_store):
     # The views' reports take the clock's today; the week line is shown here for a Thursday of the demo.
     today = date(2026, 3, 12)
-    days = [report_day.day_report(demo_store, CONFIG, date(2026, 3, 9) + timedelta(days=n), as_of=today)
-            for n in range(4)]                                        # Mon to today, each day's own report
+    days = [
+        report_day.day_report(demo_store, CONFIG, date(2026, 3, 9) + timedelta(days=n), as_of=today) for n in range(4)
+    ]  # Mon to today, each day's own report
     so_far = sum(d.goal_minutes or 0 for d in days)
     line = days_line(report_week.week_report(demo_store, CONFIG, date(2026, 3, 9), as_of=today))
     # by hand: the weekly 150 less what Mon to Thu gave; Thu to Sun are the 4 days left, rounded up
@@ -326,13 +352,24 @@ def test_the_remaining_pace_is_in_goal_minutes_throughout(demo_store):
 
 # --- intake warnings -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kcal, day, warning", [
-    ("900", date(2026, 3, 12), "2026-03-12: 900 kcal is below the intake floor of 1,500 kcal a day (stored)"),
-    ("0", date(2026, 3, 12), "2026-03-12: 0 kcal stored as a day of nothing eaten; if the day was simply not "
-                             "logged, remove it with `wearsync log intake --remove 2026-03-12`"),
-    ("2100", date.today() + timedelta(days=1),
-     f"{date.today() + timedelta(days=1)}: a day still to come (stored; a later entry replaces it)"),
-])
+
+@pytest.mark.parametrize(
+    "kcal, day, warning",
+    [
+        ("900", date(2026, 3, 12), "2026-03-12: 900 kcal is below the intake floor of 1,500 kcal a day (stored)"),
+        (
+            "0",
+            date(2026, 3, 12),
+            "2026-03-12: 0 kcal stored as a day of nothing eaten; if the day was simply not "
+            "logged, remove it with `wearsync log intake --remove 2026-03-12`",
+        ),
+        (
+            "2100",
+            date.today() + timedelta(days=1),
+            f"{date.today() + timedelta(days=1)}: a day still to come (stored; a later entry replaces it)",
+        ),
+    ],
+)
 @run_async
 async def test_the_intake_dialog_warns_as_the_command_line_does(demo_store, kcal, day, warning):
     # no wearer configured: the floor is the higher of the two defaults, 1,500 kcal

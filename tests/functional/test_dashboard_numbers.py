@@ -21,8 +21,6 @@ from wearsync.reports.models import as_json
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
-
-
 def numbers(text: str) -> list[str]:
     return NUMBER.findall(text)
 
@@ -34,24 +32,44 @@ def cells(app, table_id: str, key) -> list[str]:
 def check_week(app, report: dict) -> None:
     targets = report["targets"]
     assert text_of(app, "#week-title").startswith(report["week_id"])
-    assert text_of(app, "#week-scores") == (f"Cardio score {fmt.score(report['cardio_score'])}  "
-                                              f"Deficit score {fmt.score(report['deficit_score'])}")
+    assert text_of(app, "#week-scores") == (
+        f"Cardio score {fmt.score(report['cardio_score'])}  Deficit score {fmt.score(report['deficit_score'])}"
+    )
     # every number on the cardio line, in order, is the report's
     assert numbers(text_of(app, "#cardio-line")) == [
-        fmt.number(report["goal_minutes"]), str(targets["weekly_cardio_minutes"]), fmt.number(report["moderate_min"]),
-        fmt.number(report["vigorous_min"]), "2", fmt.number(report["active_minutes"]),
-        fmt.number(report["device_goal_minutes"]), fmt.number(report["hr_goal_minutes"])]
+        fmt.number(report["goal_minutes"]),
+        str(targets["weekly_cardio_minutes"]),
+        fmt.number(report["moderate_min"]),
+        fmt.number(report["vigorous_min"]),
+        "2",
+        fmt.number(report["active_minutes"]),
+        fmt.number(report["device_goal_minutes"]),
+        fmt.number(report["hr_goal_minutes"]),
+    ]
     days_line = text_of(app, "#cardio-days")
-    assert numbers(days_line)[:5] == [str(targets["daily_cardio_minutes"]), str(report["days_reaching_daily"]),
-                                      str(targets["days_with_30"]), str(report["days_with_data"]), "7"]
+    assert numbers(days_line)[:5] == [
+        str(targets["daily_cardio_minutes"]),
+        str(report["days_reaching_daily"]),
+        str(targets["days_with_30"]),
+        str(report["days_with_data"]),
+        "7",
+    ]
     assert numbers(text_of(app, "#week-totals")) == [
-        fmt.number(report["floors"]), str(report["days_reaching_floors"]), str(targets["floors_per_day"]),
-        fmt.number(report["steps"]), str(report["days_reaching_steps"]), fmt.number(targets["steps_per_day"]),
-        str(report["strength_days"]), "2", "3"]
+        fmt.number(report["floors"]),
+        str(report["days_reaching_floors"]),
+        str(targets["floors_per_day"]),
+        fmt.number(report["steps"]),
+        str(report["days_reaching_steps"]),
+        fmt.number(targets["steps_per_day"]),
+        str(report["strength_days"]),
+        "2",
+        "3",
+    ]
     energy_line = text_of(app, "#energy-line")
-    assert (f"Over {report['days_deficit_known']} days with intake: burned {fmt.number(report['burned_kcal'])} − "
-            f"eaten {fmt.number(report['eaten_kcal'])} = deficit {fmt.number(report['deficit_kcal'])} kcal") \
-        in energy_line
+    assert (
+        f"Over {report['days_deficit_known']} days with intake: burned {fmt.number(report['burned_kcal'])} − "
+        f"eaten {fmt.number(report['eaten_kcal'])} = deficit {fmt.number(report['deficit_kcal'])} kcal"
+    ) in energy_line
     assert f"up to {fmt.signed(report['projected_fat_change_lb'], 1)} lb" in energy_line
     assert f"counts up to {fmt.number(targets['daily_deficit_kcal'])} kcal" in energy_line
     for day in report["days"]:
@@ -67,22 +85,31 @@ def check_week(app, report: dict) -> None:
 
 def check_day(app, report: dict, curve: dict) -> None:
     assert numbers(text_of(app, "#day-title").split("  ", 1)[1]) == [
-        fmt.number(report["goal_minutes"]), fmt.number(report["moderate_min"]),
-        fmt.number(report["vigorous_min"]), "2", fmt.number(report["active_minutes"]),
-        fmt.number(report["device_goal_min"]), fmt.number(report["hr_goal_min"])]
+        fmt.number(report["goal_minutes"]),
+        fmt.number(report["moderate_min"]),
+        fmt.number(report["vigorous_min"]),
+        "2",
+        fmt.number(report["active_minutes"]),
+        fmt.number(report["device_goal_min"]),
+        fmt.number(report["hr_goal_min"]),
+    ]
     chart_title = text_of(app, "#day-hr-title")
-    assert numbers(chart_title)[:4] == [fmt.number(report["minutes_with_readings"]),
-                                        fmt.number(report["minutes_without_reading"]),
-                                        fmt.number(report["moderate_from_bpm"]),
-                                        fmt.number(report["vigorous_from_bpm"])]
+    assert numbers(chart_title)[:4] == [
+        fmt.number(report["minutes_with_readings"]),
+        fmt.number(report["minutes_without_reading"]),
+        fmt.number(report["moderate_from_bpm"]),
+        fmt.number(report["vigorous_from_bpm"]),
+    ]
     # the curve drawn is the analytics' minutes: as many as the report counted
     assert len(curve["bpm"]) == report["minutes_with_readings"]
     table = app.screen.query_one("#day-numbers", DataTable)
     rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
-    assert rows["Device's count"] == (f"{fmt.number(report['device_moderate_min'])}+"
-                                      f"{fmt.number(report['device_vigorous_min'])}×2")
-    assert rows["Heart-rate count"] == (f"{fmt.number(report['hr_moderate_min'])}+"
-                                        f"{fmt.number(report['hr_vigorous_min'])}×2")
+    assert rows["Device's count"] == (
+        f"{fmt.number(report['device_moderate_min'])}+{fmt.number(report['device_vigorous_min'])}×2"
+    )
+    assert rows["Heart-rate count"] == (
+        f"{fmt.number(report['hr_moderate_min'])}+{fmt.number(report['hr_vigorous_min'])}×2"
+    )
     assert rows["Steps"] == f"{fmt.number(report['steps'])}/{fmt.number(report['targets']['steps_per_day'])}"
     assert rows["Floors"] == f"{fmt.number(report['floors'], 1)}/{report['targets']['floors_per_day']}"
     assert rows["Burned kcal"] == fmt.number(report["burned_kcal"])
@@ -106,7 +133,7 @@ def check_day(app, report: dict, curve: dict) -> None:
 
 @run_async
 async def test_the_demo_week_on_screen_equals_the_report(demo_store):
-    log_intake(demo_store, date(2026, 3, 10), 1100)   # below the floor: marked
+    log_intake(demo_store, date(2026, 3, 10), 1100)  # below the floor: marked
     log_intake(demo_store, date(2026, 3, 11), 1800)
     report = as_json(report_week.week_report(demo_store, CONFIG, date(2026, 3, 9)))
     app = build_app(CONFIG, demo_store, today=END)
@@ -141,7 +168,8 @@ async def test_the_demo_history_on_screen_equals_the_report(demo_store):
         assert text_of(app, "#history-title") == (
             f"{totals['weeks']} weeks to {weeks[-1]['week_id']}: cardio target met in {totals['cardio_met_weeks']}; "
             f"net deficit {fmt.number(totals['deficit_kcal'])} kcal (intake logged in "
-            f"{totals['weeks_deficit_known']} of them)")
+            f"{totals['weeks_deficit_known']} of them)"
+        )
         assert totals["weeks_deficit_known"] == 1 and totals["deficit_kcal"] is not None
         assert "target 150" in text_of(app, "#history-cardio-title")
 
@@ -153,7 +181,7 @@ async def test_the_real_2020_09_25_on_screen_equals_the_report(store, capsys):
     day = date(2020, 9, 25)
     capsys.readouterr()
     assert main(["report", "--day", day.isoformat(), "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)        # what the CLI prints
+    report = json.loads(capsys.readouterr().out)  # what the CLI prints
     week = as_json(report_week.week_report(store, CONFIG, day))
     curve = as_json(report_curve.day_curve(store, CONFIG, day))
     app = build_app(CONFIG, store, today=day)

@@ -11,8 +11,16 @@ from wearsync.sync.fit_import import import_paths
 
 SIZES = [(80, 24), (160, 48)]
 # The key that opens each view; None is the week view the app opens on.
-VIEWS = {"week": None, "history": "h", "day": "d", "sources": "s", "help": "question_mark",
-         "go-to": "g", "import": "i", "intake": "l"}
+VIEWS = {
+    "week": None,
+    "history": "h",
+    "day": "d",
+    "sources": "s",
+    "help": "question_mark",
+    "go-to": "g",
+    "import": "i",
+    "intake": "l",
+}
 
 
 @pytest.fixture
@@ -22,7 +30,7 @@ def frozen_store(demo_store, demo_store_dir):
         conn.execute("UPDATE import_events SET at = 1773400000")
     log_intake(demo_store, END.replace(day=10), 1100)
     log_intake(demo_store, END.replace(day=11), 1850)
-    add_weigh_ins(demo_store, demo_store_dir.parent / "files")   # the weight views with weight
+    add_weigh_ins(demo_store, demo_store_dir.parent / "files")  # the weight views with weight
     return demo_store
 
 

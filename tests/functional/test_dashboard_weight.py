@@ -17,6 +17,8 @@ from wearsync.dashboard.widgets.weight import WeightChart
 from wearsync.reports.weight import history_weight
 
 NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
 @pytest.fixture
 def weighed_store(demo_store, demo_store_dir):
     add_weigh_ins(demo_store, demo_store_dir.parent / "files")
@@ -39,8 +41,11 @@ async def test_the_week_shows_the_trend_change_beside_the_deficits_projection(we
     async with app.run_test() as pilot:
         await loaded(pilot)
         shown = text_of(app, "#week-weight")
-    assert NUMBER.findall(shown)[:3] == [fmt.signed(weight["trend_change"], 1), str(weight["weigh_in_days"]),
-                                         fmt.signed(weight["projected_change"], 1)]
+    assert NUMBER.findall(shown)[:3] == [
+        fmt.signed(weight["trend_change"], 1),
+        str(weight["weigh_in_days"]),
+        fmt.signed(weight["projected_change"], 1),
+    ]
     assert f"{fmt.signed(weight['trend_change'], 1)} kg this week" in shown
     # The demo's two weeks are too few for a measured expenditure: shown unknown, not 0.
     assert weight["window"]["measured_kcal"] is None and f"intake and weight: {fmt.UNKNOWN}" in shown
@@ -57,8 +62,10 @@ async def test_the_day_lists_its_weigh_ins_with_time_and_source(weighed_store, c
         await loaded(pilot)
         shown = text_of(app, "#day-weigh-ins")
     csv_entry, garmin = day["weigh_ins"]
-    assert shown == (f"Weigh-ins: {fmt.number(csv_entry['weight'], 1)} kg (CSV import, no time of day); "
-                     f"{fmt.number(garmin['weight'], 1)} kg at 07:05 (Garmin Connect)")
+    assert shown == (
+        f"Weigh-ins: {fmt.number(csv_entry['weight'], 1)} kg (CSV import, no time of day); "
+        f"{fmt.number(garmin['weight'], 1)} kg at 07:05 (Garmin Connect)"
+    )
     assert garmin["weight"] == 67.35
 
 

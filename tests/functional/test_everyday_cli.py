@@ -14,24 +14,33 @@ import pytest
 from tests.conftest import SHARED_FIT, require
 from tests.functional.conftest import RUN
 from wearsync.cli import EXAMPLE, build_parser, main
-from wearsync.demo.build import demo_dir, left_for_drop, settings_text
 from wearsync.config import load_config
+from wearsync.demo.build import demo_dir, left_for_drop, settings_text
 from wearsync.errors import StoreError
 from wearsync.store import DB_NAME, MIGRATIONS, Store
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS_FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"   # Settings.fit is skipped with a reason
+SETTINGS_FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"  # Settings.fit is skipped with a reason
 
 
 def run(*argv, env=None, stdin=subprocess.DEVNULL, **kw):
-    return subprocess.run([sys.executable, "-m", "wearsync", *argv], capture_output=True, text=True,
-                          stdin=stdin, env={**os.environ, **(env or {})}, timeout=300, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "wearsync", *argv],
+        capture_output=True,
+        text=True,
+        stdin=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        **kw,
+    )
 
 
 # --- store side effects ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("argv", [["report"], ["report", "--weeks", "2", "--json"], ["recordings"],
-                                  ["forget", "12", "--yes"]])
+
+@pytest.mark.parametrize(
+    "argv", [["report"], ["report", "--weeks", "2", "--json"], ["recordings"], ["forget", "12", "--yes"]]
+)
 def test_a_command_that_does_not_store_never_creates_a_store(capsys, tmp_path, argv):
     home = tmp_path / "nonexistent" / "deep" / "path"
     assert main(["--home", str(home), *argv]) == 2
@@ -50,9 +59,14 @@ def test_a_mistyped_wearsync_home_creates_nothing_and_exits_2(tmp_path):
 def _read_only_mount(folder: Path, *argv) -> subprocess.CompletedProcess:
     """wearsync run with `folder` mounted read-only (a private mount namespace: real read-only media)."""
     script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
-    return subprocess.run(["unshare", "-rm", "sh", "-c", script, str(folder), sys.executable, "-m", "wearsync",
-                           *argv], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300,
-                          env={**os.environ, "WEARSYNC_HOME": str(folder)})
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, str(folder), sys.executable, "-m", "wearsync", *argv],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        env={**os.environ, "WEARSYNC_HOME": str(folder)},
+    )
 
 
 def test_reports_work_on_a_store_on_read_only_media(store, wearsync_home, capsys):
@@ -65,7 +79,7 @@ def test_reports_work_on_a_store_on_read_only_media(store, wearsync_home, capsys
     before = sorted(p.name for p in wearsync_home.iterdir())
     done = _read_only_mount(wearsync_home, "report", "--day", "2015-08-15", "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["activities"][0]["sport"] == "running"   # the Fenix 2 run of that day
+    assert json.loads(done.stdout)["activities"][0]["sport"] == "running"  # the Fenix 2 run of that day
     listing = _read_only_mount(wearsync_home, "recordings", "--json")
     assert listing.returncode == 0 and json.loads(listing.stdout)[0]["path"].endswith(RUN.name)
     refused = _read_only_mount(wearsync_home, "log", "intake", "1850", "--date", "2015-08-15")
@@ -84,6 +98,7 @@ def test_a_read_only_store_that_needs_upgrading_says_so(store, wearsync_home):
 
 # --- conventions -----------------------------------------------------------------------------
 
+
 def test_version_is_the_packages(capsys):
     expected = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     with pytest.raises(SystemExit) as done:
@@ -95,9 +110,11 @@ def test_global_options_go_before_or_after_the_command(tmp_path, capsys):
     config = tmp_path / "mine.toml"
     config.write_text("[wearer]\nbirth_year = 1971\n")
     home = tmp_path / "elsewhere"
-    for argv in (["--config", str(config), "--home", str(home), "config", "show", "--json"],
-                 ["config", "show", "--json", "--config", str(config), "--home", str(home)],
-                 ["config", "--config", str(config), "show", "--home", str(home), "--json"]):
+    for argv in (
+        ["--config", str(config), "--home", str(home), "config", "show", "--json"],
+        ["config", "show", "--json", "--config", str(config), "--home", str(home)],
+        ["config", "--config", str(config), "show", "--home", str(home), "--json"],
+    ):
         assert main(argv) == 0, argv
         shown = json.loads(capsys.readouterr().out)
         assert (shown["wearer"]["birth_year"], shown["data_dir"], shown["file"]) == (1971, str(home), str(config))
@@ -131,8 +148,7 @@ def test_config_init_writes_a_commented_file_and_keeps_an_existing_one(tmp_path,
 
 def test_config_init_asks_at_a_terminal_and_checks_the_answers(tmp_path, capsys):
     # No terminal and no option: it says which option to give.
-    done = run("config", "init", "--birth-year", "1985", "--sex", "male",
-               env={"XDG_CONFIG_HOME": str(tmp_path / "x")})
+    done = run("config", "init", "--birth-year", "1985", "--sex", "male", env={"XDG_CONFIG_HOME": str(tmp_path / "x")})
     assert done.returncode == 2 and "--weight-kg" in done.stderr
     assert main(["config", "init", "--birth-year", "1850", "--sex", "male", "--weight-kg", "80"]) == 2
     assert "wearer.birth_year must be from 1900" in capsys.readouterr().err
@@ -147,7 +163,7 @@ def _every_parser(parser):
 
 
 def test_each_help_example_is_one_line_that_parses(capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "60")   # narrower than most examples: they must not be wrapped
+    monkeypatch.setenv("COLUMNS", "60")  # narrower than most examples: they must not be wrapped
     examples = 0
     for parser in _every_parser(build_parser()):
         help_text = parser.format_help()
@@ -157,7 +173,7 @@ def test_each_help_example_is_one_line_that_parses(capsys, monkeypatch):
         assert found, f"{parser.prog} --help has no example"
         for example in found:
             argv = example.split("<")[0].split()[1:]
-            namespace = build_parser().parse_args(argv)   # a split or run-together line does not parse
+            namespace = build_parser().parse_args(argv)  # a split or run-together line does not parse
             assert namespace.command, example
             examples += 1
     assert examples >= 20
@@ -166,7 +182,7 @@ def test_each_help_example_is_one_line_that_parses(capsys, monkeypatch):
 def test_import_quiet_keeps_failures_and_the_summary(tmp_path, capsys):
     folder = tmp_path / "watch"
     folder.mkdir()
-    shutil.copy(require(SETTINGS_FILES / "Settings.fit"), folder / "Settings.fit")   # skipped: a settings file
+    shutil.copy(require(SETTINGS_FILES / "Settings.fit"), folder / "Settings.fit")  # skipped: a settings file
     shutil.copy(RUN, folder / "run.fit")
     (folder / "bad.fit").write_bytes(b"not a fit file at all")
     assert main(["import", str(folder)]) == 1
@@ -175,8 +191,11 @@ def test_import_quiet_keeps_failures_and_the_summary(tmp_path, capsys):
     shutil.copy(RUN, folder / "copy of run.fit")
     assert main(["import", "-q", str(folder)]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines[:-1] == [line for line in lines if line.startswith("failed: ")] == [
-        line for line in lines[:-1] if "bad.fit" in line]
+    assert (
+        lines[:-1]
+        == [line for line in lines if line.startswith("failed: ")]
+        == [line for line in lines[:-1] if "bad.fit" in line]
+    )
     # Settings.fit was recorded as skipped the first time: now it, the run and its copy are duplicates.
     assert lines[-1] == "4 found: 0 imported, 0 skipped, 3 duplicates, 1 failed"
 
@@ -215,6 +234,7 @@ def test_the_dashboard_without_a_terminal_names_report_and_exits_2(tmp_path):
 
 # --- the demo --------------------------------------------------------------------------------
 
+
 def test_the_demos_settings_file_is_its_wearer(tmp_path):
     path = tmp_path / "demo.toml"
     path.write_text(settings_text())
@@ -236,7 +256,7 @@ def test_demo_never_touches_the_users_store_and_reset_starts_afresh(tmp_path, we
     assert main(report) == 0
     stored = len(json.loads(capsys.readouterr().out))
     assert main(["--home", str(folder), "forget", "1", "--yes"]) == 0
-    assert main(["demo", "--end", "2026-03-15", "--no-open"]) == 0   # the same demo: kept as it is
+    assert main(["demo", "--end", "2026-03-15", "--no-open"]) == 0  # the same demo: kept as it is
     assert "Writing" not in capsys.readouterr().err
     main(report)
     assert len(json.loads(capsys.readouterr().out)) == stored - 1
@@ -251,7 +271,7 @@ def test_the_demo_asks_for_its_drag_in_only_while_it_is_not_imported(capsys):
     assert main(["demo", "--end", "2026-03-15", "--no-open"]) == 0
     assert "To see a drag-in, drop" in capsys.readouterr().err
     held_back = left_for_drop(demo_dir())
-    assert main(["--home", str(demo_dir()), "import", str(held_back)]) == 0   # what the drop does
+    assert main(["--home", str(demo_dir()), "import", str(held_back)]) == 0  # what the drop does
     assert main(["demo", "--end", "2026-03-15", "--no-open"]) == 0
     err = capsys.readouterr().err
     assert "To see a drag-in" not in err and f"{held_back.name} is imported already" in err
@@ -260,9 +280,15 @@ def test_the_demo_asks_for_its_drag_in_only_while_it_is_not_imported(capsys):
 def test_shell_completion_completes_commands_and_options(tmp_path):
     answers = tmp_path / "answers"
     for line, expected in (("wearsync rep", {"report"}), ("wearsync report --w", {"--week", "--weeks"})):
-        run(env={"_ARGCOMPLETE": "1", "COMP_LINE": line, "COMP_POINT": str(len(line)),
-                 "_ARGCOMPLETE_STDOUT_FILENAME": str(answers)})
-        assert set(answers.read_text().split()) == expected   # argcomplete separates answers with \v
+        run(
+            env={
+                "_ARGCOMPLETE": "1",
+                "COMP_LINE": line,
+                "COMP_POINT": str(len(line)),
+                "_ARGCOMPLETE_STDOUT_FILENAME": str(answers),
+            }
+        )
+        assert set(answers.read_text().split()) == expected  # argcomplete separates answers with \v
 
 
 def test_recordings_says_how_big_the_store_and_the_kept_originals_are(store, wearsync_home, capsys):
@@ -272,15 +298,18 @@ def test_recordings_says_how_big_the_store_and_the_kept_originals_are(store, wea
     assert main(["recordings"]) == 0
     last = capsys.readouterr().err.splitlines()[-1]
     originals = sum(p.stat().st_size for p in (wearsync_home / "originals").rglob("*.fit"))
-    assert originals == RUN.stat().st_size   # one original, kept byte for byte
+    assert originals == RUN.stat().st_size  # one original, kept byte for byte
     assert last.startswith("1 item stored; ") and f"kept originals {originals / 1e6:,.1f} MB" in last
 
 
-@pytest.mark.parametrize(("argv", "says"), [
-    (["--sex", 'female"\n[x]'], "wearer.sex must be one of female, male"),
-    (["--sex", "female", "--weight-kg", "nan"], "wearer.weight_kg must be a finite number"),
-    (["--sex", "female", "--weight-kg", "68,5"], "wearer.weight_kg: '68,5' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--sex", 'female"\n[x]'], "wearer.sex must be one of female, male"),
+        (["--sex", "female", "--weight-kg", "nan"], "wearer.weight_kg must be a finite number"),
+        (["--sex", "female", "--weight-kg", "68,5"], "wearer.weight_kg: '68,5' is not a number"),
+    ],
+)
 def test_config_init_refuses_what_is_no_setting_and_writes_nothing(tmp_path, capsys, argv, says):
     assert main(["config", "init", "--birth-year", "1985", "--weight-kg", "70", *argv]) == 2
     assert says in capsys.readouterr().err

@@ -43,7 +43,8 @@ def test_a_day_cut_into_three_files_adds_up_in_any_order(store, order):
     assert day["readings"]["values"] == 1065
     # the zeros that open 2020-09-26 create no day of their own for 2020-09-24 or after
     assert [r[0] for r in store.conn.execute("SELECT local_day FROM wellness WHERE steps IS NOT NULL")] == [
-        "2020-09-25"]
+        "2020-09-25"
+    ]
 
 
 def test_an_activity_keeps_its_session_and_every_heart_rate_record(store):
@@ -56,7 +57,8 @@ def test_an_activity_keeps_its_session_and_every_heart_rate_record(store):
     session = next(reference.get_messages("session"))
     records = [m.get_value("heart_rate") for m in reference.get_messages("record")]
     activity_row = store.conn.execute(
-        "SELECT sport, calories, avg_hr, max_hr, elapsed_s, start_utc FROM activities").fetchone()
+        "SELECT sport, calories, avg_hr, max_hr, elapsed_s, start_utc FROM activities"
+    ).fetchone()
     assert activity_row[0] == session.get_value("sport")
     assert activity_row[1] == session.get_value("total_calories")
     assert activity_row[2] == session.get_value("avg_heart_rate")
@@ -160,19 +162,25 @@ def test_every_shared_file_is_accounted_for_and_only_broken_ones_fail(store, sha
 
 def test_strength_sets_are_kept(store, tmp_path):
     # a synthesised strength session (no real file with valid sets exists in ../shared/fit)
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from wearsync.demo.fit_writer import SetToWrite, activity_fit
 
     sets = [SetToWrite("squat", 10, 60.0, 40), SetToWrite("bench_press", 8, 42.5, 35, rest_s=0)]
-    data = activity_fit(start_utc=datetime(2026, 3, 2, 17, 0, tzinfo=timezone.utc), utc_offset_s=3600,
-                        sport="training", sub_sport="strength_training", heart_rates=[100] * 200,
-                        serial=42, calories=120, sets=sets)
+    data = activity_fit(
+        start_utc=datetime(2026, 3, 2, 17, 0, tzinfo=UTC),
+        utc_offset_s=3600,
+        sport="training",
+        sub_sport="strength_training",
+        heart_rates=[100] * 200,
+        serial=42,
+        calories=120,
+        sets=sets,
+    )
     path = tmp_path / "strength.fit"
     path.write_bytes(data)
     assert import_paths(store, [path]).imported == 1
-    rows = store.conn.execute(
-        "SELECT set_type, repetitions, weight_kg FROM strength_sets ORDER BY position").fetchall()
+    rows = store.conn.execute("SELECT set_type, repetitions, weight_kg FROM strength_sets ORDER BY position").fetchall()
     # squat, its 60 s rest, then the bench press with no rest after it
     assert rows == [("active", 10, 60.0), ("rest", None, None), ("active", 8, 42.5)]
     sport = store.conn.execute("SELECT sport, sub_sport, local_day FROM activities").fetchone()
@@ -186,11 +194,11 @@ def test_without_the_devices_resting_heart_rate_the_lowest_half_hour_is_taken(st
     from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit
 
     # 62 bpm all day, but 02:00-02:29 local (minutes 120-149) at 51 and 53 alternately: mean 52
-    minutes = [MonitoringMinute(m, heart_rate=(51 if m % 2 else 53) if 120 <= m < 150 else 62)
-               for m in range(0, 1440)]
+    minutes = [MonitoringMinute(m, heart_rate=(51 if m % 2 else 53) if 120 <= m < 150 else 62) for m in range(0, 1440)]
     path = tmp_path / "day.fit"
-    path.write_bytes(monitoring_fit(day=date(2026, 3, 4), utc_offset_s=3600, serial=7,
-                                    resting_metabolic_rate=1500, minutes=minutes))
+    path.write_bytes(
+        monitoring_fit(day=date(2026, 3, 4), utc_offset_s=3600, serial=7, resting_metabolic_rate=1500, minutes=minutes)
+    )
     assert import_paths(store, [path]).imported == 1
     assert store.conn.execute("SELECT resting_hr FROM wellness WHERE local_day = '2026-03-04'").fetchone() == (52,)
 
@@ -201,8 +209,9 @@ def test_a_whole_copy_keeps_the_garmin_link_of_the_damaged_one(store, tmp_path):
     cut = tmp_path / "cut.fit"
     cut.write_bytes(data[: len(data) // 2])
     damaged_id = import_paths(store, [cut]).outcomes[0].recording_id
-    store.conn.execute("INSERT INTO garmin_activities (activity_id, recording_id, fetched_at) VALUES (9, ?, 0)",
-                       (damaged_id,))
+    store.conn.execute(
+        "INSERT INTO garmin_activities (activity_id, recording_id, fetched_at) VALUES (9, ?, 0)", (damaged_id,)
+    )
     whole_id = import_paths(store, [ACTIVITY]).outcomes[0].recording_id
     assert whole_id != damaged_id
     assert store.conn.execute("SELECT recording_id FROM garmin_activities").fetchone() == (whole_id,)

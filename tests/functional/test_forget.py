@@ -21,8 +21,13 @@ END = date(2026, 3, 15)  # a Sunday
 
 def reports(store, config, day):
     """Everything the reports say about `day` and its week, as JSON."""
-    return json.dumps({"day": as_json(report_day.day_report(store, config, day)),
-                       "week": as_json(report_week.week_report(store, config, day, as_of=END))}, sort_keys=True)
+    return json.dumps(
+        {
+            "day": as_json(report_day.day_report(store, config, day)),
+            "week": as_json(report_week.week_report(store, config, day, as_of=END)),
+        },
+        sort_keys=True,
+    )
 
 
 def recording_id(store, path) -> str:
@@ -32,20 +37,24 @@ def recording_id(store, path) -> str:
 def test_forgetting_b_gives_the_reports_of_a_store_that_only_had_a(tmp_path, capsys):
     files = [p for p in write_demo_files(tmp_path / "files", end=END, weeks=2) if p.suffix == ".fit"]
     activities = [p for p in files if p.parent.name == "Activity"]
-    b = activities[-1]                       # the last activity: its day also has monitoring files
+    b = activities[-1]  # the last activity: its day also has monitoring files
     a = [p for p in files if p != b]
     config = Config()
     only_a = Store.open(tmp_path / "only-a")
     import_paths(only_a, a)
-    both = Store.open(tmp_path / "home")     # WEARSYNC_HOME
+    both = Store.open(tmp_path / "home")  # WEARSYNC_HOME
     import_paths(both, a + [b])
-    b_day = date.fromisoformat(both.conn.execute(
-        "SELECT local_day FROM activities WHERE recording_id = ?", (recording_id(both, b),)).fetchone()[0])
-    before = reports(both, config, b_day)    # the caches now hold B's minutes
+    b_day = date.fromisoformat(
+        both.conn.execute(
+            "SELECT local_day FROM activities WHERE recording_id = ?", (recording_id(both, b),)
+        ).fetchone()[0]
+    )
+    before = reports(both, config, b_day)  # the caches now hold B's minutes
     assert before != reports(only_a, config, b_day)
 
-    b_original = both.original_path(both.conn.execute(
-        "SELECT sha256 FROM recordings WHERE path = ?", (str(b),)).fetchone()[0])
+    b_original = both.original_path(
+        both.conn.execute("SELECT sha256 FROM recordings WHERE path = ?", (str(b),)).fetchone()[0]
+    )
     assert b_original.exists()
     assert main(["forget", str(b), "--yes"]) == 0
     assert "forgot 1 item" in capsys.readouterr().err
@@ -68,8 +77,10 @@ def test_forgetting_one_piece_of_a_monitoring_day_recomputes_the_day_from_the_ot
 
     forget(store, resolve(store, [recording_id(store, middle)]))
     assert reports(store, Config(), day) == reports(without, Config(), day)
-    assert store.conn.execute("SELECT * FROM wellness ORDER BY local_day").fetchall() == \
-        without.conn.execute("SELECT * FROM wellness ORDER BY local_day").fetchall()
+    assert (
+        store.conn.execute("SELECT * FROM wellness ORDER BY local_day").fetchall()
+        == without.conn.execute("SELECT * FROM wellness ORDER BY local_day").fetchall()
+    )
 
 
 def test_recordings_lists_and_filters(store, capsys):
@@ -82,7 +93,11 @@ def test_recordings_lists_and_filters(store, capsys):
     [listed] = json.loads(capsys.readouterr().out)
     # the Fenix 2 run of 2015-08-15 (fitparse's own test file)
     assert (listed["source"], listed["path"], listed["local_days"], listed["outcome"]) == (
-        "file", str(run), ["2015-08-15"], "imported")
+        "file",
+        str(run),
+        ["2015-08-15"],
+        "imported",
+    )
     assert listed["device"].startswith("garmin fenix2")
     assert main(["recordings", "--json", "--path", "2013-02-06"]) == 0
     assert [i["path"] for i in json.loads(capsys.readouterr().out)] == [str(walk)]
@@ -92,12 +107,14 @@ def test_forget_without_a_terminal_or_yes_refuses(store, wearsync_home):
     require(SHARED_FIT)
     run = SHARED_FIT / "python-fitparse" / "tests" / "files" / "activity-small-fenix2-run.fit"
     import_paths(store, [run])
-    done = subprocess.run([sys.executable, "-m", "wearsync", "forget", "1"], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "wearsync", "forget", "1"], stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
     assert done.returncode == 2 and "add --yes" in done.stderr
     assert store.conn.execute("SELECT count(*) FROM recordings").fetchone()[0] == 1
-    unknown = subprocess.run([sys.executable, "-m", "wearsync", "forget", "99", "--yes"], capture_output=True,
-                             text=True)
+    unknown = subprocess.run(
+        [sys.executable, "-m", "wearsync", "forget", "99", "--yes"], capture_output=True, text=True
+    )
     assert unknown.returncode == 2 and "99: no stored recording" in unknown.stderr
 
 

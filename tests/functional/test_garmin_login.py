@@ -19,7 +19,6 @@ from tests.fake_garmin import (
     write_config,
     write_tokens,
 )
-
 from wearsync.errors import GarminAuthError
 from wearsync.store import Store
 from wearsync.sync import garmin_client
@@ -54,13 +53,14 @@ def test_token_only_login_sends_no_sign_in(home, fake):
     write_tokens(home, fake.issue_tokens())
     session = garmin_client.login_from_tokens(home, fake.url, min_interval_s=0)
     assert session.garmin.display_name == "fakeuser"
-    assert [r.path for r in fake.log] == ["/userprofile-service/socialProfile",
-                                          "/userprofile-service/userprofile/user-settings"]
+    assert [r.path for r in fake.log] == [
+        "/userprofile-service/socialProfile",
+        "/userprofile-service/userprofile/user-settings",
+    ]
 
 
 def test_credential_login_keeps_only_tokens_0600(home, fake, monkeypatch, capsys):
-    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin",
-                             stdin=PASSWORD + "\n")
+    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 0, err
     assert "Logged in to Garmin Connect as fakeuser" in out and "password was not stored" in out
     tokens = home / "garmin" / "garmin_tokens.json"
@@ -79,8 +79,9 @@ def test_credential_login_keeps_only_tokens_0600(home, fake, monkeypatch, capsys
 def test_credential_login_with_mfa_prompt(home, fake):
     fake.mfa = True
     asked = []
-    result = garmin_client.login_with_password(home, EMAIL, PASSWORD, fake.url,
-                                               prompt_mfa=lambda: asked.append(1) or MFA_CODE)
+    result = garmin_client.login_with_password(
+        home, EMAIL, PASSWORD, fake.url, prompt_mfa=lambda: asked.append(1) or MFA_CODE
+    )
     assert asked == [1] and not result.needs_mfa and result.display_name == "fakeuser"
     assert result.token_file.stat().st_mode & 0o777 == 0o600
     assert files_holding(home, PASSWORD) == []
@@ -88,8 +89,7 @@ def test_credential_login_with_mfa_prompt(home, fake):
 
 def test_non_interactive_mfa_resumes_with_the_code_in_a_second_run(home, fake, monkeypatch, capsys):
     fake.mfa = True
-    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin",
-                             stdin=PASSWORD + "\n")
+    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 3 and "wearsync login --mfa-code CODE" in err
     pending = home / "garmin" / "mfa_pending.json"
     assert pending.stat().st_mode & 0o777 == 0o600
@@ -105,8 +105,7 @@ def test_non_interactive_mfa_resumes_with_the_code_in_a_second_run(home, fake, m
 
 
 def test_wrong_password_is_refused_and_nothing_is_saved(home, fake, monkeypatch, capsys):
-    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin",
-                             stdin="not it\n")
+    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin", stdin="not it\n")
     assert code == 3 and "did not accept" in err
     assert not (home / "garmin" / "garmin_tokens.json").exists()
     assert "not it" not in err
@@ -136,15 +135,13 @@ def test_rejected_tokens_never_lead_to_a_password_login(home, fake, monkeypatch,
 
 def test_429_at_sign_in_saves_a_cooldown_that_later_logins_respect(home, fake, monkeypatch, capsys):
     fake.inject("status", "/", status=429, times=1000)
-    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin",
-                             stdin=PASSWORD + "\n")
+    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 4 and "try again after" in err
     store = Store.open(home)
     assert float(store.get_state(garmin_client.COOLDOWN_KEY)) > time.time() + 3000
     store.close()
     fake.clear_log()
-    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin",
-                             stdin=PASSWORD + "\n")
+    code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL, "--password-stdin", stdin=PASSWORD + "\n")
     assert code == 4 and fake.log == []
 
 
@@ -160,15 +157,25 @@ def test_everything_runs_with_loopback_only(tmp_path):
     # tests in a network namespace whose only interface is loopback.
     if os.environ.get("WEARSYNC_TEST_NETNS"):
         pytest.skip("already inside the namespace")
-    if not shutil.which("unshare") or not shutil.which("ip") or \
-            subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:
+    if (
+        not shutil.which("unshare")
+        or not shutil.which("ip")
+        or subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0
+    ):
         pytest.skip("unshare -rn (user and network namespaces) is not available here")
-    tests = [str(PROJECT / "tests" / "functional" / name)
-             for name in ("test_garmin_login.py", "test_garmin_pull.py")]
+    tests = [str(PROJECT / "tests" / "functional" / name) for name in ("test_garmin_login.py", "test_garmin_pull.py")]
     chosen = "credential_login or token_only or full_pull or incremental or 429_mid_pull or 401"
-    command = f"ip link set lo up && exec {sys.executable} -m pytest -q -p no:cacheprovider " \
-              f"--basetemp {tmp_path / 'netns'} -k '{chosen}' " + " ".join(tests)
-    run = subprocess.run(["unshare", "-rn", "sh", "-c", command], cwd=PROJECT, capture_output=True, text=True,
-                         env={**os.environ, "WEARSYNC_TEST_NETNS": "1"}, timeout=600)
+    command = (
+        f"ip link set lo up && exec {sys.executable} -m pytest -q -p no:cacheprovider "
+        f"--basetemp {tmp_path / 'netns'} -k '{chosen}' " + " ".join(tests)
+    )
+    run = subprocess.run(
+        ["unshare", "-rn", "sh", "-c", command],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WEARSYNC_TEST_NETNS": "1"},
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert " passed" in run.stdout

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import pytest
 
 from tests.fake_garmin import (
-    GARMIN_BODIES,
     FIT_FILES,
+    GARMIN_BODIES,
     FakeActivity,
     FakeGarmin,
     fit_file,
@@ -18,24 +18,26 @@ from tests.fake_garmin import (
     write_config,
     write_tokens,
 )
-
+from tests.readings import readings_table
 from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable
 from wearsync.store import Store
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
 from wearsync.sync.garmin_pull import pull_garmin
-from tests.readings import readings_table
 
 if not GARMIN_BODIES.is_dir() or not FIT_FILES.is_dir():
-    pytest.skip(f"needs the shared data in {GARMIN_BODIES.parent} (../shared next to the project)",
-                allow_module_level=True)
+    pytest.skip(
+        f"needs the shared data in {GARMIN_BODIES.parent} (../shared next to the project)", allow_module_level=True
+    )
 
 
 @pytest.fixture
 def fake():
-    server = FakeGarmin(activities=[
-        FakeActivity(9001, datetime(2023, 6, 30, 7, 10), fit_file("garmin-fenix-5-run.fit")),
-        FakeActivity(9002, datetime(2023, 7, 2, 18, 0), fit_file("garmin-fenix-5-walk.fit"), "Walk", "walking"),
-    ]).start()
+    server = FakeGarmin(
+        activities=[
+            FakeActivity(9001, datetime(2023, 6, 30, 7, 10), fit_file("garmin-fenix-5-run.fit")),
+            FakeActivity(9002, datetime(2023, 7, 2, 18, 0), fit_file("garmin-fenix-5-walk.fit"), "Walk", "walking"),
+        ]
+    ).start()
     yield server
     server.stop()
 
@@ -50,8 +52,7 @@ def home(tmp_path, monkeypatch, fake):
 def pull(home, fake, today, **kwargs):
     store = Store.open(home)
     try:
-        return pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0),
-                           today=today, **kwargs)
+        return pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=today, **kwargs)
     finally:
         store.close()
 
@@ -73,12 +74,19 @@ def test_full_pull_of_several_days_stores_each_day_and_the_activities(home, fake
     assert summary.error is None and summary.outcome == "ok"
     assert summary.days_stored == ["2023-06-29", "2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03"]
     assert query(home, "SELECT local_day, complete FROM garmin_days ORDER BY 1") == [
-        ("2023-06-29", 1), ("2023-06-30", 1), ("2023-07-01", 1), ("2023-07-02", 0), ("2023-07-03", 0)]
+        ("2023-06-29", 1),
+        ("2023-06-30", 1),
+        ("2023-07-01", 1),
+        ("2023-07-02", 0),
+        ("2023-07-03", 0),
+    ]
     assert query(home, "SELECT count(*) FROM wellness WHERE source = 'garmin'") == [(5,)]
     assert query(home, "SELECT count(*) FROM readings WHERE source = 'garmin'") == [(711 + 4 * 720,)]
     assert summary.activities_new == 2 and summary.activities_imported == 2
     assert query(home, "SELECT activity_id, recording_id IS NOT NULL FROM garmin_activities ORDER BY 1") == [
-        (9001, 1), (9002, 1)]
+        (9001, 1),
+        (9002, 1),
+    ]
     assert query(home, "SELECT count(*) FROM activities") == [(2,)]
     raw = dict(query(home, "SELECT endpoint, count(*) FROM garmin_responses GROUP BY 1"))
     assert raw == {"usersummary": 5, "dailyHeartRate": 5, "foodlog": 5, "activity": 2, "weight": 1}
@@ -89,16 +97,21 @@ def test_full_pull_of_several_days_stores_each_day_and_the_activities(home, fake
 
 def test_the_recorded_day_2023_07_01(home, fake):
     pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
-    row = query(home, "SELECT steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, moderate_min, "
-                      "vigorous_min, resting_hr, utc_offset_s, covered_s FROM wellness "
-                      "WHERE local_day = '2023-07-01' AND source = 'garmin'")
+    row = query(
+        home,
+        "SELECT steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, moderate_min, "
+        "vigorous_min, resting_hr, utc_offset_s, covered_s FROM wellness "
+        "WHERE local_day = '2023-07-01' AND source = 'garmin'",
+    )
     assert row == [(12413, 90.802, 88.567, 370, 2128, 2498, 0, 0, 51, -21600, 86400)]
     assert round(row[0][1] / 3.048, 1) == 29.8
-    assert query(home, "SELECT count(*), count(bpm), min(ts), max(ts) FROM readings "
-                       "WHERE garmin_day = '2023-07-01'") == [(711, 708, 1688191200, 1688277480)]
+    assert query(
+        home, "SELECT count(*), count(bpm), min(ts), max(ts) FROM readings WHERE garmin_day = '2023-07-01'"
+    ) == [(711, 708, 1688191200, 1688277480)]
     assert query(home, "SELECT * FROM intake WHERE local_day = '2023-07-01'") == []
-    stored = json.loads(query(home, "SELECT body FROM garmin_responses WHERE endpoint = 'usersummary' "
-                                    "AND key = '2023-07-01'")[0][0])
+    stored = json.loads(
+        query(home, "SELECT body FROM garmin_responses WHERE endpoint = 'usersummary' AND key = '2023-07-01'")[0][0]
+    )
     assert stored == json.loads((GARMIN_BODIES / "user_summary_2023-07-01.json").read_text())
 
 
@@ -121,8 +134,7 @@ def test_intake_comes_from_the_summary_or_the_food_log_and_unknown_stays_unknown
     fake.consumed_in_summary["2023-06-30"] = 2100
     fake.intake["2023-07-02"] = 1750
     pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
-    assert query(home, "SELECT local_day, kcal FROM intake ORDER BY 1") == [
-        ("2023-06-30", 2100), ("2023-07-02", 1750)]
+    assert query(home, "SELECT local_day, kcal FROM intake ORDER BY 1") == [("2023-06-30", 2100), ("2023-07-02", 1750)]
     assert "logs/2023-06-30" not in str([r.path for r in fake.requests("/nutrition-service/")])
     fake.intake.pop("2023-07-02")
     pull(home, fake, date(2023, 7, 3))
@@ -137,8 +149,9 @@ def test_first_pull_takes_the_configured_span_and_says_how_to_go_back(home, fake
 
 def test_incremental_pull_fetches_only_what_is_new(home, fake):
     pull(home, fake, date(2023, 7, 3), first_pull_days=5)
-    fake.activities.append(FakeActivity(9003, datetime(2023, 7, 4, 6, 0),
-                                        fit_file("garmin-fenix-5-bike.fit"), "Ride", "cycling"))
+    fake.activities.append(
+        FakeActivity(9003, datetime(2023, 7, 4, 6, 0), fit_file("garmin-fenix-5-bike.fit"), "Ride", "cycling")
+    )
     fake.clear_log()
     summary = pull(home, fake, date(2023, 7, 4))
     assert not summary.first_pull and summary.note == ""
@@ -169,12 +182,16 @@ def test_requests_per_day_are_what_the_design_intends(home, fake):
 
 def test_requests_are_spaced_by_the_minimum_interval(home, fake):
     store = Store.open(home)
-    pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0.05),
-                today=date(2023, 7, 3), since=date(2023, 7, 2))
+    pull_garmin(
+        store,
+        lambda: login_from_tokens(home, fake.url, min_interval_s=0.05),
+        today=date(2023, 7, 3),
+        since=date(2023, 7, 2),
+    )
     store.close()
     times = [r.at for r in fake.log]
-    assert len(times) == 2 + 2 * 3 + 1 + 2 + 1   # login, 2 days, weigh-ins, listing, download
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.045
+    assert len(times) == 2 + 2 * 3 + 1 + 2 + 1  # login, 2 days, weigh-ins, listing, download
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.045
 
 
 def test_an_activity_from_garmin_and_from_a_folder_counts_once(home, fake, tmp_path, monkeypatch, capsys):
@@ -238,7 +255,7 @@ def test_429_mid_pull_with_retry_after_stops_keeps_days_and_saves_the_cooldown(h
     assert summary.days_stored == ["2023-06-28", "2023-06-29"]
     assert query(home, "SELECT local_day FROM garmin_days ORDER BY 1") == [("2023-06-28",), ("2023-06-29",)]
     assert query(home, "SELECT count(*) FROM wellness WHERE local_day = '2023-06-30'") == [(0,)]
-    assert fake.log[-1].status == 429                      # nothing sent after the 429
+    assert fake.log[-1].status == 429  # nothing sent after the 429
     assert not fake.requests("/mobile/") and not fake.requests("oauth/token")
     until = float(query(home, "SELECT value FROM state WHERE key = ?", COOLDOWN_KEY)[0][0])
     assert before + 119 <= until <= time.time() + 121
@@ -268,7 +285,7 @@ def test_401_after_refresh_says_run_wearsync_login_and_never_signs_in(home, fake
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--since", "2023-06-30")
     assert code == 3
     assert "run `wearsync login`" in err
-    assert len(fake.requests("oauth/token", "POST")) == 1   # the one refresh the library tries
+    assert len(fake.requests("oauth/token", "POST")) == 1  # the one refresh the library tries
     assert not fake.requests("/mobile/")
     assert query(home, "SELECT local_day FROM garmin_days") == [("2023-06-30",)]
 
@@ -290,9 +307,13 @@ def test_500_or_dropped_connection_mid_day_stores_nothing_of_that_day(home, fake
     assert isinstance(summary.error, GarminUnavailable)
     assert "not answering properly" in str(summary.error) and "your login is kept" in str(summary.error)
     assert summary.outcome == "unavailable" and summary.days_stored == ["2023-06-29"]
-    assert fake.log[-1].path.endswith("dailyHeartRate/fakeuser")   # nothing asked after it
-    for table, column in (("wellness", "local_day"), ("garmin_days", "local_day"),
-                          ("readings", "garmin_day"), ("garmin_responses", "key")):
+    assert fake.log[-1].path.endswith("dailyHeartRate/fakeuser")  # nothing asked after it
+    for table, column in (
+        ("wellness", "local_day"),
+        ("garmin_days", "local_day"),
+        ("readings", "garmin_day"),
+        ("garmin_responses", "key"),
+    ):
         assert query(home, f"SELECT count(*) FROM {table} WHERE {column} = '2023-06-30'") == [(0,)]
     fake.clear_log()
     again = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 29))
@@ -308,8 +329,13 @@ def test_an_interrupted_pull_keeps_the_finished_days(home, fake):
 
     store = Store.open(home)
     with pytest.raises(KeyboardInterrupt):
-        pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0),
-                    today=date(2023, 7, 3), since=date(2023, 6, 29), progress=stop_on_third)
+        pull_garmin(
+            store,
+            lambda: login_from_tokens(home, fake.url, min_interval_s=0),
+            today=date(2023, 7, 3),
+            since=date(2023, 6, 29),
+            progress=stop_on_third,
+        )
     store.close()
     assert query(home, "SELECT local_day FROM garmin_days ORDER BY 1") == [("2023-06-29",), ("2023-06-30",)]
     assert query(home, "SELECT outcome, message FROM sync_runs") == [("partial", "interrupted")]
@@ -319,8 +345,10 @@ def test_malformed_json_stops_the_pull_as_garmin_not_answering_properly(home, fa
     fake.inject("malformed", "usersummary", query="calendarDate=2023-07-01")
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--since", "2023-06-30", "--json")
     assert code == 5
-    assert ("Garmin Connect is not answering properly (a body that is not valid JSON; daily summary "
-            "2023-07-01); your login is kept; try later") in err
+    assert (
+        "Garmin Connect is not answering properly (a body that is not valid JSON; daily summary "
+        "2023-07-01); your login is kept; try later"
+    ) in err
     assert json.loads(out)["garmin"]["outcome"] == "unavailable"
     assert query(home, "SELECT local_day, state FROM garmin_days") == [("2023-06-30", "data")]
 
@@ -343,18 +371,26 @@ def test_pull_without_login_says_run_wearsync_login(home, fake, monkeypatch, cap
 
 def test_bodies_are_stored_as_the_bytes_garmin_sent(home, fake):
     pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
-    for endpoint, path in (("usersummary", "usersummary/daily"), ("dailyHeartRate", "dailyHeartRate"),
-                           ("foodlog", "food/logs/2023-07-01")):
+    for endpoint, path in (
+        ("usersummary", "usersummary/daily"),
+        ("dailyHeartRate", "dailyHeartRate"),
+        ("foodlog", "food/logs/2023-07-01"),
+    ):
         sent = [r.body for r in fake.requests(path) if "2023-07-01" in r.path + r.query]
-        stored = query(home, "SELECT body FROM garmin_responses WHERE endpoint = ? AND key = '2023-07-01'",
-                       endpoint)
+        stored = query(home, "SELECT body FROM garmin_responses WHERE endpoint = ? AND key = '2023-07-01'", endpoint)
         assert stored == [(sent[0],)] and b'":' in sent[0] and b'": ' not in sent[0]
 
 
 def with_third_activity(fake, fit=None):
-    fake.activities.append(FakeActivity(9003, datetime(2023, 7, 3, 6, 0),
-                                        fit if fit is not None else fit_file("garmin-fenix-5-bike.fit"),
-                                        "Ride", "cycling"))
+    fake.activities.append(
+        FakeActivity(
+            9003,
+            datetime(2023, 7, 3, 6, 0),
+            fit if fit is not None else fit_file("garmin-fenix-5-bike.fit"),
+            "Ride",
+            "cycling",
+        )
+    )
 
 
 @pytest.mark.parametrize("status", [404, 410])
@@ -387,16 +423,18 @@ def test_a_download_the_importer_refuses_is_recorded_and_later_activities_import
     assert summary.error is None and summary.activities_imported == 2
     [failure] = summary.activity_failures
     assert failure.activity_id == 9002 and failure.reason.startswith("not imported: failed: ")
-    assert query(home, "SELECT recording_id, note IS NOT NULL FROM garmin_activities "
-                       "WHERE activity_id = 9002") == [(None, 1)]
+    assert query(home, "SELECT recording_id, note IS NOT NULL FROM garmin_activities WHERE activity_id = 9002") == [
+        (None, 1)
+    ]
     fake.activities[1].fit = fit_file("garmin-fenix-5-walk.fit")
     fake.clear_log()
     pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30))
     assert not fake.requests("/download-service/")
     fixed = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 30), force=True)
     assert fixed.activities_imported == 1 and fixed.activity_failures == []
-    assert query(home, "SELECT recording_id IS NOT NULL, note FROM garmin_activities "
-                       "WHERE activity_id = 9002") == [(1, None)]
+    assert query(home, "SELECT recording_id IS NOT NULL, note FROM garmin_activities WHERE activity_id = 9002") == [
+        (1, None)
+    ]
 
 
 @pytest.mark.parametrize("fault", [{"kind": "status", "status": 500}, {"kind": "drop"}])
@@ -407,7 +445,9 @@ def test_a_download_failing_with_500_or_a_drop_stops_and_is_retried_next_pull(ho
     assert summary.activities_new == 0 and summary.activity_failures == []
     assert not fake.requests("/download-service/files/activity/9002")
     assert query(home, "SELECT activity_id, state FROM garmin_activities ORDER BY 1") == [
-        (9001, "listed"), (9002, "listed")]
+        (9001, "listed"),
+        (9002, "listed"),
+    ]
     fake.clear_log()
     again = pull(home, fake, date(2023, 7, 3))
     assert again.error is None and again.activities_imported == 2
@@ -424,7 +464,13 @@ def test_cli_pull_lists_a_failed_activity_and_exits_partial(home, fake, monkeypa
     fake.clear_log()
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2", "--json")
     assert code == 0 and json.loads(out)["garmin"]["activities"] == {
-        "listed": 1, "new": 0, "imported": 0, "duplicates": 0, "failed": 0, "failures": []}
+        "listed": 1,
+        "new": 0,
+        "imported": 0,
+        "duplicates": 0,
+        "failed": 0,
+        "failures": [],
+    }
     assert not fake.requests("/download-service/")
 
 
@@ -441,7 +487,9 @@ def test_the_dashboard_pulls_the_same_sources_as_the_cli(home, fake, tmp_path, m
     seen = []
     store = Store.open(home)
     try:
-        result = default_pull(store, load_config(None), lambda phase, done, total, label: seen.append(f"{phase}: {label}"))
+        result = default_pull(
+            store, load_config(None), lambda phase, done, total, label: seen.append(f"{phase}: {label}")
+        )
     finally:
         store.close()
     assert result == "folders: 1 new files, 0 failed; Garmin: 5 days, 1 new activities"

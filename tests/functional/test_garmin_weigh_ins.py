@@ -57,9 +57,9 @@ def test_a_pull_stores_the_weigh_ins_in_kg_and_skips_each_malformed_one_with_its
     fake.weigh_ins = [
         weigh_in(datetime(2023, 7, 1, 7, 12), 80250.0, bodyFat=21.4),
         weigh_in(datetime(2023, 7, 2, 6, 55), 79800.0),
-        weigh_in(datetime(2023, 7, 3, 7, 0), "80100"),                      # a string
-        weigh_in(datetime(2023, 7, 3, 7, 5), 0),                            # nothing
-        weigh_in(datetime(2023, 7, 3, 7, 10), 10**9),                       # a tonne, a thousand times
+        weigh_in(datetime(2023, 7, 3, 7, 0), "80100"),  # a string
+        weigh_in(datetime(2023, 7, 3, 7, 5), 0),  # nothing
+        weigh_in(datetime(2023, 7, 3, 7, 10), 10**9),  # a tonne, a thousand times
         weigh_in(datetime(2023, 7, 2, 19, 0), 80500.0, calendarDate=None),  # no day
     ]
     summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
@@ -67,8 +67,9 @@ def test_a_pull_stores_the_weigh_ins_in_kg_and_skips_each_malformed_one_with_its
     # One request for the whole pulled range, not one a day.
     assert weight_requests(fake) == ["startDate=2023-07-01&endDate=2023-07-03"]
     # 80,250 g = 80.25 kg; 07:12 at UTC-6 is 13:12 UTC; the offset is -6 h = -21,600 s.
-    assert query(home, "SELECT local_day, ts, utc_offset_s, weight_kg, fat_percent, source FROM weigh_ins "
-                       "ORDER BY ts") == [
+    assert query(
+        home, "SELECT local_day, ts, utc_offset_s, weight_kg, fat_percent, source FROM weigh_ins ORDER BY ts"
+    ) == [
         ("2023-07-01", int(datetime(2023, 7, 1, 13, 12, tzinfo=UTC).timestamp()), -21600, 80.25, 21.4, "garmin"),
         ("2023-07-02", int(datetime(2023, 7, 2, 12, 55, tzinfo=UTC).timestamp()), -21600, 79.8, None, "garmin"),
     ]
@@ -91,7 +92,10 @@ def test_a_second_pull_asks_only_the_days_not_settled_and_stores_no_duplicate(ho
     assert weight_requests(fake) == ["startDate=2023-07-02&endDate=2023-07-04"]
     assert summary.weigh_ins_new == 1
     assert query(home, "SELECT local_day, weight_kg FROM weigh_ins ORDER BY ts") == [
-        ("2023-07-01", 80.25), ("2023-07-03", 80.0), ("2023-07-04", 79.9)]
+        ("2023-07-01", 80.25),
+        ("2023-07-03", 80.0),
+        ("2023-07-04", 79.9),
+    ]
 
 
 def test_a_failed_weigh_in_request_costs_only_its_range_and_is_asked_again(home, fake):
@@ -112,22 +116,25 @@ def test_a_failed_weigh_in_request_costs_only_its_range_and_is_asked_again(home,
 def test_a_weigh_in_from_a_scale_file_and_from_garmin_is_one_weigh_in_and_each_can_be_forgotten(home, fake, capsys):
     single = require(SHARED_FIT / "python-fitparse" / "tests" / "files" / "WeightScaleSingleUser.fit")
     store = Store.open(home)
-    import_paths(store, [single], zone="Etc/GMT+6")   # UTC-6, as the fake Garmin's wearer
+    import_paths(store, [single], zone="Etc/GMT+6")  # UTC-6, as the fake Garmin's wearer
     ts, kg = store.conn.execute("SELECT ts, weight_kg FROM weigh_ins ORDER BY ts").fetchone()
     store.close()
     # fitparse reads the file's first weigh-in as 75.8 kg at 2009-09-09 21:38 UTC; Garmin has it too.
     assert (kg, ts) == (75.8, int(datetime(2009, 9, 9, 21, 38, tzinfo=UTC).timestamp()))
-    local = datetime(2009, 9, 9, 15, 38)                       # 21:38 UTC at UTC-6
+    local = datetime(2009, 9, 9, 15, 38)  # 21:38 UTC at UTC-6
     fake.weigh_ins = [weigh_in(local, 75800.0)]
     assert fake.weigh_ins[0]["timestampGMT"] == ts * 1000
     pull(home, fake, date(2009, 9, 11), since=date(2009, 9, 9))
     store = Store.open(home)
-    listed = {day: as_json(entries) for day, entries in
-              day_weigh_ins(store.conn, 0, date(2009, 9, 9), date(2009, 9, 9), "kg").items()}
+    listed = {
+        day: as_json(entries)
+        for day, entries in day_weigh_ins(store.conn, 0, date(2009, 9, 9), date(2009, 9, 9), "kg").items()
+    }
     # The file's second weigh-in (76.09 kg, an hour later: fitparse) is the file's alone.
     assert listed[date(2009, 9, 9)] == [
         {"time": "15:38", "weight_kg": 75.8, "weight": 75.8, "sources": ["fit", "garmin"]},
-        {"time": "16:38", "weight_kg": 76.09, "weight": 76.09, "sources": ["fit"]}]
+        {"time": "16:38", "weight_kg": 76.09, "weight": 76.09, "sources": ["fit"]},
+    ]
     forget(store, resolve(store, ["garmin:2009-09-09"]))
     assert store.conn.execute("SELECT source FROM weigh_ins WHERE ts = ?", (ts,)).fetchall() == [("fit",)]
     store.close()

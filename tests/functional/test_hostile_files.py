@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.fit_raw import activity_file, field, fit_file, fit_time, message
-from wearsync.cli import main
 from tests.readings import readings_table
+from wearsync.cli import main
 
 GOOD_START = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 GOOD_BPMS = [100 + i % 40 for i in range(600)]
@@ -49,9 +49,13 @@ def stored_days(home: Path) -> set[str]:
     import sqlite3
 
     conn = sqlite3.connect(home / "wearsync.db")
-    days = {r[0] for r in readings_table(conn).execute(
-        "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
-        "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values")}
+    days = {
+        r[0]
+        for r in readings_table(conn).execute(
+            "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
+            "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values"
+        )
+    }
     conn.close()
     return days
 
@@ -85,8 +89,7 @@ def outcome_of(summary: dict, name: str) -> dict:
 
 def activity_with_record(*record_fields, start: int = GOOD_START + 86_400) -> bytes:
     """An activity whose one odd record sits among plain ones (offset UTC+1, stated)."""
-    return activity_file(start, [120] * 30, offset_s=3600, serial=77,
-                         extra=(message(20, *record_fields),))
+    return activity_file(start, [120] * 30, offset_s=3600, serial=77, extra=(message(20, *record_fields),))
 
 
 # (name, file bytes, what the odd field should become): values declared against the profile.
@@ -121,8 +124,11 @@ def test_a_field_of_another_type_or_range_drops_only_that_value(capsys, tmp_path
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    rows = readings_table(conn).execute("SELECT bpm, typeof(bpm), typeof(ts) FROM readings WHERE recording_id = ?",
-                        (odd["recording_id"],)).fetchall()
+    rows = (
+        readings_table(conn)
+        .execute("SELECT bpm, typeof(bpm), typeof(ts) FROM readings WHERE recording_id = ?", (odd["recording_id"],))
+        .fetchall()
+    )
     conn.close()
     assert len(rows) == 30 and {r for r in rows} == {(120, "integer", "integer")}
     assert_reports_work(capsys, wearsync_home)
@@ -131,14 +137,29 @@ def test_a_field_of_another_type_or_range_drops_only_that_value(capsys, tmp_path
 def monitoring_file(cycles_base: str, cycles: int) -> bytes:
     local = fit_time(GOOD_START) + 3600
     return fit_file(
-        message(0, field(0, "enum", 15), field(1, "uint16", 1), field(2, "uint16", 1),
-                field(3, "uint32z", 99), field(4, "uint32", fit_time(GOOD_START))),
-        message(103, field(253, "uint32", fit_time(GOOD_START)), field(0, "uint32", local),
-                field(5, "uint16", 1700)),
-        message(55, field(253, "uint32", fit_time(GOOD_START) + 60), field(5, "enum", 6),
-                field(3, cycles_base, cycles), field(27, "uint8", 80)),
-        message(55, field(253, "uint32", fit_time(GOOD_START) + 120), field(5, "enum", 6),
-                field(3, "uint32", 1234), field(27, "uint8", 82)),
+        message(
+            0,
+            field(0, "enum", 15),
+            field(1, "uint16", 1),
+            field(2, "uint16", 1),
+            field(3, "uint32z", 99),
+            field(4, "uint32", fit_time(GOOD_START)),
+        ),
+        message(103, field(253, "uint32", fit_time(GOOD_START)), field(0, "uint32", local), field(5, "uint16", 1700)),
+        message(
+            55,
+            field(253, "uint32", fit_time(GOOD_START) + 60),
+            field(5, "enum", 6),
+            field(3, cycles_base, cycles),
+            field(27, "uint8", 80),
+        ),
+        message(
+            55,
+            field(253, "uint32", fit_time(GOOD_START) + 120),
+            field(5, "enum", 6),
+            field(3, "uint32", 1234),
+            field(27, "uint8", 82),
+        ),
     )
 
 
@@ -155,17 +176,30 @@ def test_monitoring_cycles_near_2_to_the_62_are_dropped_and_the_sane_total_kept(
     assert_reports_work(capsys, wearsync_home)
 
 
-@pytest.mark.parametrize("serial_field", [
-    field(3, "string", "12345"), field(3, "float64", 1.5), field(3, "uint8", [1, 2, 3]),
-    field(3, "uint64", 2**63 + 1), field(4, "uint64", 2**64 - 2), field(4, "float32", float("inf")),
-])
+@pytest.mark.parametrize(
+    "serial_field",
+    [
+        field(3, "string", "12345"),
+        field(3, "float64", 1.5),
+        field(3, "uint8", [1, 2, 3]),
+        field(3, "uint64", 2**63 + 1),
+        field(4, "uint64", 2**64 - 2),
+        field(4, "float32", float("inf")),
+    ],
+)
 def test_file_id_fields_of_any_type_never_reach_sqlite(capsys, tmp_path, wearsync_home, serial_field):
     start = fit_time(GOOD_START + 3 * 86_400)
     data = fit_file(
         message(0, field(0, "enum", 4), serial_field),
         message(20, field(253, "uint32", start), field(3, "uint8", 111)),
-        message(18, field(253, "uint32", start + 60), field(2, "uint32", start), field(11, "float32", float("nan")),
-                field(7, "string", "long"), field(5, "uint8", [1, 2])),
+        message(
+            18,
+            field(253, "uint32", start + 60),
+            field(2, "uint32", start),
+            field(11, "float32", float("nan")),
+            field(7, "string", "long"),
+            field(5, "uint8", [1, 2]),
+        ),
         message(34, field(253, "uint32", start + 60), field(5, "uint32", start + 60 + 7200)),
     )
     path = tmp_path / "odd_id.fit"
@@ -180,11 +214,25 @@ def test_file_id_fields_of_any_type_never_reach_sqlite(capsys, tmp_path, wearsyn
 def test_strength_sets_with_non_finite_and_huge_values_keep_their_sane_fields(capsys, tmp_path, wearsync_home):
     start = GOOD_START + 5 * 86_400
     sets = (
-        message(225, field(254, "uint16", 0), field(0, "uint32", 30_000), field(3, "uint64", 2**63 + 9),
-                field(4, "float32", float("nan")), field(5, "uint8", 1), field(6, "uint32", fit_time(start + 5)),
-                field(7, "uint16", [5, 6])),
-        message(225, field(254, "uint16", 1), field(0, "uint32", 40_000), field(3, "uint16", 12),
-                field(4, "uint16", 16 * 50), field(5, "uint8", 1), field(6, "uint32", fit_time(start + 100))),
+        message(
+            225,
+            field(254, "uint16", 0),
+            field(0, "uint32", 30_000),
+            field(3, "uint64", 2**63 + 9),
+            field(4, "float32", float("nan")),
+            field(5, "uint8", 1),
+            field(6, "uint32", fit_time(start + 5)),
+            field(7, "uint16", [5, 6]),
+        ),
+        message(
+            225,
+            field(254, "uint16", 1),
+            field(0, "uint32", 40_000),
+            field(3, "uint16", 12),
+            field(4, "uint16", 16 * 50),
+            field(5, "uint8", 1),
+            field(6, "uint32", fit_time(start + 100)),
+        ),
     )
     path = tmp_path / "sets.fit"
     path.write_bytes(activity_file(start, [110] * 200, offset_s=0, serial=5, extra=sets))
@@ -193,8 +241,9 @@ def test_strength_sets_with_non_finite_and_huge_values_keep_their_sane_fields(ca
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    rows = conn.execute("SELECT position, duration_s, repetitions, weight_kg, category FROM strength_sets "
-                        "ORDER BY position").fetchall()
+    rows = conn.execute(
+        "SELECT position, duration_s, repetitions, weight_kg, category FROM strength_sets ORDER BY position"
+    ).fetchall()
     conn.close()
     # first set: 30 s kept, repetitions (2^63 + 9) and weight (NaN) dropped, category the array's first
     # item; second: 12 reps at 800 / 16 = 50 kg, 40 s
@@ -254,12 +303,14 @@ def test_a_clock_never_set_is_skipped_with_its_reason(capsys, tmp_path, wearsync
     # every time a few hours after the FIT epoch: the device counted from power-on, and the
     # activity message's local time is no absolute time either
     path = tmp_path / "unset.fit"
-    path.write_bytes(fit_file(
-        message(0, field(0, "enum", 4), field(3, "uint32z", 8)),
-        *[message(20, field(253, "uint32", 3600 + i), field(3, "uint8", 120)) for i in range(20)],
-        message(18, field(253, "uint32", 3620), field(2, "uint32", 3600), field(7, "uint32", 20_000)),
-        message(34, field(253, "uint32", 3620), field(5, "uint32", 3620)),
-    ))
+    path.write_bytes(
+        fit_file(
+            message(0, field(0, "enum", 4), field(3, "uint32z", 8)),
+            *[message(20, field(253, "uint32", 3600 + i), field(3, "uint8", 120)) for i in range(20)],
+            message(18, field(253, "uint32", 3620), field(2, "uint32", 3600), field(7, "uint32", 20_000)),
+            message(34, field(253, "uint32", 3620), field(5, "uint32", 3620)),
+        )
+    )
     code, summary, _err = import_batch(capsys, tmp_path, path)
     assert code == 0
     unset = outcome_of(summary, "unset")
@@ -273,20 +324,25 @@ def test_system_time_is_anchored_on_the_files_own_local_time(capsys, tmp_path, w
     # 08:59:00 local; in Berlin (UTC+1 in February) that is 07:59:00 UTC.
     local_at_end = fit_time(int(datetime(2012, 2, 13, 9, 0, tzinfo=UTC).timestamp()))
     path = tmp_path / "fr70.fit"
-    path.write_bytes(fit_file(
-        message(0, field(0, "enum", 4), field(3, "uint32z", 9)),
-        *[message(20, field(253, "uint32", 10_000 + i), field(3, "uint8", 140)) for i in range(60)],
-        message(18, field(253, "uint32", 10_060), field(2, "uint32", 10_000), field(7, "uint32", 60_000)),
-        message(34, field(253, "uint32", 10_060), field(5, "uint32", local_at_end)),
-    ))
+    path.write_bytes(
+        fit_file(
+            message(0, field(0, "enum", 4), field(3, "uint32z", 9)),
+            *[message(20, field(253, "uint32", 10_000 + i), field(3, "uint8", 140)) for i in range(60)],
+            message(18, field(253, "uint32", 10_060), field(2, "uint32", 10_000), field(7, "uint32", 60_000)),
+            message(34, field(253, "uint32", 10_060), field(5, "uint32", local_at_end)),
+        )
+    )
     config = zone_config(tmp_path, "Europe/Berlin")
     code, summary, _err = import_batch(capsys, tmp_path, path, config=config)
     assert code == 0
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    first = readings_table(conn).execute("SELECT MIN(ts), MIN(utc_offset_s), MAX(utc_offset_s) FROM readings WHERE bpm = 140"
-                         ).fetchone()
+    first = (
+        readings_table(conn)
+        .execute("SELECT MIN(ts), MIN(utc_offset_s), MAX(utc_offset_s) FROM readings WHERE bpm = 140")
+        .fetchone()
+    )
     conn.close()
     assert first == (int(datetime(2012, 2, 13, 7, 59, tzinfo=UTC).timestamp()), 3600, 3600)
     assert "counted from power-on" in outcome_of(summary, "fr70")["message"]
@@ -331,9 +387,22 @@ def test_a_folder_that_cannot_be_listed_is_a_failure_line(capsys, tmp_path, wear
     no_override = "-dac_override,-dac_read_search"
     try:
         result = subprocess.run(
-            ["setpriv", f"--inh-caps={no_override}", f"--bounding-set={no_override}", sys.executable, "-m",
-             "wearsync", "import", "--json", str(tmp_path / "watch")],
-            env={**os.environ, "WEARSYNC_HOME": str(wearsync_home)}, capture_output=True, text=True, timeout=120)
+            [
+                "setpriv",
+                f"--inh-caps={no_override}",
+                f"--bounding-set={no_override}",
+                sys.executable,
+                "-m",
+                "wearsync",
+                "import",
+                "--json",
+                str(tmp_path / "watch"),
+            ],
+            env={**os.environ, "WEARSYNC_HOME": str(wearsync_home)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         os.chmod(tmp_path / "watch" / "locked", 0o700)
     summary = json.loads(result.stdout)
@@ -405,8 +474,9 @@ def test_zips_with_bombs_nesting_encryption_and_odd_names(capsys, tmp_path, wear
     assert_reports_work(capsys, wearsync_home)
 
 
-def test_a_bug_of_ours_is_that_files_failure_exit_70_and_the_batch_goes_on(capsys, tmp_path, wearsync_home,
-                                                                          monkeypatch):
+def test_a_bug_of_ours_is_that_files_failure_exit_70_and_the_batch_goes_on(
+    capsys, tmp_path, wearsync_home, monkeypatch
+):
     from wearsync.sync import fit_import
 
     real = fit_import.extract
@@ -462,8 +532,7 @@ def test_a_week_of_day_offsets_is_not_a_wrong_day_in_silence(capsys, tmp_path, w
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    assert conn.execute("SELECT local_day FROM activities WHERE start_utc = ?", (start,)).fetchone() == (
-        "2023-11-16",)
+    assert conn.execute("SELECT local_day FROM activities WHERE start_utc = ?", (start,)).fetchone() == ("2023-11-16",)
     conn.close()
 
 
@@ -510,7 +579,8 @@ def partner_for(day: str, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("name", [POWER, ANTFS, COMPRESSED])
 @pytest.mark.parametrize("partner_first", [True, False])
 def test_the_files_with_untrusted_clocks_land_on_their_true_local_days_in_any_order(
-        capsys, tmp_path, wearsync_home, name, partner_first):
+    capsys, tmp_path, wearsync_home, name, partner_first
+):
     path = SHARED_FILES / name
     if not path.exists():
         pytest.skip(f"{path} is missing: the shared test data must sit beside the project as ../shared")
@@ -526,9 +596,14 @@ def test_the_files_with_untrusted_clocks_land_on_their_true_local_days_in_any_or
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    stored = sorted(r[0] for r in readings_table(conn).execute(
-        "SELECT date(h.ts + h.utc_offset_s, 'unixepoch') FROM readings h JOIN recordings r "
-        "ON r.id = h.recording_id WHERE r.path LIKE ?", (f"%{Path(name).name}",)))
+    stored = sorted(
+        r[0]
+        for r in readings_table(conn).execute(
+            "SELECT date(h.ts + h.utc_offset_s, 'unixepoch') FROM readings h JOIN recordings r "
+            "ON r.id = h.recording_id WHERE r.path LIKE ?",
+            (f"%{Path(name).name}",),
+        )
+    )
     conn.close()
     assert stored == expected
     assert_reports_work(capsys, wearsync_home, config)
@@ -553,8 +628,7 @@ def test_all_three_together_with_a_partner_in_every_order(capsys, tmp_path, wear
 def test_a_lone_record_stamped_days_away_is_dropped_not_put_on_that_day(capsys, tmp_path, wearsync_home):
     # 30 records a second apart on 2023-11-15 (UTC+1) and one stamped 200 days later between them
     start = GOOD_START + 86_400
-    odd = activity_with_record(field(253, "uint32", fit_time(start + 200 * 86_400)), field(3, "uint8", 99),
-                               start=start)
+    odd = activity_with_record(field(253, "uint32", fit_time(start + 200 * 86_400)), field(3, "uint8", 99), start=start)
     path = tmp_path / "stray.fit"
     path.write_bytes(odd)
     code, summary, _err = import_batch(capsys, tmp_path, path)
@@ -563,22 +637,25 @@ def test_a_lone_record_stamped_days_away_is_dropped_not_put_on_that_day(capsys, 
     assert stored_days(wearsync_home) == {"2023-11-14", "2023-11-15"}  # the good file's day and this one's
 
 
-def test_records_without_a_session_are_summarised_from_their_earliest_to_their_latest(capsys, tmp_path,
-                                                                                      wearsync_home):
+def test_records_without_a_session_are_summarised_from_their_earliest_to_their_latest(capsys, tmp_path, wearsync_home):
     # no session message, records out of order: the activity starts at the earliest record and lasts
     # from it to the latest (60 s), never a negative span
     start = GOOD_START + 4 * 86_400
     path = tmp_path / "unordered.fit"
-    path.write_bytes(fit_file(
-        message(0, field(0, "enum", 4), field(3, "uint32z", 12), field(4, "uint32", fit_time(start))),
-        *[message(20, field(253, "uint32", fit_time(start + t)), field(3, "uint8", 120)) for t in (30, 60, 0, 45)],
-    ))
+    path.write_bytes(
+        fit_file(
+            message(0, field(0, "enum", 4), field(3, "uint32z", 12), field(4, "uint32", fit_time(start))),
+            *[message(20, field(253, "uint32", fit_time(start + t)), field(3, "uint8", 120)) for t in (30, 60, 0, 45)],
+        )
+    )
     code, summary, _err = import_batch(capsys, tmp_path, path)
     assert code == 0
     import sqlite3
 
     conn = sqlite3.connect(wearsync_home / "wearsync.db")
-    row = conn.execute("SELECT start_utc, elapsed_s, timer_s FROM activities a JOIN recordings r "
-                       "ON r.id = a.recording_id WHERE r.path LIKE '%unordered.fit'").fetchone()
+    row = conn.execute(
+        "SELECT start_utc, elapsed_s, timer_s FROM activities a JOIN recordings r "
+        "ON r.id = a.recording_id WHERE r.path LIKE '%unordered.fit'"
+    ).fetchone()
     conn.close()
     assert row == (start, 60.0, 60.0)

@@ -22,8 +22,13 @@ def test_a_clean_import_exits_0_and_the_day_report_shows_the_device_totals(capsy
     capsys.readouterr()
     assert main(["report", "--day", "2020-09-25", "--json"]) == 0
     day = json.loads(capsys.readouterr().out)
-    assert (day["steps"], day["floors"], day["device_moderate_min"], day["device_vigorous_min"],
-            day["active_kcal"]) == (15_027, 32.2, 18, 91, 1_072)
+    assert (
+        day["steps"],
+        day["floors"],
+        day["device_moderate_min"],
+        day["device_vigorous_min"],
+        day["active_kcal"],
+    ) == (15_027, 32.2, 18, 91, 1_072)
 
 
 def test_the_day_report_prints_a_table(capsys):

@@ -27,9 +27,17 @@ def header_variant(data: bytes) -> bytes:
 
 def import_together(home, first: list, second: list) -> None:
     env = {**os.environ, "WEARSYNC_HOME": str(home)}
-    procs = [subprocess.Popen([sys.executable, "-m", "wearsync", "import", *map(str, paths)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-             for paths in (first, second) if paths]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "wearsync", "import", *map(str, paths)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for paths in (first, second)
+        if paths
+    ]
     for proc in procs:
         _out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err

@@ -31,18 +31,29 @@ CASES = 500
 
 
 def touched_days(conn: sqlite3.Connection) -> list[date]:
-    rows = readings_table(conn).execute(
-        "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
-        "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values").fetchall()
+    rows = (
+        readings_table(conn)
+        .execute(
+            "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
+            "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values"
+        )
+        .fetchall()
+    )
     return sorted(date.fromisoformat(r[0]) for r in rows)
 
 
 def implausible_rows(conn: sqlite3.Connection) -> list:
     # the gate's bounds, written out by hand here: 25-250 bpm, UTC-12..+14, 1998-07-05..now + 1 day
-    return readings_table(conn).execute(
-        "SELECT ts, bpm, utc_offset_s FROM readings WHERE typeof(bpm) NOT IN ('integer', 'null') "
-        "OR bpm < 25 OR bpm > 250 OR utc_offset_s < -43200 OR utc_offset_s > 50400 "
-        "OR typeof(ts) != 'integer' OR ts < 899501056 OR ts > ?", (int(time.time()) + 86_400,)).fetchall()
+    return (
+        readings_table(conn)
+        .execute(
+            "SELECT ts, bpm, utc_offset_s FROM readings WHERE typeof(bpm) NOT IN ('integer', 'null') "
+            "OR bpm < 25 OR bpm > 250 OR utc_offset_s < -43200 OR utc_offset_s > 50400 "
+            "OR typeof(ts) != 'integer' OR ts < 899501056 OR ts > ?",
+            (int(time.time()) + 86_400,),
+        )
+        .fetchall()
+    )
 
 
 def test_mutants_of_real_files_never_break_an_import_or_a_report(tmp_path):

@@ -7,21 +7,26 @@ import sys
 import time
 
 from tests.conftest import SHARED_FIT, require
+from tests.readings import readings_table
 from wearsync.store import DB_NAME, Store
 from wearsync.sync.fit_import import import_paths
-from tests.readings import readings_table
 
 FILES_DIR = SHARED_FIT / "python-fitparse" / "tests" / "files"
 
 
 def state(db):
     conn = sqlite3.connect(db)
-    rows = readings_table(conn).execute(
-        "SELECT r.sha256, r.status, "
-        "(SELECT COUNT(*) FROM activities a WHERE a.recording_id = r.id), "
-        "(SELECT COUNT(*) FROM readings h WHERE h.recording_id = r.id), "
-        "(SELECT COUNT(*) FROM monitoring_values m WHERE m.recording_id = r.id) "
-        "FROM recordings r ORDER BY r.sha256").fetchall()
+    rows = (
+        readings_table(conn)
+        .execute(
+            "SELECT r.sha256, r.status, "
+            "(SELECT COUNT(*) FROM activities a WHERE a.recording_id = r.id), "
+            "(SELECT COUNT(*) FROM readings h WHERE h.recording_id = r.id), "
+            "(SELECT COUNT(*) FROM monitoring_values m WHERE m.recording_id = r.id) "
+            "FROM recordings r ORDER BY r.sha256"
+        )
+        .fetchall()
+    )
     wellness = conn.execute("SELECT * FROM wellness ORDER BY local_day, source").fetchall()
     conn.close()
     return rows, wellness
@@ -32,8 +37,12 @@ def test_an_import_killed_part_way_resumes_to_the_same_result(tmp_path):
     files = sorted(p for p in FILES_DIR.glob("*.fit") if p.stat().st_size < 400_000)
     killed_home = tmp_path / "killed"
     env = {**os.environ, "WEARSYNC_HOME": str(killed_home)}
-    proc = subprocess.Popen([sys.executable, "-m", "wearsync", "import", *map(str, files)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wearsync", "import", *map(str, files)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db = killed_home / DB_NAME
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -73,8 +82,12 @@ def test_kills_at_random_points_leave_no_temporary_file_and_no_unreferenced_orig
     home = tmp_path / "home"
     env = {**os.environ, "WEARSYNC_HOME": str(home)}
     for _run in range(10):
-        proc = subprocess.Popen([sys.executable, "-m", "wearsync", "import", *map(str, files)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wearsync", "import", *map(str, files)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # a random point: after a random number of files stored, then a random fraction of the next one
         events = rng.randint(0, len(files) // 2)
         while proc.poll() is None and stored_events(home) < events:

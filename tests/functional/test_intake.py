@@ -17,27 +17,39 @@ def stored(store) -> list[tuple[str, int]]:
     return store.conn.execute("SELECT local_day, kcal FROM intake ORDER BY local_day").fetchall()
 
 
-@pytest.mark.parametrize(("kcal", "whole"), [
-    ("1850", 1850), ("1850.5", 1851), ("1850.4", 1850), (" 2100 ", 2100), ("0", 0),  # halves round up
-    (1850.5, 1851), (1850, 1850), ("20000", 20000),
-])
+@pytest.mark.parametrize(
+    ("kcal", "whole"),
+    [
+        ("1850", 1850),
+        ("1850.5", 1851),
+        ("1850.4", 1850),
+        (" 2100 ", 2100),
+        ("0", 0),  # halves round up
+        (1850.5, 1851),
+        (1850, 1850),
+        ("20000", 20000),
+    ],
+)
 def test_an_entry_is_a_plain_number_kept_as_whole_kcal(kcal, whole):
     assert check_intake("2026-03-14", kcal) == (date(2026, 3, 14), whole)
 
 
-@pytest.mark.parametrize(("kcal", "says"), [
-    ("inf", "'inf' is not a number of kcal like 1850 or 1850.5"),
-    ("nan", "'nan' is not a number of kcal"),
-    ("1e400", "'1e400' is not a number of kcal"),
-    ("1,850", "'1,850' is not a number of kcal like 1850 or 1850.5 (no thousands separator)"),
-    ("1850,5", "'1850,5' is not a number of kcal"),
-    ("", "'' is not a number of kcal"),
-    ("-5", "-5 kcal is outside 0 to 20,000"),
-    ("20000.6", "20000.6 kcal is outside 0 to 20,000"),
-    (float("inf"), "inf kcal is outside 0 to 20,000"),
-    (float("nan"), "nan kcal is outside 0 to 20,000"),
-    (True, "True is not a number of kcal"),
-])
+@pytest.mark.parametrize(
+    ("kcal", "says"),
+    [
+        ("inf", "'inf' is not a number of kcal like 1850 or 1850.5"),
+        ("nan", "'nan' is not a number of kcal"),
+        ("1e400", "'1e400' is not a number of kcal"),
+        ("1,850", "'1,850' is not a number of kcal like 1850 or 1850.5 (no thousands separator)"),
+        ("1850,5", "'1850,5' is not a number of kcal"),
+        ("", "'' is not a number of kcal"),
+        ("-5", "-5 kcal is outside 0 to 20,000"),
+        ("20000.6", "20000.6 kcal is outside 0 to 20,000"),
+        (float("inf"), "inf kcal is outside 0 to 20,000"),
+        (float("nan"), "nan kcal is outside 0 to 20,000"),
+        (True, "True is not a number of kcal"),
+    ],
+)
 def test_a_bad_kcal_value_says_what_was_expected(kcal, says):
     with pytest.raises(IntakeError) as caught:
         check_intake("2026-03-14", kcal)
@@ -51,13 +63,16 @@ def test_the_kcal_bound_is_the_gates_limit_for_a_days_intake():
         check_intake("2026-03-14", str(int(high) + 1))
 
 
-@pytest.mark.parametrize(("day", "says"), [
-    ("0001-01-01", f"0001-01-01 is outside 1998-07-03 to {TOMORROW}"),
-    ("1998-07-02", f"1998-07-02 is outside 1998-07-03 to {TOMORROW}"),
-    ((TOMORROW + timedelta(days=1)).isoformat(), f"is outside 1998-07-03 to {TOMORROW}"),
-    ("14/03/2026", "expected a date written YYYY-MM-DD such as 2026-03-14, not '14/03/2026'"),
-    ("2026-02-30", "expected a date written YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        ("0001-01-01", f"0001-01-01 is outside 1998-07-03 to {TOMORROW}"),
+        ("1998-07-02", f"1998-07-02 is outside 1998-07-03 to {TOMORROW}"),
+        ((TOMORROW + timedelta(days=1)).isoformat(), f"is outside 1998-07-03 to {TOMORROW}"),
+        ("14/03/2026", "expected a date written YYYY-MM-DD such as 2026-03-14, not '14/03/2026'"),
+        ("2026-02-30", "expected a date written YYYY-MM-DD"),
+    ],
+)
 def test_an_intake_day_is_from_1998_to_tomorrow(day, says):
     with pytest.raises(IntakeError) as caught:
         check_intake(day, "1850")
@@ -78,17 +93,19 @@ def test_a_thousands_separator_in_a_csv_is_refused_with_its_line_and_nothing_is_
 
 def test_every_bad_row_is_listed_before_anything_is_stored(tmp_path, store):
     path = tmp_path / "intake.csv"
-    path.write_text("date,kcal\n"
-                    "2026-11-16,2100\n"      # 2: good
-                    "2026-11-17,inf\n"       # 3
-                    "2026-11-18,nan\n"       # 4
-                    "\n"                     # 5: blank, skipped
-                    "2026-11-19,1e400\n"     # 6
-                    "0001-01-01,1800\n"      # 7
-                    "2026-11-21,1850.5\n"    # 8: good (a decimal)
-                    "2026-11-16,1900\n"      # 9: the day of line 2 again
-                    "2026-11-22\n"           # 10
-                    "2026-11-23,25000\n")    # 11
+    path.write_text(
+        "date,kcal\n"
+        "2026-11-16,2100\n"  # 2: good
+        "2026-11-17,inf\n"  # 3
+        "2026-11-18,nan\n"  # 4
+        "\n"  # 5: blank, skipped
+        "2026-11-19,1e400\n"  # 6
+        "0001-01-01,1800\n"  # 7
+        "2026-11-21,1850.5\n"  # 8: good (a decimal)
+        "2026-11-16,1900\n"  # 9: the day of line 2 again
+        "2026-11-22\n"  # 10
+        "2026-11-23,25000\n"
+    )  # 11
     with pytest.raises(IntakeError) as caught:
         read_intake_csv(path)
     lines = str(caught.value).splitlines()
@@ -112,7 +129,7 @@ def test_utf8_with_or_without_a_bom_and_utf16_are_read(tmp_path, store, encoding
 
 def test_a_file_that_is_not_text_is_one_clear_error(tmp_path):
     path = tmp_path / "intake.csv"
-    path.write_bytes(b"2026-11-19,2100\n\xff\xfe\xfd\n")   # no BOM: not UTF-8
+    path.write_bytes(b"2026-11-19,2100\n\xff\xfe\xfd\n")  # no BOM: not UTF-8
     with pytest.raises(IntakeError, match=r"intake\.csv: not UTF-8 or UTF-16 text"):
         read_intake_csv(path)
     path.write_bytes(b"2026-11-19,21\x0000\n")

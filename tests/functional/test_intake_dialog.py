@@ -41,9 +41,13 @@ def test_what_the_command_line_refuses_the_dialog_refuses_with_the_same_reason()
 
 
 async def refusals():
-    for kcal, says in (("inf", "'inf' is not a number of kcal"), ("1e400", "'1e400' is not a number of kcal"),
-                       ("1,850", "no thousands separator"), ("[b]25000", "'[b]25000' is not a number"),
-                       ("25000", "25000 kcal is outside 0 to 20,000")):
+    for kcal, says in (
+        ("inf", "'inf' is not a number of kcal"),
+        ("1e400", "'1e400' is not a number of kcal"),
+        ("1,850", "no thousands separator"),
+        ("[b]25000", "'[b]25000' is not a number"),
+        ("25000", "25000 kcal is outside 0 to 20,000"),
+    ):
         entries, error = await submit(kcal)
         assert entries == [] and says in error, (kcal, error)
     entries, error = await submit("1850", day="0001-01-01")

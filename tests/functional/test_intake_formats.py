@@ -20,14 +20,16 @@ MYFITNESSPAL = (
     "2023-07-01,Snacks,150.0,8.0,2.0,1.0,4.0,0.0,0.0,90.0,200.0,15.0,2.0,10.0,4.0,0.0,0.0,4.0,2.0,\n"
     "2023-07-02,Breakfast,380.0,10.0,3.0,1.0,4.0,0.0,170.0,400.0,300.0,50.0,6.0,11.0,17.0,5.0,2.0,15.0,10.0,\n"
     "2023-07-02,Dinner,1020.0,40.0,12.0,5.0,15.0,0.0,120.0,1300.0,900.0,90.0,10.0,12.0,60.0,20.0,30.0,20.0,30.0,"
-    "\"ate out, pizza\"\n")
+    '"ate out, pizza"\n'
+)
 # Cronometer's daily nutrition export (More > Account > Export Data > Daily Nutrition,
 # "dailysummary.csv"): one row a day, "Energy (kcal)" second, a "Completed" flag last.
 CRONOMETER = (
     "Date,Energy (kcal),Alcohol (g),Caffeine (mg),Water (g),B1 (Thiamine) (mg),Net Carbs (g),"
     "Carbs (g),Fat (g),Protein (g),Completed\n"
     "2023-07-03,1876.42,0.00,95.00,2100.0,1.2,180.5,205.1,61.0,98.2,true\n"
-    "2023-07-04,1540.00,14.00,0.00,1800.0,1.0,150.0,170.0,55.0,80.0,false\n")
+    "2023-07-04,1540.00,14.00,0.00,1800.0,1.0,150.0,170.0,55.0,80.0,false\n"
+)
 
 
 def test_a_myfitnesspal_export_adds_up_its_meals_per_day(tmp_path):

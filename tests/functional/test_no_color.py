@@ -4,11 +4,11 @@ import asyncio
 
 import pytest
 
+from tests.functional.conftest import CONFIG, END, loaded
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
 from wearsync.dashboard.screens.history import HistoryScreen
 from wearsync.dashboard.screens.week import WeekScreen
-from tests.functional.conftest import CONFIG, END, loaded
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
@@ -18,7 +18,7 @@ def test_every_view_draws_under_no_color(demo_store, monkeypatch, size):
     async def drive():
         app = build_app(CONFIG, demo_store, today=END)
         async with app.run_test(size=size) as pilot:
-            assert app.no_color   # Textual read NO_COLOR: its monochrome filter is on
+            assert app.no_color  # Textual read NO_COLOR: its monochrome filter is on
             await loaded(pilot)
             assert isinstance(app.screen, WeekScreen)
             for key, screen in (("d", DayScreen), ("h", HistoryScreen), ("w", WeekScreen)):

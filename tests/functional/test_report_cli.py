@@ -3,7 +3,7 @@ import math
 import sqlite3
 import statistics
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,13 +12,13 @@ from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, requi
 from tests.readings import readings_table
 from wearsync.cli import main
 from wearsync.config import Config
-from wearsync.store.hr_series import write_series
 from wearsync.reports import day as report_day
 from wearsync.reports import week as report_week
 from wearsync.reports.cache import refresh
 from wearsync.reports.models import as_json
 from wearsync.reports.params import params_from_config
 from wearsync.store import Store
+from wearsync.store.hr_series import write_series
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "activity-small-fenix2-run.fit"
 
@@ -42,11 +42,14 @@ def recount_heart_rate_minutes(db: Path, day: str, moderate_from: float, vigorou
     conn = sqlite3.connect(db)
     per_minute = defaultdict(list)
     for ts, bpm, offset in readings_table(conn).execute(
-            "SELECT ts, bpm, utc_offset_s FROM readings WHERE bpm IS NOT NULL"):
-        if datetime.fromtimestamp(ts + offset, timezone.utc).date().isoformat() == day:
+        "SELECT ts, bpm, utc_offset_s FROM readings WHERE bpm IS NOT NULL"
+    ):
+        if datetime.fromtimestamp(ts + offset, UTC).date().isoformat() == day:
             per_minute[ts // 60].append(bpm)
-    totals = conn.execute("SELECT serial, local_day, activity_type, ts, metric, value FROM monitoring_values "
-                          "WHERE kind = 'total' AND metric IN ('steps', 'active_kcal') ORDER BY ts").fetchall()
+    totals = conn.execute(
+        "SELECT serial, local_day, activity_type, ts, metric, value FROM monitoring_values "
+        "WHERE kind = 'total' AND metric IN ('steps', 'active_kcal') ORDER BY ts"
+    ).fetchall()
     # the device's logging interval: the median gap between consecutive stamps of each running
     # total (per device, day, activity type and metric), at most 15 minutes
     gaps, stamp = defaultdict(list), {}
@@ -82,19 +85,31 @@ def test_2020_09_25_the_devices_18_and_91_are_the_headline_with_wearsyncs_count_
     # resting 47: the day's own (FIT 211 field 1; fitparse: unknown_1 = 47), not the 7-day average
     # 46 (field 0); birth year not configured: 1990 assumed, Tanaka 208 - 0.7 × 30 = 187;
     # HRR 140: moderate from 47 + 56 = 103.0, vigorous from 47 + 84 = 131.0
-    assert (day["resting_hr"], day["resting_hr_from"], day["max_hr"], day["max_hr_from"]) == (47.0, "device", 187.0,
-                                                                                          "tanaka")
+    assert (day["resting_hr"], day["resting_hr_from"], day["max_hr"], day["max_hr_from"]) == (
+        47.0,
+        "device",
+        187.0,
+        "tanaka",
+    )
     assert (day["zones_by"], day["moderate_from_bpm"], day["vigorous_from_bpm"]) == ("heart_rate_reserve", 103.0, 131.0)
     assert (day["wearer"]["birth_year"], day["wearer"]["birth_year_from"], day["wearer"]["sex_from"]) == (
-        1990, "assumed", "assumed")
+        1990,
+        "assumed",
+        "assumed",
+    )
     assert (day["hr_moderate_min"], day["hr_vigorous_min"]) == recount_heart_rate_minutes(
-        wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0)
+        wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0
+    )
     assert day["hr_goal_min"] == day["hr_moderate_min"] + 2 * day["hr_vigorous_min"]
     # 1,065 minutes with a reading, 1,440 - 1,065 = 375 without
     assert (day["minutes_with_readings"], day["minutes_without_reading"]) == (1065, 375)
     # no intake logged: burned is known (1,860 RMR over the whole day + 1,072 active), the deficit is not
     assert (day["burned_kcal"], day["eaten_kcal"], day["deficit_kcal"], day["deficit_credit_kcal"]) == (
-        2932, None, None, None)
+        2932,
+        None,
+        None,
+        None,
+    )
     # where the device's minutes fell: its increments add up to its own totals, the longest
     # stretch (52 vigorous) closing at 21:23 local
     increments = day["device_increments"]
@@ -140,13 +155,27 @@ def store_garmin_day(store: Store):
             "INSERT INTO wellness (local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
             "moderate_min, vigorous_min, resting_hr, utc_offset_s, covered_s) VALUES "
             "('2023-07-01', 'garmin', ?, ?, ?, ?, ?, ?, ?, ?, ?, -21600, 86400)",
-            (summary["totalSteps"], summary["floorsAscendedInMeters"], summary["floorsDescendedInMeters"],
-             summary["activeKilocalories"], summary["bmrKilocalories"], summary["totalKilocalories"],
-             summary["moderateIntensityMinutes"], summary["vigorousIntensityMinutes"], summary["restingHeartRate"]))
+            (
+                summary["totalSteps"],
+                summary["floorsAscendedInMeters"],
+                summary["floorsDescendedInMeters"],
+                summary["activeKilocalories"],
+                summary["bmrKilocalories"],
+                summary["totalKilocalories"],
+                summary["moderateIntensityMinutes"],
+                summary["vigorousIntensityMinutes"],
+                summary["restingHeartRate"],
+            ),
+        )
         values = heart["heartRateValues"]
-        write_series(conn, source="garmin", ts=[ms // 1000 for ms, _ in values],
-                     bpm=[math.nan if bpm is None else bpm for _, bpm in values],
-                     utc_offset_s=[-21600] * len(values), garmin_day="2023-07-01")
+        write_series(
+            conn,
+            source="garmin",
+            ts=[ms // 1000 for ms, _ in values],
+            bpm=[math.nan if bpm is None else bpm for _, bpm in values],
+            utc_offset_s=[-21600] * len(values),
+            garmin_day="2023-07-01",
+        )
 
 
 def test_2023_07_01_from_garmin_shows_heart_rate_minutes_beside_garmins_0_and_0(store):
@@ -159,7 +188,11 @@ def test_2023_07_01_from_garmin_shows_heart_rate_minutes_beside_garmins_0_and_0(
     # resting 51 (Garmin's), max 208 - 0.7 × (2023 - 1990) = 184.9 (birth year assumed), peak 107 bpm:
     # HRR = 184.9 - 51 = 133.9, moderate from 51 + 53.56 = 104.56
     assert (day["resting_hr"], day["resting_hr_from"], day["max_hr"], day["moderate_from_bpm"]) == (
-        51.0, "garmin", 184.9, 104.6)
+        51.0,
+        "garmin",
+        184.9,
+        104.6,
+    )
     # 711 values, 3 empty, each covering 2 minutes: 708 × 2 = 1,416 minutes
     assert day["minutes_with_readings"] == 1416
     # Garmin's 2-minute values at 106-107 bpm are above the line, but Garmin Connect's day holds no
@@ -182,8 +215,10 @@ def test_log_intake_replaces_a_correction_and_beats_garmins(capsys, store):
 
 def test_intake_csv_with_a_day_under_the_floor(capsys, tmp_path, store):
     with store.transaction() as conn:
-        conn.execute("INSERT INTO wellness (local_day, source, total_kcal) VALUES ('2023-06-05', 'garmin', 2500), "
-                     "('2023-06-06', 'garmin', 2500)")
+        conn.execute(
+            "INSERT INTO wellness (local_day, source, total_kcal) VALUES ('2023-06-05', 'garmin', 2500), "
+            "('2023-06-06', 'garmin', 2500)"
+        )
     csv = tmp_path / "intake.csv"
     csv.write_text("date,kcal\n2023-06-05,2100\n2023-06-06,1100\n")
     assert main(["log", "intake-csv", str(csv)]) == 0
@@ -193,8 +228,7 @@ def test_intake_csv_with_a_day_under_the_floor(capsys, tmp_path, store):
     assert (monday["deficit_kcal"], monday["deficit_credit_kcal"]) == (400, 400)
     assert (tuesday["deficit_kcal"], tuesday["below_intake_floor"], tuesday["deficit_credit_kcal"]) == (1400, True, 0)
     # intake on 2 of the week's 7 days: too few to score ("not enough data"), never 100 × 400 / 3,500 = 11.4
-    assert (week["credit_kcal"], week["days_deficit_scored"], week["days_below_floor"]) == (
-        400, 2, 1)
+    assert (week["credit_kcal"], week["days_deficit_scored"], week["days_below_floor"]) == (400, 2, 1)
     assert week["deficit_score"] is None
     bad = tmp_path / "bad.csv"
     bad.write_text("2023-06-05,lots\n")
@@ -220,6 +254,7 @@ def test_only_the_new_days_are_recomputed_after_an_import(store, wearsync_home):
     params = params_from_config(Config())
     assert refresh(store, params) == set()
     from wearsync.sync.fit_import import import_paths
+
     import_paths(store, [MONITOR / DAY_PIECES[0]])
     assert refresh(store, params) == {date(2020, 9, 25)}
     assert refresh(store, params) == set()
@@ -227,7 +262,8 @@ def test_only_the_new_days_are_recomputed_after_an_import(store, wearsync_home):
     assert refresh(store, params) == {date(2020, 9, 25), date(2020, 9, 26)}
     hr = as_json(report_day.day_report(store, Config(), date(2020, 9, 25)))
     assert (hr["hr_moderate_min"], hr["hr_vigorous_min"]) == recount_heart_rate_minutes(
-        wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0)
+        wearsync_home / "wearsync.db", "2020-09-25", 103.0, 131.0
+    )
 
 
 def test_every_command_has_help_with_an_example(capsys):
@@ -245,13 +281,20 @@ def test_a_streak_longer_than_the_first_look_back_counts_every_week(store):
     rows = [((monday + timedelta(weeks=k)).isoformat(), 150, 0) for k in range(13)]
     rows += [((monday + timedelta(weeks=13, days=d)).isoformat(), 0, 0) for d in range(7)]
     with store.transaction() as conn:
-        conn.executemany("INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
-                         "VALUES (?, 'garmin', 2000, ?, ?, 86400)", rows)
+        conn.executemany(
+            "INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
+            "VALUES (?, 'garmin', 2000, ?, ?, 86400)",
+            rows,
+        )
     as_of = date(2023, 6, 1)
-    assert as_json(report_week.week_report(store, Config(), monday + timedelta(weeks=12), as_of=as_of))[
-        "streak_weeks"] == 13
-    assert as_json(report_week.week_report(store, Config(), monday + timedelta(weeks=13), as_of=as_of))[
-        "streak_weeks"] == 0
+    assert (
+        as_json(report_week.week_report(store, Config(), monday + timedelta(weeks=12), as_of=as_of))["streak_weeks"]
+        == 13
+    )
+    assert (
+        as_json(report_week.week_report(store, Config(), monday + timedelta(weeks=13), as_of=as_of))["streak_weeks"]
+        == 0
+    )
 
 
 def test_the_streak_of_earlier_weeks_takes_garmins_day_whole_over_the_watchs(store):
@@ -265,8 +308,11 @@ def test_the_streak_of_earlier_weeks_takes_garmins_day_whole_over_the_watchs(sto
     rows = [(day, "garmin", 150 if n == 0 else 0) for week in (0, 3) for n, day in enumerate(days(week))]
     rows += [(day, source, 0 if source == "garmin" else 30) for day in days(1) for source in ("garmin", "fit")]
     with store.transaction() as conn:
-        conn.executemany("INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
-                         "VALUES (?, ?, 2000, ?, 0, 86400)", rows)
+        conn.executemany(
+            "INSERT INTO wellness (local_day, source, steps, moderate_min, vigorous_min, covered_s) "
+            "VALUES (?, ?, 2000, ?, 0, 86400)",
+            rows,
+        )
     as_of = date(2023, 6, 1)
     d = a + timedelta(weeks=3)
     assert report_week.week_report(store, Config(), d, as_of=as_of).streak_weeks == 1

@@ -15,8 +15,11 @@ from wearsync.reports import curve, day, week
 from wearsync.reports.models import DayCurve, DayReport, HistoryTotals, WeekReport, as_json
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOWING = [ROOT / "wearsync/cli/report.py", *sorted((ROOT / "dashboard/screens").glob("*.py")),
-           *sorted((ROOT / "dashboard/widgets").glob("*.py"))]
+SHOWING = [
+    ROOT / "wearsync/cli/report.py",
+    *sorted((ROOT / "dashboard/screens").glob("*.py")),
+    *sorted((ROOT / "dashboard/widgets").glob("*.py")),
+]
 
 # Fields no table or view shows, and why they are in the JSON all the same.
 JSON_ONLY = {
@@ -90,14 +93,16 @@ def model_paths(cls: type, prefix=()) -> set[tuple[str, ...]]:
 
 
 def test_every_model_field_is_serialised_and_shown(demo_store):
-    demo_day = date(2026, 3, 12)   # a day with an activity and the watch's minutes
-    reports = {DayReport: day.day_report(demo_store, CONFIG, demo_day),
-               WeekReport: week.week_report(demo_store, CONFIG, END),
-               HistoryTotals: week.history_totals(week.history(demo_store, CONFIG, 2, END)),
-               DayCurve: curve.day_curve(demo_store, CONFIG, demo_day)}
+    demo_day = date(2026, 3, 12)  # a day with an activity and the watch's minutes
+    reports = {
+        DayReport: day.day_report(demo_store, CONFIG, demo_day),
+        WeekReport: week.week_report(demo_store, CONFIG, END),
+        HistoryTotals: week.history_totals(week.history(demo_store, CONFIG, 2, END)),
+        DayCurve: curve.day_curve(demo_store, CONFIG, demo_day),
+    }
     assert reports[DayReport].activities and reports[DayReport].device_increments
     for cls, report in reports.items():
-        text = json.dumps(as_json(report), allow_nan=False)   # NaN-free, all JSON types
+        text = json.dumps(as_json(report), allow_nan=False)  # NaN-free, all JSON types
         serialised = json_paths(json.loads(text))
         # a list the demo leaves empty everywhere (a week's unavailable_days) has no items to look into
         empty = json_lists(json.loads(text)) - json_lists(json.loads(text), filled=True)
@@ -105,8 +110,14 @@ def test_every_model_field_is_serialised_and_shown(demo_store):
         assert expected <= serialised, f"{cls.__name__}: not in the JSON: {sorted(expected - serialised)}"
         assert serialised <= model_paths(cls), f"{cls.__name__}: keys no model field names"
     shown = shown_attributes()
-    missing = sorted({f"{cls.__name__}.{field}" for model in reports for cls, field in model_fields(model)
-                      if field not in shown and field not in JSON_ONLY})
+    missing = sorted(
+        {
+            f"{cls.__name__}.{field}"
+            for model in reports
+            for cls, field in model_fields(model)
+            if field not in shown and field not in JSON_ONLY
+        }
+    )
     assert missing == [], f"fields neither shown nor listed as JSON-only: {missing}"
 
 

@@ -16,8 +16,9 @@ WALK = range(600, 609)  # 10:00-10:08 local (UTC+0): nine minutes
 
 
 def write(path, serial, minutes):
-    path.write_bytes(monitoring_fit(day=DAY, utc_offset_s=0, serial=serial, resting_metabolic_rate=1500,
-                                    minutes=minutes))
+    path.write_bytes(
+        monitoring_fit(day=DAY, utc_offset_s=0, serial=serial, resting_metabolic_rate=1500, minutes=minutes)
+    )
     return path
 
 
@@ -38,4 +39,8 @@ def test_steps_without_heart_rate_make_the_day_count_again(store, tmp_path):
     assert refresh(store, analytics_params(store, Config())) >= {DAY}
     after = as_json(report_day.day_report(store, Config(), DAY, as_of=date(2024, 3, 6)))
     assert (after["hr_moderate_min"], after["hr_vigorous_min"], after["hr_goal_min"], after["zones_by"]) == (
-        9, 0, 9, "percent_of_max")
+        9,
+        0,
+        9,
+        "percent_of_max",
+    )

@@ -21,8 +21,7 @@ class Tmux:
         self.tmux("new-session", "-d", "-s", "ws", "-x", str(width), "-y", str(height), command)
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run(["tmux", "-L", self.socket, *args], check=True, capture_output=True, text=True).stdout
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "ws")
@@ -47,8 +46,10 @@ class Tmux:
     def wait_for_exit(self, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "ws"],
-                              capture_output=True).returncode != 0:
+            if (
+                subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "ws"], capture_output=True).returncode
+                != 0
+            ):
                 return
             time.sleep(0.1)
         raise AssertionError(f"wearsync did not exit; the screen was:\n{self.screen()}")
@@ -59,8 +60,12 @@ class Tmux:
 
 @pytest.fixture
 def terminal(wearsync_home, tmp_path):
-    env = {"WEARSYNC_HOME": str(wearsync_home), "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
-           "PATH": os.environ["PATH"], "TERM": "xterm-256color"}
+    env = {
+        "WEARSYNC_HOME": str(wearsync_home),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+        "PATH": os.environ["PATH"],
+        "TERM": "xterm-256color",
+    }
     session = Tmux(env)
     yield session
     session.close()
@@ -89,18 +94,22 @@ def test_drop_navigate_and_quit_in_a_real_terminal(terminal, tmp_path):
 
 
 def _env(wearsync_home, tmp_path, **more: str) -> dict[str, str]:
-    return {"WEARSYNC_HOME": str(wearsync_home), "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
-            "PATH": os.environ["PATH"], "TERM": "xterm-256color", **more}
+    return {
+        "WEARSYNC_HOME": str(wearsync_home),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+        "PATH": os.environ["PATH"],
+        "TERM": "xterm-256color",
+        **more,
+    }
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 def test_no_color_draws_every_view_with_its_charts_and_quits_with_0(demo_store, tmp_path, size):
-    demo_store.close()   # the dashboard in tmux opens it itself
+    demo_store.close()  # the dashboard in tmux opens it itself
     status = tmp_path / "status"
-    session = Tmux(_env(demo_store.data_dir, tmp_path, NO_COLOR="1"), *size,
-                   after=f"; echo $? > {status}; sleep 30")
+    session = Tmux(_env(demo_store.data_dir, tmp_path, NO_COLOR="1"), *size, after=f"; echo $? > {status}; sleep 30")
     try:
-        session.wait_for("Cardio score")               # the week view, its chart beside
+        session.wait_for("Cardio score")  # the week view, its chart beside
         session.keys("d")
         session.wait_for("Heart rate by hour")
         session.keys("h")
@@ -125,6 +134,6 @@ def test_without_a_terminal_for_its_output_the_dashboard_says_so_and_names_repor
             time.sleep(0.1)
         said = out.read_text()
         assert "needs a terminal" in said and "wearsync report" in said
-        assert "\x1b" not in said            # no escape codes written into the pipe
+        assert "\x1b" not in said  # no escape codes written into the pipe
     finally:
         session.close()

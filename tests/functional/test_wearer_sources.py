@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.conftest import SHARED_FIT, require
-from tests.functional.conftest import loaded, run_async
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, write_tokens
+from tests.functional.conftest import loaded, run_async
 from wearsync.cli import main
 from wearsync.config import Analytics, Config, Wearer
 from wearsync.dashboard.app import build_app
@@ -54,7 +54,11 @@ def test_configured_values_win_over_the_fit_profile(store):
     assert (wearer["sex"], wearer["sex_from"], wearer["intake_floor_kcal"]) == ("female", "config", 1200)
     assert (wearer["weight_kg"], wearer["weight_from"]) == (58.0, "config")
     assert (report["max_hr"], report["max_hr_from"], report["resting_hr"], report["resting_hr_from"]) == (
-        170, "config", 60, "config")
+        170,
+        "config",
+        60,
+        "config",
+    )
 
 
 def test_without_any_profile_the_wearer_is_assumed(store):
@@ -76,8 +80,7 @@ def fake():
 def _pull(home, fake, today):
     store = Store.open(home)
     try:
-        return pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=today,
-                           since=today)
+        return pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=today, since=today)
     finally:
         store.close()
 
@@ -86,7 +89,7 @@ def test_garmin_user_settings_are_the_wearer_and_win_over_a_fit_profile(tmp_path
     home = use_fake(monkeypatch, fake, tmp_path)
     write_tokens(home, fake.issue_tokens())
     store = Store.open(home)
-    import_paths(store, [require(EDGE_530)])   # male, born 1993, 65.2 kg by the watch
+    import_paths(store, [require(EDGE_530)])  # male, born 1993, 65.2 kg by the watch
     store.close()
     summary = _pull(home, fake, date(2023, 7, 1))
     assert summary.error is None
@@ -174,7 +177,8 @@ def test_a_malformed_garmin_first_day_is_dropped_with_a_line_and_monday_assumed(
     write_tokens(home, fake.issue_tokens())
     summary = _pull(home, fake, GARMIN_DAY)
     assert [w for w in summary.warnings if "userData.firstDayOfWeek" in w] == [
-        "Garmin Connect's user settings: 1 implausible or malformed userData.firstDayOfWeek value dropped"]
+        "Garmin Connect's user settings: 1 implausible or malformed userData.firstDayOfWeek value dropped"
+    ]
     store = Store.open(home)
     try:
         week = as_json(report_week.week_report(store, Config(), GARMIN_DAY, as_of=date(2023, 7, 3)))
@@ -203,8 +207,10 @@ async def test_the_dashboard_weeks_start_on_garmins_day(tmp_path, monkeypatch, f
             assert app.week_start == date(2023, 6, 25)
             await pilot.press("d")
             await loaded(pilot)
-            rows = [app.screen.query_one("#day-numbers", DataTable).get_row_at(i)
-                    for i in range(app.screen.query_one("#day-numbers", DataTable).row_count)]
+            rows = [
+                app.screen.query_one("#day-numbers", DataTable).get_row_at(i)
+                for i in range(app.screen.query_one("#day-numbers", DataTable).row_count)
+            ]
             assert ["Week starts", "Sunday", "Garmin Connect"] in [[str(c) for c in row] for row in rows]
     finally:
         store.close()

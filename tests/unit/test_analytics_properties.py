@@ -6,17 +6,21 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.unit.test_analytics_weekly import week_of_days
 from wearsync.analytics.heart_rate import READINGS_SCHEMA, minute_heart_rate
 from wearsync.analytics.intensity import RESTING_SCHEMA, classify_minutes, daily_intensity, heart_rate_limits
-from wearsync.reports.params import DEFAULT_PARAMS
 from wearsync.analytics.weekly import weekly_summary
-from tests.unit.test_analytics_weekly import week_of_days
+from wearsync.reports.params import DEFAULT_PARAMS
 
 T0 = 1_685_952_000  # 2023-06-05 08:00 UTC
 SOURCES = ("activity", "monitoring", "garmin")
 reading = st.tuples(st.integers(0, 6 * 3600), st.integers(40, 200), st.sampled_from(SOURCES))
-params = st.builds(partial(replace, DEFAULT_PARAMS), configured_resting_hr=st.integers(40, 80),
-                   configured_max_hr=st.integers(150, 210), min_bout_minutes=st.sampled_from([0, 3, 10]))
+params = st.builds(
+    partial(replace, DEFAULT_PARAMS),
+    configured_resting_hr=st.integers(40, 80),
+    configured_max_hr=st.integers(150, 210),
+    min_bout_minutes=st.sampled_from([0, 3, 10]),
+)
 
 
 def day_minutes(rows, p):
@@ -54,14 +58,21 @@ def test_goal_minutes_are_at_most_twice_the_minutes_with_readings(rows, p):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 400), min_size=7, max_size=7),
-       st.lists(st.one_of(st.none(), st.integers(0, 6000)), min_size=7, max_size=7),
-       st.integers(0, 2000), st.integers(0, 600), st.integers(0, 1500))
+@given(
+    st.lists(st.integers(0, 400), min_size=7, max_size=7),
+    st.lists(st.one_of(st.none(), st.integers(0, 6000)), min_size=7, max_size=7),
+    st.integers(0, 2000),
+    st.integers(0, 600),
+    st.integers(0, 1500),
+)
 def test_scores_stay_within_0_and_100(goals, eaten, deficit_target, weekly_target, burned):
     p = replace(DEFAULT_PARAMS, daily_deficit_kcal=deficit_target, weekly_cardio_minutes=weekly_target)
     monday = date(2023, 6, 5)
-    week = weekly_summary(week_of_days(monday, goals, eaten=eaten, burned=float(burned)), p,
-                          monday + timedelta(days=3)).collect().row(0, named=True)
+    week = (
+        weekly_summary(week_of_days(monday, goals, eaten=eaten, burned=float(burned)), p, monday + timedelta(days=3))
+        .collect()
+        .row(0, named=True)
+    )
     # a score is unknown ("not enough data"), or within 0..100
     assert week["cardio_score"] is None or 0 <= week["cardio_score"] <= 100
     assert week["deficit_score"] is None or 0 <= week["deficit_score"] <= 100

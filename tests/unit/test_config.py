@@ -16,7 +16,7 @@ def test_without_a_file_the_defaults_apply():
     assert config.targets.weekly_cardio_minutes == 150
     assert config.targets.days_with_30 == 5
     assert config.targets.daily_deficit_kcal == 500
-    assert config.analytics.week_start == ""   # not set: Garmin Connect's, else Monday
+    assert config.analytics.week_start == ""  # not set: Garmin Connect's, else Monday
 
 
 def test_the_example_file_states_every_default():
@@ -105,40 +105,58 @@ def refused(tmp_path, body: str) -> str:
     return str(caught.value)
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    # TOML has nan and inf; none of them is a setting
-    ("[analytics]\nmoderate_hrr = nan\n", "c.toml:2: analytics.moderate_hrr must be a finite number, not nan"),
-    ("[wearer]\nweight_kg = inf\n", "c.toml:2: wearer.weight_kg must be a finite number, not inf"),
-    ("[garmin]\nmin_interval_s = -inf\n", "c.toml:2: garmin.min_interval_s must be a finite number, not -inf"),
-    ("[analytics]\nkcal_per_lb = nan\n", "c.toml:2: analytics.kcal_per_lb must be a whole number, not nan"),
-    # born in year 0: a maximum heart rate of 220 - 2026 = -1,806
-    ("[wearer]\nbirth_year = 1899\n",
-     f"c.toml:2: wearer.birth_year must be from 1900 to {THIS_YEAR - 10} (or 0: unset), not 1899"),
-    ("[wearer]\nbirth_year = 2030\n", f"wearer.birth_year must be from 1900 to {THIS_YEAR - 10} (or 0: unset), not 2030"),
-    ("[analytics]\nkcal_per_lb = 0\n", "c.toml:2: analytics.kcal_per_lb must be from "),
-    ("[analytics]\nvigorous_hrr = 1.0\n", "analytics.vigorous_hrr must be above 0 and below 1, not 1.0"),
-    ("[analytics]\nmoderate_hrr = 0.0\n", "analytics.moderate_hrr must be above 0 and below 1, not 0.0"),
-    ("[analytics]\nmoderate_hrr = 0.7\nvigorous_hrr = 0.6\n",
-     "c.toml:2: analytics.moderate_hrr (0.7) must be below analytics.vigorous_hrr (0.6)"),
-    ("[analytics]\nmoderate_hrr = 0.6\n",  # equal to the default vigorous
-     "analytics.moderate_hrr (0.6) must be below analytics.vigorous_hrr (0.6)"),
-    ("[wearer]\nresting_hr = 70\nmax_hr = 170\n[analytics]\n", None),
-    ("[wearer]\nmax_hr = 120\nresting_hr = 130\n",
-     "c.toml:3: wearer.resting_hr (130) must be below wearer.max_hr (120)"),
-    # no max_hr: the predicted maximum (Tanaka, 208 - 0.7 x age), lowest this year; born 1930
-    ("[wearer]\nbirth_year = 1930\nresting_hr = 149\n",
-     f"c.toml:3: wearer.resting_hr (149) must be below the predicted maximum "
-     f"({round(208 - 0.7 * (THIS_YEAR - 1930))}, tanaka, wearer.birth_year 1930)"),
-    ("[garmin]\nfirst_pull_days = 9223372036854775807\n",
-     "c.toml:2: garmin.first_pull_days must be from 1 to 3650, not 9223372036854775807"),
-    ("[garmin]\nfirst_pull_days = 0\n", "garmin.first_pull_days must be from 1 to 3650, not 0"),
-    ("[garmin]\nbase_url = 'localhost:8080'\n", "garmin.base_url must be empty or an http:// or https:// "),
-    ("[garmin]\nbase_url = 'http://[::1'\n", "garmin.base_url must be empty or an http:// or https:// "),
-    ("[garmin]\nbase_url = 'http://127.0.0.1:8080'\n", None),
-    # a path with a NUL cannot be opened: found here, not as a traceback when the store opens
-    ('[storage]\ndata_dir = "/tmp/a\\u0000b"\n', "c.toml:2: storage.data_dir must not contain a NUL character"),
-    ('[sources]\nfit_folders = ["/media/\\u0000"]\n', "sources.fit_folders must not contain a NUL character"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # TOML has nan and inf; none of them is a setting
+        ("[analytics]\nmoderate_hrr = nan\n", "c.toml:2: analytics.moderate_hrr must be a finite number, not nan"),
+        ("[wearer]\nweight_kg = inf\n", "c.toml:2: wearer.weight_kg must be a finite number, not inf"),
+        ("[garmin]\nmin_interval_s = -inf\n", "c.toml:2: garmin.min_interval_s must be a finite number, not -inf"),
+        ("[analytics]\nkcal_per_lb = nan\n", "c.toml:2: analytics.kcal_per_lb must be a whole number, not nan"),
+        # born in year 0: a maximum heart rate of 220 - 2026 = -1,806
+        (
+            "[wearer]\nbirth_year = 1899\n",
+            f"c.toml:2: wearer.birth_year must be from 1900 to {THIS_YEAR - 10} (or 0: unset), not 1899",
+        ),
+        (
+            "[wearer]\nbirth_year = 2030\n",
+            f"wearer.birth_year must be from 1900 to {THIS_YEAR - 10} (or 0: unset), not 2030",
+        ),
+        ("[analytics]\nkcal_per_lb = 0\n", "c.toml:2: analytics.kcal_per_lb must be from "),
+        ("[analytics]\nvigorous_hrr = 1.0\n", "analytics.vigorous_hrr must be above 0 and below 1, not 1.0"),
+        ("[analytics]\nmoderate_hrr = 0.0\n", "analytics.moderate_hrr must be above 0 and below 1, not 0.0"),
+        (
+            "[analytics]\nmoderate_hrr = 0.7\nvigorous_hrr = 0.6\n",
+            "c.toml:2: analytics.moderate_hrr (0.7) must be below analytics.vigorous_hrr (0.6)",
+        ),
+        (
+            "[analytics]\nmoderate_hrr = 0.6\n",  # equal to the default vigorous
+            "analytics.moderate_hrr (0.6) must be below analytics.vigorous_hrr (0.6)",
+        ),
+        ("[wearer]\nresting_hr = 70\nmax_hr = 170\n[analytics]\n", None),
+        (
+            "[wearer]\nmax_hr = 120\nresting_hr = 130\n",
+            "c.toml:3: wearer.resting_hr (130) must be below wearer.max_hr (120)",
+        ),
+        # no max_hr: the predicted maximum (Tanaka, 208 - 0.7 x age), lowest this year; born 1930
+        (
+            "[wearer]\nbirth_year = 1930\nresting_hr = 149\n",
+            f"c.toml:3: wearer.resting_hr (149) must be below the predicted maximum "
+            f"({round(208 - 0.7 * (THIS_YEAR - 1930))}, tanaka, wearer.birth_year 1930)",
+        ),
+        (
+            "[garmin]\nfirst_pull_days = 9223372036854775807\n",
+            "c.toml:2: garmin.first_pull_days must be from 1 to 3650, not 9223372036854775807",
+        ),
+        ("[garmin]\nfirst_pull_days = 0\n", "garmin.first_pull_days must be from 1 to 3650, not 0"),
+        ("[garmin]\nbase_url = 'localhost:8080'\n", "garmin.base_url must be empty or an http:// or https:// "),
+        ("[garmin]\nbase_url = 'http://[::1'\n", "garmin.base_url must be empty or an http:// or https:// "),
+        ("[garmin]\nbase_url = 'http://127.0.0.1:8080'\n", None),
+        # a path with a NUL cannot be opened: found here, not as a traceback when the store opens
+        ('[storage]\ndata_dir = "/tmp/a\\u0000b"\n', "c.toml:2: storage.data_dir must not contain a NUL character"),
+        ('[sources]\nfit_folders = ["/media/\\u0000"]\n', "sources.fit_folders must not contain a NUL character"),
+    ],
+)
 def test_settings_are_checked_against_their_range_and_each_other(tmp_path, body, message):
     path = tmp_path / "c.toml"
     path.write_text(body)
@@ -148,21 +166,22 @@ def test_settings_are_checked_against_their_range_and_each_other(tmp_path, body,
         assert message in refused(tmp_path, body)
 
 
-@pytest.mark.parametrize(("key", "limit"), [
-    ("resting_hr", "resting_hr_bpm"), ("max_hr", "max_hr_bpm")])
+@pytest.mark.parametrize(("key", "limit"), [("resting_hr", "resting_hr_bpm"), ("max_hr", "max_hr_bpm")])
 def test_heart_rates_take_the_import_gates_bounds_and_0_means_unset(tmp_path, key, limit):
     low, high = int(LIMITS[limit].low), int(LIMITS[limit].high)
-    for bpm in (0, low, high):   # max_hr = 250 with resting 25: still below
+    for bpm in (0, low, high):  # max_hr = 250 with resting 25: still below
         load_config_text(tmp_path, f"[wearer]\n{key} = {bpm}\n")
     for bpm in (low - 1, high + 1):
         assert f"wearer.{key} must be from {low} to {high} (or 0: unset), not {bpm}" in refused(
-            tmp_path, f"[wearer]\n{key} = {bpm}\n")
+            tmp_path, f"[wearer]\n{key} = {bpm}\n"
+        )
 
 
 def test_intake_floors_take_the_gates_bound_for_a_days_intake(tmp_path):
     high = int(LIMITS["intake_kcal_day"].high)
     assert f"analytics.intake_floor_male must be from 0 to {high}, not {high + 1}" in refused(
-        tmp_path, f"[analytics]\nintake_floor_male = {high + 1}\n")
+        tmp_path, f"[analytics]\nintake_floor_male = {high + 1}\n"
+    )
 
 
 def load_config_text(tmp_path, body: str) -> Config:
@@ -173,17 +192,18 @@ def load_config_text(tmp_path, body: str) -> Config:
 
 def numeric_settings():
     for section in dataclasses.fields(Config):
-        if section.name in ("path", "home"):   # not settings: where the file and the store are
+        if section.name in ("path", "home"):  # not settings: where the file and the store are
             continue
         for item in dataclasses.fields(section.default_factory()):
             if item.type in ("int", "float", int, float):
                 yield section.name, item.name, item.type in ("int", int)
 
 
-@pytest.mark.parametrize(("section", "key", "whole"), list(numeric_settings()),
-                         ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("section", "key", "whole"), list(numeric_settings()), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_every_number_setting_has_a_range(tmp_path, section, key, whole):
-    for value in (10 ** 15, -1):
+    for value in (10**15, -1):
         text = str(value) if whole else f"{value}.0"
         message = refused(tmp_path, f"[{section}]\n{key} = {text}\n")
         assert message.startswith(f"{tmp_path / 'c.toml'}:2: {section}.{key} must be ")

@@ -21,8 +21,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_same_arguments_give_identical_bytes(demo, tmp_path):
@@ -39,8 +38,7 @@ def test_another_seed_gives_other_data(demo, tmp_path):
 
 def test_one_monitoring_file_per_day_and_the_paths_returned(demo):
     folder, paths = demo
-    assert sorted(p.name for p in (folder / "Monitor").iterdir()) == [
-        f"{day:%Y-%m-%d}.fit" for day in DAYS]
+    assert sorted(p.name for p in (folder / "Monitor").iterdir()) == [f"{day:%Y-%m-%d}.fit" for day in DAYS]
     assert sorted(paths) == sorted(p for p in folder.rglob("*") if p.is_file())
     assert paths[-1] == folder / "intake.csv"
 
@@ -63,8 +61,7 @@ def test_activity_files_decode_and_match_their_names(demo):
         (activity,) = fit.get_messages("activity")
         start = session.get_value("start_time") + timedelta(seconds=UTC_OFFSET_S)
         assert path.name == f"{start:%Y-%m-%d-%H-%M-%S}.fit"
-        assert (activity.get_raw_value("local_timestamp") - activity.get_raw_value("timestamp")
-                == UTC_OFFSET_S)
+        assert activity.get_raw_value("local_timestamp") - activity.get_raw_value("timestamp") == UTC_OFFSET_S
         assert session.get_value("total_elapsed_time") <= 60 * 60
         sport = session.get_value("sub_sport")
         sports.add(sport)
@@ -104,8 +101,8 @@ def test_she_weighs_in_most_mornings_and_the_scale_file_passes_the_weight_check(
     folder, paths = demo
     assert paths[-2] == folder / "weight.csv"
     weights = read_weight_csv(folder / "weight.csv")
-    assert set(weights) <= set(DAYS) and len(weights) >= 0.7 * len(DAYS)   # most mornings, not all
+    assert set(weights) <= set(DAYS) and len(weights) >= 0.7 * len(DAYS)  # most mornings, not all
     # She starts at 68 kg; two weeks of a few hundred kcal a day either way and a water swing of
     # 0.4 kg SD keep every reading within 68 +- 2 kg
     assert all(66 <= kg <= 70 for kg in weights.values())
-    assert len(set(weights.values())) > 3                                     # readings scatter
+    assert len(set(weights.values())) > 3  # readings scatter

@@ -35,8 +35,7 @@ def test_windows_terminal_double_quoted():
 
 
 def test_windows_unquoted_keeps_backslashes():
-    assert parse(r"C:\Users\me\run.fit \\nas\share\walk.fit") == [
-        r"C:\Users\me\run.fit", r"\\nas\share\walk.fit"]
+    assert parse(r"C:\Users\me\run.fit \\nas\share\walk.fit") == [r"C:\Users\me\run.fit", r"\\nas\share\walk.fit"]
 
 
 def test_double_quoted_posix_path_with_escaped_quote():
@@ -80,9 +79,16 @@ def test_default_exists_check_uses_the_file_system(tmp_path):
     assert parse_paste(f"{spaced}\n") == [spaced]
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("a.fit", True), ("A.FIT", True), ("export.zip", True), ("notes.txt", False), ("a.fit.gz", False),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("a.fit", True),
+        ("A.FIT", True),
+        ("export.zip", True),
+        ("notes.txt", False),
+        ("a.fit.gz", False),
+    ],
+)
 def test_importable_files(name, expected):
     assert is_importable(Path("/d") / name, is_dir=lambda p: False) is expected
 

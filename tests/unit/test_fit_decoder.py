@@ -37,13 +37,14 @@ def fitparse_read(data: bytes) -> tuple[list[FitMessage], str | None]:
         read = read_with_fitparse(data, "file")
     except FitError as exc:
         return [], str(exc)
-    cut = [w.removeprefix(DATA_ENDS_EARLY).rsplit("); kept", 1)[0] for w in read.warnings
-           if w.startswith(DATA_ENDS_EARLY)]
+    cut = [
+        w.removeprefix(DATA_ENDS_EARLY).rsplit("); kept", 1)[0] for w in read.warnings if w.startswith(DATA_ENDS_EARLY)
+    ]
     return read.messages, cut[0] if cut else None
 
 
 def _first_difference(expected: list[FitMessage], got: list[FitMessage]) -> str:
-    for i, (want, have) in enumerate(zip(expected, got)):
+    for i, (want, have) in enumerate(zip(expected, got, strict=False)):
         if want != have:
             keys = sorted(set(want.fields) | set(have.fields))
             diff = {
@@ -146,8 +147,13 @@ def test_misaligned_fields_read_like_the_garmin_sdk():
 
     data = (FIT_DIR / "python-fitparse/tests/files/coros-pace-2-cycling-misaligned-fields.fit").read_bytes()
     sdk, errors = Decoder(Stream.from_byte_array(bytearray(data))).read(
-        apply_scale_and_offset=False, convert_datetimes_to_dates=False, convert_types_to_strings=False,
-        enable_crc_check=False, expand_sub_fields=False, expand_components=False, merge_heart_rates=False,
+        apply_scale_and_offset=False,
+        convert_datetimes_to_dates=False,
+        convert_types_to_strings=False,
+        enable_crc_check=False,
+        expand_sub_fields=False,
+        expand_components=False,
+        merge_heart_rates=False,
     )
     assert errors == []
     got = read_fast(data, "coros.fit").messages

@@ -1,20 +1,19 @@
 # Every FIT file in these tests is synthesised by wearsync.demo.fit_writer with Garmin's official encoder
 # (garmin_fit_sdk); none is a device recording. fitparse, an independent reader, decodes them.
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import fitparse
 import pytest
 
 from wearsync.demo.fit_writer import MonitoringMinute, SetToWrite, activity_fit, monitoring_fit
 
-FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
-START = datetime(2026, 2, 10, 6, 45, 12, tzinfo=timezone.utc)
+FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
+START = datetime(2026, 2, 10, 6, 45, 12, tzinfo=UTC)
 HEART_RATES = [92, 95, None, 101, 108, 117, None, 126, 133, 138, 141, 139, 136]
 
 
 def _messages(data: bytes, name: str) -> list[dict[int, object]]:
-    return [{f.def_num: f.raw_value for f in m.fields}
-            for m in fitparse.FitFile(data).get_messages(name)]
+    return [{f.def_num: f.raw_value for f in m.fields} for m in fitparse.FitFile(data).get_messages(name)]
 
 
 def _fit_seconds(moment: datetime) -> int:
@@ -22,18 +21,30 @@ def _fit_seconds(moment: datetime) -> int:
 
 
 def _run(**overrides: object) -> bytes:
-    args = dict(start_utc=START, utc_offset_s=3600, sport="running", sub_sport="generic",
-                heart_rates=HEART_RATES, serial=3981204517, calories=412, ascent_m=37.4,
-                steps=5123)
+    args = dict(
+        start_utc=START,
+        utc_offset_s=3600,
+        sport="running",
+        sub_sport="generic",
+        heart_rates=HEART_RATES,
+        serial=3981204517,
+        calories=412,
+        ascent_m=37.4,
+        steps=5123,
+    )
     args.update(overrides)
     return activity_fit(**args)
 
 
 def test_activity_file_id_names_the_device():
     (file_id,) = fitparse.FitFile(_run()).get_messages("file_id")
-    assert file_id.get_values() == {"type": "activity", "manufacturer": "garmin",
-                                    "garmin_product": 2927, "serial_number": 3981204517,
-                                    "time_created": START.replace(tzinfo=None)}
+    assert file_id.get_values() == {
+        "type": "activity",
+        "manufacturer": "garmin",
+        "garmin_product": 2927,
+        "serial_number": 3981204517,
+        "time_created": START.replace(tzinfo=None),
+    }
 
 
 def test_activity_session_carries_what_went_in():
@@ -66,22 +77,28 @@ def test_activity_local_timestamp_gives_the_utc_offset():
 def test_activity_timer_events_bracket_the_records():
     events = _messages(_run(), "event")
     assert [(e[0], e[1], e[253]) for e in events] == [
-        (0, 0, _fit_seconds(START)), (0, 4, _fit_seconds(START) + len(HEART_RATES))]
+        (0, 0, _fit_seconds(START)),
+        (0, 4, _fit_seconds(START) + len(HEART_RATES)),
+    ]
 
 
 def test_strength_sets_come_back_with_reps_weight_and_rests():
     sets = [SetToWrite("squat", 10, 42.5, 40, 90), SetToWrite("bench_press", 8, 27.5, 35, 0)]
-    data = _run(sport="training", sub_sport="strength_training", heart_rates=[100] * 200,
-                ascent_m=None, steps=None, sets=sets)
+    data = _run(
+        sport="training", sub_sport="strength_training", heart_rates=[100] * 200, ascent_m=None, steps=None, sets=sets
+    )
     decoded = [m.get_values() for m in fitparse.FitFile(data).get_messages("set")]
     start = START.replace(tzinfo=None)
-    assert [(s["set_type"], s.get("repetitions"), s.get("weight"), s.get("category"))
-            for s in decoded] == [("active", 10, 42.5, "squat"), ("rest", None, None, None),
-                                  ("active", 8, 27.5, "bench_press")]
+    assert [(s["set_type"], s.get("repetitions"), s.get("weight"), s.get("category")) for s in decoded] == [
+        ("active", 10, 42.5, "squat"),
+        ("rest", None, None, None),
+        ("active", 8, 27.5, "bench_press"),
+    ]
     assert [(s["start_time"], s["duration"], s["timestamp"]) for s in decoded] == [
         (start, 40, start + timedelta(seconds=40)),
         (start + timedelta(seconds=40), 90, start + timedelta(seconds=130)),
-        (start + timedelta(seconds=130), 35, start + timedelta(seconds=165))]
+        (start + timedelta(seconds=130), 35, start + timedelta(seconds=165)),
+    ]
     (session,) = fitparse.FitFile(data).get_messages("session")
     assert session.get_raw_value("total_cycles") == 18
 
@@ -99,26 +116,25 @@ def test_naive_start_time_is_refused():
 # A local day at UTC+3, like the real vivosmart 4 pieces in ../shared/fit.
 DAY = date(2020, 9, 25)
 OFFSET = 3 * 3600
-MIDNIGHT = _fit_seconds(datetime(2020, 9, 24, 21, tzinfo=timezone.utc))
+MIDNIGHT = _fit_seconds(datetime(2020, 9, 24, 21, tzinfo=UTC))
 NEXT_MIDNIGHT = MIDNIGHT + 86400
 
 
 def _day(minutes: list[MonitoringMinute]) -> bytes:
-    return monitoring_fit(day=DAY, utc_offset_s=OFFSET, serial=3982961693,
-                          resting_metabolic_rate=1860, minutes=minutes)
+    return monitoring_fit(day=DAY, utc_offset_s=OFFSET, serial=3982961693, resting_metabolic_rate=1860, minutes=minutes)
 
 
 def _walking_day() -> list[MonitoringMinute]:
     minutes = [MonitoringMinute(m, heart_rate=55 + m % 40) for m in range(1440)]
     # 1,483 steps in the morning (an odd count: a halved `cycles` could not hold it).
-    minutes[480] = MonitoringMinute(480, heart_rate=98, steps=1000, active_kcal=40.4,
-                                    ascent_mm=3048, intensity="moderate")
-    minutes[481] = MonitoringMinute(481, heart_rate=99, steps=483, active_kcal=20.3,
-                                    descent_mm=1500, intensity="vigorous")
-    minutes[1000] = MonitoringMinute(1000, heart_rate=120, steps=200, active_kcal=15.0,
-                                     activity_type="running")
-    minutes[1001] = MonitoringMinute(1001, heart_rate=121, active_kcal=7.0,
-                                     activity_type="generic")
+    minutes[480] = MonitoringMinute(
+        480, heart_rate=98, steps=1000, active_kcal=40.4, ascent_mm=3048, intensity="moderate"
+    )
+    minutes[481] = MonitoringMinute(
+        481, heart_rate=99, steps=483, active_kcal=20.3, descent_mm=1500, intensity="vigorous"
+    )
+    minutes[1000] = MonitoringMinute(1000, heart_rate=120, steps=200, active_kcal=15.0, activity_type="running")
+    minutes[1001] = MonitoringMinute(1001, heart_rate=121, active_kcal=7.0, activity_type="generic")
     return minutes
 
 
@@ -172,7 +188,7 @@ def test_heart_rate_goes_out_in_timestamp_16_messages():
 def test_a_day_of_heart_rate_only_keeps_timestamp_16_unambiguous():
     minutes = [MonitoringMinute(m, heart_rate=60) for m in range(1440)]
     full = [m[253] for m in _messages(_day(minutes), "monitoring") if 253 in m]
-    gaps = [b - a for a, b in zip([MIDNIGHT] + full, full + [NEXT_MIDNIGHT])]
+    gaps = [b - a for a, b in zip([MIDNIGHT] + full, full + [NEXT_MIDNIGHT], strict=False)]
     assert max(gaps) < 3600 + 60
     assert not [m for m in _messages(_day(minutes), "monitoring") if 5 in m]
 

@@ -7,33 +7,42 @@ from datetime import date, timedelta
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
 from wearsync.config import Config
+from wearsync.reports import day as report_day
+from wearsync.reports import week as report_week
+from wearsync.reports.models import as_json
 from wearsync.store import DB_NAME, MIGRATIONS, Store
 from wearsync.store.hr_series import HR_SOURCES, NO_BPM, decode
 from wearsync.store.migrations import _readings_to_series
 from wearsync.store.strict_schema import TABLES
-from wearsync.reports import day as report_day
-from wearsync.reports import week as report_week
-from wearsync.reports.models import as_json
 from wearsync.sync.fit_import import import_paths
 from wearsync.sync.garmin_days import DayData, store_day
 
 RUN = SHARED_FIT / "python-fitparse" / "tests" / "files" / "garmin-fenix-5-run.fit"
 GARMIN_DAY = date(2023, 7, 1)
-SERIES = "SELECT recording_id, garmin_day, source, first_ts, last_ts, first_local, last_local, n, ts, bpm, offsets " \
-         "FROM hr_series ORDER BY id"
+SERIES = (
+    "SELECT recording_id, garmin_day, source, first_ts, last_ts, first_local, last_local, n, ts, bpm, offsets "
+    "FROM hr_series ORDER BY id"
+)
 
 
 def reports(store: Store) -> str:
     """Every report of every day, week and the history around the stored data, as JSON."""
     config = Config()
-    days = sorted({date.fromisoformat(d) for (d,) in store.conn.execute(
-        "SELECT local_day FROM wellness UNION SELECT local_day FROM activities")})
+    days = sorted(
+        {
+            date.fromisoformat(d)
+            for (d,) in store.conn.execute("SELECT local_day FROM wellness UNION SELECT local_day FROM activities")
+        }
+    )
     weeks = sorted({d - timedelta(days=d.weekday()) for d in days})
-    return json.dumps({
-        "days": [as_json(report_day.day_report(store, config, d)) for d in days],
-        "weeks": [as_json(report_week.week_report(store, config, w, as_of=days[-1])) for w in weeks],
-        "history": as_json(report_week.history(store, config, 200, days[-1], as_of=days[-1])),
-    }, sort_keys=True)
+    return json.dumps(
+        {
+            "days": [as_json(report_day.day_report(store, config, d)) for d in days],
+            "weeks": [as_json(report_week.week_report(store, config, w, as_of=days[-1])) for w in weeks],
+            "history": as_json(report_week.history(store, config, 200, days[-1], as_of=days[-1])),
+        },
+        sort_keys=True,
+    )
 
 
 def as_older_wearsync_stored_it(source: Store, home) -> None:
@@ -48,12 +57,17 @@ def as_older_wearsync_stored_it(source: Store, home) -> None:
     for index in readings_table.indexes:
         conn.execute(index)
     for recording_id, garmin_day, *columns in conn.execute(
-            "SELECT recording_id, garmin_day, source, first_ts, ts, bpm, offsets FROM hr_series ORDER BY id").fetchall():
+        "SELECT recording_id, garmin_day, source, first_ts, ts, bpm, offsets FROM hr_series ORDER BY id"
+    ).fetchall():
         ts, bpm, offset, source_code = (column.tolist() for column in decode(*columns))
-        conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, recording_id, garmin_day) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         [(t, None if b == NO_BPM else b, o, HR_SOURCES[s], recording_id, garmin_day)
-                          for t, b, o, s in zip(ts, bpm, offset, source_code, strict=True)])
+        conn.executemany(
+            "INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, recording_id, garmin_day) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (t, None if b == NO_BPM else b, o, HR_SOURCES[s], recording_id, garmin_day)
+                for t, b, o, s in zip(ts, bpm, offset, source_code, strict=True)
+            ],
+        )
     conn.execute("DROP TABLE hr_series")
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'hr_series'")
     conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_readings_to_series)}")

@@ -14,21 +14,21 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.readings import readings_table
-from wearsync.store import connection as store_module
 from wearsync.config import Config
 from wearsync.errors import StoreError
 from wearsync.reports import day as report_day
 from wearsync.reports import week as report_week
 from wearsync.reports.models import as_json
 from wearsync.store import DB_NAME, MIGRATIONS, Store
+from wearsync.store import connection as store_module
 from wearsync.sync.fit_import import import_paths
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
-RUN = FILES / "activity-small-fenix2-run.fit"      # 2015-08-15
-WALK = FILES / "2013-02-06-12-11-14.fit"           # 2013-02-06
+RUN = FILES / "activity-small-fenix2-run.fit"  # 2015-08-15
+WALK = FILES / "2013-02-06-12-11-14.fit"  # 2013-02-06
 SUNDAY = dataclasses.replace(Config(), analytics=dataclasses.replace(Config().analytics, week_start="sunday"))
-GOOD_TS = 1_600_000_000                             # 2020-09-13 12:26:40 UTC
-OLD_SCHEMA = 3                                      # the schema of stores written before the STRICT tables
+GOOD_TS = 1_600_000_000  # 2020-09-13 12:26:40 UTC
+OLD_SCHEMA = 3  # the schema of stores written before the STRICT tables
 
 
 def old_store(home):
@@ -46,26 +46,29 @@ def test_poison_rows_of_an_old_store_move_to_quarantine_and_every_report_works(t
     conn = old_store(home)
     good = [(GOOD_TS + 120 * n, 60 + n, 7200, "garmin", None, "2020-09-13") for n in range(30)]
     poison = [
-        (GOOD_TS, 70, 600_000, "garmin", None, "2020-09-13"),       # offset beyond +-524,287 s
-        (GOOD_TS, -1, 7200, "garmin", None, "2020-09-13"),          # bpm below 0
-        (GOOD_TS, 2**20 + 1, 7200, "garmin", None, "2020-09-13"),   # bpm above 2^20
-        (GOOD_TS, "eighty", 7200, "garmin", None, "2020-09-13"),    # bpm stored as TEXT
-        (GOOD_TS + 0.5, 70, 7200, "garmin", None, "2020-09-13"),    # timestamp stored as REAL
-        (2**62, 70, 7200, "garmin", None, "2020-09-13"),            # timestamp near 2^62
+        (GOOD_TS, 70, 600_000, "garmin", None, "2020-09-13"),  # offset beyond +-524,287 s
+        (GOOD_TS, -1, 7200, "garmin", None, "2020-09-13"),  # bpm below 0
+        (GOOD_TS, 2**20 + 1, 7200, "garmin", None, "2020-09-13"),  # bpm above 2^20
+        (GOOD_TS, "eighty", 7200, "garmin", None, "2020-09-13"),  # bpm stored as TEXT
+        (GOOD_TS + 0.5, 70, 7200, "garmin", None, "2020-09-13"),  # timestamp stored as REAL
+        (2**62, 70, 7200, "garmin", None, "2020-09-13"),  # timestamp near 2^62
     ]
-    conn.executemany("INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, recording_id, garmin_day) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", good + poison)
+    conn.executemany(
+        "INSERT INTO hr_readings (ts, bpm, utc_offset_s, source, recording_id, garmin_day) VALUES (?, ?, ?, ?, ?, ?)",
+        good + poison,
+    )
     conn.execute("INSERT INTO intake VALUES ('2020-09-13', 'manual', 2100, 1)")
-    conn.execute("INSERT INTO intake VALUES ('0001-01-01', 'manual', 2000, 1)")    # breaks sunday weeks on main
-    conn.execute("INSERT INTO intake VALUES ('2021-02-30', 'manual', 2000, 1)")    # no such day
+    conn.execute("INSERT INTO intake VALUES ('0001-01-01', 'manual', 2000, 1)")  # breaks sunday weeks on main
+    conn.execute("INSERT INTO intake VALUES ('2021-02-30', 'manual', 2000, 1)")  # no such day
     conn.execute("INSERT INTO wellness (local_day, source, steps) VALUES ('2020-09-13', 'garmin', 9000)")
     conn.execute("INSERT INTO wellness (local_day, source, steps) VALUES ('2020-09-14', 'garmin', -5)")
     conn.close()
 
     store = Store.open(home)
     # 6 readings + 2 intake entries + 1 wellness row, counted by hand above
-    assert store.notices == ["store upgraded: 9 rows that broke the value limits moved to quarantine "
-                             "(table quarantine in the store)"]
+    assert store.notices == [
+        "store upgraded: 9 rows that broke the value limits moved to quarantine (table quarantine in the store)"
+    ]
     moved = store.conn.execute("SELECT table_name, row, reason FROM quarantine ORDER BY id").fetchall()
     assert [t for t, _, _ in moved] == ["hr_readings"] * 6 + ["wellness"] + ["intake"] * 2
     assert json.loads(moved[0][1])["utc_offset_s"] == 600_000
@@ -111,8 +114,9 @@ def test_an_intake_the_store_refuses_is_one_line_not_a_traceback(store):
 
     with pytest.raises(StoreError, match="a value outside the store's limits was refused") as caught:
         with store.transaction() as conn:
-            conn.execute("INSERT INTO intake (local_day, source, kcal, entered_at) VALUES ('0001-01-01', "
-                         "'manual', 2000, 0)")
+            conn.execute(
+                "INSERT INTO intake (local_day, source, kcal, entered_at) VALUES ('0001-01-01', 'manual', 2000, 0)"
+            )
     assert "\n" not in str(caught.value)
 
 
@@ -138,8 +142,10 @@ def test_two_processes_opening_a_new_store_at_once_both_succeed(tmp_path):
     code = "import sys; from wearsync.store import Store; Store.open(sys.argv[1])"
     for attempt in range(5):
         home = tmp_path / f"new{attempt}"
-        procs = [subprocess.Popen([sys.executable, "-c", code, str(home)], stderr=subprocess.PIPE, text=True)
-                 for _ in range(2)]
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code, str(home)], stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
         results = [(p.communicate()[1], p.returncode) for p in procs]
         assert results == [("", 0), ("", 0)]
         opened = Store.open(home)
@@ -211,8 +217,10 @@ def test_opening_removes_what_a_killed_import_left(store, wearsync_home):
     marker = orphan.with_name(f".{orphan.stem}.{dead.pid}.pending")
     marker.write_bytes(b"")
     again = Store.open(wearsync_home)
-    assert again.notices == ["store tidied: removed 1 temporary file and 1 original no recording refers to "
-                             "(left by an interrupted import or a forgotten recording)"]
+    assert again.notices == [
+        "store tidied: removed 1 temporary file and 1 original no recording refers to "
+        "(left by an interrupted import or a forgotten recording)"
+    ]
     assert not stale.exists() and not orphan.exists() and not marker.exists() and kept.exists()
     assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # its own marker went once committed
 

@@ -36,8 +36,9 @@ class HelpFormatter(argparse.HelpFormatter):
         for line in text.splitlines():
             if line.startswith(" ") or not line.strip():
                 if paragraph:
-                    blocks.append(textwrap.fill(" ".join(paragraph), width, initial_indent=indent,
-                                                subsequent_indent=indent))
+                    blocks.append(
+                        textwrap.fill(" ".join(paragraph), width, initial_indent=indent, subsequent_indent=indent)
+                    )
                     paragraph = []
                 blocks.append(indent + line if line.strip() else "")
             else:
@@ -56,16 +57,25 @@ class CommandParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         # A subcommand's copy leaves the value alone unless given there (SUPPRESS).
         default = None if global_defaults else argparse.SUPPRESS
-        self.add_argument("--config", metavar="FILE", default=default,
-                          help="settings file (default: $WEARSYNC_CONFIG, then the platform config dir)")
-        self.add_argument("--home", metavar="DIR", default=default,
-                          help="the data folder holding the store (default: $WEARSYNC_HOME, then "
-                               "storage.data_dir, then the platform data dir)")
+        self.add_argument(
+            "--config",
+            metavar="FILE",
+            default=default,
+            help="settings file (default: $WEARSYNC_CONFIG, then the platform config dir)",
+        )
+        self.add_argument(
+            "--home",
+            metavar="DIR",
+            default=default,
+            help="the data folder holding the store (default: $WEARSYNC_HOME, then "
+            "storage.data_dir, then the platform data dir)",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = CommandParser(
-        prog="wearsync", global_defaults=True,
+        prog="wearsync",
+        global_defaults=True,
         description="See from your own wearable's data whether you are doing what works.",
         epilog="Run `wearsync COMMAND --help` for a command's options and an example.",
     )

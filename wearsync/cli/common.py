@@ -29,13 +29,13 @@ from wearsync.wording import plural  # noqa: F401 - the commands' `common.plural
 
 # Exit codes: what a script can rely on.
 EXIT_OK = 0
-EXIT_PARTIAL = 1        # the command ran, but some inputs failed
-EXIT_ERROR = 2          # bad usage, config or store: nothing was done
-EXIT_AUTH = 3           # Garmin needs `wearsync login`
-EXIT_RATE_LIMITED = 4   # Garmin is cooling down after a 429
-EXIT_UNAVAILABLE = 5    # Garmin is not answering properly; the login is kept
-EXIT_BUSY = 6           # another pull is running on this store
-EXIT_INTERNAL = 70      # a bug of wearsync's met an input (sysexits' EX_SOFTWARE): please report it
+EXIT_PARTIAL = 1  # the command ran, but some inputs failed
+EXIT_ERROR = 2  # bad usage, config or store: nothing was done
+EXIT_AUTH = 3  # Garmin needs `wearsync login`
+EXIT_RATE_LIMITED = 4  # Garmin is cooling down after a 429
+EXIT_UNAVAILABLE = 5  # Garmin is not answering properly; the login is kept
+EXIT_BUSY = 6  # another pull is running on this store
+EXIT_INTERNAL = 70  # a bug of wearsync's met an input (sysexits' EX_SOFTWARE): please report it
 EXIT_INTERRUPTED = 130
 
 stderr = Console(stderr=True, highlight=False)
@@ -53,8 +53,10 @@ def open_config_and_store(args, *, create: bool = False, read_only: bool = False
     config = load_config(args.config, args.home)
     data_dir = config.data_dir
     if not create and not (data_dir / DB_NAME).is_file():
-        raise StoreError(f"no store at {data_dir / DB_NAME} (check --home, $WEARSYNC_HOME and storage.data_dir); "
-                         "`wearsync import`, `pull` or `log intake` create one")
+        raise StoreError(
+            f"no store at {data_dir / DB_NAME} (check --home, $WEARSYNC_HOME and storage.data_dir); "
+            "`wearsync import`, `pull` or `log intake` create one"
+        )
     store = Store.open(data_dir, read_only_ok=read_only)
     for notice in store.notices:
         say(f"wearsync: {notice}")
@@ -63,9 +65,12 @@ def open_config_and_store(args, *, create: bool = False, read_only: bool = False
 
 def add_quiet(parser: argparse.ArgumentParser) -> None:
     """`--quiet`/`-q`: only failures and the summary on stderr."""
-    parser.add_argument("-q", "--quiet", action="store_true",
-                        help="say only what failed and the summary (no line per skipped or duplicate file)")
-
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="say only what failed and the summary (no line per skipped or duplicate file)",
+    )
 
 
 def say(message: str) -> None:
@@ -108,7 +113,7 @@ def local_day(*, week: bool = False, days_ahead: int = DAYS_AHEAD) -> Callable[[
         except PeriodError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
         last = date.today() + timedelta(days=days_ahead)
-        if not (FIRST_LOCAL_DAY - timedelta(days=6) <= monday <= last):   # a week holding one allowed day
+        if not (FIRST_LOCAL_DAY - timedelta(days=6) <= monday <= last):  # a week holding one allowed day
             raise argparse.ArgumentTypeError(f"{text.strip()} starts {monday}, outside {FIRST_LOCAL_DAY} to {last}")
         return text.strip()
 
@@ -141,7 +146,7 @@ def progress_bar(description: str, total: int | None = None) -> Iterator[Any]:
         TextColumn("{task.fields[label]}", style="dim"),
         console=stderr,
         transient=True,
-        disable=not stderr.is_terminal,   # a pipe or a log file gets no bar, not even its blank line
+        disable=not stderr.is_terminal,  # a pipe or a log file gets no bar, not even its blank line
     ) as progress:
         task = progress.add_task(description, total=total, label="")
 

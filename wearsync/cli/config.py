@@ -11,29 +11,40 @@ from wearsync.errors import ConfigError
 
 def register(sub) -> None:
     config = sub.add_parser(
-        "config", help="the settings file: where it is, what is in force, a first one",
+        "config",
+        help="the settings file: where it is, what is in force, a first one",
         description="Where wearsync reads its settings (path), the settings in force with the data "
-                    "folder (show), and a first settings file with your birth year, sex and weight (init).",
+        "folder (show), and a first settings file with your birth year, sex and weight (init).",
         epilog="examples:\n  wearsync config path\n  wearsync config show --json\n"
-               "  wearsync config init\n  wearsync config init --birth-year 1985 --sex male --weight-kg 82")
+        "  wearsync config init\n  wearsync config init --birth-year 1985 --sex male --weight-kg 82",
+    )
     what = config.add_subparsers(dest="what", metavar="WHAT", required=True)
-    path = what.add_parser("path", help="print the settings file's path (it need not exist)",
-                           description="Print the path of the settings file wearsync reads: --config, "
-                                       "else $WEARSYNC_CONFIG, else the platform's config folder.",
-                           epilog="example:\n  wearsync config path")
+    path = what.add_parser(
+        "path",
+        help="print the settings file's path (it need not exist)",
+        description="Print the path of the settings file wearsync reads: --config, "
+        "else $WEARSYNC_CONFIG, else the platform's config folder.",
+        epilog="example:\n  wearsync config path",
+    )
     path.set_defaults(run=run_path)
-    show = what.add_parser("show", help="print the settings in force and the data folder",
-                           description="Print every setting in force (the file's values, defaults for the "
-                                       "rest) and the data folder the store is in.",
-                           epilog="examples:\n  wearsync config show\n  wearsync config show --json")
+    show = what.add_parser(
+        "show",
+        help="print the settings in force and the data folder",
+        description="Print every setting in force (the file's values, defaults for the "
+        "rest) and the data folder the store is in.",
+        epilog="examples:\n  wearsync config show\n  wearsync config show --json",
+    )
     show.add_argument("--json", action="store_true", help="print them as JSON on stdout")
     show.set_defaults(run=run_show)
-    init = what.add_parser("init", help="write a first settings file (asks for birth year, sex and weight)",
-                           description="Write a commented settings file at `wearsync config path` with the "
-                                       "wearer's birth year, sex and weight, asked for at the terminal unless "
-                                       "given as options. An existing file is kept unless --force.",
-                           epilog="examples:\n  wearsync config init\n"
-                                  "  wearsync config init --birth-year 1985 --sex male --weight-kg 82 --force")
+    init = what.add_parser(
+        "init",
+        help="write a first settings file (asks for birth year, sex and weight)",
+        description="Write a commented settings file at `wearsync config path` with the "
+        "wearer's birth year, sex and weight, asked for at the terminal unless "
+        "given as options. An existing file is kept unless --force.",
+        epilog="examples:\n  wearsync config init\n"
+        "  wearsync config init --birth-year 1985 --sex male --weight-kg 82 --force",
+    )
     init.add_argument("--birth-year", metavar="YEAR", help="the year the wearer was born")
     init.add_argument("--sex", metavar="female|male", help="picks the intake floor (1,200 or 1,500 kcal a day)")
     init.add_argument("--weight-kg", metavar="KG", help="body weight in kilograms")
@@ -51,8 +62,7 @@ def run_path(args) -> int:
 
 def run_show(args) -> int:
     config = load_config(args.config, args.home)
-    data = {"file": str(config.path) if config.path else None, "data_dir": str(config.data_dir),
-            **as_dict(config)}
+    data = {"file": str(config.path) if config.path else None, "data_dir": str(config.data_dir), **as_dict(config)}
     if args.json:
         common.print_json(data)
         return common.EXIT_OK
@@ -71,16 +81,21 @@ def run_init(args) -> int:
         return common.EXIT_ERROR
     answers = {}
     for key, option, question, parse in (
-            ("birth_year", args.birth_year, "Year you were born (e.g. 1988): ", int),
-            ("sex", args.sex, "Sex, for the intake floor (female/male): ", str),
-            ("weight_kg", args.weight_kg, "Weight in kg (e.g. 68.5): ", float)):
+        ("birth_year", args.birth_year, "Year you were born (e.g. 1988): ", int),
+        ("sex", args.sex, "Sex, for the intake floor (female/male): ", str),
+        ("weight_kg", args.weight_kg, "Weight in kg (e.g. 68.5): ", float),
+    ):
         text = option if option is not None else _ask(question, key)
         try:
             answers[key] = parse(text.strip().lower())
         except ValueError:
             raise ConfigError(f"wearer.{key}: {text.strip()!r} is not a number") from None
-    write_initial(path, initial_text(birth_year=int(answers["birth_year"]), sex=str(answers["sex"]),
-                                     weight_kg=float(answers["weight_kg"])))
+    write_initial(
+        path,
+        initial_text(
+            birth_year=int(answers["birth_year"]), sex=str(answers["sex"]), weight_kg=float(answers["weight_kg"])
+        ),
+    )
     common.say(f"wrote {path}")
     return common.EXIT_OK
 

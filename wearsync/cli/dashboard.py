@@ -9,9 +9,10 @@ from wearsync.cli import common
 
 def register(sub) -> None:
     parser = sub.add_parser(
-        "dashboard", help="open the full-screen dashboard (also what plain `wearsync` does)",
+        "dashboard",
+        help="open the full-screen dashboard (also what plain `wearsync` does)",
         description="Week, history, day and sources views of the store. Drop FIT files or a Garmin "
-                    "export zip onto the terminal to import them; press ? inside for every key.",
+        "export zip onto the terminal to import them; press ? inside for every key.",
         epilog="example:\n  wearsync dashboard",
     )
     parser.set_defaults(run=run_dashboard)
@@ -23,8 +24,10 @@ def at_a_terminal() -> bool:
 
 
 def needs_a_terminal(what: str) -> int:
-    common.say(f"wearsync: error: {what} needs a terminal (stdin and stdout are not one); for the "
-               "numbers without one, run `wearsync report` (add --json for scripts)")
+    common.say(
+        f"wearsync: error: {what} needs a terminal (stdin and stdout are not one); for the "
+        "numbers without one, run `wearsync report` (add --json for scripts)"
+    )
     return common.EXIT_ERROR
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import sys
 from contextlib import ExitStack
+
 from wearsync.cli import common
 from wearsync.config import MAX_PULL_DAYS, load_config
 from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable, PullBusy, WearsyncError
@@ -12,52 +13,74 @@ from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailabl
 
 def register(sub) -> None:
     login = sub.add_parser(
-        "login", help="sign in to Garmin Connect once; only its tokens are kept",
+        "login",
+        help="sign in to Garmin Connect once; only its tokens are kept",
         description="Sign in to Garmin Connect with your email and password (asked for, hidden) "
-                    "and keep only the tokens Garmin issues, mode 0600 in wearsync's data folder. "
-                    "The password is never stored. If Garmin asks for a code (MFA), type it in, or "
-                    "finish later with --mfa-code.",
+        "and keep only the tokens Garmin issues, mode 0600 in wearsync's data folder. "
+        "The password is never stored. If Garmin asks for a code (MFA), type it in, or "
+        "finish later with --mfa-code.",
         epilog="examples:\n  wearsync login\n  wearsync login --email me@example.org --password-stdin < password.txt\n"
-               "  wearsync login --mfa-code 123456")
+        "  wearsync login --mfa-code 123456",
+    )
     login.add_argument("--email", help="the Garmin account's email (asked for when missing)")
-    login.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of stdin (no terminal needed)")
-    login.add_argument("--mfa-code", metavar="CODE",
-                       help="the code Garmin sent: finishes a login that is waiting for it")
+    login.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (no terminal needed)",
+    )
+    login.add_argument(
+        "--mfa-code", metavar="CODE", help="the code Garmin sent: finishes a login that is waiting for it"
+    )
     login.add_argument("--force", action="store_true", help="sign in even during a 429 cooldown")
     login.set_defaults(run=run_login)
 
-    logout = sub.add_parser("logout", help="forget the Garmin Connect tokens",
-                            description="Remove the saved Garmin Connect tokens.",
-                            epilog="example:\n  wearsync logout")
+    logout = sub.add_parser(
+        "logout",
+        help="forget the Garmin Connect tokens",
+        description="Remove the saved Garmin Connect tokens.",
+        epilog="example:\n  wearsync logout",
+    )
     logout.set_defaults(run=run_logout)
 
     pull = sub.add_parser(
-        "pull", help="import new data from Garmin Connect and the configured FIT folders",
+        "pull",
+        help="import new data from Garmin Connect and the configured FIT folders",
         description="Import every configured source: the FIT folders in [sources] fit_folders and "
-                    "Garmin Connect (when [sources] garmin = true or after `wearsync login`). "
-                    "The first pull takes [garmin] first_pull_days; --since/--days widen the synced "
-                    "range, and every plain pull fills its gaps oldest first (through any number of "
-                    "cooldowns), asks again for recent and empty days, and lists activities over the "
-                    "last two weeks so a late upload is found. An activity Garmin no longer has "
-                    "(404/410) or that cannot be imported is reported, recorded and not downloaded "
-                    "again unless --force; one refused (403) is asked again later. Progress goes to "
-                    "stderr. Exit codes: 0 done, 1 some days or activities failed, 3 log in again, "
-                    "4 cooling down after a 429, 5 Garmin not answering properly (login kept), "
-                    "6 another pull is running.",
+        "Garmin Connect (when [sources] garmin = true or after `wearsync login`). "
+        "The first pull takes [garmin] first_pull_days; --since/--days widen the synced "
+        "range, and every plain pull fills its gaps oldest first (through any number of "
+        "cooldowns), asks again for recent and empty days, and lists activities over the "
+        "last two weeks so a late upload is found. An activity Garmin no longer has "
+        "(404/410) or that cannot be imported is reported, recorded and not downloaded "
+        "again unless --force; one refused (403) is asked again later. Progress goes to "
+        "stderr. Exit codes: 0 done, 1 some days or activities failed, 3 log in again, "
+        "4 cooling down after a 429, 5 Garmin not answering properly (login kept), "
+        "6 another pull is running.",
         epilog="examples:\n  wearsync pull\n  wearsync pull --since 2024-01-01 --until 2024-06-30 --json\n"
-               "  wearsync pull --days 90 -q")
+        "  wearsync pull --days 90 -q",
+    )
     span = pull.add_mutually_exclusive_group()
-    span.add_argument("--since", type=common.local_day(), metavar="DATE",
-                      help="backfill Garmin from DATE (YYYY-MM-DD) to today")
-    span.add_argument("--days", type=common.whole_number(1, MAX_PULL_DAYS), metavar="N",
-                      help=f"backfill the last N days (1 to {MAX_PULL_DAYS})")
-    pull.add_argument("--until", type=common.local_day(), metavar="DATE",
-                      help="pull Garmin days up to DATE only (a backfill in parts); later days wait "
-                           "for the next pull")
-    pull.add_argument("--force", action="store_true",
-                      help="ask Garmin even during a 429 cooldown, ask again for every day still empty, "
-                           "and download again the activities that failed before")
+    span.add_argument(
+        "--since", type=common.local_day(), metavar="DATE", help="backfill Garmin from DATE (YYYY-MM-DD) to today"
+    )
+    span.add_argument(
+        "--days",
+        type=common.whole_number(1, MAX_PULL_DAYS),
+        metavar="N",
+        help=f"backfill the last N days (1 to {MAX_PULL_DAYS})",
+    )
+    pull.add_argument(
+        "--until",
+        type=common.local_day(),
+        metavar="DATE",
+        help="pull Garmin days up to DATE only (a backfill in parts); later days wait for the next pull",
+    )
+    pull.add_argument(
+        "--force",
+        action="store_true",
+        help="ask Garmin even during a 429 cooldown, ask again for every day still empty, "
+        "and download again the activities that failed before",
+    )
     pull.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     common.add_quiet(pull)
     pull.set_defaults(run=run_pull)
@@ -82,8 +105,7 @@ def run_login(args) -> int:
                 prompt = lambda: _ask("Code Garmin sent you: ")  # noqa: E731
             else:
                 prompt = None
-            result = garmin_client.login_with_password(config.data_dir, email, password, base_url,
-                                                       prompt_mfa=prompt)
+            result = garmin_client.login_with_password(config.data_dir, email, password, base_url, prompt_mfa=prompt)
     except GarminRateLimited as exc:
         garmin_client.save_cooldown(store, exc.until)
         common.say(f"wearsync: {exc}")
@@ -92,18 +114,21 @@ def run_login(args) -> int:
         common.say(f"wearsync: {exc}")
         return common.EXIT_UNAVAILABLE
     if result.needs_mfa:
-        common.say("Garmin Connect sent a verification code. Finish with: "
-                   "wearsync login --mfa-code CODE")
+        common.say("Garmin Connect sent a verification code. Finish with: wearsync login --mfa-code CODE")
         return common.EXIT_AUTH
-    common.stdout.print(f"Logged in to Garmin Connect as {result.display_name}. Tokens saved in "
-                        f"{result.token_file}; the password was not stored.", markup=False, soft_wrap=True)
+    common.stdout.print(
+        f"Logged in to Garmin Connect as {result.display_name}. Tokens saved in "
+        f"{result.token_file}; the password was not stored.",
+        markup=False,
+        soft_wrap=True,
+    )
     return common.EXIT_OK
 
 
 def run_logout(args) -> int:
     from wearsync.sync import garmin_client
 
-    config = load_config(args.config, args.home)   # the tokens only: no store needed
+    config = load_config(args.config, args.home)  # the tokens only: no store needed
     if garmin_client.logout(config.data_dir):
         common.stdout.print("Logged out: the Garmin Connect tokens are removed.")
     else:
@@ -120,8 +145,9 @@ def run_pull(args) -> int:
     config, store = common.open_config_and_store(args, create=True)
     try:
         with _PhaseBars() as bars:
-            summary = pull_all(store, config, progress=bars, since=args.since, until=args.until,
-                               days=args.days, force=args.force)
+            summary = pull_all(
+                store, config, progress=bars, since=args.since, until=args.until, days=args.days, force=args.force
+            )
     except PullBusy as exc:
         common.say(f"wearsync: {exc}")
         return common.EXIT_BUSY
@@ -159,8 +185,10 @@ def exit_code(error: WearsyncError) -> int:
 def _print_human(report: dict) -> None:
     if "folders" in report:
         f = report["folders"]
-        line = (f"FIT folders: {common.plural(f['found'], 'file')}, {f['imported']} imported, {f['duplicates']} "
-                f"duplicates, {f['skipped']} skipped, {f['failed']} failed")
+        line = (
+            f"FIT folders: {common.plural(f['found'], 'file')}, {f['imported']} imported, {f['duplicates']} "
+            f"duplicates, {f['skipped']} skipped, {f['failed']} failed"
+        )
         if f["absent_folders"]:
             line += f" (not there: {', '.join(f['absent_folders'])})"
         common.stdout.print(line, markup=False, soft_wrap=True)
@@ -171,23 +199,38 @@ def _print_human(report: dict) -> None:
         common.stdout.print(
             f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}{extra}; "
             f"{common.plural(acts['new'], 'new activity', 'new activities')} ({acts['imported']} imported, "
-            f"{acts['duplicates']} duplicates, {acts['failed']} failed); {g['outcome']}", markup=False, soft_wrap=True)
+            f"{acts['duplicates']} duplicates, {acts['failed']} failed); {g['outcome']}",
+            markup=False,
+            soft_wrap=True,
+        )
         for failure in days["failures"]:
             common.stdout.print(f"  day {failure['day']}: {failure['reason']}", markup=False, soft_wrap=True)
         for failure in acts["failures"]:
-            common.stdout.print(f"  activity {failure['id']} ({failure['name']}, {failure['start']}): "
-                                f"{failure['reason']}", markup=False, soft_wrap=True)
+            common.stdout.print(
+                f"  activity {failure['id']} ({failure['name']}, {failure['start']}): {failure['reason']}",
+                markup=False,
+                soft_wrap=True,
+            )
         gaps = g["gaps"]
         if gaps.get("missing"):
-            common.stdout.print(f"  {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
-                                f"about {_duration(gaps['estimate_s'])} at the configured pace: run "
-                                f"`wearsync pull` again", markup=False, soft_wrap=True)
+            common.stdout.print(
+                f"  {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
+                f"about {_duration(gaps['estimate_s'])} at the configured pace: run "
+                f"`wearsync pull` again",
+                markup=False,
+                soft_wrap=True,
+            )
         if days["without_heart_rate"]:
             reloads = days["heart_rate_reload_requested"]
-            asked = f"; asked Garmin to reload {len(reloads)} archived days (the next pull fetches them)" \
-                if reloads else ""
-            common.stdout.print(f"  {len(days['without_heart_rate'])} days came without intraday heart rate "
-                                f"(Garmin archives it after about six months){asked}", markup=False, soft_wrap=True)
+            asked = (
+                f"; asked Garmin to reload {len(reloads)} archived days (the next pull fetches them)" if reloads else ""
+            )
+            common.stdout.print(
+                f"  {len(days['without_heart_rate'])} days came without intraday heart rate "
+                f"(Garmin archives it after about six months){asked}",
+                markup=False,
+                soft_wrap=True,
+            )
 
 
 def _duration(seconds: float) -> str:

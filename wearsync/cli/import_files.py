@@ -15,7 +15,8 @@ def register(sub) -> None:
         help="import FIT files, folders of them, or zips (Garmin Connect downloads and exports)",
         description="Import FIT files, folders (searched recursively) and .zip archives holding .fit files. "
         "A file already imported, a renamed copy, or the same recording in a zip is counted once.",
-        epilog="examples:\n  wearsync import /media/GARMIN/GARMIN/Activity ~/Downloads/export.zip\n  wearsync import --quiet ~/old-watch-files",
+        epilog="examples:\n  wearsync import /media/GARMIN/GARMIN/Activity ~/Downloads/export.zip\n"
+        "  wearsync import --quiet ~/old-watch-files",
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.add_argument("--json", action="store_true", help="print a summary as JSON on stdout")

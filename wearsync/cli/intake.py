@@ -19,32 +19,50 @@ from wearsync.sync.gate import DAYS_AHEAD_DONE
 
 
 def register(sub) -> None:
-    log = sub.add_parser("log", help="log calories eaten or your weight by hand",
-                         description="Record what you ate, or what you weighed. A new value for a day "
-                         "replaces the old one.",
-                         epilog="examples:\n  wearsync log intake 1850 --date 2023-07-01\n  wearsync log weight 81.4 --unit kg")
+    log = sub.add_parser(
+        "log",
+        help="log calories eaten or your weight by hand",
+        description="Record what you ate, or what you weighed. A new value for a day replaces the old one.",
+        epilog="examples:\n  wearsync log intake 1850 --date 2023-07-01\n  wearsync log weight 81.4 --unit kg",
+    )
     kinds = log.add_subparsers(dest="what", metavar="WHAT", required=True)
-    one = kinds.add_parser("intake", help="calories eaten on one day",
-                           description="Record the calories eaten on one local day (default today); "
-                           "a second entry for the same day replaces the first.",
-                           epilog="example:\n  wearsync log intake 1850 --date 2023-07-01")
-    one.add_argument("kcal", nargs="?", metavar="KCAL",
-                     help="calories eaten, such as 1850 or 1850.5 (kept as whole kcal)")
-    one.add_argument("--remove", type=common.local_day(days_ahead=DAYS_AHEAD_DONE), metavar="YYYY-MM-DD",
-                     help="remove your own entry of this day instead (Garmin's food log, if any, counts again)")
-    one.add_argument("--date", type=common.local_day(days_ahead=DAYS_AHEAD_DONE), default=None,
-                     metavar="YYYY-MM-DD", help="the local day (default: today)")
+    one = kinds.add_parser(
+        "intake",
+        help="calories eaten on one day",
+        description="Record the calories eaten on one local day (default today); "
+        "a second entry for the same day replaces the first.",
+        epilog="example:\n  wearsync log intake 1850 --date 2023-07-01",
+    )
+    one.add_argument(
+        "kcal", nargs="?", metavar="KCAL", help="calories eaten, such as 1850 or 1850.5 (kept as whole kcal)"
+    )
+    one.add_argument(
+        "--remove",
+        type=common.local_day(days_ahead=DAYS_AHEAD_DONE),
+        metavar="YYYY-MM-DD",
+        help="remove your own entry of this day instead (Garmin's food log, if any, counts again)",
+    )
+    one.add_argument(
+        "--date",
+        type=common.local_day(days_ahead=DAYS_AHEAD_DONE),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the local day (default: today)",
+    )
     one.set_defaults(run=run_one)
-    many = kinds.add_parser("intake-csv", help="calories eaten from a CSV file of date,kcal rows or a food diary's export",
-                            description="Import daily intake from a CSV file with one `date,kcal` row a day "
-                            "(a header line is allowed; commas or semicolons), UTF-8 or UTF-16, or from a food "
-                            "diary's export with a date and a calories column among others: MyFitnessPal's "
-                            "Nutrition export (its meals are added up per day) or Cronometer's daily nutrition. "
-                            "Values replace earlier entries for the same days. Every row is checked first: a bad "
-                            "row is listed with its line and then nothing is stored. A day below the intake floor, "
-                            "of 0 kcal or still to come is stored with a warning.",
-                            epilog="examples (rows like 2023-07-01,1850):\n  wearsync log intake-csv intake.csv\n"
-                                   "  wearsync log intake-csv myfitnesspal-nutrition.csv")
+    many = kinds.add_parser(
+        "intake-csv",
+        help="calories eaten from a CSV file of date,kcal rows or a food diary's export",
+        description="Import daily intake from a CSV file with one `date,kcal` row a day "
+        "(a header line is allowed; commas or semicolons), UTF-8 or UTF-16, or from a food "
+        "diary's export with a date and a calories column among others: MyFitnessPal's "
+        "Nutrition export (its meals are added up per day) or Cronometer's daily nutrition. "
+        "Values replace earlier entries for the same days. Every row is checked first: a bad "
+        "row is listed with its line and then nothing is stored. A day below the intake floor, "
+        "of 0 kcal or still to come is stored with a warning.",
+        epilog="examples (rows like 2023-07-01,1850):\n  wearsync log intake-csv intake.csv\n"
+        "  wearsync log intake-csv myfitnesspal-nutrition.csv",
+    )
     many.add_argument("file", type=Path, metavar="FILE")
     many.set_defaults(run=run_csv)
     weight.register(kinds)
@@ -59,8 +77,11 @@ def run_one(args) -> int:
         from wearsync.undo import remove_intake
 
         removed = remove_intake(store, args.remove)
-        common.stdout.print(f"removed {removed:,} kcal eaten on {args.remove}" if removed is not None
-                            else f"no entry of yours on {args.remove}: nothing removed")
+        common.stdout.print(
+            f"removed {removed:,} kcal eaten on {args.remove}"
+            if removed is not None
+            else f"no entry of yours on {args.remove}: nothing removed"
+        )
         return common.EXIT_OK
     day, kcal = check_intake(args.date or date.today(), args.kcal)
     config, store = common.open_config_and_store(args, create=True)
@@ -76,9 +97,11 @@ def run_csv(args) -> int:
     config, store = common.open_config_and_store(args, create=True)
     replaced = record_intake(store, entries, "csv")
     corrected = sum(old is not None for old in replaced.values())
-    common.stdout.print(f"logged intake for {common.plural(len(replaced), 'day')} from {args.file} "
-                        f"({corrected} corrected)",
-                        markup=False, soft_wrap=True)
+    common.stdout.print(
+        f"logged intake for {common.plural(len(replaced), 'day')} from {args.file} ({corrected} corrected)",
+        markup=False,
+        soft_wrap=True,
+    )
     _warn(config, entries)
     return common.EXIT_OK
 

@@ -12,21 +12,25 @@ from wearsync.cli import common
 
 def register(sub) -> None:
     listing = sub.add_parser(
-        "recordings", help="list the stored recordings and Garmin days (id, source, file, device, days, outcome)",
+        "recordings",
+        help="list the stored recordings and Garmin days (id, source, file, device, days, outcome)",
         description="List what is stored, newest first: every imported FIT file and every day pulled from "
         "Garmin Connect, with the local days each covers. Use an id or path with `wearsync forget`.",
-        epilog="examples:\n  wearsync recordings --day 2020-09-25\n  wearsync recordings --path Activity --json")
+        epilog="examples:\n  wearsync recordings --day 2020-09-25\n  wearsync recordings --path Activity --json",
+    )
     listing.add_argument("--day", type=common.local_day(), metavar="YYYY-MM-DD", help="only those covering this day")
     listing.add_argument("--path", metavar="TEXT", help="only those whose path holds TEXT")
     listing.add_argument("--json", action="store_true", help="print the list as JSON on stdout")
     listing.set_defaults(run=run_list)
     forget = sub.add_parser(
-        "forget", help="remove recordings (or Garmin days) and everything they brought",
+        "forget",
+        help="remove recordings (or Garmin days) and everything they brought",
         description="Remove recordings by id or by the path they were imported from, or a Garmin Connect day as "
         "garmin:YYYY-MM-DD: their rows, their kept originals and the analytics they fed. The reports "
         "become what they were before the import. Asks first unless --yes.",
         epilog="examples:\n  wearsync forget 12\n  wearsync forget ~/watch/Activity/2020-09-25-07-00-00.fit\n"
-        "  wearsync forget garmin:2020-09-25 --yes")
+        "  wearsync forget garmin:2020-09-25 --yes",
+    )
     forget.add_argument("names", nargs="+", metavar="ID|PATH")
     forget.add_argument("--yes", action="store_true", help="do not ask (needed when not at a terminal)")
     forget.set_defaults(run=run_forget)
@@ -42,7 +46,14 @@ def run_list(args) -> int:
         return common.EXIT_OK
     table = Table("id", "source", "file", "device", "local days", "outcome")
     for item in items:
-        table.add_row(item.id, item.source, Path(item.path.split(":")[-1]).name or item.path, item.device or "", _days(item.local_days), item.outcome)
+        table.add_row(
+            item.id,
+            item.source,
+            Path(item.path.split(":")[-1]).name or item.path,
+            item.device or "",
+            _days(item.local_days),
+            item.outcome,
+        )
     common.stdout.print(table)
     common.say(f"{common.plural(len(items), 'item')} stored; {_sizes(store.data_dir)}")
     return common.EXIT_OK
@@ -54,7 +65,7 @@ def _sizes(data_dir: Path) -> str:
 
     database = sum(p.stat().st_size for p in data_dir.glob(DB_NAME + "*") if p.is_file())
     originals = sum(p.stat().st_size for p in (data_dir / ORIGINALS).rglob("*") if p.is_file())
-    return (f"in {data_dir}: database {_mb(database)}, kept originals {_mb(originals)}")
+    return f"in {data_dir}: database {_mb(database)}, kept originals {_mb(originals)}"
 
 
 def _mb(size: int) -> str:
@@ -72,8 +83,7 @@ def run_forget(args) -> int:
         if not sys.stdin.isatty():
             common.say("wearsync: error: not at a terminal: add --yes to forget without being asked")
             return common.EXIT_ERROR
-        sys.stderr.write(f"Forget {common.plural(len(items), 'item')} and everything "
-                         "they brought? [y/N] ")
+        sys.stderr.write(f"Forget {common.plural(len(items), 'item')} and everything they brought? [y/N] ")
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             common.say("nothing forgotten")

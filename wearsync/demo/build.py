@@ -81,7 +81,7 @@ def build_demo(folder: Path, end: date, *, progress: Progress | None = None) -> 
             raise WearsyncError(f"{folder} exists but is not a wearsync demo; move it away first")
         shutil.rmtree(folder)
     private_folder(folder)
-    (folder / BUILDING).touch()   # a build cut short is still known as the demo's, and redone
+    (folder / BUILDING).touch()  # a build cut short is still known as the demo's, and redone
     files = folder / "files"
     written = person.write_demo_files(files, end=end, weeks=DEMO_WEEKS, seed=DEMO_SEED)
     held_back = left_for_drop(folder)

@@ -17,7 +17,7 @@ What the encoder can and cannot write, and how this module copes:
 
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from garmin_fit_sdk import Encoder, Profile
 from garmin_fit_sdk.util import FIT_EPOCH_S
@@ -98,16 +98,38 @@ def _fit_time(moment: datetime) -> int:
 
 
 def _header(fit: _Fit, file_type: str, serial: int, created: int) -> None:
-    fit.write("file_id", type=file_type, manufacturer="garmin", product=_PRODUCT_ID,
-              serial_number=serial, time_created=created)
-    fit.write("device_info", timestamp=created, device_index=0, manufacturer="garmin",
-              product=_PRODUCT_ID, serial_number=serial, software_version=SOFTWARE_VERSION)
+    fit.write(
+        "file_id",
+        type=file_type,
+        manufacturer="garmin",
+        product=_PRODUCT_ID,
+        serial_number=serial,
+        time_created=created,
+    )
+    fit.write(
+        "device_info",
+        timestamp=created,
+        device_index=0,
+        manufacturer="garmin",
+        product=_PRODUCT_ID,
+        serial_number=serial,
+        software_version=SOFTWARE_VERSION,
+    )
 
 
-def activity_fit(*, start_utc: datetime, utc_offset_s: int, sport: str, sub_sport: str,
-                 heart_rates: list[int | None], serial: int, calories: int,
-                 ascent_m: float | None = None, steps: int | None = None,
-                 sets: list[SetToWrite] | None = None) -> bytes:
+def activity_fit(
+    *,
+    start_utc: datetime,
+    utc_offset_s: int,
+    sport: str,
+    sub_sport: str,
+    heart_rates: list[int | None],
+    serial: int,
+    calories: int,
+    ascent_m: float | None = None,
+    steps: int | None = None,
+    sets: list[SetToWrite] | None = None,
+) -> bytes:
     """An activity file: one 1 s record per entry of `heart_rates` (None: no reading), one lap,
     one session, set messages for `sets`, and an activity message whose local_timestamp carries
     `utc_offset_s`. `steps` becomes the session's total_cycles as strides (steps // 2)."""
@@ -129,40 +151,68 @@ def activity_fit(*, start_utc: datetime, utc_offset_s: int, sport: str, sub_spor
     at = start
     index = 0
     for s in sets:
-        fit.write("set", timestamp=at + s.duration_s, start_time=at, duration=s.duration_s,
-                  set_type="active", repetitions=s.repetitions, weight=s.weight_kg,
-                  category=[s.category], message_index=index)
+        fit.write(
+            "set",
+            timestamp=at + s.duration_s,
+            start_time=at,
+            duration=s.duration_s,
+            set_type="active",
+            repetitions=s.repetitions,
+            weight=s.weight_kg,
+            category=[s.category],
+            message_index=index,
+        )
         at += s.duration_s
         index += 1
         if s.rest_s:
-            fit.write("set", timestamp=at + s.rest_s, start_time=at, duration=s.rest_s,
-                      set_type="rest", message_index=index)
+            fit.write(
+                "set", timestamp=at + s.rest_s, start_time=at, duration=s.rest_s, set_type="rest", message_index=index
+            )
             at += s.rest_s
             index += 1
 
     fit.write("event", timestamp=end, event="timer", event_type="stop_all", event_group=0)
     readings = [hr for hr in heart_rates if hr is not None]
     summary = {
-        "timestamp": end, "start_time": start, "sport": sport, "sub_sport": sub_sport,
-        "total_elapsed_time": seconds, "total_timer_time": seconds, "total_calories": calories,
+        "timestamp": end,
+        "start_time": start,
+        "sport": sport,
+        "sub_sport": sub_sport,
+        "total_elapsed_time": seconds,
+        "total_timer_time": seconds,
+        "total_calories": calories,
         "avg_heart_rate": int(sum(readings) / len(readings) + 0.5) if readings else None,
         "max_heart_rate": max(readings) if readings else None,
         "total_ascent": round(ascent_m) if ascent_m is not None else None,
-        "total_cycles": (sum(s.repetitions for s in sets) if sets
-                         else steps // 2 if steps is not None else None),
+        "total_cycles": (sum(s.repetitions for s in sets) if sets else steps // 2 if steps is not None else None),
     }
-    fit.write("lap", message_index=0, event="lap", event_type="stop",
-              lap_trigger="session_end", **summary)
-    fit.write("session", message_index=0, event="session", event_type="stop",
-              trigger="activity_end", first_lap_index=0, num_laps=1, **summary)
-    fit.write("activity", timestamp=end, local_timestamp=end + utc_offset_s,
-              total_timer_time=seconds, num_sessions=1, type="manual", event="activity",
-              event_type="stop")
+    fit.write("lap", message_index=0, event="lap", event_type="stop", lap_trigger="session_end", **summary)
+    fit.write(
+        "session",
+        message_index=0,
+        event="session",
+        event_type="stop",
+        trigger="activity_end",
+        first_lap_index=0,
+        num_laps=1,
+        **summary,
+    )
+    fit.write(
+        "activity",
+        timestamp=end,
+        local_timestamp=end + utc_offset_s,
+        total_timer_time=seconds,
+        num_sessions=1,
+        type="manual",
+        event="activity",
+        event_type="stop",
+    )
     return fit.close()
 
 
-def monitoring_fit(*, day: date, utc_offset_s: int, serial: int, resting_metabolic_rate: int,
-                   minutes: list[MonitoringMinute]) -> bytes:
+def monitoring_fit(
+    *, day: date, utc_offset_s: int, serial: int, resting_metabolic_rate: int, minutes: list[MonitoringMinute]
+) -> bytes:
     """A `monitoring_b` file for one local day, laid out like a vivosmart 4's.
 
     Heart rate: one timestamp_16 message per reading (a full timestamp instead when the last one
@@ -181,7 +231,7 @@ def monitoring_fit(*, day: date, utc_offset_s: int, serial: int, resting_metabol
             raise ValueError(f"unknown intensity {m.intensity!r}")
         by_minute[m.minute] = m
 
-    midnight = _fit_time(datetime.combine(day, time(), tzinfo=timezone.utc)) - utc_offset_s
+    midnight = _fit_time(datetime.combine(day, time(), tzinfo=UTC)) - utc_offset_s
     types: list[str] = []
     for minute in sorted(by_minute):
         m = by_minute[minute]
@@ -190,8 +240,13 @@ def monitoring_fit(*, day: date, utc_offset_s: int, serial: int, resting_metabol
 
     fit = _Fit()
     _header(fit, "monitoring_b", serial, midnight)
-    fit.write("monitoring_info", timestamp=midnight, local_timestamp=midnight + utc_offset_s,
-              activity_type=types or None, resting_metabolic_rate=resting_metabolic_rate)
+    fit.write(
+        "monitoring_info",
+        timestamp=midnight,
+        local_timestamp=midnight + utc_offset_s,
+        activity_type=types or None,
+        resting_metabolic_rate=resting_metabolic_rate,
+    )
     last_full = midnight
     steps = dict.fromkeys(types, 0)
     kcal = dict.fromkeys(types, 0.0)
@@ -222,15 +277,24 @@ def monitoring_fit(*, day: date, utc_offset_s: int, serial: int, resting_metabol
         closing = block_end == midnight + 86400
         if ascent or descent or moderate or vigorous:
             # ascent/descent have profile scale 1000 (m -> mm): hand the encoder metres.
-            fit.write("monitoring", timestamp=block_end, ascent=ascent / 1000,
-                      descent=descent / 1000, moderate_activity_minutes=moderate,
-                      vigorous_activity_minutes=vigorous)
+            fit.write(
+                "monitoring",
+                timestamp=block_end,
+                ascent=ascent / 1000,
+                descent=descent / 1000,
+                moderate_activity_minutes=moderate,
+                vigorous_activity_minutes=vigorous,
+            )
             last_full = block_end
         for activity_type in types:
             if activity_type in moved or closing:
                 counts_steps = activity_type in STEP_ACTIVITY_TYPES or steps[activity_type]
-                fit.write("monitoring", timestamp=block_end, activity_type=activity_type,
-                          cycles=steps[activity_type] / 2 if counts_steps else None,
-                          active_calories=round(kcal[activity_type]))
+                fit.write(
+                    "monitoring",
+                    timestamp=block_end,
+                    activity_type=activity_type,
+                    cycles=steps[activity_type] / 2 if counts_steps else None,
+                    active_calories=round(kcal[activity_type]),
+                )
                 last_full = block_end
     return fit.close()

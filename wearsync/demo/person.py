@@ -25,7 +25,7 @@ import io
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 from wearsync.demo.fit_writer import MonitoringMinute, SetToWrite, activity_fit, monitoring_fit
@@ -35,8 +35,7 @@ WEIGHT_KG = 68.0
 HR_REST = 58
 # The made-up person as the demo store keeps her (state key reports/params.py WEARER_KEY): reports on the
 # demo store use her body, not the config's wearer (reports/params.py params_from_config).
-WEARER = {"source": "demo", "sex": "female", "birth_year": BIRTH_YEAR, "resting_hr": HR_REST,
-          "weight_kg": WEIGHT_KG}
+WEARER = {"source": "demo", "sex": "female", "birth_year": BIRTH_YEAR, "resting_hr": HR_REST, "weight_kg": WEIGHT_KG}
 UTC_OFFSET_S = 3600  # UTC+1 all year round: no daylight saving modelled
 SERIAL = 3_981_204_517
 # Harris-Benedict (revised) for a 68 kg, 170 cm tall woman in her mid-thirties.
@@ -44,21 +43,30 @@ RESTING_METABOLIC_RATE = 1450
 INTAKE_FLOOR_KCAL = 1200
 DEFICIT_TARGET_KCAL = 500
 KCAL_PER_STEP = 0.04
-WATCH_OVERREAD_KCAL = 250   # her watch says she burns this much more a day than she does
+WATCH_OVERREAD_KCAL = 250  # her watch says she burns this much more a day than she does
 KCAL_PER_KG = 7700
-WEIGH_IN_SHARE = 0.85       # mornings she steps on the scale
-WATER_SWING_KG = 0.4        # SD of a morning reading about her true weight (water, food, salt)
+WEIGH_IN_SHARE = 0.85  # mornings she steps on the scale
+WATER_SWING_KG = 0.4  # SD of a morning reading about her true weight (water, food, salt)
 
 _LOCAL = timezone(timedelta(seconds=UTC_OFFSET_S))
 # Local start times (minutes after midnight) of the day's training slots.
-_SLOTS = {"morning": 6 * 60 + 40, "lunch": 12 * 60 + 10, "evening": 17 * 60 + 40,
-          "late": 19 * 60 + 10}
-_SLOT_CHOICES = {"run": ("morning", "evening"), "walk": ("lunch", "evening"),
-                 "stroll": ("lunch", "evening"),
-                 "bike": ("morning", "evening"), "stairs": ("lunch", "evening"),
-                 "strength": ("late", "morning")}
-_LIFTS = [("squat", 35.0, 50.0), ("deadlift", 40.0, 60.0), ("bench_press", 25.0, 35.0),
-          ("row", 20.0, 30.0), ("shoulder_press", 12.0, 20.0), ("lunge", 12.0, 20.0)]
+_SLOTS = {"morning": 6 * 60 + 40, "lunch": 12 * 60 + 10, "evening": 17 * 60 + 40, "late": 19 * 60 + 10}
+_SLOT_CHOICES = {
+    "run": ("morning", "evening"),
+    "walk": ("lunch", "evening"),
+    "stroll": ("lunch", "evening"),
+    "bike": ("morning", "evening"),
+    "stairs": ("lunch", "evening"),
+    "strength": ("late", "morning"),
+}
+_LIFTS = [
+    ("squat", 35.0, 50.0),
+    ("deadlift", 40.0, 60.0),
+    ("bench_press", 25.0, 35.0),
+    ("row", 20.0, 30.0),
+    ("shoulder_press", 12.0, 20.0),
+    ("lunge", 12.0, 20.0),
+]
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,7 @@ def _keytel_kcal_per_min(hr: float, day: date) -> float:
     return max(kj, 0.0) / 4.184
 
 
-def _trace(rng: random.Random, segments: list[tuple[int, float]], start_hr: float
-           ) -> list[int | None]:
+def _trace(rng: random.Random, segments: list[tuple[int, float]], start_hr: float) -> list[int | None]:
     """1 s heart rate easing towards each segment's target, with wander and optical dropouts."""
     hr, wander, out = start_hr, 0.0, []
     for seconds, target in segments:
@@ -105,8 +112,7 @@ def _trace(rng: random.Random, segments: list[tuple[int, float]], start_hr: floa
     return readings
 
 
-def _pieces(rng: random.Random, seconds: int, low: float, high: float, day: date
-            ) -> list[tuple[int, float]]:
+def _pieces(rng: random.Random, seconds: int, low: float, high: float, day: date) -> list[tuple[int, float]]:
     segments = []
     while seconds > 0:
         length = min(seconds, rng.randint(120, 300))
@@ -119,33 +125,32 @@ def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool)
     start_hr = _hr_at(day, 0.15)
     if kind == "run":
         main = rng.randint(20, 35) * 60 if keen else rng.randint(12, 20) * 60
-        segments = ([(rng.randint(300, 420), _hr_at(day, 0.45))]
-                    + _pieces(rng, main, 0.62, 0.74, day)
-                    + [(rng.randint(180, 300), _hr_at(day, 0.35))])
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(2.65, 2.85),
-                        "running")
+        segments = (
+            [(rng.randint(300, 420), _hr_at(day, 0.45))]
+            + _pieces(rng, main, 0.62, 0.74, day)
+            + [(rng.randint(180, 300), _hr_at(day, 0.35))]
+        )
+        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(2.65, 2.85), "running")
     if kind == "walk":
         segments = _pieces(rng, rng.randint(30, 45) * 60, 0.36, 0.50, day)
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.85, 2.05),
-                        "walking")
+        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.85, 2.05), "walking")
     if kind == "stroll":
         segments = _pieces(rng, rng.randint(25, 40) * 60, 0.22, 0.38, day)
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.6, 1.8),
-                        "walking")
+        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.6, 1.8), "walking")
     if kind == "bike":
         segments = [(300, _hr_at(day, 0.45))]
         for _ in range(rng.randint(4, 5)):
-            segments += [(rng.randint(240, 360), _hr_at(day, rng.uniform(0.50, 0.58))),
-                         (180, _hr_at(day, rng.uniform(0.66, 0.75)))]
+            segments += [
+                (rng.randint(240, 360), _hr_at(day, rng.uniform(0.50, 0.58))),
+                (180, _hr_at(day, rng.uniform(0.66, 0.75))),
+            ]
         return _Session(kind, start_s, _trace(rng, segments, start_hr), 0.0, "cycling")
     if kind == "stairs":
         main = rng.randint(13, 21) * 60
-        segments = ([(120, _hr_at(day, 0.45))] + _pieces(rng, main, 0.62, 0.72, day)
-                    + [(120, _hr_at(day, 0.40))])
+        segments = [(120, _hr_at(day, 0.45))] + _pieces(rng, main, 0.62, 0.72, day) + [(120, _hr_at(day, 0.40))]
         # Up and down a stairwell: climbing about half the time at ~0.17 m/s.
         ascent = round(main * 0.5 * rng.uniform(0.15, 0.19), 1)
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), 1.3, "walking",
-                        ascent_m=ascent)
+        return _Session(kind, start_s, _trace(rng, segments, start_hr), 1.3, "walking", ascent_m=ascent)
     lifts = rng.sample(_LIFTS, rng.randint(4, 5))
     sets, segments = [], []
     for category, light, heavy in lifts:
@@ -153,8 +158,7 @@ def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool)
         for _ in range(3):
             work, pause = rng.randint(30, 50), rng.randint(75, 120)
             sets.append(SetToWrite(category, rng.randint(8, 12), weight, work, pause))
-            segments += [(work, _hr_at(day, rng.uniform(0.42, 0.50))),
-                         (pause, _hr_at(day, rng.uniform(0.22, 0.28)))]
+            segments += [(work, _hr_at(day, rng.uniform(0.42, 0.50))), (pause, _hr_at(day, rng.uniform(0.22, 0.28)))]
     segments.append((120, _hr_at(day, 0.2)))
     return _Session(kind, start_s, _trace(rng, segments, start_hr), 0.0, "generic", sets=sets)
 
@@ -174,7 +178,7 @@ def _week_plan(rng: random.Random, keen: bool) -> dict[int, list[str]]:
     else:
         cardio = ["walk", "stroll", "stroll"] + (["run"] if rng.random() < 0.5 else [])
     plan: dict[int, list[str]] = {d: [] for d in range(7)}
-    for weekday, kind in zip(rng.sample(range(7), len(cardio)), cardio):
+    for weekday, kind in zip(rng.sample(range(7), len(cardio)), cardio, strict=False):
         plan[weekday].append(kind)
     for weekday in rng.sample(range(7), rng.randint(1, 3)):
         plan[weekday].append("strength")
@@ -183,8 +187,7 @@ def _week_plan(rng: random.Random, keen: bool) -> dict[int, list[str]]:
     return plan
 
 
-def _day_minutes(rng: random.Random, day: date, sessions: list[_Session]
-                 ) -> list[MonitoringMinute]:
+def _day_minutes(rng: random.Random, day: date, sessions: list[_Session]) -> list[MonitoringMinute]:
     hr: list[float | None] = [None] * 1440
     steps = [0] * 1440
     kcal = [0.0] * 1440
@@ -198,19 +201,18 @@ def _day_minutes(rng: random.Random, day: date, sessions: list[_Session]
     base = rng.uniform(68, 78)
     for m in range(1440):
         asleep = m < wake or m >= bed
-        hr[m] = (HR_REST + rng.uniform(-5, 2) if asleep
-                 else base + 6 * math.sin(m / 97) + rng.uniform(-4, 4))
+        hr[m] = HR_REST + rng.uniform(-5, 2) if asleep else base + 6 * math.sin(m / 97) + rng.uniform(-4, 4)
 
     for s in sessions:
         start, end = s.start_s, s.start_s + len(s.heart_rates)
         for m in range(start // 60, (end - 1) // 60 + 1):
             lo, hi = max(start, m * 60), min(end, m * 60 + 60)
-            readings = [h for h in s.heart_rates[lo - start:hi - start] if h is not None]
+            readings = [h for h in s.heart_rates[lo - start : hi - start] if h is not None]
             hr[m] = sum(readings) / len(readings) if readings else None
-            steps[m] = (math.floor(s.steps_per_s * (hi - start))
-                        - math.floor(s.steps_per_s * (lo - start)))
-            kcal[m] = sum(max(_keytel_kcal_per_min(h, day) / 60 - RESTING_METABOLIC_RATE / 86400,
-                              0.0) for h in readings)
+            steps[m] = math.floor(s.steps_per_s * (hi - start)) - math.floor(s.steps_per_s * (lo - start))
+            kcal[m] = sum(
+                max(_keytel_kcal_per_min(h, day) / 60 - RESTING_METABOLIC_RATE / 86400, 0.0) for h in readings
+            )
             kind[m] = s.activity_type
             busy[m] = True
             if s.ascent_m:
@@ -254,8 +256,9 @@ def _day_minutes(rng: random.Random, day: date, sessions: list[_Session]
         reading = round(bpm) if bpm is not None else None
         if reading is None and not (steps[m] or kcal[m] or ascent[m] or descent[m]):
             continue
-        minutes.append(MonitoringMinute(m, reading, steps[m], round(kcal[m], 3), kind[m],
-                                        ascent[m], descent[m], intensity[m]))
+        minutes.append(
+            MonitoringMinute(m, reading, steps[m], round(kcal[m], 3), kind[m], ascent[m], descent[m], intensity[m])
+        )
     return minutes
 
 
@@ -263,8 +266,7 @@ def _device_intensity(day: date, hr: list[float | None]) -> list[str | None]:
     """The watch's own intensity minutes: by heart-rate reserve, counted only in bouts of 10+
     minutes (older firmware), so they differ from wearsync's minute-by-minute count."""
     moderate, vigorous = _hr_at(day, 0.40), _hr_at(day, 0.60)
-    zone = [None if h is None or h < moderate else "vigorous" if h >= vigorous else "moderate"
-            for h in hr]
+    zone = [None if h is None or h < moderate else "vigorous" if h >= vigorous else "moderate" for h in hr]
     out: list[str | None] = [None] * len(zone)
     m = 0
     while m < len(zone):
@@ -285,8 +287,7 @@ def _intake(rng: random.Random, burned: float) -> int | None:
         return rng.randint(900, INTAKE_FLOOR_KCAL - 50)
     if roll < 0.45:
         return round(burned + rng.uniform(-200, 250))
-    return max(round(burned - DEFICIT_TARGET_KCAL + rng.uniform(-60, 60)),
-               INTAKE_FLOOR_KCAL + rng.randint(0, 60))
+    return max(round(burned - DEFICIT_TARGET_KCAL + rng.uniform(-60, 60)), INTAKE_FLOOR_KCAL + rng.randint(0, 60))
 
 
 def write_demo_files(folder: Path, *, end: date, weeks: int = 10, seed: int = 7) -> list[Path]:
@@ -321,42 +322,58 @@ def write_demo_files(folder: Path, *, end: date, weeks: int = 10, seed: int = 7)
             sessions.append(_session(rng, kind, day, start_s, keen))
 
         for s in sessions:
-            start_local = datetime(day.year, day.month, day.day, tzinfo=_LOCAL) + timedelta(
-                seconds=s.start_s)
-            steps = (math.floor(s.steps_per_s * len(s.heart_rates))
-                     if s.kind in ("run", "walk", "stroll") else None)
-            sport, sub_sport = {"run": ("running", "generic"), "walk": ("walking", "generic"),
-                                "stroll": ("walking", "casual_walking"),
-                                "bike": ("cycling", "road"),
-                                "stairs": ("fitness_equipment", "stair_climbing"),
-                                "strength": ("training", "strength_training")}[s.kind]
-            data = activity_fit(start_utc=start_local.astimezone(timezone.utc),
-                                utc_offset_s=UTC_OFFSET_S, sport=sport, sub_sport=sub_sport,
-                                heart_rates=s.heart_rates, serial=SERIAL,
-                                calories=_session_calories(s, day), ascent_m=s.ascent_m,
-                                steps=steps, sets=s.sets)
+            start_local = datetime(day.year, day.month, day.day, tzinfo=_LOCAL) + timedelta(seconds=s.start_s)
+            steps = math.floor(s.steps_per_s * len(s.heart_rates)) if s.kind in ("run", "walk", "stroll") else None
+            sport, sub_sport = {
+                "run": ("running", "generic"),
+                "walk": ("walking", "generic"),
+                "stroll": ("walking", "casual_walking"),
+                "bike": ("cycling", "road"),
+                "stairs": ("fitness_equipment", "stair_climbing"),
+                "strength": ("training", "strength_training"),
+            }[s.kind]
+            data = activity_fit(
+                start_utc=start_local.astimezone(UTC),
+                utc_offset_s=UTC_OFFSET_S,
+                sport=sport,
+                sub_sport=sub_sport,
+                heart_rates=s.heart_rates,
+                serial=SERIAL,
+                calories=_session_calories(s, day),
+                ascent_m=s.ascent_m,
+                steps=steps,
+                sets=s.sets,
+            )
             path = folder / "Activity" / f"{start_local:%Y-%m-%d-%H-%M-%S}.fit"
             path.write_bytes(data)
             written.append(path)
 
         minutes = _day_minutes(rng, day, sessions)
         path = folder / "Monitor" / f"{day:%Y-%m-%d}.fit"
-        path.write_bytes(monitoring_fit(day=day, utc_offset_s=UTC_OFFSET_S, serial=SERIAL,
-                                        resting_metabolic_rate=RESTING_METABOLIC_RATE,
-                                        minutes=minutes))
+        path.write_bytes(
+            monitoring_fit(
+                day=day,
+                utc_offset_s=UTC_OFFSET_S,
+                serial=SERIAL,
+                resting_metabolic_rate=RESTING_METABOLIC_RATE,
+                minutes=minutes,
+            )
+        )
         written.append(path)
 
         burned = RESTING_METABOLIC_RATE + sum(m.active_kcal for m in minutes)
         eaten = _intake(rng, burned)
         if eaten is not None:
             intake_rows.append((day.isoformat(), eaten))
-        if scale_rng.random() < WEIGH_IN_SHARE:   # in the morning, before the day's eating
+        if scale_rng.random() < WEIGH_IN_SHARE:  # in the morning, before the day's eating
             weight_rows.append((day.isoformat(), round(true_kg + scale_rng.gauss(0, WATER_SWING_KG), 1), "kg"))
         really_eaten = eaten if eaten is not None else burned - 300 + scale_rng.uniform(-150, 150)
         true_kg += (really_eaten - (burned - WATCH_OVERREAD_KCAL)) / KCAL_PER_KG
 
-    for name, header, rows in (("weight.csv", ("date", "weight", "unit"), weight_rows),
-                               ("intake.csv", ("date", "kcal"), intake_rows)):
+    for name, header, rows in (
+        ("weight.csv", ("date", "weight", "unit"), weight_rows),
+        ("intake.csv", ("date", "kcal"), intake_rows),
+    ):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)

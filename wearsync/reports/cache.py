@@ -94,18 +94,28 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
     # computed once, small (a row a day): what each day's results depend on, and what classifies them
     limits = heart_rate_limits_of(store, params, minute_days.lazy()).collect().lazy()
     expected = limits.select(
-        "local_day", settings=pl.concat_str(pl.lit(params.settings_key), pl.col("moderate_from_bpm").round(3),
-                                            pl.col("vigorous_from_bpm").round(3), separator="|").fill_null(
-            pl.lit(params.settings_key + "|no limits")))
+        "local_day",
+        settings=pl.concat_str(
+            pl.lit(params.settings_key),
+            pl.col("moderate_from_bpm").round(3),
+            pl.col("vigorous_from_bpm").round(3),
+            separator="|",
+        ).fill_null(pl.lit(params.settings_key + "|no limits")),
+    )
     cached = analytics_caches.read_day_intensity(conn).select("local_day", cached="settings")
-    todo = (expected.join(cached.lazy(), on="local_day", how="left")
-            .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
-            .collect())
+    todo = (
+        expected.join(cached.lazy(), on="local_day", how="left")
+        .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
+        .collect()
+    )
 
     def compute(first: date, last: date) -> pl.DataFrame:
         days = todo.lazy().filter(pl.col("local_day").is_between(first, last))
-        return daily_intensity(classified_minutes(store, params, first, last, limits)).join(
-            days, on="local_day", how="inner").collect()
+        return (
+            daily_intensity(classified_minutes(store, params, first, last, limits))
+            .join(days, on="local_day", how="inner")
+            .collect()
+        )
 
     def write(days: list[date], results: pl.DataFrame) -> None:
         with store.transaction() as txn:
@@ -113,15 +123,17 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
             analytics_caches.forget_unavailable(txn, days)
 
     for first, last in _runs(sorted(todo["local_day"]), INTENSITY_CHUNK_DAYS):
-        _in_chunk_or_by_day(store, first, last, compute, write,
-                            lambda txn, day: analytics_caches.forget_day_intensity(txn, [day]))
+        _in_chunk_or_by_day(
+            store, first, last, compute, write, lambda txn, day: analytics_caches.forget_day_intensity(txn, [day])
+        )
     with store.transaction() as txn:
         store.set_state(txn, INTENSITY_INPUTS_KEY, inputs)
     return set(todo["local_day"])
 
 
-def classified_minutes(store: Store, params: AnalyticsParams, first: date, last: date,
-                       limits: pl.LazyFrame | None = None) -> pl.LazyFrame:
+def classified_minutes(
+    store: Store, params: AnalyticsParams, first: date, last: date, limits: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
     """Every cached minute of first..last (and the margin bouts need) with its zone
     (analytics/intensity.py `classify_minutes`): what the day results count and the day curve draws."""
     conn = store.conn
@@ -133,9 +145,14 @@ def classified_minutes(store: Store, params: AnalyticsParams, first: date, last:
     return classify_minutes(minutes, limits, movement, params.min_bout_minutes)
 
 
-def _in_chunk_or_by_day(store: Store, first: date, last: date, compute: Callable[[date, date], pl.DataFrame],
-                        write: Callable[[list[date], pl.DataFrame], None],
-                        forget: Callable[[sqlite3.Connection, date], None]) -> None:
+def _in_chunk_or_by_day(
+    store: Store,
+    first: date,
+    last: date,
+    compute: Callable[[date, date], pl.DataFrame],
+    write: Callable[[list[date], pl.DataFrame], None],
+    forget: Callable[[sqlite3.Connection, date], None],
+) -> None:
     """Compute and write days first..last at once; if that fails, day by day.
 
     A day that fails alone has what the stage cached for it forgotten (`forget`) and is
@@ -181,5 +198,6 @@ def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
 def heart_rate_limits_of(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
     """heart_rate_limits of `days` from everything stored (the values alone, not where each came from)."""
     measured = preferred_wellness(stored_wellness.read_wellness(store.conn).lazy()).select(
-        "local_day", "resting_hr", "resting_hr_from")
+        "local_day", "resting_hr", "resting_hr_from"
+    )
     return heart_rate_limits(days, measured, params, recordings.read_activity_maxima(store.conn).lazy())

@@ -21,9 +21,13 @@ def day_curve(store: Store, config: Config, day: date) -> DayCurve:
     """
     params = analytics_params(store, config)
     refresh(store, params)
-    classified = classified_minutes(store, params, day, day).filter(pl.col("local_day") == day).sort(
-        "minute_utc").collect()
+    classified = (
+        classified_minutes(store, params, day, day).filter(pl.col("local_day") == day).sort("minute_utc").collect()
+    )
     midnight = day_start(day) - (stored_wellness.read_day_offset(store.conn, day) or 0)
-    return DayCurve(hours=((classified["minute_utc"] - midnight) / 3600).to_list(),
-                    bpm=classified["bpm"].round(0).cast(pl.Int64).to_list(),
-                    zone=classified["zone"].to_list(), source=classified["source"].to_list())
+    return DayCurve(
+        hours=((classified["minute_utc"] - midnight) / 3600).to_list(),
+        bpm=classified["bpm"].round(0).cast(pl.Int64).to_list(),
+        zone=classified["zone"].to_list(),
+        source=classified["source"].to_list(),
+    )

@@ -19,10 +19,15 @@ from wearsync.store.strict_schema import HR_SOURCES
 
 DAY_SECONDS = 86_400
 UNIT_SCHEMA = pl.Schema({"unit": pl.String, "first_day": pl.Date, "last_day": pl.Date})
-DAY_INTENSITY_CACHE_SCHEMA = pl.Schema({
-    "local_day": pl.Date, "settings": pl.String, "hr_moderate_min": pl.Int64,
-    "hr_vigorous_min": pl.Int64, "minutes_with_readings": pl.Int64,
-})
+DAY_INTENSITY_CACHE_SCHEMA = pl.Schema(
+    {
+        "local_day": pl.Date,
+        "settings": pl.String,
+        "hr_moderate_min": pl.Int64,
+        "hr_vigorous_min": pl.Int64,
+        "minutes_with_readings": pl.Int64,
+    }
+)
 # Names to codes by the enum's physical codes: several times cheaper than replace_strict on the
 # rebuild's millions of values.
 SOURCE_ENUM = pl.Enum(HR_SOURCES)
@@ -35,8 +40,10 @@ def current_units(conn: sqlite3.Connection) -> set[str]:
     replaced whole on a re-pull, as a series of a new id.
     """
     units = {f"recording:{rid}:{at}" for rid, at in conn.execute("SELECT id, imported_at FROM recordings")}
-    units |= {f"garmin:{day}:{sid}" for day, sid in conn.execute(
-        "SELECT garmin_day, id FROM hr_series WHERE garmin_day IS NOT NULL")}
+    units |= {
+        f"garmin:{day}:{sid}"
+        for day, sid in conn.execute("SELECT garmin_day, id FROM hr_series WHERE garmin_day IS NOT NULL")
+    }
     return units
 
 
@@ -74,19 +81,22 @@ def read_units(conn: sqlite3.Connection) -> set[str]:
 
 def read_unit_spans(conn: sqlite3.Connection, units: list[str]) -> pl.DataFrame:
     """UNIT_SCHEMA rows of the given stored units: the days each covered."""
-    found = [conn.execute("SELECT unit, first_day, last_day FROM analytics_units WHERE unit = :unit",
-                          {"unit": u}).fetchone()
-             for u in units]
-    return pl.DataFrame(found, schema={"unit": pl.String, "first_day": pl.String, "last_day": pl.String},
-                        orient="row").with_columns(pl.col("first_day", "last_day").str.to_date())
+    found = [
+        conn.execute("SELECT unit, first_day, last_day FROM analytics_units WHERE unit = :unit", {"unit": u}).fetchone()
+        for u in units
+    ]
+    return pl.DataFrame(
+        found, schema={"unit": pl.String, "first_day": pl.String, "last_day": pl.String}, orient="row"
+    ).with_columns(pl.col("first_day", "last_day").str.to_date())
 
 
 def write_units(conn: sqlite3.Connection, added: pl.DataFrame, removed: list[str]) -> None:
     """Record units the cache now holds and forget removed ones (inside the caller's transaction)."""
     conn.executemany("DELETE FROM analytics_units WHERE unit = :unit", [{"unit": u} for u in removed])
-    conn.executemany("INSERT OR REPLACE INTO analytics_units (unit, first_day, last_day) "
-                     "VALUES (:unit, :first_day, :last_day)",
-                     added.with_columns(pl.col("first_day", "last_day").cast(pl.String)).rows(named=True))
+    conn.executemany(
+        "INSERT OR REPLACE INTO analytics_units (unit, first_day, last_day) VALUES (:unit, :first_day, :last_day)",
+        added.with_columns(pl.col("first_day", "last_day").cast(pl.String)).rows(named=True),
+    )
 
 
 def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFrame) -> None:
@@ -94,22 +104,35 @@ def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFr
     conn.executemany("DELETE FROM analytics_minutes WHERE local_day = :day", [{"day": d.isoformat()} for d in days])
     ordered = minutes.sort("local_day", "minute_utc")
     # Packed once for all days and sliced per day: a frame operation per day cost ~1 s a rebuild.
-    packed = [(ordered["minute_utc"] // 60).cast(pl.Int32).to_numpy(), ordered["bpm"].cast(pl.Float64).to_numpy(),
-              ordered["source"].cast(SOURCE_ENUM).to_physical().cast(pl.UInt8).to_numpy()]
+    packed = [
+        (ordered["minute_utc"] // 60).cast(pl.Int32).to_numpy(),
+        ordered["bpm"].cast(pl.Float64).to_numpy(),
+        ordered["source"].cast(SOURCE_ENUM).to_physical().cast(pl.UInt8).to_numpy(),
+    ]
     runs = ordered["local_day"].rle().struct.unnest()
     ends = np.cumsum(runs["len"].to_numpy())
-    conn.executemany("INSERT INTO analytics_minutes (local_day, minutes, bpm, sources) "
-                     "VALUES (:day, :minutes, :bpm, :sources)", [
-        dict(zip(("day", "minutes", "bpm", "sources"),
-                 (day.isoformat(), *(column[end - count:end].tobytes() for column in packed)), strict=True))
-        for day, count, end in zip(runs["value"], runs["len"], ends, strict=True)])
+    conn.executemany(
+        "INSERT INTO analytics_minutes (local_day, minutes, bpm, sources) VALUES (:day, :minutes, :bpm, :sources)",
+        [
+            dict(
+                zip(
+                    ("day", "minutes", "bpm", "sources"),
+                    (day.isoformat(), *(column[end - count : end].tobytes() for column in packed)),
+                    strict=True,
+                )
+            )
+            for day, count, end in zip(runs["value"], runs["len"], ends, strict=True)
+        ],
+    )
 
 
 def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.LazyFrame:
     """Cached per-minute heart rate (MINUTES_SCHEMA) of local days first..last."""
-    rows = conn.execute("SELECT local_day, minutes, bpm, sources FROM analytics_minutes "
-                        "WHERE local_day BETWEEN :first AND :last ORDER BY local_day",
-                        day_range(first, last)).fetchall()
+    rows = conn.execute(
+        "SELECT local_day, minutes, bpm, sources FROM analytics_minutes "
+        "WHERE local_day BETWEEN :first AND :last ORDER BY local_day",
+        day_range(first, last),
+    ).fetchall()
     if not rows:
         return pl.LazyFrame(schema=MINUTES_SCHEMA)
     day_names, minutes, bpm, sources = zip(*rows, strict=True)
@@ -118,23 +141,30 @@ def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date
     minute_utc = np.frombuffer(b"".join(minutes), dtype=np.int32).astype(np.int64) * 60
     # Usually already in time order (days in order, each sorted); flagged so, sorting it is free.
     in_order = bool(np.all(minute_utc[1:] > minute_utc[:-1]))
-    return pl.LazyFrame({
-        "minute_utc": pl.Series(minute_utc).set_sorted() if in_order else minute_utc,
-        "local_day": pl.Series(days).cast(pl.Date),
-        "bpm": np.frombuffer(b"".join(bpm), dtype=np.float64),
-        "source": SOURCE_NAMES.gather(np.frombuffer(b"".join(sources), dtype=np.uint8)),
-    })
+    return pl.LazyFrame(
+        {
+            "minute_utc": pl.Series(minute_utc).set_sorted() if in_order else minute_utc,
+            "local_day": pl.Series(days).cast(pl.Date),
+            "bpm": np.frombuffer(b"".join(bpm), dtype=np.float64),
+            "source": SOURCE_NAMES.gather(np.frombuffer(b"".join(sources), dtype=np.uint8)),
+        }
+    )
 
 
 def read_day_intensity(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Cached per-day intensity results of days first..last with the settings each was computed with."""
-    return query_frame(conn, "SELECT local_day, settings, hr_moderate_min, hr_vigorous_min, minutes_with_readings "
-                       "FROM analytics_days WHERE local_day BETWEEN :first AND :last", day_range(first, last),
-                       DAY_INTENSITY_CACHE_SCHEMA)
+    return query_frame(
+        conn,
+        "SELECT local_day, settings, hr_moderate_min, hr_vigorous_min, minutes_with_readings "
+        "FROM analytics_days WHERE local_day BETWEEN :first AND :last",
+        day_range(first, last),
+        DAY_INTENSITY_CACHE_SCHEMA,
+    )
 
 
-def read_day_goal_rows(conn: sqlite3.Connection, first: date, last: date,
-                       worn_minutes: int) -> list[tuple[str, str, int | None, int | None, int]]:
+def read_day_goal_rows(
+    conn: sqlite3.Connection, first: date, last: date, worn_minutes: int
+) -> list[tuple[str, str, int | None, int | None, int]]:
     """(local_day ISO, source, moderate minutes, vigorous minutes, worn) of days first..last: a row per day of
     the heart-rate cache (source "heart_rate", days with a reading) and per wellness row of each
     source; only what the cardio streak needs (reporting._streaks)."""
@@ -153,7 +183,10 @@ def write_day_intensity(conn: sqlite3.Connection, results: pl.DataFrame) -> None
         "INSERT OR REPLACE INTO analytics_days (local_day, settings, hr_moderate_min, hr_vigorous_min, "
         "minutes_with_readings) VALUES (:local_day, :settings, :hr_moderate_min, :hr_vigorous_min, "
         ":minutes_with_readings)",
-        results.select(list(DAY_INTENSITY_CACHE_SCHEMA)).with_columns(pl.col("local_day").cast(pl.String)).rows(named=True))
+        results.select(list(DAY_INTENSITY_CACHE_SCHEMA))
+        .with_columns(pl.col("local_day").cast(pl.String))
+        .rows(named=True),
+    )
 
 
 def forget_day_intensity(conn: sqlite3.Connection, days: list[date]) -> None:
@@ -163,8 +196,10 @@ def forget_day_intensity(conn: sqlite3.Connection, days: list[date]) -> None:
 
 def write_unavailable(conn: sqlite3.Connection, day: date, reason: str) -> None:
     """Record that `day` could not be computed, and why (caller's transaction)."""
-    conn.execute("INSERT OR REPLACE INTO analytics_unavailable (local_day, reason) VALUES (:day, :reason)",
-                 {"day": day.isoformat(), "reason": reason})
+    conn.execute(
+        "INSERT OR REPLACE INTO analytics_unavailable (local_day, reason) VALUES (:day, :reason)",
+        {"day": day.isoformat(), "reason": reason},
+    )
 
 
 def forget_unavailable(conn: sqlite3.Connection, days: list[date]) -> None:
@@ -174,9 +209,13 @@ def forget_unavailable(conn: sqlite3.Connection, days: list[date]) -> None:
 
 def read_unavailable(conn: sqlite3.Connection, first: date, last: date) -> dict[date, str]:
     """The days first..last that could not be computed, with the reason of each."""
-    return {date.fromisoformat(day): reason for day, reason in conn.execute(
-        "SELECT local_day, reason FROM analytics_unavailable WHERE local_day BETWEEN :first AND :last",
-        day_range(first, last))}
+    return {
+        date.fromisoformat(day): reason
+        for day, reason in conn.execute(
+            "SELECT local_day, reason FROM analytics_unavailable WHERE local_day BETWEEN :first AND :last",
+            day_range(first, last),
+        )
+    }
 
 
 def minute_days(conn: sqlite3.Connection) -> pl.DataFrame:

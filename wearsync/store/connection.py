@@ -68,8 +68,7 @@ class Store:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             os.close(fd)
             os.chmod(path, 0o600)
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         except OSError as exc:
             raise StoreError(f"{data_dir}: cannot open the store ({exc.strerror})") from exc
         store = cls(conn, data_dir)
@@ -121,10 +120,13 @@ class Store:
         version = copy.execute("PRAGMA user_version").fetchone()[0]
         if version != len(MIGRATIONS):
             copy.close()
-            raise StoreError(f"{path}: the store is read-only and needs upgrading (schema {version}, this "
-                             f"wearsync reads {len(MIGRATIONS)}), which writes to it; open it once where it "
-                             "can be written" if version < len(MIGRATIONS) else
-                             f"{path}: written by a newer wearsync (schema {version}); upgrade wearsync")
+            raise StoreError(
+                f"{path}: the store is read-only and needs upgrading (schema {version}, this "
+                f"wearsync reads {len(MIGRATIONS)}), which writes to it; open it once where it "
+                "can be written"
+                if version < len(MIGRATIONS)
+                else f"{path}: written by a newer wearsync (schema {version}); upgrade wearsync"
+            )
         copy.execute("PRAGMA foreign_keys = ON")
         return cls(copy, data_dir)
 
@@ -137,7 +139,6 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         """`with Store.open(folder) as store:` closes it however the block ends (a worker's own store)."""
         self.close()
-
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -156,8 +157,10 @@ class Store:
             if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
                 raise self._error(exc) from exc
             if isinstance(exc, sqlite3.IntegrityError) and exc.sqlite_errorcode in VALUE_REFUSED:
-                raise StoreError(f"{self.data_dir / DB_NAME}: a value outside the store's limits was refused "
-                                 f"({exc}); nothing of this change was stored") from exc
+                raise StoreError(
+                    f"{self.data_dir / DB_NAME}: a value outside the store's limits was refused "
+                    f"({exc}); nothing of this change was stored"
+                ) from exc
             raise
 
     def _retry_busy(self, step: Callable[[], object]) -> None:
@@ -174,12 +177,15 @@ class Store:
                         f"the store is busy: another wearsync process is writing ({self.data_dir / DB_NAME} "
                         f"stayed locked through {BUSY_RETRIES + 1} waits of "
                         f"{self.conn.execute('PRAGMA busy_timeout').fetchone()[0] / 1000:g} s); "
-                        "try again when it has finished") from exc
-                time.sleep(BUSY_BACKOFF_S * 2 ** attempt)
+                        "try again when it has finished"
+                    ) from exc
+                time.sleep(BUSY_BACKOFF_S * 2**attempt)
 
     def _error(self, exc: sqlite3.OperationalError) -> StoreError:
-        return StoreError(f"{self.data_dir / DB_NAME}: cannot write the store: {_write_failure(exc)}; "
-                          "nothing of this change was stored")
+        return StoreError(
+            f"{self.data_dir / DB_NAME}: cannot write the store: {_write_failure(exc)}; "
+            "nothing of this change was stored"
+        )
 
     def data_version(self) -> int:
         """Changes when another connection commits (for the dashboard's refresh)."""
@@ -203,4 +209,3 @@ class Store:
 
 def _write_failure(exc: sqlite3.OperationalError) -> str | None:
     return WRITE_FAILURES.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
-

@@ -26,11 +26,22 @@ from wearsync.store.strict_schema import HR_SOURCES
 # Source codes (indexes into HR_SOURCES, as the series and the minute cache store them) to names, by gather.
 SOURCE_NAMES = pl.Series(HR_SOURCES, dtype=pl.String)
 # The frame of activities the reports list (recordings.read_activities).
-ACTIVITY_DETAIL_SCHEMA = pl.Schema({
-    "id": pl.Int64, "local_day": pl.Date, "sport": pl.String, "sub_sport": pl.String,
-    "start_utc": pl.Int64, "elapsed_s": pl.Float64, "calories": pl.Int64, "avg_hr": pl.Int64, "max_hr": pl.Int64,
-    "ascent_m": pl.Float64, "steps": pl.Int64, "utc_offset_s": pl.Int64,
-})
+ACTIVITY_DETAIL_SCHEMA = pl.Schema(
+    {
+        "id": pl.Int64,
+        "local_day": pl.Date,
+        "sport": pl.String,
+        "sub_sport": pl.String,
+        "start_utc": pl.Int64,
+        "elapsed_s": pl.Float64,
+        "calories": pl.Int64,
+        "avg_hr": pl.Int64,
+        "max_hr": pl.Int64,
+        "ascent_m": pl.Float64,
+        "steps": pl.Int64,
+        "utc_offset_s": pl.Int64,
+    }
+)
 
 
 def query_frame(conn: sqlite3.Connection, sql: str, params: Mapping[str, object], schema: pl.Schema) -> pl.DataFrame:

@@ -38,10 +38,14 @@ COLUMNS = (
     Column("recording_id", "INTEGER", clause="REFERENCES recordings(id) ON DELETE CASCADE"),
     Column("garmin_day", "TEXT", rule=LOCAL_DAY, clause="UNIQUE"),
     Column("source", "TEXT", True, choices=HR_SOURCES),
-    Column("first_ts", "INTEGER", True, "time"), Column("last_ts", "INTEGER", True, "time"),
-    Column("first_local", "INTEGER", True), Column("last_local", "INTEGER", True),
+    Column("first_ts", "INTEGER", True, "time"),
+    Column("last_ts", "INTEGER", True, "time"),
+    Column("first_local", "INTEGER", True),
+    Column("last_local", "INTEGER", True),
     Column("n", "INTEGER", True),
-    Column("ts", "BLOB", True), Column("bpm", "BLOB", True), Column("offsets", "BLOB", True),
+    Column("ts", "BLOB", True),
+    Column("bpm", "BLOB", True),
+    Column("offsets", "BLOB", True),
 )
 CREATE = (
     "CREATE TABLE hr_series (\n    " + ",\n    ".join(c.definition() for c in COLUMNS) + ",\n    "
@@ -67,9 +71,16 @@ class Readings(NamedTuple):
     source: np.ndarray
 
 
-def write_series(conn: sqlite3.Connection, *, source: str, ts: npt.ArrayLike, bpm: npt.ArrayLike,
-                 utc_offset_s: npt.ArrayLike,
-                 recording_id: int | None = None, garmin_day: str | None = None) -> None:
+def write_series(
+    conn: sqlite3.Connection,
+    *,
+    source: str,
+    ts: npt.ArrayLike,
+    bpm: npt.ArrayLike,
+    utc_offset_s: npt.ArrayLike,
+    recording_id: int | None = None,
+    garmin_day: str | None = None,
+) -> None:
     """Store one recording's (or one Garmin day's) heart rate, in the caller's transaction.
 
     `ts`, `bpm` and `utc_offset_s` are equally long arrays in the source's order; a NaN bpm is
@@ -97,10 +108,20 @@ def write_series(conn: sqlite3.Connection, *, source: str, ts: npt.ArrayLike, bp
         "INSERT INTO hr_series (recording_id, garmin_day, source, first_ts, last_ts, first_local, last_local, n, "
         "ts, bpm, offsets) VALUES (:recording_id, :garmin_day, :source, :first_ts, :last_ts, :first_local, "
         ":last_local, :n, :ts, :bpm, :offsets)",
-        {"recording_id": recording_id, "garmin_day": garmin_day, "source": source, "first_ts": first,
-         "last_ts": int(ts.max()), "first_local": int(local.min()), "last_local": int(local.max()),
-         "n": int(ts.size), "ts": (ts - first).astype(TS_TYPE).tobytes(), "bpm": values.tobytes(),
-         "offsets": np.column_stack([starts, offsets[starts]]).astype(RUN_TYPE).tobytes()})
+        {
+            "recording_id": recording_id,
+            "garmin_day": garmin_day,
+            "source": source,
+            "first_ts": first,
+            "last_ts": int(ts.max()),
+            "first_local": int(local.min()),
+            "last_local": int(local.max()),
+            "n": int(ts.size),
+            "ts": (ts - first).astype(TS_TYPE).tobytes(),
+            "bpm": values.tobytes(),
+            "offsets": np.column_stack([starts, offsets[starts]]).astype(RUN_TYPE).tobytes(),
+        },
+    )
 
 
 def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
@@ -108,17 +129,21 @@ def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
     conn.execute("DELETE FROM hr_series WHERE garmin_day = :day", {"day": day})
 
 
-def read_series(conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES, *,
-                with_empty: bool = True) -> Readings:
+def read_series(
+    conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES, *, with_empty: bool = True
+) -> Readings:
     """The readings of `sources` with start <= ts < end (and the empty ones unless not
     `with_empty`), in time order; readings of the same second keep the order they were written in."""
     # INDEXED BY: without it SQLite scans the whole table in id order (the ORDER BY), ~10x slower
     # for a month of five years (bench/analytics_bench.py's rebuild reads 59 such ranges)
-    readings = decode_many(conn.execute(
-        f"SELECT source, first_ts, ts, bpm, offsets FROM hr_series INDEXED BY hr_series_span "
-        f"WHERE last_ts >= :start AND first_ts < :end "
-        f"AND source IN ({', '.join(f':s{n}' for n in range(len(sources)))}) ORDER BY id",
-        {"start": start, "end": end, **{f"s{n}": source for n, source in enumerate(sources)}}).fetchall())
+    readings = decode_many(
+        conn.execute(
+            f"SELECT source, first_ts, ts, bpm, offsets FROM hr_series INDEXED BY hr_series_span "
+            f"WHERE last_ts >= :start AND first_ts < :end "
+            f"AND source IN ({', '.join(f':s{n}' for n in range(len(sources)))}) ORDER BY id",
+            {"start": start, "end": end, **{f"s{n}": source for n, source in enumerate(sources)}},
+        ).fetchall()
+    )
     wanted = (readings.ts >= start) & (readings.ts < end)
     inside = np.flatnonzero(wanted if with_empty else wanted & (readings.bpm != NO_BPM))
     order = inside[np.argsort(readings.ts[inside], kind="stable")]
@@ -132,8 +157,9 @@ def local_spans(conn: sqlite3.Connection) -> list[tuple[int | None, str | None, 
 
 def recording_spans(conn: sqlite3.Connection) -> list[tuple[int, int, int]]:
     """(recording_id, earliest, latest local time) of each recording's series."""
-    return conn.execute("SELECT recording_id, first_local, last_local FROM hr_series "
-                        "WHERE recording_id IS NOT NULL").fetchall()
+    return conn.execute(
+        "SELECT recording_id, first_local, last_local FROM hr_series WHERE recording_id IS NOT NULL"
+    ).fetchall()
 
 
 def reading_count(conn: sqlite3.Connection) -> int:
@@ -163,12 +189,18 @@ def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
     midnight = day_start(day)
     readings = read_series(conn, midnight - OFFSET_MARGIN_S, midnight + DAY_SECONDS + OFFSET_MARGIN_S)
     local = readings.ts + readings.utc_offset_s
-    inside = Readings(*(column[np.flatnonzero((local >= midnight) & (local < midnight + DAY_SECONDS))]
-                        for column in readings))
-    return pl.DataFrame({
-        "ts": inside.ts, "bpm": inside.bpm.astype(np.int64), "utc_offset_s": inside.utc_offset_s,
-        "source": SOURCE_NAMES.gather(inside.source),
-    }, schema=READINGS_SCHEMA).with_columns(pl.when(pl.col("bpm") != NO_BPM).then(pl.col("bpm")).alias("bpm"))
+    inside = Readings(
+        *(column[np.flatnonzero((local >= midnight) & (local < midnight + DAY_SECONDS))] for column in readings)
+    )
+    return pl.DataFrame(
+        {
+            "ts": inside.ts,
+            "bpm": inside.bpm.astype(np.int64),
+            "utc_offset_s": inside.utc_offset_s,
+            "source": SOURCE_NAMES.gather(inside.source),
+        },
+        schema=READINGS_SCHEMA,
+    ).with_columns(pl.when(pl.col("bpm") != NO_BPM).then(pl.col("bpm")).alias("bpm"))
 
 
 def read_day_reading_stats(conn: sqlite3.Connection, day: date) -> dict[str, Any]:
@@ -197,8 +229,12 @@ def decode_many(rows: Sequence[tuple[str, int, bytes, bytes, bytes]]) -> Reading
     run_starts = runs[:, 0] + np.repeat(np.cumsum(counts) - counts, runs_per_series)
     lengths = np.diff(run_starts, append=times.size)
     codes = np.array([HR_SOURCES.index(source) for source in sources], np.uint8)
-    return Readings(times, np.frombuffer(b"".join(bpm), BPM_TYPE), np.repeat(runs[:, 1].astype(np.int64), lengths),
-                    np.repeat(codes, counts))
+    return Readings(
+        times,
+        np.frombuffer(b"".join(bpm), BPM_TYPE),
+        np.repeat(runs[:, 1].astype(np.int64), lengths),
+        np.repeat(codes, counts),
+    )
 
 
 def _whole(values: npt.ArrayLike, limit: str, name: str) -> np.ndarray:
@@ -233,15 +269,20 @@ def readings_to_series(conn: sqlite3.Connection) -> list[str]:
         "SELECT min(rowid), 'recording_id', recording_id FROM hr_readings WHERE recording_id IS NOT NULL "
         "GROUP BY recording_id UNION ALL "
         "SELECT min(rowid), 'garmin_day', garmin_day FROM hr_readings WHERE garmin_day IS NOT NULL "
-        "AND recording_id IS NULL GROUP BY garmin_day ORDER BY 1").fetchall()
+        "AND recording_id IS NULL GROUP BY garmin_day ORDER BY 1"
+    ).fetchall()
     for _, column, key in units:
-        rows = conn.execute(f"SELECT ts, coalesce(bpm, {NO_BPM}), utc_offset_s, source FROM hr_readings "
-                            f"WHERE {column} = :key ORDER BY rowid", {"key": key}).fetchall()
+        rows = conn.execute(
+            f"SELECT ts, coalesce(bpm, {NO_BPM}), utc_offset_s, source FROM hr_readings "
+            f"WHERE {column} = :key ORDER BY rowid",
+            {"key": key},
+        ).fetchall()
         for source in dict.fromkeys(row[3] for row in rows):
             ts, bpm, offsets = np.array([row[:3] for row in rows if row[3] == source], np.int64).T
             owner = {"recording_id": key} if column == "recording_id" else {"garmin_day": key}
-            write_series(conn, source=source, ts=ts, bpm=np.where(bpm == NO_BPM, np.nan, bpm),
-                         utc_offset_s=offsets, **owner)
+            write_series(
+                conn, source=source, ts=ts, bpm=np.where(bpm == NO_BPM, np.nan, bpm), utc_offset_s=offsets, **owner
+            )
     conn.execute("DROP TABLE hr_readings")
     for cache in ANALYTICS_CACHES:
         conn.execute(f"DELETE FROM {cache}")

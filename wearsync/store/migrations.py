@@ -29,8 +29,6 @@ def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
     return readings_to_series(conn)
 
 
-
-
 def _weigh_ins_asked(conn: sqlite3.Connection) -> list[str]:
     """Garmin Connect weigh-ins, per day: whether they were asked once the day had settled
     (0: ask again), and why the last request failed. Skips columns already there."""
@@ -283,8 +281,9 @@ def migrate(store: Store) -> None:
             with store.transaction() as conn:
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 if version > len(MIGRATIONS):
-                    raise StoreError(f"{store.data_dir / DB_NAME}: written by a newer wearsync "
-                                     f"(schema {version}); upgrade wearsync")
+                    raise StoreError(
+                        f"{store.data_dir / DB_NAME}: written by a newer wearsync (schema {version}); upgrade wearsync"
+                    )
                 if version == len(MIGRATIONS):
                     return
                 migration = MIGRATIONS[version]
@@ -294,8 +293,10 @@ def migrate(store: Store) -> None:
                     for statement in _statements(migration):
                         conn.execute(statement)
                 if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-                    raise StoreError(f"{store.data_dir / DB_NAME}: migration {version + 1} left rows "
-                                     "whose parent is gone; nothing was changed")
+                    raise StoreError(
+                        f"{store.data_dir / DB_NAME}: migration {version + 1} left rows "
+                        "whose parent is gone; nothing was changed"
+                    )
                 conn.execute(f"PRAGMA user_version = {version + 1}")
     finally:
         store.conn.execute("PRAGMA foreign_keys = ON")

@@ -58,12 +58,13 @@ def keep_original(store: Store, data: bytes, suffix: str = ".fit") -> str:
         for folder in {target.parent, *(c.parent for c in created)}:  # the new entries
             sync_folder(folder)
     except OSError as exc:
-        raise StoreError(f"{target.parent}: cannot keep the original "
-                         f"({_os_failure(exc)})") from exc
+        raise StoreError(f"{target.parent}: cannot keep the original ({_os_failure(exc)})") from exc
     return sha
+
 
 def original_path(data_dir: Path, sha: str, suffix: str = ".fit") -> Path:
     return data_dir / ORIGINALS / sha[:2] / f"{sha}{suffix}"
+
 
 def tidy_originals(store: Store) -> None:
     """Remove what writers that are gone left, and originals no recording refers to.
@@ -98,13 +99,13 @@ def tidy_originals(store: Store) -> None:
                     path.unlink(missing_ok=True)
                     unreferenced += 1
     except OSError as exc:
-        raise StoreError(f"{root}: cannot tidy the kept originals "
-                         f"({_os_failure(exc)})") from exc
+        raise StoreError(f"{root}: cannot tidy the kept originals ({_os_failure(exc)})") from exc
     if temporary or unreferenced:
         store.notices.append(
             f"store tidied: removed {plural(temporary, 'temporary file')} and "
             f"{plural(unreferenced, 'original')} no recording refers to (left by an interrupted "
-            "import or a forgotten recording)")
+            "import or a forgotten recording)"
+        )
 
 
 def _os_failure(exc: OSError) -> str:

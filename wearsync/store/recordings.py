@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 class KnownRecording(NamedTuple):
     id: int
-    path: str         # where it was first seen
-    damaged: bool     # the reader kept only part of it
+    path: str  # where it was first seen
+    damaged: bool  # the reader kept only part of it
 
 
 def recording_by_sha(conn: sqlite3.Connection, sha: str) -> KnownRecording | None:
@@ -23,11 +23,15 @@ def recording_by_sha(conn: sqlite3.Connection, sha: str) -> KnownRecording | Non
     return _known(conn, "sha256 = :sha", {"sha": sha})
 
 
-def recording_by_identity(conn: sqlite3.Connection, serial: int, time_created: int,
-                          file_type: str | None) -> KnownRecording | None:
+def recording_by_identity(
+    conn: sqlite3.Connection, serial: int, time_created: int, file_type: str | None
+) -> KnownRecording | None:
     """The stored recording the device named with this serial, creation time and file type."""
-    return _known(conn, "serial = :serial AND time_created = :time_created AND file_type = :file_type",
-                  {"serial": serial, "time_created": time_created, "file_type": file_type})
+    return _known(
+        conn,
+        "serial = :serial AND time_created = :time_created AND file_type = :file_type",
+        {"serial": serial, "time_created": time_created, "file_type": file_type},
+    )
 
 
 def _known(conn: sqlite3.Connection, where: str, params: dict[str, object]) -> KnownRecording | None:
@@ -40,7 +44,9 @@ def add_recording(conn: sqlite3.Connection, row: dict[str, Any]) -> int:
     cursor = conn.execute(
         "INSERT INTO recordings (sha256, serial, time_created, file_type, manufacturer, product, source, path, "
         "status, reason, reader, damaged, imported_at) VALUES (:sha256, :serial, :time_created, :file_type, "
-        ":manufacturer, :product, :source, :path, :status, :reason, :reader, :damaged, :imported_at)", row)
+        ":manufacturer, :product, :source, :path, :status, :reason, :reader, :damaged, :imported_at)",
+        row,
+    )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
@@ -57,7 +63,9 @@ def add_activity(conn: sqlite3.Connection, row: dict[str, Any]) -> int:
     cursor = conn.execute(
         "INSERT INTO activities (recording_id, sport, sub_sport, start_utc, utc_offset_s, local_day, elapsed_s, "
         "timer_s, calories, avg_hr, max_hr, ascent_m, steps) VALUES (:recording_id, :sport, :sub_sport, :start_utc, "
-        ":utc_offset_s, :local_day, :elapsed_s, :timer_s, :calories, :avg_hr, :max_hr, :ascent_m, :steps)", row)
+        ":utc_offset_s, :local_day, :elapsed_s, :timer_s, :calories, :avg_hr, :max_hr, :ascent_m, :steps)",
+        row,
+    )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
@@ -66,7 +74,9 @@ def add_strength_sets(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) 
     conn.executemany(
         "INSERT INTO strength_sets (activity_id, position, start_utc, duration_s, set_type, repetitions, weight_kg, "
         "category) VALUES (:activity_id, :position, :start_utc, :duration_s, :set_type, :repetitions, :weight_kg, "
-        ":category)", rows)
+        ":category)",
+        rows,
+    )
 
 
 def add_monitoring_values(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) -> None:
@@ -74,19 +84,28 @@ def add_monitoring_values(conn: sqlite3.Connection, rows: Iterable[dict[str, Any
     conn.executemany(
         "INSERT INTO monitoring_values (serial, local_day, ts, activity_type, metric, kind, value, recording_id) "
         "VALUES (:serial, :local_day, :ts, :activity_type, :metric, :kind, :value, :recording_id) "
-        "ON CONFLICT DO UPDATE SET value = MAX(value, excluded.value)", rows)
+        "ON CONFLICT DO UPDATE SET value = MAX(value, excluded.value)",
+        rows,
+    )
 
 
 def monitoring_days(conn: sqlite3.Connection, recording_id: int) -> set[str]:
     """The local days a recording's monitoring values fall on."""
-    return {day for (day,) in conn.execute(
-        "SELECT DISTINCT local_day FROM monitoring_values WHERE recording_id = :id", {"id": recording_id})}
+    return {
+        day
+        for (day,) in conn.execute(
+            "SELECT DISTINCT local_day FROM monitoring_values WHERE recording_id = :id", {"id": recording_id}
+        )
+    }
 
 
 def days_with_monitoring(conn: sqlite3.Connection, days: Iterable[str]) -> set[str]:
     """Those of `days` that still have a monitoring value."""
-    return {day for day in days if conn.execute(
-        "SELECT 1 FROM monitoring_values WHERE local_day = :day LIMIT 1", {"day": day}).fetchone()}
+    return {
+        day
+        for day in days
+        if conn.execute("SELECT 1 FROM monitoring_values WHERE local_day = :day LIMIT 1", {"day": day}).fetchone()
+    }
 
 
 def monitoring_groups(conn: sqlite3.Connection, day: str) -> list[tuple[int, str, str, int, int, int, int, int]]:
@@ -95,7 +114,8 @@ def monitoring_groups(conn: sqlite3.Connection, day: str) -> list[tuple[int, str
     return conn.execute(
         "SELECT serial, metric, kind, activity_type, MAX(value), SUM(value), MIN(ts), MAX(ts) "
         "FROM monitoring_values WHERE local_day = :day GROUP BY serial, metric, kind, activity_type",
-        {"day": day}).fetchall()
+        {"day": day},
+    ).fetchall()
 
 
 def nearest_device_offset(conn: sqlite3.Connection, serial: int, near: int, within_s: int) -> int | None:
@@ -117,8 +137,11 @@ def nearest_device_offset(conn: sqlite3.Connection, serial: int, near: int, with
 
 def log_imports(conn: sqlite3.Connection, events: Iterable[dict[str, Any]]) -> None:
     """Import events (keys at, source, path, outcome, message)."""
-    conn.executemany("INSERT INTO import_events (at, source, path, outcome, message) "
-                     "VALUES (:at, :source, :path, :outcome, :message)", events)
+    conn.executemany(
+        "INSERT INTO import_events (at, source, path, outcome, message) "
+        "VALUES (:at, :source, :path, :outcome, :message)",
+        events,
+    )
 
 
 def read_activities(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
@@ -126,31 +149,41 @@ def read_activities(conn: sqlite3.Connection, first: date | None = None, last: d
     from wearsync.store.frames import ACTIVITY_DETAIL_SCHEMA, day_range, query_frame
 
     return query_frame(
-        conn, "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, "
+        conn,
+        "SELECT id, local_day, sport, sub_sport, start_utc, elapsed_s, calories, avg_hr, max_hr, ascent_m, "
         "steps, utc_offset_s FROM activities WHERE local_day BETWEEN :first AND :last ORDER BY start_utc",
-        day_range(first, last), ACTIVITY_DETAIL_SCHEMA)
+        day_range(first, last),
+        ACTIVITY_DETAIL_SCHEMA,
+    )
 
 
-def read_activity_maxima(conn: sqlite3.Connection, first: date | None = None,
-                         last: date | None = None) -> pl.DataFrame:
+def read_activity_maxima(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
     """Each activity's highest heart rate (ACTIVITY_MAX_SCHEMA) of local days first..last."""
     from wearsync.analytics.intensity import ACTIVITY_MAX_SCHEMA
     from wearsync.store.frames import day_range, query_frame
 
-    return query_frame(conn, "SELECT local_day, max_hr FROM activities WHERE local_day BETWEEN :first AND :last "
-                       "AND max_hr IS NOT NULL", day_range(first, last), ACTIVITY_MAX_SCHEMA)
+    return query_frame(
+        conn,
+        "SELECT local_day, max_hr FROM activities WHERE local_day BETWEEN :first AND :last AND max_hr IS NOT NULL",
+        day_range(first, last),
+        ACTIVITY_MAX_SCHEMA,
+    )
 
 
-def read_monitoring_totals(conn: sqlite3.Connection, first: date | None = None,
-                           last: date | None = None) -> pl.DataFrame:
+def read_monitoring_totals(
+    conn: sqlite3.Connection, first: date | None = None, last: date | None = None
+) -> pl.DataFrame:
     """Running totals of steps and active calories (MONITORING_TOTALS_SCHEMA) of local days first..last."""
     from wearsync.analytics.intensity import MONITORING_TOTALS_SCHEMA
     from wearsync.store.frames import day_range, query_frame
 
     return query_frame(
-        conn, "SELECT serial, local_day, ts, activity_type, metric, value FROM monitoring_values "
+        conn,
+        "SELECT serial, local_day, ts, activity_type, metric, value FROM monitoring_values "
         "WHERE local_day BETWEEN :first AND :last AND kind = 'total' AND metric IN ('steps', 'active_kcal')",
-        day_range(first, last), MONITORING_TOTALS_SCHEMA)
+        day_range(first, last),
+        MONITORING_TOTALS_SCHEMA,
+    )
 
 
 def read_strength_activity_ids(conn: sqlite3.Connection) -> pl.DataFrame:
@@ -166,29 +199,40 @@ def read_device_increments(conn: sqlite3.Connection, day: date) -> list[tuple[in
 
     Each is stamped at the end of the interval it counts (FIT 55/33-34).
     """
-    return conn.execute("SELECT ts, metric, SUM(value) FROM monitoring_values WHERE local_day = :day "
-                        "AND kind = 'increment' AND metric IN ('moderate_min', 'vigorous_min') "
-                        "GROUP BY ts, metric ORDER BY ts, metric", {"day": day.isoformat()}).fetchall()
+    return conn.execute(
+        "SELECT ts, metric, SUM(value) FROM monitoring_values WHERE local_day = :day "
+        "AND kind = 'increment' AND metric IN ('moderate_min', 'vigorous_min') "
+        "GROUP BY ts, metric ORDER BY ts, metric",
+        {"day": day.isoformat()},
+    ).fetchall()
 
 
 def monitoring_day_spans(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
     """Per recording, the first and last local day of its monitoring values (one pass)."""
-    return {rid: (first, last) for rid, first, last in conn.execute(
-        "SELECT recording_id, min(local_day), max(local_day) FROM monitoring_values GROUP BY recording_id")}
+    return {
+        rid: (first, last)
+        for rid, first, last in conn.execute(
+            "SELECT recording_id, min(local_day), max(local_day) FROM monitoring_values GROUP BY recording_id"
+        )
+    }
 
 
 def recording_days(conn: sqlite3.Connection) -> dict[int, set[str]]:
     """Per recording, the local days its activities, monitoring values and weigh-ins fall on."""
     days: dict[int, set[str]] = {}
-    for rid, local_day in conn.execute("SELECT recording_id, local_day FROM activities UNION "
-                                       "SELECT recording_id, local_day FROM monitoring_values UNION "
-                                       "SELECT recording_id, local_day FROM weigh_ins WHERE recording_id IS NOT NULL"):
+    for rid, local_day in conn.execute(
+        "SELECT recording_id, local_day FROM activities UNION "
+        "SELECT recording_id, local_day FROM monitoring_values UNION "
+        "SELECT recording_id, local_day FROM weigh_ins WHERE recording_id IS NOT NULL"
+    ):
         days.setdefault(rid, set()).add(local_day)
     return days
 
 
-def recording_list(conn: sqlite3.Connection) -> list[tuple[int, str, str, int | None, int | None, int | None, str,
-                                                          str | None, int]]:
+def recording_list(
+    conn: sqlite3.Connection,
+) -> list[tuple[int, str, str, int | None, int | None, int | None, str, str | None, int]]:
     """Every recording: (id, source, path, manufacturer, product, serial, status, reason, imported_at)."""
-    return conn.execute("SELECT id, source, path, manufacturer, product, serial, status, reason, imported_at "
-                        "FROM recordings").fetchall()
+    return conn.execute(
+        "SELECT id, source, path, manufacturer, product, serial, status, reason, imported_at FROM recordings"
+    ).fetchall()

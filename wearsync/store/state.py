@@ -12,5 +12,7 @@ def get_state(conn: sqlite3.Connection, key: str) -> str | None:
 
 def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
     """Set a state value inside the caller's transaction."""
-    conn.execute("INSERT INTO state (key, value) VALUES (:key, :value) "
-                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", {"key": key, "value": value})
+    conn.execute(
+        "INSERT INTO state (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        {"key": key, "value": value},
+    )

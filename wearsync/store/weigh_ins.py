@@ -19,9 +19,10 @@ OWN_SOURCES = ("manual", "csv")
 def replace_own_weight(conn: sqlite3.Connection, day: date, kg: float, source: str, entered_at: int) -> float | None:
     """Store the person's own weight of `day`, replacing theirs; returns the kg it replaced (None: none)."""
     replaced = remove_own_weight(conn, day)
-    conn.execute("INSERT INTO weigh_ins (local_day, weight_kg, source, entered_at) "
-                 "VALUES (:day, :kg, :source, :at)",
-                 {"day": day.isoformat(), "kg": kg, "source": source, "at": entered_at})
+    conn.execute(
+        "INSERT INTO weigh_ins (local_day, weight_kg, source, entered_at) VALUES (:day, :kg, :source, :at)",
+        {"day": day.isoformat(), "kg": kg, "source": source, "at": entered_at},
+    )
     return replaced
 
 
@@ -39,15 +40,16 @@ class TimedWeighIn:
     """A weigh-in a scale or Garmin Connect timed, its values already through the gate."""
 
     local_day: str
-    ts: int                      # UTC
+    ts: int  # UTC
     utc_offset_s: int | None
     weight_kg: float
     fat_percent: float | None
-    user_index: int | None       # the scale's user; None: the source names none
+    user_index: int | None  # the scale's user; None: the source names none
 
 
-def insert_timed_weigh_ins(conn: sqlite3.Connection, weigh_ins: Iterable[TimedWeighIn], source: str,
-                           recording_id: int | None = None) -> int:
+def insert_timed_weigh_ins(
+    conn: sqlite3.Connection, weigh_ins: Iterable[TimedWeighIn], source: str, recording_id: int | None = None
+) -> int:
     """Store timed weigh-ins inside the caller's transaction; one this source (and file) already
     stored at the same time for the same scale user adds nothing. Returns how many were new."""
     before = conn.total_changes
@@ -56,7 +58,8 @@ def insert_timed_weigh_ins(conn: sqlite3.Connection, weigh_ins: Iterable[TimedWe
         "INSERT INTO weigh_ins (local_day, ts, utc_offset_s, weight_kg, fat_percent, source, user_index, "
         "recording_id, entered_at) VALUES (:local_day, :ts, :utc_offset_s, :weight_kg, :fat_percent, :source, "
         ":user_index, :recording_id, :entered_at) ON CONFLICT DO NOTHING",
-        [{**asdict(w), "source": source, "recording_id": recording_id, "entered_at": now} for w in weigh_ins])
+        [{**asdict(w), "source": source, "recording_id": recording_id, "entered_at": now} for w in weigh_ins],
+    )
     return conn.total_changes - before
 
 
@@ -69,15 +72,22 @@ def read_weigh_ins(conn: sqlite3.Connection, last: date) -> pl.DataFrame:
     from wearsync.analytics.weight import WEIGH_INS_SCHEMA  # polars: loaded by the read side only
     from wearsync.store.frames import query_frame
 
-    return query_frame(conn, "SELECT local_day, ts, weight_kg, source, user_index, entered_at FROM weigh_ins "
-                       "WHERE local_day <= :last ORDER BY local_day", {"last": last.isoformat()}, WEIGH_INS_SCHEMA)
+    return query_frame(
+        conn,
+        "SELECT local_day, ts, weight_kg, source, user_index, entered_at FROM weigh_ins "
+        "WHERE local_day <= :last ORDER BY local_day",
+        {"last": last.isoformat()},
+        WEIGH_INS_SCHEMA,
+    )
 
 
-def day_weigh_in_rows(conn: sqlite3.Connection, first: date, last: date,
-                      user: int | None) -> list[tuple[str, int | None, int | None, float, str]]:
+def day_weigh_in_rows(
+    conn: sqlite3.Connection, first: date, last: date, user: int | None
+) -> list[tuple[str, int | None, int | None, float, str]]:
     """(local_day, ts, utc_offset_s, weight_kg, source) of the weigh-ins of days first..last of scale
     user `user` or of none, in day order, untimed first, then by time and source."""
     return conn.execute(
         "SELECT local_day, ts, utc_offset_s, weight_kg, source FROM weigh_ins WHERE local_day BETWEEN :first AND :last "
         "AND (user_index IS NULL OR user_index = :user) ORDER BY local_day, ts IS NOT NULL, ts, source",
-        {"first": first.isoformat(), "last": last.isoformat(), "user": user}).fetchall()
+        {"first": first.isoformat(), "last": last.isoformat(), "user": user},
+    ).fetchall()

@@ -46,19 +46,24 @@ def upsert_wellness(conn: sqlite3.Connection, day: WellnessDay) -> None:
         "total_kcal = excluded.total_kcal, moderate_min = excluded.moderate_min, "
         "vigorous_min = excluded.vigorous_min, resting_hr = excluded.resting_hr, "
         "utc_offset_s = excluded.utc_offset_s, covered_s = excluded.covered_s",
-        asdict(day))
+        asdict(day),
+    )
 
 
 def forget_wellness(conn: sqlite3.Connection, days: set[str] | list[str], source: str) -> None:
     """Remove the rows of `source` for `days` (the caller's transaction)."""
-    conn.executemany("DELETE FROM wellness WHERE local_day = :day AND source = :source",
-                     [{"day": day, "source": source} for day in days])
+    conn.executemany(
+        "DELETE FROM wellness WHERE local_day = :day AND source = :source",
+        [{"day": day, "source": source} for day in days],
+    )
 
 
 def last_garmin_offset(conn: sqlite3.Connection) -> int | None:
     """The UTC offset of the latest Garmin day that states one."""
-    row = conn.execute("SELECT utc_offset_s FROM wellness WHERE source = 'garmin' "
-                       "AND utc_offset_s IS NOT NULL ORDER BY local_day DESC LIMIT 1").fetchone()
+    row = conn.execute(
+        "SELECT utc_offset_s FROM wellness WHERE source = 'garmin' "
+        "AND utc_offset_s IS NOT NULL ORDER BY local_day DESC LIMIT 1"
+    ).fetchone()
     return int(row[0]) if row else None
 
 
@@ -67,11 +72,13 @@ def last_garmin_offset(conn: sqlite3.Connection) -> int | None:
 RESTING_ORIGIN_SQL = (
     "CASE WHEN resting_hr IS NULL THEN NULL WHEN source = 'garmin' THEN 'garmin' WHEN EXISTS (SELECT 1 FROM "
     "monitoring_values m WHERE m.serial IN (SELECT DISTINCT COALESCE(serial, 0) FROM recordings) AND "
-    "m.local_day = wellness.local_day AND m.metric = 'resting_hr') THEN 'device' ELSE 'estimate' END")
+    "m.local_day = wellness.local_day AND m.metric = 'resting_hr') THEN 'device' ELSE 'estimate' END"
+)
 
 
-def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None, *,
-                  resting_origin: bool = False) -> pl.DataFrame:
+def read_wellness(
+    conn: sqlite3.Connection, first: date | None = None, last: date | None = None, *, resting_origin: bool = False
+) -> pl.DataFrame:
     """Wellness rows of every source for local days first..last (inclusive; None = open).
 
     `resting_hr_from` is only looked up with `resting_origin` (RESTING_ORIGIN_SQL: a search of the
@@ -82,21 +89,33 @@ def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: dat
 
     origin = RESTING_ORIGIN_SQL if resting_origin else "NULL"
     return query_frame(
-        conn, "SELECT local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
+        conn,
+        "SELECT local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
         f"moderate_min, vigorous_min, resting_hr, covered_s, {origin} FROM wellness "
-        "WHERE local_day BETWEEN :first AND :last", day_range(first, last), WELLNESS_SCHEMA)
+        "WHERE local_day BETWEEN :first AND :last",
+        day_range(first, last),
+        WELLNESS_SCHEMA,
+    )
 
 
 def read_day_offset(conn: sqlite3.Connection, day: date) -> int | None:
     """The wearer's UTC offset on local day `day` as its daily data or first activity states it."""
-    row = conn.execute("SELECT utc_offset_s FROM wellness WHERE local_day = :day AND utc_offset_s IS NOT NULL "
-                       "UNION ALL SELECT utc_offset_s FROM (SELECT utc_offset_s FROM activities "
-                       "WHERE local_day = :day ORDER BY start_utc) LIMIT 1", {"day": day.isoformat()}).fetchone()
+    row = conn.execute(
+        "SELECT utc_offset_s FROM wellness WHERE local_day = :day AND utc_offset_s IS NOT NULL "
+        "UNION ALL SELECT utc_offset_s FROM (SELECT utc_offset_s FROM activities "
+        "WHERE local_day = :day ORDER BY start_utc) LIMIT 1",
+        {"day": day.isoformat()},
+    ).fetchone()
     return int(row[0]) if row else None
 
 
 def resting_hr_fingerprint(conn: sqlite3.Connection) -> str:
     """A digest of every measured resting heart rate (they set the zones of 7 days each)."""
-    text = conn.execute("SELECT group_concat(local_day || source || resting_hr, ',') FROM (SELECT * FROM wellness "
-                        "WHERE resting_hr IS NOT NULL ORDER BY local_day, source)").fetchone()[0] or ""
+    text = (
+        conn.execute(
+            "SELECT group_concat(local_day || source || resting_hr, ',') FROM (SELECT * FROM wellness "
+            "WHERE resting_hr IS NOT NULL ORDER BY local_day, source)"
+        ).fetchone()[0]
+        or ""
+    )
     return hashlib.sha256(str(text).encode()).hexdigest()[:16]
