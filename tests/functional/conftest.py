@@ -4,18 +4,23 @@ import asyncio
 import calendar
 import functools
 import shutil
+import sqlite3
 import time
 from datetime import date, datetime
 
 import pytest
 
 from tests.conftest import SHARED_FIT
+from tests.fake_garmin import use_fake, write_tokens
+from tests.readings import readings_table
 from wearsync.config import Config
 from wearsync.demo.build import keep_demo_wearer
 from wearsync.demo.person import write_demo_files
 from wearsync.store import Store
 from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
 from wearsync.sync.fit_import import import_paths
+from wearsync.sync.garmin_client import login_from_tokens
+from wearsync.sync.garmin_pull import pull_garmin
 from wearsync.weight import read_weight_csv, record_weight
 
 FILES = SHARED_FIT / "python-fitparse" / "tests" / "files"
@@ -82,3 +87,26 @@ def text_of(app, selector: str) -> str:
     from textual.widgets import Static
 
     return str(app.screen.query_one(selector, Static).render())
+
+
+def signed_in_home(monkeypatch, fake, tmp_path, **config):
+    """A home pointed at the fake Garmin (tests.fake_garmin.use_fake) with tokens saved as if
+    `wearsync login` had run."""
+    home = use_fake(monkeypatch, fake, tmp_path, **config)
+    write_tokens(home, fake.issue_tokens())
+    return home
+
+
+def pull_from(home, fake, today, **kwargs):
+    """One pull of the store in `home` from the fake Garmin, signed in with the saved tokens."""
+    with Store.open(home) as store:
+        return pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=today, **kwargs)
+
+
+def query_store(home, sql, *args):
+    """Rows of `sql` on the store in `home` (heart rate readable as the `readings` table)."""
+    conn = sqlite3.connect(home / "wearsync.db")
+    try:
+        return readings_table(conn).execute(sql, args).fetchall()
+    finally:
+        conn.close()

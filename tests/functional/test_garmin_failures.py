@@ -21,7 +21,7 @@ from tests.fake_garmin import (
     use_fake,
     write_tokens,
 )
-from tests.readings import readings_table
+from tests.functional.conftest import pull_from, query_store, signed_in_home
 from wearsync.store import Store
 from wearsync.sync import garmin_state
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
@@ -45,27 +45,14 @@ def fake():
 
 @pytest.fixture
 def home(tmp_path, monkeypatch, fake):
-    home = use_fake(monkeypatch, fake, tmp_path)
-    write_tokens(home, fake.issue_tokens())
-    return home
-
-
-def query(home, sql, *args):
-    conn = sqlite3.connect(home / "wearsync.db")
-    try:
-        return readings_table(conn).execute(sql, args).fetchall()
-    finally:
-        conn.close()
+    return signed_in_home(monkeypatch, fake, tmp_path)
 
 
 def pull(home, fake, today, **kwargs):
-    store = Store.open(home)
-    try:
-        return pull_garmin(
-            store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=today, min_interval_s=0, **kwargs
-        )
-    finally:
-        store.close()
+    return pull_from(home, fake, today, min_interval_s=0, **kwargs)
+
+
+query = query_store
 
 
 def sign_ins(fake):

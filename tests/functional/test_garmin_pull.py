@@ -1,7 +1,6 @@
 import importlib.util
 import json
 import shutil
-import sqlite3
 import time
 from datetime import date, datetime
 
@@ -14,11 +13,9 @@ from tests.fake_garmin import (
     FakeGarmin,
     fit_file,
     run_cli,
-    use_fake,
     write_config,
-    write_tokens,
 )
-from tests.readings import readings_table
+from tests.functional.conftest import pull_from, query_store, signed_in_home
 from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable
 from wearsync.store import Store
 from wearsync.sync.garmin_client import COOLDOWN_KEY, login_from_tokens
@@ -44,25 +41,13 @@ def fake():
 
 @pytest.fixture
 def home(tmp_path, monkeypatch, fake):
-    home = use_fake(monkeypatch, fake, tmp_path)
-    write_tokens(home, fake.issue_tokens())
-    return home
+    return signed_in_home(monkeypatch, fake, tmp_path)
 
 
-def pull(home, fake, today, **kwargs):
-    store = Store.open(home)
-    try:
-        return pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=today, **kwargs)
-    finally:
-        store.close()
+pull = pull_from
 
 
-def query(home, sql, *args):
-    conn = sqlite3.connect(home / "wearsync.db")
-    try:
-        return readings_table(conn).execute(sql, args).fetchall()
-    finally:
-        conn.close()
+query = query_store
 
 
 def days_asked(fake, endpoint="usersummary/daily"):

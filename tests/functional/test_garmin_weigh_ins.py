@@ -1,18 +1,16 @@
 """Garmin Connect weigh-ins during `pull`: the real garminconnect library against the fake Garmin."""
 
-import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
 
 from tests.conftest import SHARED_FIT, require
-from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, use_fake, weigh_in, write_tokens
+from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, weigh_in
+from tests.functional.conftest import pull_from, query_store, signed_in_home
 from wearsync.reports.models import as_json
 from wearsync.reports.weight import day_weigh_ins
 from wearsync.store import Store
 from wearsync.sync.fit_import import import_paths
-from wearsync.sync.garmin_client import login_from_tokens
-from wearsync.sync.garmin_pull import pull_garmin
 from wearsync.undo import forget, resolve
 
 if not GARMIN_BODIES.is_dir():
@@ -28,25 +26,13 @@ def fake():
 
 @pytest.fixture
 def home(tmp_path, monkeypatch, fake):
-    home = use_fake(monkeypatch, fake, tmp_path)
-    write_tokens(home, fake.issue_tokens())
-    return home
+    return signed_in_home(monkeypatch, fake, tmp_path)
 
 
-def pull(home, fake, today, **kwargs):
-    store = Store.open(home)
-    try:
-        return pull_garmin(store, lambda: login_from_tokens(home, fake.url, min_interval_s=0), today=today, **kwargs)
-    finally:
-        store.close()
+pull = pull_from
 
 
-def query(home, sql, *args):
-    conn = sqlite3.connect(home / "wearsync.db")
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
+query = query_store
 
 
 def weight_requests(fake):
