@@ -24,7 +24,7 @@ from wearsync.analytics.weeks import week_start_for_id
 from wearsync.config import Config, load_config
 from wearsync.errors import PeriodError, StoreError
 from wearsync.store import DB_NAME, Store
-from wearsync.sync.gate import DAYS_AHEAD, FIRST_LOCAL_DAY, check_day
+from wearsync.sync.gate import DAYS_AHEAD, DAYS_AHEAD_DONE, FIRST_LOCAL_DAY, check_day
 from wearsync.wording import plural  # noqa: F401 - the commands' `common.plural`
 
 # Exit codes: what a script can rely on.
@@ -93,6 +93,19 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def day_entry_options(parser: argparse.ArgumentParser, *, remove_help: str) -> None:
+    """`--date` and `--remove` of a command that logs one value a day (intake, weight): days up
+    to the last one that can be over."""
+    parser.add_argument("--remove", type=local_day(days_ahead=DAYS_AHEAD_DONE), metavar="YYYY-MM-DD", help=remove_help)
+    parser.add_argument(
+        "--date",
+        type=local_day(days_ahead=DAYS_AHEAD_DONE),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the local day (default: today)",
+    )
 
 
 def local_day(*, week: bool = False, days_ahead: int = DAYS_AHEAD) -> Callable[[str], Any]:

@@ -15,7 +15,6 @@ from wearsync.intake import (
     read_intake_csv,
     record_intake,
 )
-from wearsync.sync.gate import DAYS_AHEAD_DONE
 
 
 def register(sub) -> None:
@@ -36,18 +35,8 @@ def register(sub) -> None:
     one.add_argument(
         "kcal", nargs="?", metavar="KCAL", help="calories eaten, such as 1850 or 1850.5 (kept as whole kcal)"
     )
-    one.add_argument(
-        "--remove",
-        type=common.local_day(days_ahead=DAYS_AHEAD_DONE),
-        metavar="YYYY-MM-DD",
-        help="remove your own entry of this day instead (Garmin's food log, if any, counts again)",
-    )
-    one.add_argument(
-        "--date",
-        type=common.local_day(days_ahead=DAYS_AHEAD_DONE),
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="the local day (default: today)",
+    common.day_entry_options(
+        one, remove_help="remove your own entry of this day instead (Garmin's food log, if any, counts again)"
     )
     one.set_defaults(run=run_one)
     many = kinds.add_parser(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from wearsync.cli import common
 from wearsync.config import load_config
-from wearsync.sync.gate import DAYS_AHEAD_DONE
 from wearsync.weight import UNITS, check_weight, read_weight_csv, record_weight, remove_weight, to_unit
 
 
@@ -26,19 +25,7 @@ def register(kinds) -> None:
     )
     one.add_argument("weight", nargs="?", metavar="VALUE", help="the weight, such as 80.4")
     one.add_argument("--unit", choices=UNITS, help="kg or lb (default: the config's wearer.weight_unit)")
-    one.add_argument(
-        "--remove",
-        type=common.local_day(days_ahead=DAYS_AHEAD_DONE),
-        metavar="YYYY-MM-DD",
-        help="remove your own entry of this day instead (a scale's weigh-ins stay)",
-    )
-    one.add_argument(
-        "--date",
-        type=common.local_day(days_ahead=DAYS_AHEAD_DONE),
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="the local day (default: today)",
-    )
+    common.day_entry_options(one, remove_help="remove your own entry of this day instead (a scale's weigh-ins stay)")
     one.set_defaults(run=run_one)
     many = kinds.add_parser(
         "weight-csv",
