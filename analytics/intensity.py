@@ -279,13 +279,7 @@ def daily_intensity(classified: pl.LazyFrame) -> pl.LazyFrame:
             hr_vigorous_min=(pl.col("zone") == "vigorous").sum().cast(pl.Int64),
             minutes_with_readings=pl.len().cast(pl.Int64),
         )
-        .select(
-            "local_day",
-            "hr_moderate_min",
-            "hr_vigorous_min",
-            hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
-            minutes_with_readings="minutes_with_readings",
-        )
+        .pipe(day_intensity_columns)
         .sort("local_day")
     )
 
@@ -294,3 +288,15 @@ def goal_minutes(moderate: str, vigorous: str) -> pl.Expr:
     """Goal-equivalent minutes from the columns `moderate` and `vigorous`: moderate + 2 × vigorous
     (a vigorous minute counts double; null when either is)."""
     return pl.col(moderate) + 2 * pl.col(vigorous)
+
+
+def day_intensity_columns(days: pl.LazyFrame) -> pl.LazyFrame:
+    """A day's heart-rate intensity as daily_summary reads it: the moderate and vigorous minutes,
+    their goal minutes and the minutes with readings (from daily_intensity or its cache)."""
+    return days.select(
+        "local_day",
+        "hr_moderate_min",
+        "hr_vigorous_min",
+        hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
+        minutes_with_readings="minutes_with_readings",
+    )

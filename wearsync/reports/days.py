@@ -9,7 +9,7 @@ import polars as pl
 
 from wearsync.analytics.daily import daily_summary
 from wearsync.analytics.energy import daily_intake, preferred_wellness
-from wearsync.analytics.intensity import goal_minutes, heart_rate_limits
+from wearsync.analytics.intensity import day_intensity_columns, heart_rate_limits
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.strength import daily_strength, strength_flags
 from wearsync.analytics.weeks import week_id, week_start_of
@@ -36,17 +36,7 @@ def daily_frame(store: Store, params: AnalyticsParams, first: date, last: date, 
         calendar, wellness.select("local_day", "resting_hr", "resting_hr_from"), params, maxima.lazy()
     )
     activities = recordings.read_activities(conn, first, last)
-    intensity = (
-        analytics_caches.read_day_intensity(conn, first, last)
-        .lazy()
-        .select(
-            "local_day",
-            "hr_moderate_min",
-            "hr_vigorous_min",
-            hr_goal_min=goal_minutes("hr_moderate_min", "hr_vigorous_min"),
-            minutes_with_readings="minutes_with_readings",
-        )
-    )
+    intensity = day_intensity_columns(analytics_caches.read_day_intensity(conn, first, last).lazy())
     strength = daily_strength(strength_flags(activities.lazy(), recordings.read_strength_activity_ids(conn).lazy()))
     intake = daily_intake(stored_intake.read_intake(conn, first, last).lazy())
     wellness = weight.burned_for_deficit(conn, params, wellness.drop("resting_hr", "resting_hr_from"), first, last)
