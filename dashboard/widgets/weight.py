@@ -12,6 +12,7 @@ from textual_plot.axis_formatter import CategoricalAxisFormatter
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.reports import models
+from wearsync.wording import plural
 
 SOURCES = {"fit": "scale file", "garmin": "Garmin Connect", "manual": "entered by hand", "csv": "CSV import"}
 
@@ -20,9 +21,9 @@ def week_weight_text(weight: models.WeekWeight) -> str:
     """The week view's weight line from the week's weight."""
     unit, window = weight.unit, weight.window
     line = (
-        f"Weight trend {fmt.signed(weight.trend_change, 1)} {unit} this week "
-        f"(weigh-ins on {weight.weigh_in_days} days) · the deficit projects up to "
-        f"{fmt.signed(weight.projected_change, 1)} {unit}"
+        f"Weight trend {fmt.signed(weight.trend_change, 2)} {unit} this week "
+        f"(weigh-ins on {plural(weight.weigh_in_days, 'day')}) · the deficit projects up to "
+        f"{fmt.signed(weight.projected_change, 2)} {unit}"
     )
     if window.measured_kcal is None:
         return line + f" · burned by intake and weight: {fmt.UNKNOWN} (too few weigh-ins or days of intake yet)"

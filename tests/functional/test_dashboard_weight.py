@@ -42,11 +42,11 @@ async def test_the_week_shows_the_trend_change_beside_the_deficits_projection(we
         await loaded(pilot)
         shown = text_of(app, "#week-weight")
     assert NUMBER.findall(shown)[:3] == [
-        fmt.signed(weight["trend_change"], 1),
+        fmt.signed(weight["trend_change"], 2),
         str(weight["weigh_in_days"]),
-        fmt.signed(weight["projected_change"], 1),
+        fmt.signed(weight["projected_change"], 2),
     ]
-    assert f"{fmt.signed(weight['trend_change'], 1)} kg this week" in shown
+    assert f"{fmt.signed(weight['trend_change'], 2)} kg this week" in shown
     # The demo's two weeks are too few for a measured expenditure: shown unknown, not 0.
     assert weight["window"]["measured_kcal"] is None and f"intake and weight: {fmt.UNKNOWN}" in shown
 
