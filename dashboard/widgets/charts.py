@@ -8,9 +8,6 @@ from math import ceil
 from textual_plot import HiResMode, PlotWidget
 from textual_plot.axis_formatter import NumericAxisFormatter
 
-# Room a bar's label needs on the x axis: "W10" and a space.
-LABEL_COLUMNS = 4
-
 
 class TargetChart(PlotWidget):
     """Bars or a line against a horizontal target line; colours follow the theme."""
@@ -46,8 +43,9 @@ class TargetChart(PlotWidget):
         self.set_ylimits(low, high)
         self.set_xlimits(0.5, len(labels) + 0.5)
         self.set_yticks(self._ticks_with(target, low, high))
-        # As many labels as fit side by side: every n-th bar's when there are more bars than room.
-        room = max(1, (self.size.width - self.margin_left) // LABEL_COLUMNS)
+        # As many labels as fit side by side (each with a space after it): every n-th bar's when there
+        # are more bars than room.
+        room = max(1, (self.size.width - self.margin_left) // (max(map(len, labels), default=0) + 1))
         self.set_xticks(list(range(1, len(labels) + 1, ceil(len(labels) / room))))
 
     def _ticks_with(self, target: float, low: float, high: float) -> list[float]:
