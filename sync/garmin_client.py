@@ -74,6 +74,14 @@ ALL_STRATEGIES = ("mobile+cffi", "mobile+requests", "widget+cffi", "portal+cffi"
 
 logging.getLogger("garminconnect").addHandler(logging.NullHandler())
 
+# What the library raises for a failed request: each becomes a wearsync error (translate).
+LIBRARY_ERRORS = (
+    GarminConnectAuthenticationError,
+    GarminConnectConnectionError,
+    GarminConnectTooManyRequestsError,
+    requests.RequestException,
+)
+
 
 def token_dir(data_dir: Path) -> Path:
     """Where the Garmin tokens (and a login waiting for its MFA code) are kept."""
@@ -132,12 +140,7 @@ class GarminSession:
             return fn(*args, **kwargs)
         except Stop as stop:
             raise stop.error from None
-        except (
-            GarminConnectAuthenticationError,
-            GarminConnectConnectionError,
-            GarminConnectTooManyRequestsError,
-            requests.RequestException,
-        ) as exc:
+        except LIBRARY_ERRORS as exc:
             raise translate(exc, what, self.guard) from None
 
     def call_raw(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, bytes | None]:
@@ -364,12 +367,7 @@ def login_with_password(
         )
     except Stop as stop:
         raise stop.error from None
-    except (
-        GarminConnectAuthenticationError,
-        GarminConnectConnectionError,
-        GarminConnectTooManyRequestsError,
-        requests.RequestException,
-    ) as exc:
+    except LIBRARY_ERRORS as exc:
         raise _sign_in_error(exc, session.guard, (password, email)) from None
     finally:
         session.garmin.password = None
@@ -392,12 +390,7 @@ def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
         session.garmin.client.resume_login(state, code)
     except Stop as stop:
         raise stop.error from None
-    except (
-        GarminConnectAuthenticationError,
-        GarminConnectConnectionError,
-        GarminConnectTooManyRequestsError,
-        requests.RequestException,
-    ) as exc:
+    except LIBRARY_ERRORS as exc:
         error = _sign_in_error(exc, session.guard, (code,))
         if isinstance(error, GarminAuthError):
             raise GarminAuthError(

@@ -9,11 +9,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from wearsync.store.intake import OWN_SOURCES
+
 if TYPE_CHECKING:
     import polars as pl
-
-# The person's own entries (typed in, from a CSV file): one a day.
-OWN_SOURCES = ("manual", "csv")
 
 
 def replace_own_weight(conn: sqlite3.Connection, day: date, kg: float, source: str, entered_at: int) -> float | None:
