@@ -21,6 +21,7 @@ from wearsync.analytics.energy import preferred_wellness
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, SOURCE_RANK, minutes_of
 from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams
+from wearsync.analytics.resting_hr import resting_estimates
 from wearsync.store import Store, analytics_caches, hr_series, recordings
 from wearsync.store import wellness as stored_wellness
 from wearsync.store.strict_schema import HR_SOURCES
@@ -197,7 +198,41 @@ def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
 
 def heart_rate_limits_of(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
     """heart_rate_limits of `days` from everything stored (the values alone, not where each came from)."""
-    measured = preferred_wellness(stored_wellness.read_wellness(store.conn).lazy()).select(
-        "local_day", "resting_hr", "resting_hr_from"
+    wanted = days.select("local_day").unique().collect()
+    dates = wanted["local_day"].to_list()
+    wellness = stored_wellness.read_wellness(store.conn, min(dates, default=None), max(dates, default=None)).lazy()
+    measured = preferred_wellness(wellness).join(wanted.lazy(), on="local_day", how="semi")
+    return heart_rate_limits(
+        wanted.lazy(),
+        day_resting_hr(store, params, measured),
+        params,
+        recordings.read_activity_maxima(store.conn).lazy(),
     )
-    return heart_rate_limits(days, measured, params, recordings.read_activity_maxima(store.conn).lazy())
+
+
+def day_resting_hr(store: Store, params: AnalyticsParams, wellness: pl.LazyFrame) -> pl.LazyFrame:
+    """RESTING_SCHEMA of the days of `wellness` (preferred_wellness rows): the stored value, else on
+    a FIT day the estimate from its readings (analytics/resting_hr.py), labelled "estimate".
+
+    Reads only the days that need one, none when the configured resting heart rate sets every
+    day's zones."""
+    stated = wellness.select("local_day", "wellness_source", "resting_hr", "resting_hr_from").collect()
+    lacking = stated.filter(pl.col("resting_hr").is_null() & (pl.col("wellness_source") == "fit"))["local_day"]
+    if params.configured_resting_hr or lacking.is_empty():
+        return stated.drop("wellness_source").lazy()
+    estimates = []
+    for first, last in _runs(sorted(lacking), REBUILD_CHUNK_DAYS):
+        readings = hr_series.read_readings(store.conn, first, last, ("monitoring",))
+        estimates.append(resting_estimates(readings.ts, readings.bpm, readings.utc_offset_s))
+    estimated = pl.concat(estimates).join(lacking.to_frame(), on="local_day", how="semi")
+    return (
+        stated.lazy()
+        .join(estimated.lazy().rename({"resting_hr": "estimate"}), on="local_day", how="left", maintain_order="left")
+        .select(
+            "local_day",
+            resting_hr=pl.coalesce("resting_hr", "estimate"),
+            resting_hr_from=pl.when(pl.col("resting_hr").is_null() & pl.col("estimate").is_not_null())
+            .then(pl.lit("estimate"))
+            .otherwise(pl.col("resting_hr_from")),
+        )
+    )

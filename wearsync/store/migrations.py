@@ -263,6 +263,15 @@ MIGRATIONS: list[Migration] = [
     # Garmin Connect weigh-ins are asked per run of days: each day remembers whether its
     # weigh-ins were asked after it settled, so a resumed pull asks only for the rest.
     _weigh_ins_asked,
+    # A FIT day stores only the device's resting heart rate (monitoring_hr_data, 211); the
+    # estimate from readings moved to the read side (analytics/resting_hr.py): the estimates
+    # stored before (a FIT row's value without the device's that day) go, and are computed again.
+    """
+    UPDATE wellness SET resting_hr = NULL
+        WHERE source <> 'garmin' AND resting_hr IS NOT NULL AND NOT EXISTS (SELECT 1 FROM monitoring_values m
+            WHERE m.serial IN (SELECT DISTINCT COALESCE(serial, 0) FROM recordings)
+            AND m.local_day = wellness.local_day AND m.metric = 'resting_hr');
+    """,
 ]
 
 
