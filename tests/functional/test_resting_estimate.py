@@ -6,6 +6,8 @@ import shutil
 import sqlite3
 from datetime import date
 
+import polars as pl
+
 from tests.conftest import DAY_PIECES, MONITOR, require
 from tests.unit.test_hr_series_migration import reports
 from wearsync.config import Config
@@ -100,3 +102,23 @@ def test_a_garmin_day_without_resting_heart_rate_replaces_the_estimate_and_the_z
     day = day_report(store)
     assert (day["resting_hr"], day["zones_by"], day["moderate_from_bpm"]) == (None, "percent_of_max", 117.0)
     assert "|116.992|" in read_day_intensity(store.conn, DAY, DAY)["settings"][0]
+
+
+def test_each_day_is_estimated_from_its_own_readings_whatever_days_are_read_together(store, tmp_path, monkeypatch):
+    # Read a day at a time: the read of 4 March also holds 5 March's first hours (its margin for
+    # every UTC offset), whose lowest half hour (62) is not that day's: 20:00-20:29 at 45
+    from wearsync.reports import cache
+
+    monkeypatch.setattr(cache, "REBUILD_CHUNK_DAYS", 1)
+    next_day = date(2026, 3, 5)
+    evening = [MonitoringMinute(m, heart_rate=45 if 1200 <= m < 1230 else 62) for m in range(1440)]
+    (tmp_path / "next.fit").write_bytes(
+        monitoring_fit(day=next_day, utc_offset_s=3600, serial=7, resting_metabolic_rate=1500, minutes=evening)
+    )
+    import_paths(store, [low_night(tmp_path), tmp_path / "next.fit"])
+    params = analytics_params(store, Config())
+    refresh(store, params)
+    both = cache.heart_rate_limits_of(store, params, pl.LazyFrame({"local_day": [DAY, next_day]})).collect()
+    assert both.select("local_day", "resting_hr").rows() == [(DAY, 52.0), (next_day, 45.0)]
+    day = as_json(report_day.day_report(store, Config(), next_day, as_of=date(2026, 3, 6)))
+    assert (day["resting_hr"], day["resting_hr_from"]) == (45.0, "estimate")

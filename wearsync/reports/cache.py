@@ -223,7 +223,9 @@ def day_resting_hr(store: Store, params: AnalyticsParams, wellness: pl.LazyFrame
     estimates = []
     for first, last in _runs(sorted(lacking), REBUILD_CHUNK_DAYS):
         readings = hr_series.read_readings(store.conn, first, last, ("monitoring",))
-        estimates.append(resting_estimates(readings.ts, readings.bpm, readings.utc_offset_s))
+        # the read's margin holds part of the days either side: their estimates come from their own run
+        estimated = resting_estimates(readings.ts, readings.bpm, readings.utc_offset_s)
+        estimates.append(estimated.filter(pl.col("local_day").is_between(first, last)))
     estimated = pl.concat(estimates).join(lacking.to_frame(), on="local_day", how="semi")
     return (
         stated.lazy()
