@@ -55,9 +55,11 @@ def test_an_older_store_with_its_estimate_stored_reports_the_same_after_the_migr
     direct.close()
 
     # As the wearsync before the migration left it: its importer stored the estimate (52) in the
-    # FIT day's row; the real day keeps the device's own 47 (FIT 211 field 1)
+    # FIT day's row (the real day keeps the device's own 47, FIT 211 field 1), and its caches had
+    # no estimates
     old = sqlite3.connect(tmp_path / "old" / DB_NAME, isolation_level=None)
     old.execute("UPDATE wellness SET resting_hr = 52 WHERE local_day = :day", {"day": DAY.isoformat()})
+    old.execute("DROP TABLE analytics_resting")
     old.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
     old.close()
 

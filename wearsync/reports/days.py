@@ -31,7 +31,7 @@ def daily_frame(store: Store, params: AnalyticsParams, first: date, last: date, 
     wellness = preferred_wellness(stored_wellness.read_wellness(conn, first, last).lazy(), as_of, _today_share(as_of))
     # the observed maximum heart rate looks back a year
     maxima = recordings.read_activity_maxima(conn, first - timedelta(days=OBSERVED_MAX_DAYS), last)
-    limits = heart_rate_limits(calendar, day_resting_hr(store, params, wellness), params, maxima.lazy())
+    limits = heart_rate_limits(calendar, day_resting_hr(conn, wellness, first, last), params, maxima.lazy())
     activities = recordings.read_activities(conn, first, last)
     intensity = day_intensity_columns(analytics_caches.read_day_intensity(conn, first, last).lazy())
     strength = daily_strength(strength_flags(activities.lazy(), recordings.read_strength_activity_ids(conn).lazy()))

@@ -167,15 +167,15 @@ def reading_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(sum(n), 0) FROM hr_series").fetchone()[0])
 
 
-def read_readings(conn: sqlite3.Connection, first: date, last: date, sources: tuple[str, ...] = HR_SOURCES) -> Readings:
-    """Heart-rate readings of `sources` with a value that may fall on local days first..last, as arrays.
+def read_readings(conn: sqlite3.Connection, first: date, last: date) -> Readings:
+    """Heart-rate readings with a value that may fall on local days first..last, as arrays.
 
     In time order; readings of the same second in the order they were stored (a minute's
     local day follows its last reading's offset: see `heart_rate.minutes_of`).
     """
     start = day_start(first) - OFFSET_MARGIN_S
     end = day_start(last) + DAY_SECONDS + OFFSET_MARGIN_S
-    return read_series(conn, start, end, sources, with_empty=False)
+    return read_series(conn, start, end, with_empty=False)
 
 
 def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
