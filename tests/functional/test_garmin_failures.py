@@ -10,10 +10,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.fake_garmin import (
-    EMAIL,
     FIT_FILES,
     GARMIN_BODIES,
-    PASSWORD,
     FakeActivity,
     FakeGarmin,
     fit_file,
@@ -21,6 +19,7 @@ from tests.fake_garmin import (
     use_fake,
     write_tokens,
 )
+from tests.fake_garmin_routes import EMAIL, PASSWORD
 from tests.functional.conftest import pull_from, query_store, signed_in_home
 from wearsync.store import Store
 from wearsync.sync import garmin_state

@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.fake_garmin import (
-    EMAIL,
     GARMIN_BODIES,
-    MFA_CODE,
-    PASSWORD,
     FakeGarmin,
     run_cli,
     use_fake,
     write_config,
     write_tokens,
 )
+from tests.fake_garmin_routes import EMAIL, MFA_CODE, PASSWORD
 from wearsync.errors import GarminAuthError
 from wearsync.store import Store
 from wearsync.sync import garmin_client, garmin_login
