@@ -23,10 +23,13 @@ import sys
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+
+import pytest
 
 from tests.fake_garmin_routes import Fault, GarminRequestHandler, Logged
 
@@ -256,6 +259,20 @@ class FakeGarmin:
 
 
 # --- test and benchmark setup ----------------------------------------------------------
+def skip_module_without_shared_data() -> None:
+    """Skip the calling test module when ../shared lacks the recorded bodies or the FIT files."""
+    if not GARMIN_BODIES.is_dir() or not FIT_FILES.is_dir():
+        pytest.skip(
+            f"needs the shared data in {GARMIN_BODIES.parent} (../shared next to the project)", allow_module_level=True
+        )
+
+
+def serving(fake: FakeGarmin) -> Iterator[FakeGarmin]:
+    """`fake` started for one test and stopped after it: a fixture's body is `yield from serving(...)`."""
+    yield fake.start()
+    fake.stop()
+
+
 def weigh_in(local: datetime, grams: object, **fields) -> dict:
     """A `dateWeightList` item as Garmin sends it for a weigh-in at local time `local`
     (UTC_OFFSET): epoch milliseconds, the weight in grams; `fields` add or replace keys."""
