@@ -67,9 +67,9 @@ def _device_increments(store: Store, day: date) -> list[DeviceIncrement]:
 
 def _activities(store: Store, day: date) -> list[Activity]:
     activities = recordings.read_activities(store.conn, day, day)
-    flagged = strength_flags(activities.lazy(), recordings.read_strength_activity_ids(store.conn).lazy()).collect(
-        engine=DAY_ROWS
-    )
+    flagged = strength_flags(
+        activities.lazy(), recordings.read_strength_activity_ids(store.conn, day, day).lazy()
+    ).collect(engine=DAY_ROWS)
     return [
         Activity(
             sport=row["sport"],

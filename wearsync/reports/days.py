@@ -38,7 +38,9 @@ def daily_frame(store: Store, params: AnalyticsParams, first: date, last: date, 
     )
     activities = recordings.read_activities(conn, first, last)
     intensity = day_intensity_columns(analytics_caches.read_day_intensity(conn, first, last).lazy())
-    strength = daily_strength(strength_flags(activities.lazy(), recordings.read_strength_activity_ids(conn).lazy()))
+    strength = daily_strength(
+        strength_flags(activities.lazy(), recordings.read_strength_activity_ids(conn, first, last).lazy())
+    )
     intake = daily_intake(stored_intake.read_intake(conn, first, last).lazy())
     wellness = weight.burned_for_deficit(conn, params, wellness.drop("resting_hr", "resting_hr_from"), first, last)
     return daily_summary(calendar, wellness, intensity, limits, intake, strength, params, as_of).collect(
