@@ -14,6 +14,7 @@ import polars as pl
 
 from wearsync.analytics.daily import WORN_MINUTES
 from wearsync.analytics.energy import WELLNESS_RANK
+from wearsync.analytics.engine import collect_day_rows
 from wearsync.analytics.intensity import goal_minutes
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.weekly import add_streaks, weekly_goal_minutes, weekly_summary
@@ -48,7 +49,9 @@ def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date 
     first_start = week_start_of(end, params.week_start_index) - timedelta(weeks=weeks - 1)
     last = first_start + timedelta(weeks=weeks, days=-1)
     daily = day_frames.daily_frame(store, params, first_start, last, as_of)
-    weekly = weekly_summary(daily.lazy(), params, as_of, _streak_before(store, params, first_start, as_of)).collect()
+    weekly = collect_day_rows(
+        weekly_summary(daily.lazy(), params, as_of, _streak_before(store, params, first_start, as_of))
+    )
     unavailable = analytics_caches.read_unavailable(store.conn, first_start, last)
     weights = {
         row["local_day"]: row
