@@ -1,7 +1,7 @@
 """The analytics caches (tables analytics_*): derived data only, rebuilt from the other tables
 when missing. Per local day the merged heart rate of each minute (packed), the heart-rate units
 it was built from, the intensity results with the settings they were computed with, and the
-days that could not be computed.
+days that could not be computed and those whose minutes are behind the store.
 """
 
 from __future__ import annotations
@@ -97,6 +97,23 @@ def write_units(conn: sqlite3.Connection, added: pl.DataFrame, removed: list[str
         "INSERT OR REPLACE INTO analytics_units (unit, first_day, last_day) VALUES (:unit, :first_day, :last_day)",
         added.with_columns(pl.col("first_day", "last_day").cast(pl.String)).rows(named=True),
     )
+
+
+def mark_stale(conn: sqlite3.Connection, days: list[date]) -> None:
+    """`days` have cached minutes behind the store: to be computed again (caller's transaction)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO analytics_stale_days (local_day) VALUES (:day)", [{"day": d.isoformat()} for d in days]
+    )
+
+
+def read_stale_days(conn: sqlite3.Connection) -> list[date]:
+    """The days whose cached minutes are behind the store, in order."""
+    return [date.fromisoformat(day) for (day,) in conn.execute("SELECT local_day FROM analytics_stale_days ORDER BY 1")]
+
+
+def forget_stale(conn: sqlite3.Connection, days: list[date]) -> None:
+    """`days` were computed again (caller's transaction)."""
+    conn.executemany("DELETE FROM analytics_stale_days WHERE local_day = :day", [{"day": d.isoformat()} for d in days])
 
 
 def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFrame) -> None:

@@ -263,6 +263,13 @@ MIGRATIONS: list[Migration] = [
     # Garmin Connect weigh-ins are asked per run of days: each day remembers whether its
     # weigh-ins were asked after it settled, so a resumed pull asks only for the rest.
     _weigh_ins_asked,
+    # The local days whose cached minutes are behind the store: a report refreshes only the days it
+    # reads, the rest wait here for a later refresh (reports/cache.py).
+    """
+    CREATE TABLE analytics_stale_days (
+        local_day TEXT PRIMARY KEY
+    );
+    """,
 ]
 
 
