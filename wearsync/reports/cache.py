@@ -4,10 +4,11 @@ Every report calls `refresh` first, for the days it reads (the dashboard's views
 day (the command line's week and history reports: their streak counts every earlier week); a
 day left behind waits in analytics_stale_days for the next refresh that reaches it. Importers
 need not call anything. Days are computed in chunks of a bounded number of days, outside any
-transaction, and each chunk's results are written in a short transaction of their own: a refresh of years never holds the write lock
-for long, and an import in another process waits at most one chunk's write. A chunk that
-fails is computed again day by day; a day that still cannot be computed is recorded as
-unavailable with its reason (table analytics_unavailable) while every other day is kept.
+transaction, and each chunk's results are written in a short transaction of their own: a
+refresh of years never holds the write lock for long, and an import in another process waits
+at most one chunk's write. A chunk that fails is computed again day by day; a day that still
+cannot be computed is recorded as unavailable with its reason (table analytics_unavailable)
+while every other day is kept.
 """
 
 from __future__ import annotations
