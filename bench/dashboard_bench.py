@@ -104,7 +104,11 @@ async def drop_to_week(store: Store, dropped: Path, today: date) -> tuple[float,
     """Seconds from a drop's paste to its week's title on screen."""
     app = build_app(Config(), store, today=today, poll_seconds=3600)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        # the opening week shown first (else its own load, not the drop's, changes the title)
+        while not str(app.screen.query_one("#week-title", Static).render()) or any(
+            w.group in ("load", "history") and not w.is_finished for w in app.workers
+        ):
+            await pilot.pause(0.005)
         before = str(app.screen.query_one("#week-title", Static).render())
         start = time.perf_counter()
         app.post_message(Paste(f"'{dropped}' "))
@@ -180,14 +184,17 @@ def main() -> None:
         result(f"first complete frame, in-process headless, {name}, median of 3", runs[1], goal_x=goal)
 
     drop_home = work / "drop"
-    shutil.rmtree(drop_home, ignore_errors=True)
-    shutil.copytree(full, drop_home)
-    store = Store.open(drop_home)
-    seconds, title = asyncio.run(drop_to_week(store, DROPPED, HISTORY_END))
-    store.close()
+    drops = []
+    for _ in range(3):
+        shutil.rmtree(drop_home, ignore_errors=True)
+        shutil.copytree(full, drop_home)
+        store = Store.open(drop_home)
+        drops.append(asyncio.run(drop_to_week(store, DROPPED, HISTORY_END)))
+        store.close()
+    seconds, title = sorted(drops)[1]
     result(
         f"drop of a {DROPPED.stat().st_size / 1e6:.2f} MB activity to its week on screen "
-        f"({title.split()[0]}), 5-year store",
+        f"({title.split()[0]}), 5-year store, median of 3",
         seconds,
         goal_s=GOAL_DROP_S,
     )

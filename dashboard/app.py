@@ -300,7 +300,10 @@ class WearsyncApp(BackgroundWork):
         if newest and self.current_mode in ("first-run", "week", "day"):
             self.day = newest
         self.check_for_changes()
-        self.push_screen(ImportResults(summary))
+        # Once the view shows the new data: drawing the dialog meanwhile would slow its load.
+        results = ImportResults(summary)
+        if not (isinstance(self.screen, ViewScreen) and self.screen.after_load(lambda: self.push_screen(results))):
+            self.push_screen(results)
 
     # -- intake --------------------------------------------------------------------------
 

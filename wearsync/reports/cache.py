@@ -58,8 +58,11 @@ def refresh(
     minutes their bouts reach into); the other days wait for a later refresh (`is_complete`).
     """
     window = None if first is None or last is None else (first, last)
+    # Whether every day was classified with today's settings and resting heart rates before
+    # this refresh (minutes written since clear it: a refresh stopped after them is no proof).
+    classified = store.get_state(INTENSITY_INPUTS_KEY) == _intensity_inputs(store, params)
     stale = _refresh_minutes(store, window, progress)
-    return stale | _refresh_intensity(store, params, stale, window, progress)
+    return stale | _refresh_intensity(store, params, stale, window, progress, classified)
 
 
 def is_complete(store: Store, params: AnalyticsParams) -> bool:
@@ -99,11 +102,13 @@ def _refresh_minutes(store: Store, window: tuple[date, date] | None, progress: P
             analytics_caches.forget_day_intensity(txn, _with_margin(days))
             analytics_caches.forget_unavailable(txn, days)
             analytics_caches.forget_stale(txn, days)
+            store.set_state(txn, INTENSITY_INPUTS_KEY, "")
 
     def forget(txn: sqlite3.Connection, day: date) -> None:
         analytics_caches.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
         analytics_caches.forget_day_intensity(txn, _with_margin([day]))
         analytics_caches.forget_stale(txn, [day])
+        store.set_state(txn, INTENSITY_INPUTS_KEY, "")
 
     _by_chunks(
         store,
@@ -134,12 +139,17 @@ def _refresh_intensity(
     stale: set[date],
     window: tuple[date, date] | None,
     progress: Progress | None,
+    classified: bool,
 ) -> set[date]:
     conn = store.conn
     inputs = _intensity_inputs(store, params)
-    if not stale and store.get_state(INTENSITY_INPUTS_KEY) == inputs:
+    if not stale and classified:
         return set()
     minute_days = analytics_caches.minute_days(conn)
+    if classified:
+        # Only the days whose results the new minutes forgot can need it (a new import's days,
+        # not five years of them).
+        minute_days = minute_days.filter(pl.col("local_day").is_in(_with_margin(sorted(stale))))
     # computed once, small (a row a day): what each day's results depend on, and what classifies them
     limits = heart_rate_limits_of(store, params, minute_days.lazy()).collect().lazy()
     expected = limits.select(
@@ -151,7 +161,10 @@ def _refresh_intensity(
             separator="|",
         ).fill_null(pl.lit(params.settings_key + "|no limits")),
     )
-    cached = analytics_caches.read_day_intensity(conn).select("local_day", cached="settings")
+    days: list[date] = minute_days["local_day"].to_list()
+    cached = analytics_caches.read_day_intensity(conn, min(days, default=None), max(days, default=None)).select(
+        "local_day", cached="settings"
+    )
     todo = (
         expected.join(cached.lazy(), on="local_day", how="left")
         .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))

@@ -59,12 +59,16 @@ def unit_day_spans(conn: sqlite3.Connection, units: list[str]) -> pl.DataFrame:
         first[key], last[key] = min(low, first.get(key, low)), max(high, last.get(key, high))
 
     epoch = date(1970, 1, 1).toordinal()
+    wanted = {unit: _kind_and_id(unit) for unit in units}  # a new import's one unit, or every unit
+    keys = set(wanted.values())
     for recording_id, garmin_day, low, high in hr_series.local_spans(conn):
         key = ("recording", str(recording_id)) if recording_id is not None else ("garmin", str(garmin_day))
-        cover(key, date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS))
+        if key in keys:
+            cover(key, date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS))
     for recording_id, (low_day, high_day) in recordings.monitoring_day_spans(conn).items():
-        cover(("recording", str(recording_id)), date.fromisoformat(low_day), date.fromisoformat(high_day))
-    rows = [(unit, first.get(key), last.get(key)) for unit in units for key in [_kind_and_id(unit)]]
+        if (key := ("recording", str(recording_id))) in keys:
+            cover(key, date.fromisoformat(low_day), date.fromisoformat(high_day))
+    rows = [(unit, first.get(key), last.get(key)) for unit, key in wanted.items()]
     return pl.DataFrame(rows, schema=UNIT_SCHEMA, orient="row")
 
 

@@ -9,6 +9,7 @@ from tests.conftest import DAY_PIECES, MONITOR, require
 from tests.functional.conftest import CONFIG, loaded, run_async, text_of
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sync_actions import fill_history
+from wearsync.reports import cache
 from wearsync.reports import week as report_week
 from wearsync.reports.cache import is_complete
 from wearsync.reports.params import analytics_params
@@ -100,3 +101,17 @@ async def test_the_week_shows_while_the_earlier_weeks_are_computed_and_its_strea
         assert "streak 4 weeks" in text_of(app, "#cardio-days")
         assert text_of(app, "#status-text") == "Drop FIT files or a zip on this window to import them."
         assert is_complete(store, analytics_params(store, CONFIG)) and stale_days(store) == []
+
+
+def test_a_refresh_stopped_after_the_minutes_classifies_their_days_next_time(store):
+    # 2020-09-25's minutes written again (a piece forgotten), then the process gone before it
+    # classified them: the day has no intensity results, and the next refresh must give it some.
+    store_with_history(store)
+    params = analytics_params(store, CONFIG)
+    report_week.week_report(store, CONFIG, SHOWN, as_of=AS_OF)  # every day computed and classified
+    forget(store, resolve(store, [str(MONITOR / DAY_PIECES[0])]))
+    cache._refresh_minutes(store, None, None)  # the stopped refresh: minutes only
+    assert store.conn.execute("SELECT count(*) FROM analytics_days WHERE local_day = '2020-09-25'").fetchone() == (0,)
+    assert cache.refresh(store, params) >= {date(2020, 9, 25)}
+    assert store.conn.execute("SELECT count(*) FROM analytics_days WHERE local_day = '2020-09-25'").fetchone() == (1,)
+    assert is_complete(store, params)
