@@ -22,7 +22,7 @@ def day_report(store: Store, config: Config, day: date, *, as_of: date | None = 
     """One local day's numbers; `as_of` ("today") defaults to the local date."""
     params = analytics_params(store, config)
     as_of = as_of or date.today()
-    refresh(store, params)
+    refresh(store, params, day, day)
     row = day_frames.daily_frame(store, params, day, day, as_of).row(0, named=True)
     weight_row = weight.weight_days(store.conn, params, day, day).row(0, named=True)
     numbers = day_frames.day_model(
