@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from wearsync.analytics.engine import collect_day_rows
 from wearsync.analytics.params import AnalyticsParams
 
 # The day's resting heart rate, stored or estimated (analytics/resting_hr.py), and where it came from.
@@ -82,9 +83,9 @@ def heart_rate_limits(
     # Only an activity maximum above the prediction can make the observed one count (the
     # prediction falls by under 1 bpm a year): the rest is left out before the windows, and
     # without any such maximum (the usual case) there are no windows to compute.
-    above = activity_max.filter(
-        pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1
-    ).collect()
+    above = collect_day_rows(
+        activity_max.filter(pl.col("max_hr") > predicted_max_hr(params, pl.col("local_day").dt.year()) - 1)
+    )
     observed = (
         _observed_max(day_list, above.lazy())
         if above.height >= OBSERVED_MAX_RANK

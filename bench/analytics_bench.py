@@ -83,14 +83,17 @@ print(json.dumps(rebuild_from_raw(Path(sys.argv[1]), False)))
 
 # One week's report, timed in a fresh process of either checkout (its own code on its own store):
 # the caches are brought up to date first, then the report is taken WEEK_REPORTS times; prints
-# the CPU milliseconds of each.
+# the CPU milliseconds of each. (A checkout from before issue 13's read side has it in wearsync.reporting.)
 WEEK_REPORTS = 7
 WEEK_CHILD = f"""
 import json, sys, time
 from datetime import date
 from pathlib import Path
 from wearsync.config import Config
-from wearsync.reports.week import week_report
+try:
+    from wearsync.reports.week import week_report
+except ImportError:
+    from wearsync.reporting import week_report
 from wearsync.store import Store
 store = Store.open(Path(sys.argv[1]))
 week_report(store, Config(), date(2023, 6, 14), as_of=date(2024, 12, 31))
@@ -114,6 +117,20 @@ def week_report_cpu_ms(checkout: Path, data_dir: Path) -> list[float]:
     if out.returncode:
         raise SystemExit(f"bench: the week report in {checkout} failed:\n{out.stderr.strip()}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def week_against_baseline(data_dir: Path, baseline: Path, baseline_store: Path, rounds: int) -> None:
+    """Prints the median CPU ms of one week's report here and in `baseline`: `rounds` fresh processes
+    of each, alternating (the machine is shared), WEEK_REPORTS reports in each."""
+    cpu: dict[str, list[float]] = {"after": [], "before": []}
+    for _ in range(rounds):
+        cpu["after"] += week_report_cpu_ms(Path(__file__).resolve().parents[1], data_dir)
+        cpu["before"] += week_report_cpu_ms(baseline, baseline_store)
+    after, before = float(np.median(cpu["after"])), float(np.median(cpu["before"]))
+    print(
+        f"one week's report, CPU median of {len(cpu['after'])} ({rounds} processes each): after {after:.1f} ms, "
+        f"before {before:.1f} ms; after/before {after / before:.2f}x"
+    )
 
 
 def rebuild_in_child(data_dir: Path) -> tuple[float, float, float, str]:
@@ -156,7 +173,17 @@ def main() -> None:
     )
     parser.add_argument("--baseline-store", type=Path, help="the baseline's 5-year store (its history_gen.py)")
     parser.add_argument("--rounds", type=int, default=3, help="rebuilds of each, alternating")
+    parser.add_argument(
+        "--week-only",
+        action="store_true",
+        help="only one week's report against the baseline's: --rounds fresh processes of each, alternating",
+    )
     args = parser.parse_args()
+    if args.week_only:
+        if not (args.baseline and args.baseline_store):
+            parser.error("--week-only needs --baseline and --baseline-store")
+        week_against_baseline(args.data_dir, args.baseline, args.baseline_store, args.rounds)
+        return
     if not (args.data_dir / "wearsync.db").exists():
         generate(args.data_dir).close()
     store = Store.open(args.data_dir)
@@ -221,16 +248,7 @@ def main() -> None:
     week = min(timed(lambda: week_report(store, config, date(2023, 6, 14), as_of=END)) for _ in range(5))
     print(f"one week's report: {week * 1000:.0f} ms (goal <= 100 ms) {'OK' if week <= 0.1 else 'MISSED'}")
     if args.baseline:
-        # fresh processes of both, alternating (the machine is shared): medians of CPU time
-        cpu: dict[str, list[float]] = {"after": [], "before": []}
-        for _ in range(args.rounds):
-            cpu["after"] += week_report_cpu_ms(Path(__file__).resolve().parents[1], args.data_dir)
-            cpu["before"] += week_report_cpu_ms(args.baseline, args.baseline_store)
-        after, before = float(np.median(cpu["after"])), float(np.median(cpu["before"]))
-        print(
-            f"one week's report, CPU median of {len(cpu['after'])}: after {after:.1f} ms, before {before:.1f} ms; "
-            f"after/before {after / before:.2f}x"
-        )
+        week_against_baseline(args.data_dir, args.baseline, args.baseline_store, args.rounds)
 
     new_day = END + timedelta(days=1)
     forget_day(store, new_day)

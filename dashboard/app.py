@@ -9,33 +9,25 @@ from importlib import import_module
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
-from textual.app import App, SystemCommand
+from textual import work
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.events import Paste
 from textual.filter import LineFilter, Monochrome
 from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from wearsync.analytics.weeks import week_start_of
 from wearsync.config import Config
+from wearsync.dashboard.background import BackgroundWork
 from wearsync.dashboard.drop_paths import is_importable, parse_paste
-from wearsync.dashboard.messages import (
-    ImportFinished,
-    ImportProgress,
-    IntakeLogged,
-    PullFinished,
-    PullProgress,
-)
+from wearsync.dashboard.messages import ImportFinished, ImportProgress
 from wearsync.dashboard.monochrome import UnstyledSafeMonochrome
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.screens.dialogs import GoToDialog, ImportDialog, ImportResults, IntakeDialog
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.help import HelpScreen
-from wearsync.dashboard.sync_actions import Pull, default_pull, log_intake
-from wearsync.dashboard.widgets.status import Status
-from wearsync.errors import GarminRateLimited, GarminUnavailable
+from wearsync.dashboard.sync_actions import FillHistory, Pull, default_pull, fill_history
 from wearsync.store import Store, listings
 
 POLL_SECONDS = 1.0
@@ -54,8 +46,9 @@ def lazy_view(module: str, name: str) -> Callable[[], Screen]:
     return make
 
 
-class WearsyncApp(App[None]):
-    """Week, history, day and sources views over one store; drops, imports and pulls in workers."""
+class WearsyncApp(BackgroundWork):
+    """Week, history, day and sources views over one store; drops and imports, and the workers of
+    BackgroundWork (pulls, intake, the analytics cache's other days)."""
 
     CSS_PATH = "wearsync.tcss"
     TITLE = "wearsync"
@@ -81,12 +74,9 @@ class WearsyncApp(App[None]):
         Binding("s", "view('sources')", "Sources", show=False),
     ]
 
-    # What the views show (they watch these, see ViewScreen.FOLLOWS), the store's data version
-    # (polled: another connection's commit changes it) and the status line's message.
+    # What the views show (they watch these, see ViewScreen.FOLLOWS).
     day: var[date] = var(date.min, init=False)
     week_start: var[date] = var(date.min, init=False)
-    data_version: var[int] = var(0, init=False)
-    status: var[Status] = var(Status("Drop FIT files or a zip on this window to import them."), init=False)
 
     _monochrome = UnstyledSafeMonochrome()
 
@@ -101,6 +91,7 @@ class WearsyncApp(App[None]):
         *,
         today: date | None = None,
         pull: Pull | None = None,
+        fill: FillHistory | None = None,
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         super().__init__()
@@ -113,8 +104,8 @@ class WearsyncApp(App[None]):
         self.set_reactive(WearsyncApp.data_version, store.data_version())
         self.history_weeks = 12
         self.pull_function = pull or default_pull
+        self.fill_history_function = fill or fill_history
         self._poll_seconds = poll_seconds
-        # Taken by every view load that asks for reports (see ViewScreen.load_worker).
         self.report_lock = threading.Lock()
 
     def _week_start_of(self, day: date) -> date:
@@ -236,10 +227,6 @@ class WearsyncApp(App[None]):
 
     # -- refresh when the store changes --------------------------------------------------
 
-    def check_for_changes(self) -> None:
-        """Note a commit by another connection (a cron `wearsync pull`, our own workers)."""
-        self.data_version = self.store.data_version()
-
     def watch_data_version(self) -> None:
         """Reload the active view; leave the first-run screen for the week once there is data."""
         if self.current_mode == "first-run":
@@ -252,12 +239,6 @@ class WearsyncApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, ViewScreen) and screen.is_current:
                 screen.reload()
-
-    # -- the status line -----------------------------------------------------------------
-
-    def set_status(self, text: str, *, done: int | None = None, total: int | None = None, error: bool = False) -> None:
-        """Show a message (and progress) on the status line of every view."""
-        self.status = Status(text, done, total, error)
 
     # -- drops and imports ---------------------------------------------------------------
 
@@ -319,36 +300,10 @@ class WearsyncApp(App[None]):
         if newest and self.current_mode in ("first-run", "week", "day"):
             self.day = newest
         self.check_for_changes()
-        self.push_screen(ImportResults(summary))
-
-    # -- pulls ---------------------------------------------------------------------------
-
-    def action_pull(self, force: bool = False) -> None:
-        """Pull from the configured sources in a worker (one pull at a time); `force` (P) asks
-        Garmin during a cooldown and downloads failed activities again, as `pull --force`."""
-        if any(w.group == "pull" and w.is_running for w in self.workers):
-            self.set_status("A pull is already running.")
-            return
-        self.set_status("Pulling (forced)…" if force else "Pulling…", done=0, total=None)
-        self.pull_worker(force)
-
-    @work(thread=True, group="pull", exit_on_error=False, name="Pull")
-    def pull_worker(self, force: bool = False) -> None:
-        with Store.open(self.store.data_dir) as store:
-            result = self.pull_function(
-                store,
-                self.config,
-                lambda phase, done, total, label: self.post_message(PullProgress(done, total, f"{phase}: {label}")),
-                **({"force": True} if force else {}),
-            )
-        self.post_message(PullFinished(result))
-
-    def on_pull_progress(self, message: PullProgress) -> None:
-        self.set_status(f"Pulling: {message.label}", done=message.done, total=message.total)
-
-    def on_pull_finished(self, message: PullFinished) -> None:
-        self.set_status(f"Pull finished: {message.result}")
-        self.check_for_changes()
+        # Once the view shows the new data: drawing the dialog meanwhile would slow its load.
+        results = ImportResults(summary)
+        if not (isinstance(self.screen, ViewScreen) and self.screen.after_load(lambda: self.push_screen(results))):
+            self.push_screen(results)
 
     # -- intake --------------------------------------------------------------------------
 
@@ -360,44 +315,6 @@ class WearsyncApp(App[None]):
         if entry:
             self.intake_worker(*entry)
 
-    @work(thread=True, group="intake", exit_on_error=False, name="Logging intake")
-    def intake_worker(self, day: date, kcal: int) -> None:
-        # A write: it may wait out the busy timeout while a pull in another process is writing.
-        with Store.open(self.store.data_dir) as store:
-            warnings = log_intake(store, day, kcal, self.config)
-        self.post_message(IntakeLogged(day, kcal, warnings))
-
-    def on_intake_logged(self, message: IntakeLogged) -> None:
-        warned = "".join(f" Warning: {w}." for w in message.warnings)
-        self.set_status(
-            f"Logged {message.kcal:,} kcal eaten on {message.day:%a %d %b}.{warned}", error=bool(message.warnings)
-        )
-        for warning in message.warnings:
-            self.notify(warning, title="Intake stored, with a warning", severity="warning", timeout=10)
-        self.check_for_changes()
-
-    # -- failures ------------------------------------------------------------------------
-
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one place a worker's exception becomes a visible error instead of a crash.
-
-        Worker.StateChanged does not bubble: the views pass their own load workers' events here.
-        """
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            # Garmin failing (5xx, unreachable) may answer the next try; a refused login or nothing
-            # configured would not, so those get no hint.
-            retry = (
-                "; P asks anyway"
-                if isinstance(error, GarminRateLimited)
-                else "; p tries again, P forces"
-                if isinstance(error, GarminUnavailable)
-                else ""
-            )
-            self.set_status(f"{event.worker.name} failed: {error}{retry}", error=True)
-            self.notify(str(error), title=f"{event.worker.name} failed", severity="error", timeout=10)
-
 
 def build_app(
     config: Config,
@@ -405,7 +322,9 @@ def build_app(
     *,
     today: date | None = None,
     pull: Pull | None = None,
+    fill: FillHistory | None = None,
     poll_seconds: float = POLL_SECONDS,
 ) -> WearsyncApp:
-    """The dashboard over `store`; `today`, `pull` and the poll interval are injectable for tests."""
-    return WearsyncApp(config, store, today=today, pull=pull, poll_seconds=poll_seconds)
+    """The dashboard over `store`; `today`, `pull`, `fill` (sync_actions.fill_history) and the poll
+    interval are injectable for tests."""
+    return WearsyncApp(config, store, today=today, pull=pull, fill=fill, poll_seconds=poll_seconds)

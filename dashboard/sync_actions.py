@@ -1,4 +1,4 @@
-"""The dashboard's way into the library for pulling and logging intake (the same calls as the CLI).
+"""The dashboard's way into the library for pulling, logging intake and filling in the analytics cache.
 
 The pull and Garmin modules are imported only when used: they bring in `garminconnect` and `requests`,
 which would slow the dashboard's first frame for nothing.
@@ -71,3 +71,15 @@ def log_intake(store: Store, day: date, kcal: int, config: Config | None = None)
     from wearsync.reports.params import params_from_config
 
     return intake_warnings({day: kcal}, params_from_config(config).intake_floor_kcal, date.today())
+
+
+# Bringing every day of the analytics cache up to date: (its own store connection, config, progress).
+FillHistory = Callable[[Store, Config, Progress], object]
+
+
+def fill_history(store: Store, config: Config, progress: Progress) -> None:
+    """What the first `report` without a range does first: every day of the analytics cache up to date."""
+    from wearsync.reports.cache import refresh
+    from wearsync.reports.params import analytics_params
+
+    refresh(store, analytics_params(store, config), progress=progress)

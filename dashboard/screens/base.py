@@ -7,6 +7,7 @@ with its own store connection and posts `ViewLoaded`; the view then fills its wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +62,11 @@ class ViewScreen(Screen):
 
     app: WearsyncApp
     _loading_timer: Timer | None = None
+    _reload_queued = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._after_load: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
         yield Tabs(
@@ -85,10 +91,35 @@ class ViewScreen(Screen):
         raise NotImplementedError
 
     def reload(self) -> None:
-        """Read the store again in the background; a load still running is superseded."""
+        """Read the store again in the background; a load still running is superseded.
+
+        Asked again before the load starts (an import changes the data and the week at once),
+        it loads once, what is selected when it starts: a load cannot stop once running, and a
+        second one would wait for it and read the same again.
+        """
         if self._loading_timer is None:
             self._loading_timer = self.set_timer(LOADING_DELAY_S, self._show_loading)
+        if not self._reload_queued:
+            self._reload_queued = True
+            self.call_later(self._start_load)
+
+    def _start_load(self) -> None:
+        self._reload_queued = False
         self.load_worker(self.app.selection())
+
+    def after_load(self, callback: Callable[[], object]) -> bool:
+        """Call `callback` once the reload asked for or running has shown its data (or failed);
+        False, and nothing kept, when no reload is under way."""
+        running = any(w.group == "load" and w.node is self and not w.is_finished for w in self.app.workers)
+        if not (self._reload_queued or running):
+            return False
+        self._after_load.append(callback)
+        return True
+
+    def _loaded(self) -> None:
+        callbacks, self._after_load = self._after_load, []
+        for callback in callbacks:
+            callback()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, name="Loading this view")
     def load_worker(self, selection: Selection) -> None:
@@ -108,11 +139,13 @@ class ViewScreen(Screen):
         if not message.worker.is_cancelled:
             self._hide_loading()
             self.show(message.data, message.selection)
+            self._loaded()
 
     @on(Worker.StateChanged)
     def _load_failed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "load" and event.state == WorkerState.ERROR:
             self._hide_loading()
+            self._loaded()
         self.app.worker_failed(event)
 
     def _show_loading(self) -> None:

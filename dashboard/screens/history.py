@@ -49,7 +49,7 @@ class HistoryScreen(ViewScreen):
         from wearsync.reports.week import history, history_totals  # polars, in the worker: see WeekScreen.load
         from wearsync.reports.weight import history_weight
 
-        weeks = history(store, selection.config, selection.history_weeks, selection.day)
+        weeks = history(store, selection.config, selection.history_weeks, selection.day, whole_history=False)
         return weeks, history_totals(weeks), history_weight(weeks)
 
     def show(self, data: tuple[list[WeekReport], HistoryTotals, HistoryWeight], selection: Selection) -> None:

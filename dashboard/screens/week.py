@@ -18,7 +18,7 @@ from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.dashboard.widgets.weight import WeekWeight
 from wearsync.reports.models import WeekReport
 from wearsync.store import Store
-from wearsync.wording import plural
+from wearsync.wording import plural, streak
 
 # (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
 DAY_COLUMNS = (
@@ -72,7 +72,8 @@ class WeekScreen(ViewScreen):
         # Imported here, in the worker: the read side brings in polars, which the first frame does not need.
         from wearsync.reports.week import week_report
 
-        return week_report(store, selection.config, selection.week_start)
+        # Only this week's days brought up to date: the rest fill in after it shows (fill_history).
+        return week_report(store, selection.config, selection.week_start, whole_history=False)
 
     def show(self, report: WeekReport, selection: Selection) -> None:
         self.report = report
@@ -105,6 +106,8 @@ class WeekScreen(ViewScreen):
         self.query_one("#energy-line", Static).update(_energy_line(report))
         self.query_one(WeekWeight).show(report)
         self._fill_chart(report)
+        if report.streak_weeks is None:
+            self.app.fill_history()
 
     def _fill_days(self, report: WeekReport) -> None:
         table = self.query_one("#days", DataTable)
@@ -156,7 +159,7 @@ def days_line(report: WeekReport) -> str:
     targets = report.targets
     line = (
         f"Days with ≥{targets.daily_cardio_minutes} min: {report.days_reaching_daily} of "
-        f"{targets.days_with_30} · worn {report.days_with_data} of 7"
+        f"{targets.days_with_30} · worn {report.days_with_data} of 7 · streak {streak(report.streak_weeks)}"
     )
     if report.cardio_met:
         return line + " · weekly target met"

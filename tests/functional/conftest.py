@@ -64,11 +64,16 @@ def add_weigh_ins(store, demo_files):
 
 
 async def loaded(pilot, timeout: float = 20):
-    # Views load in workers; wait for the loads only (a test's pull may still be running). Not
-    # wait_for_complete: a load superseded meanwhile is cancelled, which it raises.
-    await pilot.pause()
+    # Views load in workers; wait for the loads and the filling in of the analytics cache they may
+    # start, with the reload after it (a test's pull may still be running). Not wait_for_complete:
+    # a load superseded meanwhile is cancelled, which it raises.
     deadline = time.monotonic() + timeout
-    while any(w.group == "load" and not w.is_finished for w in pilot.app.workers):
+
+    def busy():
+        return any(w.group in ("load", "history") and not w.is_finished for w in pilot.app.workers)
+
+    await pilot.pause()
+    while busy() or (await pilot.pause() or busy()):  # a last load's message may start the filling in
         assert time.monotonic() < deadline, "a view never finished loading"
         await pilot.pause(0.01)
     await pilot.pause()

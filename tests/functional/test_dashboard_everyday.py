@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from textual.command import CommandPalette
 from textual.events import Paste
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 from textual_hires_canvas import Canvas
 
 from tests.conftest import DAY_PIECES, MONITOR, require
@@ -172,6 +172,24 @@ async def test_the_palette_lists_every_action_and_runs_them(demo_store):
 
 
 # --- a dropped file's week -------------------------------------------------------------------
+
+
+@run_async
+async def test_the_results_of_a_drop_open_over_its_week_already_shown(demo_store, tmp_path):
+    # issue 14: the week is loaded once, before the dialog is drawn (drawing it slowed the load)
+    dropped = tmp_path / "run.fit"
+    shutil.copy(RUN, dropped)
+    app = build_app(CONFIG, demo_store, today=END, poll_seconds=3600)
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        app.post_message(Paste(f"'{dropped}'"))
+        for _ in range(3000):
+            if isinstance(app.screen, ImportResults):
+                break
+            await pilot.pause(0.01)
+        week = app.screen_stack[-2]
+        # the Fenix 2 run of Sat 15 Aug 2015
+        assert str(week.query_one("#week-title", Static).render()).startswith("2015-W33  10 Aug – 16 Aug 2015")
 
 
 @pytest.mark.parametrize(

@@ -187,6 +187,40 @@ def test_strength_sets_are_kept(store, tmp_path):
     assert sport == ("training", "strength_training", "2026-03-02")
 
 
+def test_sets_make_a_session_strength_in_its_own_week_and_are_read_for_its_days_only(store, tmp_path):
+    # two synthesised generic "training" sessions with sets, a week apart: only their sets make them strength
+    from datetime import datetime
+
+    from wearsync.demo.fit_writer import SetToWrite, activity_fit
+    from wearsync.reports.week import week_report
+    from wearsync.store import recordings
+
+    for n, day in enumerate((2, 9)):
+        path = tmp_path / f"sets-{day}.fit"
+        path.write_bytes(
+            activity_fit(
+                start_utc=datetime(2026, 3, day, 17, 0, tzinfo=UTC),
+                utc_offset_s=3600,
+                sport="training",
+                sub_sport="generic",
+                heart_rates=[100] * 200,
+                serial=42 + n,
+                calories=120,
+                sets=[SetToWrite("squat", 10, 60.0, 40)],
+            )
+        )
+        assert import_paths(store, [path]).imported == 1
+    ids = dict(store.conn.execute("SELECT local_day, id FROM activities").fetchall())
+    first = recordings.read_strength_activity_ids(store.conn, date(2026, 3, 2), date(2026, 3, 8))
+    assert first["activity_id"].to_list() == [ids["2026-03-02"]]
+    assert recordings.read_strength_activity_ids(store.conn, date(2026, 3, 3), date(2026, 3, 8)).is_empty()
+    # 2026-03-02 and 2026-03-09 are Mondays: one session in each week, on its Monday
+    for monday in (date(2026, 3, 2), date(2026, 3, 9)):
+        week = week_report(store, Config(), monday, as_of=date(2026, 3, 31))
+        assert (week.strength_sessions, week.strength_days) == (1, 1)
+        assert [d.strength_sessions for d in week.days] == [1, 0, 0, 0, 0, 0, 0]
+
+
 def test_without_the_devices_resting_heart_rate_the_lowest_half_hour_is_taken(store, tmp_path):
     # a synthesised monitoring day (the encoder writes no monitoring_hr_data message)
     from datetime import date

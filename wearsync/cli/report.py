@@ -9,6 +9,7 @@ from rich.table import Table
 
 from wearsync.cli import common
 from wearsync.weight import to_unit
+from wearsync.wording import PENDING, streak
 
 if TYPE_CHECKING:
     from wearsync.reports.models import Day, DayReport, DayWeight, Wearer, WeekReport, WeekWeight, WeightWindow
@@ -266,7 +267,7 @@ def _print_week(week: WeekReport) -> None:
             f"{week.minutes_needed_per_remaining_day} a day for "
             f"{common.plural(week.remaining_days, 'day')}",
         )
-    table.add_row("  streak", common.plural(week.streak_weeks, "week") + (" (target met)" if week.cardio_met else ""))
+    table.add_row("  streak", streak(week.streak_weeks) + (" (target met)" if week.cardio_met else ""))
     table.add_row(
         "floors",
         f"{_show(week.floors)} of {targets.floors_per_day * 7} "
@@ -339,7 +340,7 @@ def _print_history(weeks: list[WeekReport]) -> None:
             str(w.strength_days),
             _dash(w.deficit_score),
             _dash(w.deficit_kcal),
-            str(w.streak_weeks),
+            PENDING if w.streak_weeks is None else str(w.streak_weeks),
             _dash(_in_unit(w.weight.trend_end_kg, w.weight.unit)),
         )
     common.stdout.print(table)

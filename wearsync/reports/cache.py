@@ -1,11 +1,14 @@
 """Keeping the analytics caches (tables analytics_*) up to date with the store, a chunk at a time.
 
-Every report calls `refresh` first; importers need not call anything. Days are computed in
-chunks of a bounded number of days, outside any transaction, and each chunk's results are
-written in a short transaction of their own: a refresh of years never holds the write lock
-for long, and an import in another process waits at most one chunk's write. A chunk that
-fails is computed again day by day; a day that still cannot be computed is recorded as
-unavailable with its reason (table analytics_unavailable) while every other day is kept.
+Every report calls `refresh` first, for the days it reads (the dashboard's views) or for every
+day (the command line's week and history reports: their streak counts every earlier week); a
+day left behind waits in analytics_stale_days for the next refresh that reaches it. Importers
+need not call anything. Days are computed in chunks of a bounded number of days, outside any
+transaction, and each chunk's results are written in a short transaction of their own: a
+refresh of years never holds the write lock for long, and an import in another process waits
+at most one chunk's write. A chunk that fails is computed again day by day; a day that still
+cannot be computed is recorded as unavailable with its reason (table analytics_unavailable)
+while every other day is kept.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from wearsync.analytics.heart_rate import MINUTES_SCHEMA, SOURCE_RANK, minutes_o
 from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.resting_hr import ESTIMATE_SCHEMA, resting_estimates
+from wearsync.progress import Progress
 from wearsync.store import Store, analytics_caches, hr_series, recordings
 from wearsync.store import wellness as stored_wellness
 from wearsync.store.strict_schema import HR_SOURCES
@@ -41,28 +45,59 @@ MONITORING = HR_SOURCES.index("monitoring")
 INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
 
 
-def refresh(store: Store, params: AnalyticsParams) -> set[date]:
+def refresh(
+    store: Store,
+    params: AnalyticsParams,
+    first: date | None = None,
+    last: date | None = None,
+    progress: Progress | None = None,
+) -> set[date]:
     """Bring the analytics caches up to date with the store; returns the days recomputed.
 
     Only days whose heart-rate units (recordings, Garmin days) appeared or disappeared since
-    the last call have their minutes rebuilt from raw readings; only days whose minutes,
-    settings or resting/maximum heart rate changed are reclassified.
+    they were last computed have their minutes rebuilt from raw readings; only days whose
+    minutes, settings or resting/maximum heart rate changed are reclassified. With `first` and
+    `last`, only what a report of those days reads is brought up to date (their intensity and the
+    minutes their bouts reach into); the other days wait for a later refresh (`is_complete`).
     """
-    stale = _refresh_minutes(store)
-    return stale | _refresh_intensity(store, params, stale)
+    window = None if first is None or last is None else (first, last)
+    # Whether every day was classified with today's settings and resting heart rates before
+    # this refresh (minutes written since clear it: a refresh stopped after them is no proof).
+    classified = store.get_state(INTENSITY_INPUTS_KEY) == _intensity_inputs(store, params)
+    stale = _refresh_minutes(store, window, progress)
+    return stale | _refresh_intensity(store, params, stale, window, progress, classified)
 
 
-def _refresh_minutes(store: Store) -> set[date]:
+def is_complete(store: Store, params: AnalyticsParams) -> bool:
+    """Whether every day is up to date (nothing a `refresh` without a range would do): what the
+    streak, computed over every earlier week, needs."""
+    conn = store.conn
+    return (
+        analytics_caches.read_units(conn) == analytics_caches.current_units(conn)
+        and not analytics_caches.read_stale_days(conn)
+        and store.get_state(INTENSITY_INPUTS_KEY) == _intensity_inputs(store, params)
+    )
+
+
+def _refresh_minutes(store: Store, window: tuple[date, date] | None, progress: Progress | None) -> set[date]:
     conn = store.conn
     known = analytics_caches.read_units(conn)
     now = analytics_caches.current_units(conn)
-    if known == now:
-        return set()
-    removed = analytics_caches.read_unit_spans(conn, sorted(known - now))
-    added = analytics_caches.unit_day_spans(conn, sorted(now - known))
-    stale: set[date] = set()
-    for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
-        stale.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    if known != now:
+        removed = analytics_caches.read_unit_spans(conn, sorted(known - now))
+        added = analytics_caches.unit_day_spans(conn, sorted(now - known))
+        changed: set[date] = set()
+        for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
+            changed.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+        # The units and the days they make stale in one: a refresh stopped half-way (or one of a
+        # report's days only) leaves the rest marked for the next.
+        with store.transaction() as txn:
+            analytics_caches.mark_stale(txn, sorted(changed))
+            analytics_caches.write_units(txn, added, removed["unit"].to_list())
+    stale = analytics_caches.read_stale_days(conn)
+    if window is not None:
+        margin = timedelta(days=BOUT_MARGIN_DAYS)
+        stale = [day for day in stale if window[0] - margin <= day <= window[1] + margin]
 
     def write(days: list[date], computed: tuple[pl.DataFrame, pl.DataFrame]) -> None:
         minutes, estimates = computed
@@ -71,18 +106,27 @@ def _refresh_minutes(store: Store) -> set[date]:
             analytics_caches.write_resting_estimates(txn, days, estimates)
             analytics_caches.forget_day_intensity(txn, _with_margin(days))
             analytics_caches.forget_unavailable(txn, days)
+            analytics_caches.forget_stale(txn, days)
+            store.set_state(txn, INTENSITY_INPUTS_KEY, "")
 
     def forget(txn: sqlite3.Connection, day: date) -> None:
         analytics_caches.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
         analytics_caches.write_resting_estimates(txn, [day], pl.DataFrame(schema=ESTIMATE_SCHEMA))
         analytics_caches.forget_day_intensity(txn, _with_margin([day]))
+        analytics_caches.forget_stale(txn, [day])
+        store.set_state(txn, INTENSITY_INPUTS_KEY, "")
 
-    for first, last in _runs(sorted(stale), REBUILD_CHUNK_DAYS):
-        _in_chunk_or_by_day(store, first, last, lambda a, b: _day_minutes(store, a, b), write, forget)
-    # Recorded last: a refresh stopped half-way is redone whole by the next one.
-    with store.transaction() as txn:
-        analytics_caches.write_units(txn, added, removed["unit"].to_list())
-    return stale
+    _by_chunks(
+        store,
+        stale,
+        REBUILD_CHUNK_DAYS,
+        lambda a, b: _day_minutes(store, a, b),
+        write,
+        forget,
+        "heart-rate minutes",
+        progress,
+    )
+    return set(stale)
 
 
 def _day_minutes(store: Store, first: date, last: date) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -96,12 +140,27 @@ def _day_minutes(store: Store, first: date, last: date) -> tuple[pl.DataFrame, p
     return minutes.filter(inside), estimates.filter(inside)
 
 
-def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) -> set[date]:
+def _intensity_inputs(store: Store, params: AnalyticsParams) -> str:
+    return f"{params.settings_key}|{stored_wellness.resting_hr_fingerprint(store.conn)}"
+
+
+def _refresh_intensity(
+    store: Store,
+    params: AnalyticsParams,
+    stale: set[date],
+    window: tuple[date, date] | None,
+    progress: Progress | None,
+    classified: bool,
+) -> set[date]:
     conn = store.conn
-    inputs = f"{params.settings_key}|{stored_wellness.resting_hr_fingerprint(conn)}"
-    if not stale and store.get_state(INTENSITY_INPUTS_KEY) == inputs:
+    inputs = _intensity_inputs(store, params)
+    if not stale and classified:
         return set()
     minute_days = analytics_caches.minute_days(conn)
+    if classified:
+        # Only the days whose results the new minutes forgot can need it (a new import's days,
+        # not five years of them).
+        minute_days = minute_days.filter(pl.col("local_day").is_in(_with_margin(sorted(stale))))
     # computed once, small (a row a day): what each day's results depend on, and what classifies them
     limits = heart_rate_limits_of(store, params, minute_days.lazy()).collect().lazy()
     expected = limits.select(
@@ -113,12 +172,20 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
             separator="|",
         ).fill_null(pl.lit(params.settings_key + "|no limits")),
     )
-    cached = analytics_caches.read_day_intensity(conn).select("local_day", cached="settings")
+    days: list[date] = minute_days["local_day"].to_list()
+    cached = analytics_caches.read_day_intensity(conn, min(days, default=None), max(days, default=None)).select(
+        "local_day", cached="settings"
+    )
     todo = (
         expected.join(cached.lazy(), on="local_day", how="left")
         .filter(pl.col("cached").is_null() | (pl.col("cached") != pl.col("settings")))
         .collect()
     )
+    every = todo
+    if window is not None:
+        # A day's bouts reach into the days beside it: only days whose minutes are all up to date.
+        reach = timedelta(days=0 if analytics_caches.read_stale_days(conn) else 2 * BOUT_MARGIN_DAYS)
+        todo = todo.filter(pl.col("local_day").is_between(window[0] - reach, window[1] + reach))
 
     def compute(first: date, last: date) -> pl.DataFrame:
         days = todo.lazy().filter(pl.col("local_day").is_between(first, last))
@@ -133,12 +200,19 @@ def _refresh_intensity(store: Store, params: AnalyticsParams, stale: set[date]) 
             analytics_caches.write_day_intensity(txn, results)
             analytics_caches.forget_unavailable(txn, days)
 
-    for first, last in _runs(sorted(todo["local_day"]), INTENSITY_CHUNK_DAYS):
-        _in_chunk_or_by_day(
-            store, first, last, compute, write, lambda txn, day: analytics_caches.forget_day_intensity(txn, [day])
-        )
+    _by_chunks(
+        store,
+        sorted(todo["local_day"]),
+        INTENSITY_CHUNK_DAYS,
+        compute,
+        write,
+        lambda txn, day: analytics_caches.forget_day_intensity(txn, [day]),
+        "intensity minutes",
+        progress,
+    )
     with store.transaction() as txn:
-        store.set_state(txn, INTENSITY_INPUTS_KEY, inputs)
+        # Left unequal to any inputs while days wait: the next refresh looks at every day again.
+        store.set_state(txn, INTENSITY_INPUTS_KEY, inputs if todo.height == every.height else "")
     return set(todo["local_day"])
 
 
@@ -154,6 +228,26 @@ def classified_minutes(
         limits = heart_rate_limits_of(store, params, minutes.select("local_day").unique())
     movement = movement_minutes(recordings.read_monitoring_totals(conn, first - margin, last + margin).lazy())
     return classify_minutes(minutes, limits, movement, params.min_bout_minutes)
+
+
+def _by_chunks[T](
+    store: Store,
+    days: list[date],
+    longest: int,
+    compute: Callable[[date, date], T],
+    write: Callable[[list[date], T], None],
+    forget: Callable[[sqlite3.Connection, date], None],
+    stage: str,
+    progress: Progress | None,
+) -> None:
+    """`_in_chunk_or_by_day` over sorted `days` in runs of at most `longest` days; `progress` counts
+    the days done, its label the stage."""
+    done = 0
+    for first, last in _runs(days, longest):
+        _in_chunk_or_by_day(store, first, last, compute, write, forget)
+        done += (last - first).days + 1
+        if progress is not None:
+            progress("days", done, len(days), stage)
 
 
 def _in_chunk_or_by_day[T](

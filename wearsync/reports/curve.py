@@ -20,7 +20,7 @@ def day_curve(store: Store, config: Config, day: date) -> DayCurve:
     states it); zone: "moderate", "vigorous" or None, exactly as the day's heart-rate minutes count them.
     """
     params = analytics_params(store, config)
-    refresh(store, params)
+    refresh(store, params, day, day)
     classified = (
         classified_minutes(store, params, day, day).filter(pl.col("local_day") == day).sort("minute_utc").collect()
     )

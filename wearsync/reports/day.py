@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 from wearsync.analytics.energy import preferred_wellness
+from wearsync.analytics.engine import collect_day_rows
 from wearsync.analytics.strength import strength_flags
 from wearsync.config import Config
 from wearsync.reports import days as day_frames
@@ -21,7 +22,7 @@ def day_report(store: Store, config: Config, day: date, *, as_of: date | None = 
     """One local day's numbers; `as_of` ("today") defaults to the local date."""
     params = analytics_params(store, config)
     as_of = as_of or date.today()
-    refresh(store, params)
+    refresh(store, params, day, day)
     row = day_frames.daily_frame(store, params, day, day, as_of).row(0, named=True)
     weight_row = weight.weight_days(store.conn, params, day, day).row(0, named=True)
     numbers = day_frames.day_model(
@@ -36,7 +37,7 @@ def day_report(store: Store, config: Config, day: date, *, as_of: date | None = 
             weight.day_weigh_ins(store.conn, params.scale_user, day, day, config.wearer.weight_unit).get(day, []),
         ),
     )
-    measured = preferred_wellness(stored_wellness.read_wellness(store.conn, day, day).lazy()).collect()
+    measured = collect_day_rows(preferred_wellness(stored_wellness.read_wellness(store.conn, day, day).lazy()))
     stated = measured.row(0, named=True)["total_kcal"] if measured.height else None
     return DayReport(
         **{key: value for key, value in asdict(numbers).items() if key != "weight"},
@@ -66,7 +67,9 @@ def _device_increments(store: Store, day: date) -> list[DeviceIncrement]:
 
 def _activities(store: Store, day: date) -> list[Activity]:
     activities = recordings.read_activities(store.conn, day, day)
-    flagged = strength_flags(activities.lazy(), recordings.read_strength_activity_ids(store.conn).lazy()).collect()
+    flagged = collect_day_rows(
+        strength_flags(activities.lazy(), recordings.read_strength_activity_ids(store.conn, day, day).lazy())
+    )
     return [
         Activity(
             sport=row["sport"],

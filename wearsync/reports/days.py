@@ -9,6 +9,7 @@ import polars as pl
 
 from wearsync.analytics.daily import daily_summary
 from wearsync.analytics.energy import daily_intake, preferred_wellness
+from wearsync.analytics.engine import collect_day_rows
 from wearsync.analytics.intensity import day_intensity_columns, heart_rate_limits
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.strength import daily_strength, strength_flags
@@ -34,10 +35,12 @@ def daily_frame(store: Store, params: AnalyticsParams, first: date, last: date, 
     limits = heart_rate_limits(calendar, day_resting_hr(conn, wellness, first, last), params, maxima.lazy())
     activities = recordings.read_activities(conn, first, last)
     intensity = day_intensity_columns(analytics_caches.read_day_intensity(conn, first, last).lazy())
-    strength = daily_strength(strength_flags(activities.lazy(), recordings.read_strength_activity_ids(conn).lazy()))
+    strength = daily_strength(
+        strength_flags(activities.lazy(), recordings.read_strength_activity_ids(conn, first, last).lazy())
+    )
     intake = daily_intake(stored_intake.read_intake(conn, first, last).lazy())
     wellness = weight.burned_for_deficit(conn, params, wellness.drop("resting_hr", "resting_hr_from"), first, last)
-    return daily_summary(calendar, wellness, intensity, limits, intake, strength, params, as_of).collect()
+    return collect_day_rows(daily_summary(calendar, wellness, intensity, limits, intake, strength, params, as_of))
 
 
 def _today_share(as_of: date) -> float:

@@ -221,7 +221,7 @@ class WeekReport:
     minutes_needed_per_remaining_day: int | None
     cardio_met: bool
     cardio_score: float | None  # 0-100; None: not enough data
-    streak_weeks: int
+    streak_weeks: int | None  # None: earlier weeks still being computed (a view's report, reports/week.py)
     floors: float | None
     days_reaching_floors: int
     steps: int | None

@@ -14,6 +14,7 @@ import polars as pl
 
 from wearsync.analytics.daily import WORN_MINUTES
 from wearsync.analytics.energy import WELLNESS_RANK
+from wearsync.analytics.engine import collect_day_rows
 from wearsync.analytics.intensity import goal_minutes
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.weekly import add_streaks, weekly_goal_minutes, weekly_summary
@@ -21,7 +22,7 @@ from wearsync.analytics.weeks import week_start_of
 from wearsync.config import Config
 from wearsync.reports import days as day_frames
 from wearsync.reports import weight
-from wearsync.reports.cache import refresh
+from wearsync.reports.cache import is_complete, refresh
 from wearsync.reports.models import Day, HistoryTotals, UnavailableDay, WeekReport, WeekWeight
 from wearsync.reports.params import analytics_params
 from wearsync.store import Store, analytics_caches, listings
@@ -32,23 +33,40 @@ PROJECTION_NOTE = (
 )
 
 
-def week_report(store: Store, config: Config, week_start: date, *, as_of: date | None = None) -> WeekReport:
+def week_report(
+    store: Store, config: Config, week_start: date, *, as_of: date | None = None, whole_history: bool = True
+) -> WeekReport:
     """One week's numbers and scores.
 
-    `week_start` may be any day of the week; `as_of` ("today") defaults to the local date.
+    `week_start` may be any day of the week; `as_of` ("today") defaults to the local date;
+    `whole_history` as in `history`.
     """
-    return history(store, config, 1, week_start, as_of=as_of)[0]
+    return history(store, config, 1, week_start, as_of=as_of, whole_history=whole_history)[0]
 
 
-def history(store: Store, config: Config, weeks: int, end: date, *, as_of: date | None = None) -> list[WeekReport]:
-    """`weeks` week reports, oldest first, ending with the week that holds `end`."""
+def history(
+    store: Store, config: Config, weeks: int, end: date, *, as_of: date | None = None, whole_history: bool = True
+) -> list[WeekReport]:
+    """`weeks` week reports, oldest first, ending with the week that holds `end`.
+
+    Without `whole_history` only these weeks' days are brought up to date first (the dashboard's
+    views: the rest of the analytics cache fills in later, in the background), and while any
+    other day waits the streak, which counts every earlier week, is None.
+    """
     params = analytics_params(store, config)
     as_of = as_of or date.today()
-    refresh(store, params)
     first_start = week_start_of(end, params.week_start_index) - timedelta(weeks=weeks - 1)
     last = first_start + timedelta(weeks=weeks, days=-1)
+    if whole_history:
+        refresh(store, params)
+    else:
+        refresh(store, params, first_start, last)
+    streak_known = whole_history or is_complete(store, params)
     daily = day_frames.daily_frame(store, params, first_start, last, as_of)
-    weekly = weekly_summary(daily.lazy(), params, as_of, _streak_before(store, params, first_start, as_of)).collect()
+    streak_before = _streak_before(store, params, first_start, as_of) if streak_known else 0
+    weekly = collect_day_rows(weekly_summary(daily.lazy(), params, as_of, streak_before))
+    if not streak_known:
+        weekly = weekly.with_columns(streak_weeks=None)
     unavailable = analytics_caches.read_unavailable(store.conn, first_start, last)
     weights = {
         row["local_day"]: row

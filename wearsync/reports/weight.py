@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from wearsync.analytics.energy import daily_intake, preferred_wellness
+from wearsync.analytics.engine import collect_day_rows
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.weight import (
     WINDOW_DAYS,
@@ -62,7 +63,7 @@ def weight_days(conn: sqlite3.Connection, params: AnalyticsParams, first: date, 
         .select("local_day", "burned_kcal")
         .drop_nulls()
     )
-    spent = measured_expenditure(trend, intake.collect(), burned.collect(), days.to_list())
+    spent = measured_expenditure(trend, collect_day_rows(intake), collect_day_rows(burned), days.to_list())
     return trend_on(trend, pl.DataFrame({"local_day": days})).join(spent, on="local_day", how="left")
 
 

@@ -1,7 +1,8 @@
 """The analytics caches (tables analytics_*): derived data only, rebuilt from the other tables
 when missing. Per local day the merged heart rate of each minute (packed), the heart-rate units
 it was built from, the day's resting heart-rate estimate from its readings, the intensity
-results with the settings they were computed with, and the days that could not be computed.
+results with the settings they were computed with, and the days that could not be computed and
+those whose minutes are behind the store.
 """
 
 from __future__ import annotations
@@ -60,12 +61,16 @@ def unit_day_spans(conn: sqlite3.Connection, units: list[str]) -> pl.DataFrame:
         first[key], last[key] = min(low, first.get(key, low)), max(high, last.get(key, high))
 
     epoch = date(1970, 1, 1).toordinal()
+    wanted = {unit: _kind_and_id(unit) for unit in units}  # a new import's one unit, or every unit
+    keys = set(wanted.values())
     for recording_id, garmin_day, low, high in hr_series.local_spans(conn):
         key = ("recording", str(recording_id)) if recording_id is not None else ("garmin", str(garmin_day))
-        cover(key, date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS))
+        if key in keys:
+            cover(key, date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS))
     for recording_id, (low_day, high_day) in recordings.monitoring_day_spans(conn).items():
-        cover(("recording", str(recording_id)), date.fromisoformat(low_day), date.fromisoformat(high_day))
-    rows = [(unit, first.get(key), last.get(key)) for unit in units for key in [_kind_and_id(unit)]]
+        if (key := ("recording", str(recording_id))) in keys:
+            cover(key, date.fromisoformat(low_day), date.fromisoformat(high_day))
+    rows = [(unit, first.get(key), last.get(key)) for unit, key in wanted.items()]
     return pl.DataFrame(rows, schema=UNIT_SCHEMA, orient="row")
 
 
@@ -98,6 +103,23 @@ def write_units(conn: sqlite3.Connection, added: pl.DataFrame, removed: list[str
         "INSERT OR REPLACE INTO analytics_units (unit, first_day, last_day) VALUES (:unit, :first_day, :last_day)",
         added.with_columns(pl.col("first_day", "last_day").cast(pl.String)).rows(named=True),
     )
+
+
+def mark_stale(conn: sqlite3.Connection, days: list[date]) -> None:
+    """`days` have cached minutes behind the store: to be computed again (caller's transaction)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO analytics_stale_days (local_day) VALUES (:day)", [{"day": d.isoformat()} for d in days]
+    )
+
+
+def read_stale_days(conn: sqlite3.Connection) -> list[date]:
+    """The days whose cached minutes are behind the store, in order."""
+    return [date.fromisoformat(day) for (day,) in conn.execute("SELECT local_day FROM analytics_stale_days ORDER BY 1")]
+
+
+def forget_stale(conn: sqlite3.Connection, days: list[date]) -> None:
+    """`days` were computed again (caller's transaction)."""
+    conn.executemany("DELETE FROM analytics_stale_days WHERE local_day = :day", [{"day": d.isoformat()} for d in days])
 
 
 def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFrame) -> None:

@@ -263,6 +263,14 @@ MIGRATIONS: list[Migration] = [
     # Garmin Connect weigh-ins are asked per run of days: each day remembers whether its
     # weigh-ins were asked after it settled, so a resumed pull asks only for the rest.
     _weigh_ins_asked,
+    # The local days whose cached minutes are behind the store: a report refreshes only the days it
+    # reads, the rest wait here for a later refresh (reports/cache.py). IF NOT EXISTS: run again on a
+    # store whose version was set back (tests/unit/test_hr_series_migration.py) it changes nothing.
+    """
+    CREATE TABLE IF NOT EXISTS analytics_stale_days (
+        local_day TEXT PRIMARY KEY
+    );
+    """,
     # A FIT day stores only the device's resting heart rate (monitoring_hr_data, 211); the
     # estimate from readings moved to the analytics (analytics/resting_hr.py), cached per day
     # beside the minutes: the estimates stored before (a FIT row's value without the device's

@@ -186,12 +186,20 @@ def read_monitoring_totals(
     )
 
 
-def read_strength_activity_ids(conn: sqlite3.Connection) -> pl.DataFrame:
-    """The ids of activities that logged strength sets (SETS_SCHEMA)."""
+def read_strength_activity_ids(
+    conn: sqlite3.Connection, first: date | None = None, last: date | None = None
+) -> pl.DataFrame:
+    """The ids of activities of local days first..last that logged strength sets (SETS_SCHEMA)."""
     from wearsync.analytics.strength import SETS_SCHEMA
-    from wearsync.store.frames import query_frame
+    from wearsync.store.frames import day_range, query_frame
 
-    return query_frame(conn, "SELECT DISTINCT activity_id FROM strength_sets", {}, SETS_SCHEMA)
+    return query_frame(
+        conn,
+        "SELECT DISTINCT activity_id FROM strength_sets WHERE activity_id IN "
+        "(SELECT id FROM activities WHERE local_day BETWEEN :first AND :last)",
+        day_range(first, last),
+        SETS_SCHEMA,
+    )
 
 
 def read_device_increments(conn: sqlite3.Connection, day: date) -> list[tuple[int, str, int]]:
