@@ -20,7 +20,7 @@ WELLNESS_SCHEMA = pl.Schema(
         "vigorous_min": pl.Int64,
         "resting_hr": pl.Int64,
         "covered_s": pl.Int64,
-        # "garmin", "device" (FIT 211: the day's own, else its 7-day average) or "estimate"
+        # "garmin" or "device" (FIT 211: the day's own, else its 7-day average); stored, never estimated
         "resting_hr_from": pl.String,
     }
 )

@@ -15,7 +15,7 @@ import polars as pl
 from wearsync.analytics.engine import collect_day_rows
 from wearsync.analytics.params import AnalyticsParams
 
-# The day's resting heart rate as stored, and where it came from (see `resting_origin`).
+# The day's resting heart rate, stored or estimated (analytics/resting_hr.py), and where it came from.
 RESTING_SCHEMA = pl.Schema({"local_day": pl.Date, "resting_hr": pl.Int64, "resting_hr_from": pl.String})
 # Each recorded activity's highest heart rate (the session's own maximum).
 ACTIVITY_MAX_SCHEMA = pl.Schema({"local_day": pl.Date, "max_hr": pl.Int64})

@@ -234,7 +234,10 @@ def test_without_the_devices_resting_heart_rate_the_lowest_half_hour_is_taken(st
         monitoring_fit(day=date(2026, 3, 4), utc_offset_s=3600, serial=7, resting_metabolic_rate=1500, minutes=minutes)
     )
     assert import_paths(store, [path]).imported == 1
-    assert store.conn.execute("SELECT resting_hr FROM wellness WHERE local_day = '2026-03-04'").fetchone() == (52,)
+    # the importer stores only the device's value; the report estimates the day's (analytics/resting_hr.py)
+    assert store.conn.execute("SELECT resting_hr FROM wellness WHERE local_day = '2026-03-04'").fetchone() == (None,)
+    day = as_json(report_day.day_report(store, Config(), date(2026, 3, 4), as_of=date(2026, 3, 5)))
+    assert (day["resting_hr"], day["resting_hr_from"], day["zones_by"]) == (52.0, "estimate", "heart_rate_reserve")
 
 
 def test_a_whole_copy_keeps_the_garmin_link_of_the_damaged_one(store, tmp_path):

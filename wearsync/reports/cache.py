@@ -24,6 +24,7 @@ from wearsync.analytics.energy import preferred_wellness
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, SOURCE_RANK, minutes_of
 from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams
+from wearsync.analytics.resting_hr import ESTIMATE_SCHEMA, resting_estimates
 from wearsync.progress import Progress
 from wearsync.store import Store, analytics_caches, hr_series, recordings
 from wearsync.store import wellness as stored_wellness
@@ -38,6 +39,8 @@ REBUILD_CHUNK_DAYS = 92
 INTENSITY_CHUNK_DAYS = 92
 # The SOURCE_RANK of each source code of the stored series (HR_SOURCES).
 SOURCE_RANKS = np.array([SOURCE_RANK[name] for name in HR_SOURCES], np.uint8)
+# The source code of the all-day readings the resting heart rate is estimated from.
+MONITORING = HR_SOURCES.index("monitoring")
 # The state key holding what the cached intensity results were last checked against.
 INTENSITY_INPUTS_KEY = "analytics.intensity_inputs"
 
@@ -96,9 +99,11 @@ def _refresh_minutes(store: Store, window: tuple[date, date] | None, progress: P
         margin = timedelta(days=BOUT_MARGIN_DAYS)
         stale = [day for day in stale if window[0] - margin <= day <= window[1] + margin]
 
-    def write(days: list[date], minutes: pl.DataFrame) -> None:
+    def write(days: list[date], computed: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+        minutes, estimates = computed
         with store.transaction() as txn:
             analytics_caches.write_minutes(txn, days, minutes)
+            analytics_caches.write_resting_estimates(txn, days, estimates)
             analytics_caches.forget_day_intensity(txn, _with_margin(days))
             analytics_caches.forget_unavailable(txn, days)
             analytics_caches.forget_stale(txn, days)
@@ -106,6 +111,7 @@ def _refresh_minutes(store: Store, window: tuple[date, date] | None, progress: P
 
     def forget(txn: sqlite3.Connection, day: date) -> None:
         analytics_caches.write_minutes(txn, [day], pl.DataFrame(schema=MINUTES_SCHEMA))
+        analytics_caches.write_resting_estimates(txn, [day], pl.DataFrame(schema=ESTIMATE_SCHEMA))
         analytics_caches.forget_day_intensity(txn, _with_margin([day]))
         analytics_caches.forget_stale(txn, [day])
         store.set_state(txn, INTENSITY_INPUTS_KEY, "")
@@ -123,10 +129,15 @@ def _refresh_minutes(store: Store, window: tuple[date, date] | None, progress: P
     return set(stale)
 
 
-def _day_minutes(store: Store, first: date, last: date) -> pl.DataFrame:
+def _day_minutes(store: Store, first: date, last: date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The minutes of days first..last, and their resting heart-rate estimates from the same readings."""
     readings = hr_series.read_readings(store.conn, first, last)
     minutes = minutes_of(readings.ts, readings.bpm, readings.utc_offset_s, SOURCE_RANKS[readings.source])
-    return minutes.filter(pl.col("local_day").is_between(first, last))
+    all_day = readings.source == MONITORING
+    estimates = resting_estimates(readings.ts[all_day], readings.bpm[all_day], readings.utc_offset_s[all_day])
+    # the read's margin holds part of the days either side: theirs come from their own chunk
+    inside = pl.col("local_day").is_between(first, last)
+    return minutes.filter(inside), estimates.filter(inside)
 
 
 def _intensity_inputs(store: Store, params: AnalyticsParams) -> str:
@@ -219,12 +230,12 @@ def classified_minutes(
     return classify_minutes(minutes, limits, movement, params.min_bout_minutes)
 
 
-def _by_chunks(
+def _by_chunks[T](
     store: Store,
     days: list[date],
     longest: int,
-    compute: Callable[[date, date], pl.DataFrame],
-    write: Callable[[list[date], pl.DataFrame], None],
+    compute: Callable[[date, date], T],
+    write: Callable[[list[date], T], None],
     forget: Callable[[sqlite3.Connection, date], None],
     stage: str,
     progress: Progress | None,
@@ -239,12 +250,12 @@ def _by_chunks(
             progress("days", done, len(days), stage)
 
 
-def _in_chunk_or_by_day(
+def _in_chunk_or_by_day[T](
     store: Store,
     first: date,
     last: date,
-    compute: Callable[[date, date], pl.DataFrame],
-    write: Callable[[list[date], pl.DataFrame], None],
+    compute: Callable[[date, date], T],
+    write: Callable[[list[date], T], None],
     forget: Callable[[sqlite3.Connection, date], None],
 ) -> None:
     """Compute and write days first..last at once; if that fails, day by day.
@@ -291,7 +302,21 @@ def _runs(days: list[date], longest: int) -> list[tuple[date, date]]:
 
 def heart_rate_limits_of(store: Store, params: AnalyticsParams, days: pl.LazyFrame) -> pl.LazyFrame:
     """heart_rate_limits of `days` from everything stored (the values alone, not where each came from)."""
-    measured = preferred_wellness(stored_wellness.read_wellness(store.conn).lazy()).select(
-        "local_day", "resting_hr", "resting_hr_from"
+    conn = store.conn
+    measured = day_resting_hr(conn, preferred_wellness(stored_wellness.read_wellness(conn).lazy()))
+    return heart_rate_limits(days, measured, params, recordings.read_activity_maxima(conn).lazy())
+
+
+def day_resting_hr(
+    conn: sqlite3.Connection, wellness: pl.LazyFrame, first: date | None = None, last: date | None = None
+) -> pl.LazyFrame:
+    """RESTING_SCHEMA of the days of `wellness` (preferred_wellness rows of days first..last): the
+    stored value, else on a FIT day the estimate from its readings (analytics/resting_hr.py, cached
+    with the day's minutes), labelled "estimate"."""
+    estimates = analytics_caches.read_resting_estimates(conn, first, last).lazy().rename({"resting_hr": "estimate"})
+    estimated = pl.col("resting_hr").is_null() & (pl.col("wellness_source") == "fit") & pl.col("estimate").is_not_null()
+    return wellness.join(estimates, on="local_day", how="left", maintain_order="left").select(
+        "local_day",
+        resting_hr=pl.when(estimated).then("estimate").otherwise("resting_hr"),
+        resting_hr_from=pl.when(estimated).then(pl.lit("estimate")).otherwise("resting_hr_from"),
     )
-    return heart_rate_limits(days, measured, params, recordings.read_activity_maxima(store.conn).lazy())

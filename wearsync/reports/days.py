@@ -15,6 +15,7 @@ from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.strength import daily_strength, strength_flags
 from wearsync.analytics.weeks import week_id, week_start_of
 from wearsync.reports import weight
+from wearsync.reports.cache import day_resting_hr
 from wearsync.reports.models import Day, DayWeight, Targets, Wearer
 from wearsync.store import Store, analytics_caches, recordings
 from wearsync.store import intake as stored_intake
@@ -28,14 +29,10 @@ def daily_frame(store: Store, params: AnalyticsParams, first: date, last: date, 
     """DAILY_SCHEMA for every calendar day first..last from the store and the caches."""
     conn = store.conn
     calendar = pl.LazyFrame({"local_day": pl.date_range(first, last, eager=True)})
-    wellness = preferred_wellness(
-        stored_wellness.read_wellness(conn, first, last, resting_origin=True).lazy(), as_of, _today_share(as_of)
-    )
+    wellness = preferred_wellness(stored_wellness.read_wellness(conn, first, last).lazy(), as_of, _today_share(as_of))
     # the observed maximum heart rate looks back a year
     maxima = recordings.read_activity_maxima(conn, first - timedelta(days=OBSERVED_MAX_DAYS), last)
-    limits = heart_rate_limits(
-        calendar, wellness.select("local_day", "resting_hr", "resting_hr_from"), params, maxima.lazy()
-    )
+    limits = heart_rate_limits(calendar, day_resting_hr(conn, wellness, first, last), params, maxima.lazy())
     activities = recordings.read_activities(conn, first, last)
     intensity = day_intensity_columns(analytics_caches.read_day_intensity(conn, first, last).lazy())
     strength = daily_strength(

@@ -1,7 +1,8 @@
 """The analytics caches (tables analytics_*): derived data only, rebuilt from the other tables
 when missing. Per local day the merged heart rate of each minute (packed), the heart-rate units
-it was built from, the intensity results with the settings they were computed with, and the
-days that could not be computed and those whose minutes are behind the store.
+it was built from, the day's resting heart-rate estimate from its readings, the intensity
+results with the settings they were computed with, and the days that could not be computed and
+those whose minutes are behind the store.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA
+from wearsync.analytics.resting_hr import ESTIMATE_SCHEMA
 from wearsync.store import hr_series, recordings
 from wearsync.store.frames import SOURCE_NAMES, day_range, query_frame
 from wearsync.store.strict_schema import HR_SOURCES
@@ -144,6 +146,27 @@ def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFr
             )
             for day, count, end in zip(runs["value"], runs["len"], ends, strict=True)
         ],
+    )
+
+
+def write_resting_estimates(conn: sqlite3.Connection, days: list[date], estimates: pl.DataFrame) -> None:
+    """Replace the resting heart-rate estimates (ESTIMATE_SCHEMA) of `days` (caller's transaction)."""
+    conn.executemany("DELETE FROM analytics_resting WHERE local_day = :day", [{"day": d.isoformat()} for d in days])
+    conn.executemany(
+        "INSERT INTO analytics_resting (local_day, resting_hr) VALUES (:local_day, :resting_hr)",
+        estimates.with_columns(pl.col("local_day").cast(pl.String)).rows(named=True),
+    )
+
+
+def read_resting_estimates(
+    conn: sqlite3.Connection, first: date | None = None, last: date | None = None
+) -> pl.DataFrame:
+    """ESTIMATE_SCHEMA: the cached resting heart-rate estimates of local days first..last."""
+    return query_frame(
+        conn,
+        "SELECT local_day, resting_hr FROM analytics_resting WHERE local_day BETWEEN :first AND :last",
+        day_range(first, last),
+        ESTIMATE_SCHEMA,
     )
 
 

@@ -271,6 +271,23 @@ MIGRATIONS: list[Migration] = [
         local_day TEXT PRIMARY KEY
     );
     """,
+    # A FIT day stores only the device's resting heart rate (monitoring_hr_data, 211); the
+    # estimate from readings moved to the analytics (analytics/resting_hr.py), cached per day
+    # beside the minutes: the estimates stored before (a FIT row's value without the device's
+    # that day) go, and forgetting the units the caches were built from has the next report
+    # compute every day's estimate (with its minutes). IF NOT EXISTS: safe to run again on a store
+    # that has the table (as tests that wind the version back do).
+    """
+    CREATE TABLE IF NOT EXISTS analytics_resting (
+        local_day TEXT PRIMARY KEY,
+        resting_hr INTEGER NOT NULL
+    ) STRICT;
+    DELETE FROM analytics_units;
+    UPDATE wellness SET resting_hr = NULL
+        WHERE source <> 'garmin' AND resting_hr IS NOT NULL AND NOT EXISTS (SELECT 1 FROM monitoring_values m
+            WHERE m.serial IN (SELECT DISTINCT COALESCE(serial, 0) FROM recordings)
+            AND m.local_day = wellness.local_day AND m.metric = 'resting_hr');
+    """,
 ]
 
 

@@ -67,31 +67,23 @@ def last_garmin_offset(conn: sqlite3.Connection) -> int | None:
     return int(row[0]) if row else None
 
 
-# Where a stored resting heart rate came from is told by what else the day holds: a FIT day with
-# the device's monitoring_hr_data (211) has the device's, else wellness estimated it from readings.
+# Where a stored resting heart rate came from: Garmin Connect's, or a FIT day's device's (only the
+# device's is stored; the read side estimates a day without one, analytics/resting_hr.py).
 RESTING_ORIGIN_SQL = (
-    "CASE WHEN resting_hr IS NULL THEN NULL WHEN source = 'garmin' THEN 'garmin' WHEN EXISTS (SELECT 1 FROM "
-    "monitoring_values m WHERE m.serial IN (SELECT DISTINCT COALESCE(serial, 0) FROM recordings) AND "
-    "m.local_day = wellness.local_day AND m.metric = 'resting_hr') THEN 'device' ELSE 'estimate' END"
+    "CASE WHEN resting_hr IS NULL THEN NULL WHEN source = 'garmin' THEN 'garmin' ELSE 'device' END AS resting_hr_from"
 )
 
 
-def read_wellness(
-    conn: sqlite3.Connection, first: date | None = None, last: date | None = None, *, resting_origin: bool = False
-) -> pl.DataFrame:
-    """Wellness rows of every source for local days first..last (inclusive; None = open).
-
-    `resting_hr_from` is only looked up with `resting_origin` (RESTING_ORIGIN_SQL: a search of the
-    day's monitoring values, by the primary key's serial and day), else None.
-    """
+def read_wellness(conn: sqlite3.Connection, first: date | None = None, last: date | None = None) -> pl.DataFrame:
+    """Wellness rows of every source for local days first..last (inclusive; None = open), with
+    where each stored resting heart rate came from (RESTING_ORIGIN_SQL)."""
     from wearsync.analytics.energy import WELLNESS_SCHEMA  # polars: loaded by the read side only
     from wearsync.store.frames import day_range, query_frame
 
-    origin = RESTING_ORIGIN_SQL if resting_origin else "NULL"
     return query_frame(
         conn,
         "SELECT local_day, source, steps, ascent_m, descent_m, active_kcal, bmr_kcal, total_kcal, "
-        f"moderate_min, vigorous_min, resting_hr, covered_s, {origin} FROM wellness "
+        f"moderate_min, vigorous_min, resting_hr, covered_s, {RESTING_ORIGIN_SQL} FROM wellness "
         "WHERE local_day BETWEEN :first AND :last",
         day_range(first, last),
         WELLNESS_SCHEMA,
@@ -110,11 +102,14 @@ def read_day_offset(conn: sqlite3.Connection, day: date) -> int | None:
 
 
 def resting_hr_fingerprint(conn: sqlite3.Connection) -> str:
-    """A digest of every measured resting heart rate (they set the zones of 7 days each)."""
+    """A digest of every day's stored resting heart rate, or its lack, per source (each sets its
+    day's zones). A day's estimate (analytics/resting_hr.py) stands in where the preferred row
+    lacks one: it changes when the day's rows come or go or lose or gain their value (this
+    digest), or when its readings change (which marks the day stale in reports/cache.py)."""
     text = (
         conn.execute(
-            "SELECT group_concat(local_day || source || resting_hr, ',') FROM (SELECT * FROM wellness "
-            "WHERE resting_hr IS NOT NULL ORDER BY local_day, source)"
+            "SELECT group_concat(local_day || source || coalesce(resting_hr, '-'), ',') FROM (SELECT * FROM wellness "
+            "ORDER BY local_day, source)"
         ).fetchone()[0]
         or ""
     )
