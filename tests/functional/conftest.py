@@ -94,6 +94,29 @@ def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+async def settle(app, pilot):
+    """Wait for every worker but the view loads (an import, a pull), then for the loads."""
+    await pilot.pause()
+    others = [w for w in app.workers if w.group != "load"]
+    if others:  # an empty list would mean every worker, the cancelled loads among them
+        await app.workers.wait_for_complete(others)
+    await loaded(pilot)
+
+
+async def press(pilot, *keys):
+    await pilot.press(*keys)
+    await loaded(pilot)
+
+
+def status(app) -> str:
+    return text_of(app, "#status-text")
+
+
+@pytest.fixture
+def empty_store(store):
+    return store
+
+
 def signed_in_home(monkeypatch, fake, tmp_path, **config):
     """A home pointed at the fake Garmin (tests.fake_garmin.use_fake) with tokens saved as if
     `wearsync login` had run."""
