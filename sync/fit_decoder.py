@@ -55,6 +55,8 @@ _SCALAR, _FLOAT, _ARRAY, _FLOAT_ARRAY, _BYTES, _STRING = range(6)
 _GENERATE_AT = 8
 # Messages handed on at a time: a large file costs only what the consumer keeps.
 _BATCH = 4096
+# A message of at most this many struct items is unpacked into local names (faster than indexing).
+_NAMED_UP_TO = 64
 
 
 class _Definition:
@@ -142,30 +144,18 @@ def _generate(d: _Definition) -> None:
     """Write a definition's decoders as Python source: one dict display, no per-field loop;
     `run` decodes consecutive messages of the definition in one list comprehension.
 
-    The source holds only numbers taken from the plan (message and field numbers, item
+    A message of up to _NAMED_UP_TO items is unpacked into local names, a longer one read by
+    index. The source holds only numbers taken from the plan (message and field numbers, item
     indexes, invalid values, sizes), never text from the file.
     """
-    items = []
-    for field, kind, i, j, invalid in d.plan:
-        if kind == _SCALAR:
-            expr = f"None if (x := v[{i}]) == {invalid} else x"
-        elif kind == _FLOAT:
-            expr = f"None if (x := v[{i}]) != x else x"  # NaN is the invalid float
-        elif kind == _ARRAY and j - i <= 8:
-            expr = "(" + "".join(f"None if (x := v[{k}]) == {invalid} else x, " for k in range(i, j)) + ")"
-        elif kind == _ARRAY:
-            expr = f"_ints(v[{i}:{j}], {invalid})"
-        elif kind == _FLOAT_ARRAY:
-            expr = f"_floats(v[{i}:{j}])"
-        elif kind == _BYTES:
-            expr = f"None if (x := v[{i}]) == {bytes([0xFF] * invalid)!r} else tuple(x)"
-        else:
-            expr = f"_string(v[{i}])"
-        items.append(f"{field}: {expr}")  # a repeated field number keeps the last, as in fitparse
-    fields = "{" + ", ".join(items) + "}"
+    n_items = d.plan[-1][3] if d.plan else 0
+    named = 0 < n_items <= _NAMED_UP_TO
+    fields = "{" + ", ".join(f"{p[0]}: {_expression(*p[1:], named)}" for p in d.plan) + "}"
+    # a repeated field number keeps the last, as in fitparse
+    items = "".join(f"v{k}, " for k in range(n_items)) if named else "v"
     source = (
-        f"def decode(data, pos):\n    v = unpack(data, pos)\n    return M({d.num}, {fields})\n"
-        f"def run(buffer):\n    return [M({d.num}, {fields}) for v in iter_unpack(buffer)]\n"
+        f"def decode(data, pos):\n    {items} = unpack(data, pos)\n    return M({d.num}, {fields})\n"
+        f"def run(buffer):\n    return [M({d.num}, {fields}) for {items} in iter_unpack(buffer)]\n"
     )
     namespace = {
         "unpack": struct.Struct(d.fmt).unpack_from,
@@ -177,6 +167,28 @@ def _generate(d: _Definition) -> None:
     }
     exec(source, namespace)  # noqa: S102 - generated from integers only, see above
     d.decode, d.run = namespace["decode"], namespace["run"]
+
+
+def _expression(kind: int, i: int, j: int, invalid: int | None, named: bool) -> str:
+    """A field's value in `_generate`'s source, from items named v0, v1, ... or indexed in v."""
+    item = [f"v{k}" if named else f"v[{k}]" for k in range(i, j)]
+    if kind == _BYTES:
+        return f"None if {item[0]} == {bytes([0xFF] * invalid)!r} else tuple({item[0]})"
+    if kind == _STRING:
+        return f"_string({item[0]})"
+    if kind == _FLOAT_ARRAY or (kind == _ARRAY and j - i > 8):
+        values = f"({''.join(x + ', ' for x in item)})" if named else f"v[{i}:{j}]"
+        return f"_floats({values})" if kind == _FLOAT_ARRAY else f"_ints({values}, {invalid})"
+    if named:
+        checks = [
+            f"None if {x} != {x} else {x}" if kind == _FLOAT else f"None if {x} == {invalid} else {x}" for x in item
+        ]
+    else:
+        checks = [
+            f"None if (x := {x}) != x else x" if kind == _FLOAT else f"None if (x := {x}) == {invalid} else x"
+            for x in item
+        ]
+    return checks[0] if kind in (_SCALAR, _FLOAT) else "(" + "".join(c + ", " for c in checks) + ")"
 
 
 def _decode_fields(plan: tuple, v: tuple) -> dict:
