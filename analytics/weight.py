@@ -15,6 +15,8 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
+from wearsync.analytics.sources import OWN_SOURCES
+
 SMOOTHING = 0.1  # The Hacker's Diet: the trend moves a tenth of the way to each day's weight
 KCAL_PER_KG = 7_700  # energy of a kilogram of fat-dominated weight change (an assumption: ~3,500 kcal/lb)
 WINDOW_DAYS = 21  # the trailing window of the measured expenditure
@@ -25,7 +27,6 @@ MIN_INTAKE_DAYS = 14  # days of logged intake in the window: two in three
 WARM_UP_DAYS = 14
 STALE_DAYS = WINDOW_DAYS  # a trend with no weigh-in in this many days is unknown, not carried on
 RANGE_SE = 2  # the range is the estimate ± two standard errors (~95 %)
-OWN_SOURCES = ("manual", "csv")
 
 WEIGH_INS_SCHEMA = pl.Schema(
     {

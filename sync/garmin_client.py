@@ -1,4 +1,4 @@
-"""Garmin Connect through the `garminconnect` library: building the client, logging in, errors.
+"""Garmin Connect through the `garminconnect` library: building the client, logging in from tokens, errors.
 
 This is the one module that touches the library's private attributes: the base URLs
 (so `garmin.base_url` / `WEARSYNC_GARMIN_URL` can point every call, sign-in and token
@@ -6,7 +6,7 @@ refresh included, at another origin), the API session, the token refresh and the
 sign-in strategies. The URL override is pinned to the library versions it was tested
 with. Tokens live in `<data_dir>/garmin/garmin_tokens.json` (0600 in a 0700 folder,
 replaced atomically); the password is never written anywhere and is never sent again
-by itself: every call after `wearsync login` logs in from the tokens only.
+by itself: every call after `wearsync login` (`garmin_login.py`) logs in from the tokens only.
 
 Every request passes one `Guard` (`garmin_guard.py`: spacing, cooldowns, stopping at the first
 answer that says "stop", and the one classification of failures); this module allows one token
@@ -15,7 +15,6 @@ refresh per run through it.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -249,7 +248,7 @@ def _refresh(session: GarminSession) -> None:
         raise Stop(unavailable("a token answer wearsync does not understand", "token refresh"))
     if session.token_file is not None:
         session.loaded_tokens = client.dumps()
-        _write_private(session.token_file, session.loaded_tokens)
+        write_private_text(session.token_file, session.loaded_tokens)
 
 
 def _adopt_newer_tokens(session: GarminSession) -> bool:
@@ -331,107 +330,7 @@ def _time_zone(*bodies: dict[str, Any]) -> str | None:
     return None
 
 
-@dataclass
-class LoginResult:
-    """What a credential login ended with: logged in, or waiting for an MFA code."""
-
-    display_name: str | None
-    needs_mfa: bool
-    token_file: Path
-
-
-def login_with_password(
-    data_dir: Path, email: str, password: str, base_url: str = "", *, prompt_mfa: Callable[[], str] | None = None
-) -> LoginResult:
-    """Sign in with email and password (one attempt: the first refusal ends it), keep only
-    the tokens.
-
-    With `prompt_mfa`, an MFA code is asked for on the spot; without it a login that
-    needs one is saved (session cookies, no password) for `resume_login`.
-    """
-    folder = token_dir(data_dir)
-    private_folder(folder)
-    session = build_garmin(
-        base_url,
-        min_interval_s=0,
-        email=email,
-        password=password,
-        prompt_mfa=prompt_mfa,
-        return_on_mfa=prompt_mfa is None,
-    )
-    session.guard.sign_in = True
-    session.guard.what = "sign-in"
-    try:
-        status, state = session.garmin.client.login(
-            email, password, prompt_mfa=prompt_mfa, return_on_mfa=prompt_mfa is None
-        )
-    except Stop as stop:
-        raise stop.error from None
-    except LIBRARY_ERRORS as exc:
-        raise _sign_in_error(exc, session.guard, (password, email)) from None
-    finally:
-        session.garmin.password = None
-    if status == "needs_mfa":
-        _write_private(folder / MFA_PENDING_FILE, json.dumps(state))
-        return LoginResult(None, True, token_path(data_dir))
-    return _finish(session, data_dir)
-
-
-def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
-    """Finish a login that was waiting for its MFA code (possibly in another process)."""
-    pending = token_dir(data_dir) / MFA_PENDING_FILE
-    if not pending.is_file():
-        raise GarminAuthError("no Garmin login is waiting for a code; run `wearsync login` first")
-    state = json.loads(pending.read_text(encoding="utf-8"))
-    session = build_garmin(base_url, min_interval_s=0)
-    session.guard.sign_in = True
-    session.guard.what = "MFA code"
-    try:
-        session.garmin.client.resume_login(state, code)
-    except Stop as stop:
-        raise stop.error from None
-    except LIBRARY_ERRORS as exc:
-        error = _sign_in_error(exc, session.guard, (code,))
-        if isinstance(error, GarminAuthError):
-            raise GarminAuthError(
-                "Garmin Connect did not accept that code; try again, or run `wearsync login` for a new one"
-            ) from None
-        raise error from None
-    pending.unlink(missing_ok=True)
-    return _finish(session, data_dir)
-
-
-def _sign_in_error(exc: BaseException, guard: Guard, secrets: tuple[str, ...]) -> GarminError:
-    """A sign-in failure the guard let through: wrong credentials, or no tokens issued."""
-    if guard.last_path.endswith(TOKEN_URL_PATH) or "JWT_WEB" in str(exc):
-        return unavailable("it accepted the sign-in but issued no tokens", "sign-in")
-    if isinstance(exc, GarminConnectAuthenticationError):
-        return GarminAuthError("Garmin Connect did not accept that email, password or code")
-    return translate(exc, "sign-in", guard, secrets)
-
-
-def logout(data_dir: Path) -> bool:
-    """Remove the saved tokens and any login waiting for a code; True if there were any."""
-    removed = False
-    for name in (TOKEN_FILE, MFA_PENDING_FILE):
-        path = token_dir(data_dir) / name
-        if path.exists():
-            path.unlink()
-            removed = True
-    return removed
-
-
-def _finish(session: GarminSession, data_dir: Path) -> LoginResult:
-    target = token_path(data_dir)
-    session.guard.sign_in = False
-    session.token_file = target
-    session.loaded_tokens = session.garmin.client.dumps()
-    _write_private(target, session.loaded_tokens)
-    load_profile(session)
-    return LoginResult(session.garmin.display_name, False, target)
-
-
-def _write_private(path: Path, text: str) -> None:
+def write_private_text(path: Path, text: str) -> None:
     """Write `text` to `path` (0600) atomically: a reader sees the old file or the new one."""
     private_folder(path.parent)
     write_private(path, text.encode("utf-8"), path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"))

@@ -21,7 +21,7 @@ from tests.fake_garmin import (
 )
 from wearsync.errors import GarminAuthError
 from wearsync.store import Store
-from wearsync.sync import garmin_client
+from wearsync.sync import garmin_client, garmin_login
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -79,7 +79,7 @@ def test_credential_login_keeps_only_tokens_0600(home, fake, monkeypatch, capsys
 def test_credential_login_with_mfa_prompt(home, fake):
     fake.mfa = True
     asked = []
-    result = garmin_client.login_with_password(
+    result = garmin_login.login_with_password(
         home, EMAIL, PASSWORD, fake.url, prompt_mfa=lambda: asked.append(1) or MFA_CODE
     )
     assert asked == [1] and not result.needs_mfa and result.display_name == "fakeuser"

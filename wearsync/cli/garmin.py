@@ -87,14 +87,14 @@ def register(sub) -> None:
 
 
 def run_login(args) -> int:
-    from wearsync.sync import garmin_client  # garminconnect loads only for a Garmin command
+    from wearsync.sync import garmin_client, garmin_login  # garminconnect loads only for a Garmin command
 
     config, store = common.open_config_and_store(args, create=True)
     base_url = config.garmin_base_url
-    pending = (garmin_client.token_dir(config.data_dir) / garmin_client.MFA_PENDING_FILE).is_file()
+    pending = (garmin_client.token_dir(config.data_dir) / garmin_login.MFA_PENDING_FILE).is_file()
     try:
         if args.mfa_code and pending:
-            result = garmin_client.resume_login(config.data_dir, args.mfa_code, base_url)
+            result = garmin_login.resume_login(config.data_dir, args.mfa_code, base_url)
         else:
             garmin_client.check_cooldown(store, args.force)
             email = args.email or _ask("Garmin Connect email: ")
@@ -105,7 +105,7 @@ def run_login(args) -> int:
                 prompt = lambda: _ask("Code Garmin sent you: ")  # noqa: E731
             else:
                 prompt = None
-            result = garmin_client.login_with_password(config.data_dir, email, password, base_url, prompt_mfa=prompt)
+            result = garmin_login.login_with_password(config.data_dir, email, password, base_url, prompt_mfa=prompt)
     except GarminRateLimited as exc:
         garmin_client.save_cooldown(store, exc.until)
         common.say(f"wearsync: {exc}")
@@ -126,10 +126,10 @@ def run_login(args) -> int:
 
 
 def run_logout(args) -> int:
-    from wearsync.sync import garmin_client
+    from wearsync.sync import garmin_login
 
     config = load_config(args.config, args.home)  # the tokens only: no store needed
-    if garmin_client.logout(config.data_dir):
+    if garmin_login.logout(config.data_dir):
         common.stdout.print("Logged out: the Garmin Connect tokens are removed.")
     else:
         common.stdout.print("Not logged in to Garmin Connect; nothing to remove.")

@@ -6,11 +6,10 @@ import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
+from wearsync.analytics.sources import OWN_SOURCES
+
 if TYPE_CHECKING:
     import polars as pl
-
-# The person's own entries (typed in, from a CSV file): one of them per day, the latest.
-OWN_SOURCES = ("manual", "csv")
 
 
 def replace_own_intake(conn: sqlite3.Connection, day: date, source: str, kcal: int, entered_at: int) -> int | None:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from wearsync.store.intake import OWN_SOURCES
+from wearsync.analytics.sources import OWN_SOURCES
 
 if TYPE_CHECKING:
     import polars as pl
