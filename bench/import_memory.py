@@ -29,9 +29,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from fit_crc import fit_crc  # bench/fit_crc.py; puts the project root on sys.path for tests.fit_raw
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root, for tests
 
 from tests.fit_raw import BASE, field, fit_time, message  # noqa: E402
+from wearsync.sync.fit_crc import crc16  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 START_UNIX = 1_748_761_200  # 2025-06-01T07:00:00Z
@@ -138,9 +140,9 @@ def activity_file(target_bytes: int) -> tuple[bytes, int]:
     activity = message(34, field(253, "uint32", end), field(5, "uint32", end + OFFSET_S))
     body = b"".join([file_id, definition, records.tobytes(), session, activity])
     header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
-    header += struct.pack("<H", fit_crc(header))
+    header += struct.pack("<H", crc16(header, 0, len(header)))
     data = header + body
-    return data + struct.pack("<H", fit_crc(data)), count
+    return data + struct.pack("<H", crc16(data, 0, len(data))), count
 
 
 def measure(python: Path, fit: Path, cwd: Path) -> dict:

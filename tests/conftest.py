@@ -4,6 +4,9 @@ import pytest
 
 from wearsync.store import Store
 
+# helper modules holding asserts of their own: pytest explains their failures as it does a test's
+pytest.register_assert_rewrite("tests.hostile_imports")
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_FIT = SHARED / "fit"
 SHARED_GARMIN = SHARED / "garmin"

@@ -1,15 +1,15 @@
-"""A fake Garmin Connect on 127.0.0.1 for tests and benchmarks.
+"""A fake Garmin Connect on 127.0.0.1 for tests and benchmarks: the server, its state, the
+bodies it serves, and the setup that points a wearsync run at it.
 
 It serves the real recorded bodies in ../shared/garmin for 2023-07-01 and bodies of the
-same shape for other days, a sign-in flow the real `garminconnect` library accepts (with
-and without MFA), its own JWTs, activity-list pages and ORIGINAL downloads (a zip holding
+same shape for other days, its own JWTs, activity-list pages and ORIGINAL downloads (a zip holding
 a real FIT file), weigh-ins over a date range (`weigh_ins`, items shaped as Garmin's
-`dateWeightList`: `weigh_in` builds one). Faults are injected per path (`inject`): an HTTP status (with Retry-After),
-a Cloudflare challenge page, a malformed body, a body of one's choosing (`null`, a list, `{}`),
-204, a slow answer, a dropped connection, `privacyProtected`. Days can appear late
+`dateWeightList`: `weigh_in` builds one). Days can appear late
 (`late_days`: answered as Garmin answers a day the watch has not synced yet, N times), as can
-activities (append to `activities` between pulls). Refresh tokens rotate: a used one is spent.
-Every request is logged with the body sent.
+activities (append to `activities` between pulls). Faults are injected per path (`inject`).
+How each request is answered (the faults, the sign-in flow the real `garminconnect` library
+accepts with and without MFA, rotating refresh tokens, the log of every request with the body
+sent) is tests/fake_garmin_routes.py.
 """
 
 from __future__ import annotations
@@ -19,33 +19,25 @@ import copy
 import io
 import json
 import secrets
-import socket
 import sys
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.fake_garmin_routes import Fault, GarminRequestHandler, Logged
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 GARMIN_BODIES = SHARED / "garmin"
 FIT_FILES = SHARED / "fit" / "python-fitparse" / "tests" / "files"
 RECORDED_DAY = "2023-07-01"
-DISPLAY_NAME = "fakeuser"
-EMAIL = "wearer@example.org"
-PASSWORD = "correct horse battery staple 7"
-MFA_CODE = "246810"
 UTC_OFFSET = timedelta(hours=-6)
-
-
-CLOUDFLARE_PAGE = (
-    b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
-    b"<h1>Checking your browser</h1><p>Performance &amp; security by Cloudflare</p>"
-    b"<p>Ray ID: 8f2a1c3d4e5f6a7b</p></body></html>"
-)
 TEN_YEARS_S = 10 * 365 * 86400
 
 
@@ -56,28 +48,6 @@ def _jwt(client_id: str, lifetime_s: int = TEN_YEARS_S) -> str:
     # `exp` ten years ahead by default: the library refreshes tokens within 900 s of expiry.
     payload = {"client_id": client_id, "exp": int(time.time()) + lifetime_s, "jti": secrets.token_hex(8)}
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(payload)}.{secrets.token_hex(16)}"
-
-
-@dataclass
-class Fault:
-    kind: str  # status, cloudflare, drop, malformed, body, privacy, slow
-    path: str  # a substring of the request path
-    query: str = ""  # a substring of the raw query
-    times: int = 1
-    status: int = 500
-    retry_after: str | None = None
-    delay_s: float = 0.0
-    body: bytes = b"null"  # for kind "body" (sent with `status`, 200 unless set)
-
-
-@dataclass
-class Logged:
-    method: str
-    path: str
-    query: str
-    status: int
-    at: float
-    body: bytes = b""
 
 
 @dataclass
@@ -124,7 +94,7 @@ class FakeGarmin:
 
     # --- control -------------------------------------------------------------------
     def start(self) -> FakeGarmin:
-        handler = type("Handler", (_Handler,), {"fake": self})
+        handler = type("Handler", (GarminRequestHandler,), {"fake": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -288,216 +258,21 @@ class FakeGarmin:
         return None
 
 
-class _Handler(BaseHTTPRequestHandler):
-    fake: FakeGarmin
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes: without this, Nagle's algorithm and the client's
-    # delayed ACK hold every answer back ~40 ms.
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        self._handle("GET")
-
-    def do_POST(self):
-        self._handle("POST")
-
-    def _handle(self, method: str) -> None:
-        parts = urlsplit(self.path)
-        self.route, self.query_raw = parts.path, parts.query
-        self.query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        length = int(self.headers.get("Content-Length") or 0)
-        self.body = self.rfile.read(length) if length else b""
-        self.method = method
-        self.logged = False
-        fault = self._fault()
-        if fault and fault.kind == "slow":
-            self._record(0)  # logged on arrival: the client may stop waiting for it
-            self.logged = True
-            time.sleep(fault.delay_s)
-            fault = None
-        if fault and fault.kind == "drop":
-            self._record(0)
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        if fault and fault.kind == "status":
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            return self._json({"message": f"fault {fault.status}"}, fault.status, headers)
-        if fault and fault.kind == "malformed":
-            return self._send(200, b'{"totalSteps": 12413, "calendarDa', "application/json")
-        if fault and fault.kind == "cloudflare":
-            return self._send(fault.status if fault.status != 500 else 403, CLOUDFLARE_PAGE, "text/html")
-        if fault and fault.kind == "body":
-            if fault.status == 204:
-                return self._send(204, b"", "application/json")
-            return self._send(fault.status if fault.status != 500 else 200, fault.body, "application/json")
-        try:
-            if method == "POST":
-                self._post()
-            else:
-                self._get(privacy=bool(fault and fault.kind == "privacy"))
-        except BrokenPipeError:
-            pass
-
-    def _fault(self) -> Fault | None:
-        with self.fake._lock:
-            for fault in self.fake.faults:
-                if fault.times > 0 and fault.path in self.route and fault.query in self.query_raw:
-                    fault.times -= 1
-                    return fault
-        return None
-
-    # --- sign-in -------------------------------------------------------------------
-    def _post(self) -> None:
-        fake = self.fake
-        if self.route == "/mobile/api/login":
-            data = json.loads(self.body or b"{}")
-            session = self._cookie("SESSION")
-            if session not in fake._sessions:
-                return self._json({"error": {"status-code": "429"}}, 429)
-            if data.get("username") != EMAIL or data.get("password") != PASSWORD:
-                return self._json({"responseStatus": {"type": "INVALID_USERNAME_PASSWORD"}})
-            if fake.mfa:
-                fake._sessions[session] = True
-                return self._json(
-                    {"responseStatus": {"type": "MFA_REQUIRED"}, "customerMfaInfo": {"mfaLastMethodUsed": "email"}}
-                )
-            return self._json({"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": self._ticket()})
-        if self.route in ("/mobile/api/mfa/verifyCode", "/portal/api/mfa/verifyCode"):
-            data = json.loads(self.body or b"{}")
-            if not fake._sessions.get(self._cookie("SESSION")):
-                return self._json({"responseStatus": {"type": "SESSION_EXPIRED"}})
-            if data.get("mfaVerificationCode") != MFA_CODE:
-                return self._json({"responseStatus": {"type": "INVALID_MFA_CODE"}})
-            return self._json({"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": self._ticket()})
-        if self.route.startswith("/wellness-service/wellness/epoch/request/"):
-            day = self.route.rsplit("/", 1)[1]
-            if self.headers.get("Authorization", "")[7:] not in fake._tokens:
-                return self._json({"message": "Token is not active"}, 401)
-            with fake._lock:
-                fake.archived_days.discard(day)
-            return self._json(
-                {
-                    "userProfilePk": 1000001,
-                    "calendarDate": day,
-                    "status": "SUBMITTED",
-                    "source": "USER",
-                    "ghReloadMetaData": "",
-                    "createDate": None,
-                    "deviceList": [],
-                }
-            )
-        if self.route == "/di-oauth2-service/oauth/token":
-            form = {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
-            with fake._lock:
-                if form.get("grant_type") == "refresh_token":
-                    # Rotating refresh tokens: each one works once.
-                    ok = form.get("refresh_token") in fake._refresh
-                    fake._refresh.discard(form.get("refresh_token"))
-                else:
-                    ok = form.get("service_ticket") in fake._tickets
-                    fake._tickets.discard(form.get("service_ticket"))
-            if not ok:
-                return self._json({"error": "invalid_grant"}, 400)
-            tokens = fake.issue_tokens()
-            return self._json(
-                {
-                    "access_token": tokens["di_token"],
-                    "refresh_token": tokens["di_refresh_token"],
-                    "token_type": "bearer",
-                    "expires_in": 315360000,
-                }
-            )
-        self._json({"message": "not found"}, 404)
-
-    def _ticket(self) -> str:
-        ticket = "ST-" + secrets.token_hex(8)
-        with self.fake._lock:
-            self.fake._tickets.add(ticket)
-        return ticket
-
-    def _cookie(self, name: str) -> str | None:
-        for part in (self.headers.get("Cookie") or "").split(";"):
-            key, _, value = part.strip().partition("=")
-            if key == name:
-                return value
-        return None
-
-    # --- API -----------------------------------------------------------------------
-    def _get(self, privacy: bool) -> None:
-        fake, route = self.fake, self.route
-        if route == "/mobile/sso/en_US/sign-in":
-            session = secrets.token_hex(8)
-            fake._sessions[session] = False
-            return self._send(
-                200,
-                b"<html><title>GARMIN Authentication Application</title></html>",
-                "text/html",
-                {"Set-Cookie": f"SESSION={session}; Path=/"},
-            )
-        auth = self.headers.get("Authorization", "")
-        if not auth.startswith("Bearer ") or auth[7:] not in fake._tokens:
-            return self._json({"message": "Token is not active"}, 401)
-        if route == "/userprofile-service/socialProfile":
-            return self._json(fake.bodies["social_profile"])
-        if route == "/userprofile-service/userprofile/user-settings":
-            return self._json(fake.bodies["user_settings"])
-        if route == f"/usersummary-service/usersummary/daily/{DISPLAY_NAME}":
-            day = self.query["calendarDate"]
-            body = fake.empty_summary(day) if fake.not_synced_yet(day) else fake.summary(day)
-            if privacy:
-                body = {"privacyProtected": True}
-            return self._json(body)
-        if route == f"/wellness-service/wellness/dailyHeartRate/{DISPLAY_NAME}":
-            return self._json(fake.heart_rates(self.query["date"]))
-        if route.startswith("/nutrition-service/food/logs/"):
-            return self._json(fake.food_log(route.rsplit("/", 1)[1]))
-        if route == "/weight-service/weight/dateRange":
-            return self._json(fake.weight_range(self.query["startDate"], self.query["endDate"]))
-        if route == "/activitylist-service/activities/search/activities":
-            q = self.query
-            return self._json(
-                fake.activity_page(q["startDate"], q.get("endDate", "9999-12-31"), int(q["start"]), int(q["limit"]))
-            )
-        if route.startswith("/download-service/files/activity/"):
-            data = fake.original(int(route.rsplit("/", 1)[1]))
-            if data is None:
-                return self._json(
-                    {
-                        "message": "Only owner of activity allowed to access this operation",
-                        "error": "UnauthorizedException",
-                    },
-                    403,
-                )
-            return self._send(200, data, "application/x-zip-compressed")
-        self._json({"message": "not found"}, 404)
-
-    # --- responses -----------------------------------------------------------------
-    def _json(self, data, status: int = 200, headers: dict | None = None) -> None:
-        # Compact, as Garmin sends it: stored bodies must be these bytes, not a re-serialisation.
-        self._send(status, json.dumps(data, separators=(",", ":")).encode(), "application/json", headers)
-
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        self._record(status, body)
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _record(self, status: int, body: bytes = b"") -> None:
-        if self.logged:
-            return
-        with self.fake._lock:
-            self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time(), body))
-
-
 # --- test and benchmark setup ----------------------------------------------------------
+def skip_module_without_shared_data() -> None:
+    """Skip the calling test module when ../shared lacks the recorded bodies or the FIT files."""
+    if not GARMIN_BODIES.is_dir() or not FIT_FILES.is_dir():
+        pytest.skip(
+            f"needs the shared data in {GARMIN_BODIES.parent} (../shared next to the project)", allow_module_level=True
+        )
+
+
+def serving(fake: FakeGarmin) -> Iterator[FakeGarmin]:
+    """`fake` started for one test and stopped after it: a fixture's body is `yield from serving(...)`."""
+    yield fake.start()
+    fake.stop()
+
+
 def weigh_in(local: datetime, grams: object, **fields) -> dict:
     """A `dateWeightList` item as Garmin sends it for a weigh-in at local time `local`
     (UTC_OFFSET): epoch milliseconds, the weight in grams; `fields` add or replace keys."""

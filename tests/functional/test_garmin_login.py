@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.fake_garmin import (
-    EMAIL,
     GARMIN_BODIES,
-    MFA_CODE,
-    PASSWORD,
     FakeGarmin,
     run_cli,
     use_fake,
     write_config,
     write_tokens,
 )
+from tests.fake_garmin_routes import EMAIL, MFA_CODE, PASSWORD
 from wearsync.errors import GarminAuthError
 from wearsync.store import Store
 from wearsync.sync import garmin_client, garmin_login
@@ -163,7 +161,10 @@ def test_everything_runs_with_loopback_only(tmp_path):
         or subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0
     ):
         pytest.skip("unshare -rn (user and network namespaces) is not available here")
-    tests = [str(PROJECT / "tests" / "functional" / name) for name in ("test_garmin_login.py", "test_garmin_pull.py")]
+    tests = [
+        str(PROJECT / "tests" / "functional" / name)
+        for name in ("test_garmin_login.py", "test_garmin_pull.py", "test_garmin_pull_errors.py")
+    ]
     chosen = "credential_login or token_only or full_pull or incremental or 429_mid_pull or 401"
     command = (
         f"ip link set lo up && exec {sys.executable} -m pytest -q -p no:cacheprovider "
