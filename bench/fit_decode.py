@@ -1,6 +1,6 @@
 """Fast FIT reader vs fitparse: throughput, peak memory and agreement on every real file.
 
-Run: .venv/bin/python bench/fit_decode.py [--fuzz N] [--fit-dir DIR]
+Run: .venv/bin/python bench/fit_decode.py [--fuzz N] [--fit-dir DIR] [--baseline-rev REV]
 
 Each reader runs in its own subprocess, which decodes the largest activity file first and then
 every other file, and reports its own CPU time per file and its peak RSS after the first file and
@@ -8,8 +8,10 @@ after all of them (ru_maxrss; each file's messages are dropped before the next, 
 that of the worst single file). CPU time, not wall time, because the machine may be shared. The
 fast reader's times are the best of three passes, reading everything and, in a last row, only
 WEARSYNC_MESSAGES (what the importer asks for); fitparse runs once (80 s or more for all files).
-Every file's messages are hashed in both processes and compared: fitparse is the oracle, with
-the compressed-timestamp field its wrapper drops put back (see tests/unit/test_fit_decoder.py).
+With --baseline-rev, the fast reader as of that commit runs too (a third worker, right after
+this tree's) and the ratio of the two is printed. Every file's messages are hashed in both
+processes and compared: fitparse is the oracle, with the compressed-timestamp field its
+wrapper drops put back (see tests/unit/test_fit_decoder.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,11 +48,15 @@ def _digest(messages) -> str:
     return h.hexdigest()[:16]
 
 
-def worker(reader: str, paths: list[str]) -> dict:
-    """Decode `paths` in order with one reader; the result is printed as JSON."""
+def worker(reader: str, paths: list[str], decoder: str | None = None) -> dict:
+    """Decode `paths` in order with one reader (the fast one from `decoder`'s file if given);
+    the result is printed as JSON."""
     from wearsync.errors import FitError
     from wearsync.sync.fit_crc import load_numpy
     from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
+
+    if decoder is not None:
+        read_fast = _load(Path(decoder)).read_fast
 
     fitparse_read = _load(ROOT / "tests" / "unit" / "test_fit_decoder.py").fitparse_read
     if reader == "fast":
@@ -99,15 +106,24 @@ def worker(reader: str, paths: list[str]) -> dict:
     return {"base_kb": base_rss, "first_kb": first_rss, "peak_kb": peak, "files": files}
 
 
-def _run_worker(reader: str, paths: list[str]) -> dict:
+def _run_worker(reader: str, paths: list[str], decoder: Path | None = None) -> dict:
     proc = subprocess.run(
-        [sys.executable, __file__, "--worker", reader],
+        [sys.executable, __file__, "--worker", reader] + (["--decoder", str(decoder)] if decoder else []),
         input=json.dumps(paths),
         capture_output=True,
         text=True,
         check=True,
     )
     return json.loads(proc.stdout)
+
+
+def _baseline(rev: str, order: list[str]) -> dict:
+    """The fast worker's figures with sync/fit_decoder.py as of git `rev` (the rest of this tree)."""
+    source = subprocess.run(["git", "show", f"{rev}:sync/fit_decoder.py"], cwd=ROOT, capture_output=True, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fit_decoder_baseline.py"
+        path.write_bytes(source.stdout)
+        return _run_worker("fast", order, path)
 
 
 def _largest_activities(fit_dir: Path, paths: list[Path]) -> tuple[Path, Path | None]:
@@ -168,10 +184,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit-dir", type=Path, default=FIT_DIR)
     parser.add_argument("--fuzz", type=int, default=0, metavar="N", help="also run N fuzz cases")
+    parser.add_argument(
+        "--baseline-rev", metavar="REV", help="also time sync/fit_decoder.py as of git REV, in the same run"
+    )
     parser.add_argument("--worker", choices=["fast", "fitparse"], help=argparse.SUPPRESS)
+    parser.add_argument("--decoder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, json.load(sys.stdin))))
+        print(json.dumps(worker(args.worker, json.load(sys.stdin), args.decoder)))
         return
     fit_dir = args.fit_dir.resolve()
     paths = sorted(p for p in fit_dir.rglob("*") if p.suffix.lower() == ".fit") if fit_dir.is_dir() else []
@@ -181,6 +201,7 @@ def main() -> None:
     order = [str(largest)] + [str(p) for p in paths if p != largest]
     started = time.perf_counter()
     fast = _run_worker("fast", order)
+    baseline = _baseline(args.baseline_rev, order) if args.baseline_rev else None
     slow = _run_worker("fitparse", order)
 
     def row(
@@ -226,6 +247,18 @@ def main() -> None:
                 f"  fitparse stops on {rel} after {s['count']} messages ({s['outcome'][:80]}); "
                 f"fast: {f['count']} messages ({f['outcome'][:80]})"
             )
+    if baseline is not None:
+        for label, timing in (("all files", "seconds"), ("WEARSYNC_MESSAGES only", "used_seconds")):
+            t_new = sum(fast["files"][n][timing] for n in order)
+            t_old = sum(baseline["files"][n][timing] for n in order)
+            t_slow = sum(slow["files"][n]["seconds"] for n in order)
+            print(
+                f"{label}, same run: fit_decoder at {args.baseline_rev} {t_old:.3f} s CPU"
+                f" ({t_slow / t_old:.0f}x fitparse), this tree {t_new:.3f} s ({t_slow / t_new:.0f}x):"
+                f" {t_old / t_new:.2f}x faster"
+            )
+        differ = [n for n in order if baseline["files"][n]["digest"] != fast["files"][n]["digest"]]
+        print(f"messages identical to {args.baseline_rev}'s on {len(order) - len(differ)} of {len(order)} files")
     agreed = sum(1 for n in order if slow["files"][n]["outcome"] == "ok") - len(mismatched)
     print(f"identical messages on {agreed} of the files fitparse reads completely; {len(mismatched)} differ")
     print("\n".join(mismatched))
