@@ -26,6 +26,7 @@ import functools
 import itertools
 import struct
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from fitparse.records import BASE_TYPE_BYTE, BASE_TYPES
 from garmin_fit_sdk.fit import BASE_TYPE_DEFINITIONS
@@ -159,15 +160,23 @@ def _generate(d: _Definition, run: bool) -> Callable:
     fields = "{" + ", ".join(f"{f}: {_expression(kind, i, j, inv, named)}" for f, kind, i, j, inv in d.plan) + "}"
     # a repeated field number keeps the last, as in fitparse
     items = "".join(f"v{k}, " for k in range(n_items)) if named else "v"
+    unpack: Callable[..., Any]
     if run:
         source = f"def run(buffer):\n    return [M({d.num}, {fields}) for {items} in unpack(buffer)]\n"
         unpack = struct.Struct(d.fmt[0] + "x" + d.fmt[1:]).iter_unpack  # the record header padded over
     else:
         source = f"def decode(data, pos):\n    {items} = unpack(data, pos)\n    return M({d.num}, {fields})\n"
         unpack = struct.Struct(d.fmt).unpack_from
-    namespace = {"unpack": unpack, "M": FitMessage, "_ints": _ints, "_floats": _floats, "_string": _string}
+    namespace: dict[str, Any] = {
+        "unpack": unpack,
+        "M": FitMessage,
+        "_ints": _ints,
+        "_floats": _floats,
+        "_string": _string,
+    }
     exec(source, namespace)  # noqa: S102 - generated from integers only, see above
-    return namespace["run" if run else "decode"]
+    decoder: Callable[..., Any] = namespace["run" if run else "decode"]
+    return decoder
 
 
 def _expression(kind: int, i: int, j: int, invalid: int | bytes | None, named: bool) -> str:
