@@ -252,3 +252,45 @@ def test_a_whole_copy_keeps_the_garmin_link_of_the_damaged_one(store, tmp_path):
     whole_id = import_paths(store, [ACTIVITY]).outcomes[0].recording_id
     assert whole_id != damaged_id
     assert store.conn.execute("SELECT recording_id FROM garmin_activities").fetchone() == (whole_id,)
+
+
+def test_the_collector_is_back_as_it_was_after_every_decode_in_any_order_of_threads(store, tmp_path):
+    import gc
+    import threading
+
+    from wearsync.errors import FitError
+    from wearsync.sync.fit_import import COLLECTOR_PAUSED, decode
+
+    require(SHARED_FIT)
+    good = next(SHARED_FIT.rglob("*.fit")).read_bytes()
+    assert gc.isenabled()
+    decode(good, "good.fit")
+    with pytest.raises(FitError):
+        decode(b"not a FIT file at all", "bad.fit")
+    assert gc.isenabled()  # after a file and after a failure
+
+    # Two threads' decodes overlapping: off until the last ends, whichever began first.
+    first_in, second_done = threading.Event(), threading.Event()
+    seen = []
+
+    def first():
+        with COLLECTOR_PAUSED:
+            first_in.set()
+            second_done.wait(5)
+            seen.append(gc.isenabled())  # the second ended; this one still decodes
+
+    worker = threading.Thread(target=first)
+    worker.start()
+    first_in.wait(5)
+    with COLLECTOR_PAUSED:
+        seen.append(gc.isenabled())
+    second_done.set()
+    worker.join(5)
+    assert seen == [False, False] and gc.isenabled()
+
+    gc.disable()  # someone turned it off before: it stays off
+    try:
+        decode(good, "good.fit")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
