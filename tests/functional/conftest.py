@@ -125,6 +125,12 @@ def signed_in_home(monkeypatch, fake, tmp_path, **config):
     return home
 
 
+@pytest.fixture
+def home(tmp_path, monkeypatch, fake):
+    """A home signed in to the module's `fake` Garmin (each Garmin test module serves its own)."""
+    return signed_in_home(monkeypatch, fake, tmp_path)
+
+
 def pull_from(home, fake, today, **kwargs):
     """One pull of the store in `home` from the fake Garmin, signed in with the saved tokens."""
     with Store.open(home) as store:

@@ -15,7 +15,6 @@ from tests.fake_garmin import (
     serving,
     skip_module_without_shared_data,
 )
-from tests.functional.conftest import signed_in_home
 from tests.garmin_failure_checks import (
     end_cooldown,
     pull,
@@ -32,11 +31,6 @@ skip_module_without_shared_data()
 @pytest.fixture
 def fake():
     yield from serving(FakeGarmin())
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake):
-    return signed_in_home(monkeypatch, fake, tmp_path)
 
 
 # --- 7. Backfill -------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from tests.fake_garmin import (
     serving,
     skip_module_without_shared_data,
 )
-from tests.functional.conftest import signed_in_home
 from tests.garmin_failure_checks import (
     days,
     end_cooldown,
@@ -36,11 +35,6 @@ skip_module_without_shared_data()
 @pytest.fixture
 def fake():
     yield from serving(FakeGarmin())
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake):
-    return signed_in_home(monkeypatch, fake, tmp_path)
 
 
 # --- 4. Days lost for good ---------------------------------------------------------------

@@ -17,7 +17,6 @@ from tests.fake_garmin import (
     write_tokens,
 )
 from tests.fake_garmin_routes import EMAIL, PASSWORD
-from tests.functional.conftest import signed_in_home
 from tests.garmin_failure_checks import (
     KEPT,
     closed_port,
@@ -36,11 +35,6 @@ skip_module_without_shared_data()
 @pytest.fixture
 def fake():
     yield from serving(FakeGarmin())
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake):
-    return signed_in_home(monkeypatch, fake, tmp_path)
 
 
 # --- 1. "Run `wearsync login`" when the saved login is fine ------------------------------

@@ -20,7 +20,8 @@ from tests.fake_garmin import (
     skip_module_without_shared_data,
     write_config,
 )
-from tests.functional.conftest import pull_from, query_store, signed_in_home
+from tests.functional.conftest import pull_from as pull
+from tests.functional.conftest import query_store as query
 from tests.garmin_pull_setup import days_asked, with_a_run_and_a_walk
 from wearsync.store import Store
 from wearsync.sync.garmin_client import login_from_tokens
@@ -32,17 +33,6 @@ skip_module_without_shared_data()
 @pytest.fixture
 def fake():
     yield from serving(with_a_run_and_a_walk())
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake):
-    return signed_in_home(monkeypatch, fake, tmp_path)
-
-
-pull = pull_from
-
-
-query = query_store
 
 
 def test_full_pull_of_several_days_stores_each_day_and_the_activities(home, fake):

@@ -16,7 +16,8 @@ from tests.fake_garmin import (
     skip_module_without_shared_data,
     write_config,
 )
-from tests.functional.conftest import pull_from, query_store, signed_in_home
+from tests.functional.conftest import pull_from as pull
+from tests.functional.conftest import query_store as query
 from tests.garmin_pull_setup import days_asked, with_a_run_and_a_walk
 from wearsync.errors import GarminAuthError, GarminRateLimited, GarminUnavailable
 from wearsync.store import Store
@@ -29,17 +30,6 @@ skip_module_without_shared_data()
 @pytest.fixture
 def fake():
     yield from serving(with_a_run_and_a_walk())
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake):
-    return signed_in_home(monkeypatch, fake, tmp_path)
-
-
-pull = pull_from
-
-
-query = query_store
 
 
 def test_429_mid_pull_with_retry_after_stops_keeps_days_and_saves_the_cooldown(home, fake):

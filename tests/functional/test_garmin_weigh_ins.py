@@ -6,7 +6,8 @@ import pytest
 
 from tests.conftest import SHARED_FIT, require
 from tests.fake_garmin import GARMIN_BODIES, FakeGarmin, weigh_in
-from tests.functional.conftest import pull_from, query_store, signed_in_home
+from tests.functional.conftest import pull_from as pull
+from tests.functional.conftest import query_store as query
 from wearsync.reports.models import as_json
 from wearsync.reports.weight import day_weigh_ins
 from wearsync.store import Store
@@ -22,17 +23,6 @@ def fake():
     server = FakeGarmin().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch, fake):
-    return signed_in_home(monkeypatch, fake, tmp_path)
-
-
-pull = pull_from
-
-
-query = query_store
 
 
 def weight_requests(fake):
