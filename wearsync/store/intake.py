@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     import polars as pl
 
 
+# The person's own entries of a day, as the store's reads and deletes name them:
+# "local_day = :day AND source IN (:manual, :csv)".
+def own_entries_of(day: date) -> dict[str, str]:
+    return {"day": day.isoformat(), "manual": OWN_SOURCES[0], "csv": OWN_SOURCES[1]}
+
+
 def replace_own_intake(conn: sqlite3.Connection, day: date, source: str, kcal: int, entered_at: int) -> int | None:
     """Store the person's own entry of `day`, replacing theirs; returns the kcal it replaced (None: none)."""
     replaced = remove_own_intake(conn, day)
@@ -24,7 +30,7 @@ def replace_own_intake(conn: sqlite3.Connection, day: date, source: str, kcal: i
 
 def remove_own_intake(conn: sqlite3.Connection, day: date) -> int | None:
     """Remove the person's own entry of `day`; returns its kcal (None: there was none)."""
-    own = {"day": day.isoformat(), "manual": OWN_SOURCES[0], "csv": OWN_SOURCES[1]}
+    own = own_entries_of(day)
     row = conn.execute(
         "SELECT kcal FROM intake WHERE local_day = :day AND source IN (:manual, :csv) ORDER BY entered_at DESC LIMIT 1",
         own,

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from wearsync.analytics.sources import OWN_SOURCES
+from wearsync.store.intake import own_entries_of
 
 if TYPE_CHECKING:
     import polars as pl
@@ -27,7 +27,7 @@ def replace_own_weight(conn: sqlite3.Connection, day: date, kg: float, source: s
 
 def remove_own_weight(conn: sqlite3.Connection, day: date) -> float | None:
     """Remove the person's own weight entry of `day`; returns its kg (None: there was none)."""
-    own = {"day": day.isoformat(), "manual": OWN_SOURCES[0], "csv": OWN_SOURCES[1]}
+    own = own_entries_of(day)
     where = "local_day = :day AND source IN (:manual, :csv)"
     row = conn.execute(f"SELECT weight_kg FROM weigh_ins WHERE {where}", own).fetchone()
     conn.execute(f"DELETE FROM weigh_ins WHERE {where}", own)
