@@ -196,7 +196,13 @@ class FakeGarmin:
         start = datetime.fromisoformat(day)
         start_gmt = start - UTC_OFFSET
         epoch = int((start_gmt - datetime(1970, 1, 1)).total_seconds()) * 1000
-        values = [[epoch + i * 120_000, None if i % 250 == 7 else 55 + (i * 13) % 40] for i in range(720)]
+        # A day still in progress has readings only up to now, as on Garmin's servers.
+        now_ms = time.time() * 1000
+        values = [
+            [epoch + i * 120_000, None if i % 250 == 7 else 55 + (i * 13) % 40]
+            for i in range(720)
+            if epoch + i * 120_000 <= now_ms
+        ]
         body.update(
             {
                 "calendarDate": day,

@@ -4,7 +4,7 @@ interruption; and activity downloads that are deleted, refused by the importer o
 
 import json
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -228,7 +228,10 @@ def test_a_download_failing_with_500_or_a_drop_stops_and_is_retried_next_pull(ho
 
 
 def test_cli_pull_lists_a_failed_activity_and_exits_partial(home, fake, monkeypatch, capsys):
-    fake.activities[0].start_local = datetime.combine(date.today(), datetime.min.time())
+    # yesterday noon: inside the two days pulled, and past in local time and in GMT at any hour
+    fake.activities[0].start_local = datetime.combine(
+        date.today() - timedelta(days=1), datetime.min.time()
+    ) + timedelta(hours=12)
     fake.inject("status", "/download-service/files/activity/9001", status=404)
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2")
     assert code == 1, err
