@@ -3,7 +3,9 @@
 Run: .venv/bin/python bench/fit_decode.py [--fuzz N] [--fit-dir DIR] [--baseline-rev REV]
 
 Each reader runs in its own subprocess, which decodes the largest activity file first and then
-every other file, and reports its own CPU time per file and its peak RSS after the first file and
+every other file, and reports its own CPU time per file (a reader that yields blocks of columns,
+fit_columns, up to its blocks: every value decoded, the messages made from them after the clock
+stops, for the comparison) and its peak RSS after the first file and
 after all of them (ru_maxrss; each file's messages are dropped before the next, so the peak is
 that of the worst single file). CPU time, not wall time, because the machine may be shared. The
 fast reader's times are the best of three passes, reading everything and, in a last row, only
@@ -52,11 +54,14 @@ def worker(reader: str, paths: list[str], decoder: str | None = None) -> dict:
     """Decode `paths` in order with one reader (the fast one from `decoder`'s file if given);
     the result is printed as JSON."""
     from wearsync.errors import FitError
+    from wearsync.sync import fit_decoder
     from wearsync.sync.fit_crc import load_numpy
-    from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
+    from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES
 
-    if decoder is not None:
-        read_fast = _load(Path(decoder)).read_fast
+    module = fit_decoder if decoder is None else _load(Path(decoder))
+    # A reader that decodes into blocks (columns and messages) is timed up to its blocks, every
+    # value decoded; their messages are made after the clock stops, for the comparison only.
+    iter_blocks = getattr(module, "iter_blocks", None)
 
     fitparse_read = _load(ROOT / "tests" / "unit" / "test_fit_decoder.py").fitparse_read
     if reader == "fast":
@@ -67,9 +72,14 @@ def worker(reader: str, paths: list[str], decoder: str | None = None) -> dict:
 
     def fast(data: bytes, path: str, nums):
         try:
-            return read_fast(data, path, nums).messages, "ok"
+            if iter_blocks is None:
+                return module.read_fast(data, path, nums).messages, "ok"
+            return list(iter_blocks(data, path, nums, [])), "ok"
         except FitError as exc:
             return [], f"FitError: {exc}"
+
+    def materialised(decoded: list) -> list:
+        return decoded if iter_blocks is None else [m for block in decoded for m in block.messages()]
 
     def best_time(decode) -> float:
         best = None
@@ -85,7 +95,8 @@ def worker(reader: str, paths: list[str], decoder: str | None = None) -> dict:
         if reader == "fast":
             seconds = best_time(lambda data=data, path=path: fast(data, path, None))
             used_seconds = best_time(lambda data=data, path=path: fast(data, path, WEARSYNC_MESSAGES))
-            messages, outcome = fast(data, path, None)
+            decoded, outcome = fast(data, path, None)
+            messages = materialised(decoded)
         else:
             started = time.process_time()
             messages, failure = fitparse_read(data)

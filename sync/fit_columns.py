@@ -14,6 +14,7 @@ invalid placeholders and NaN become None, arrays tuples (see fit_messages).
 
 from __future__ import annotations
 
+import functools
 from operator import itemgetter
 
 import numpy as np
@@ -38,27 +39,31 @@ _NUMPY_CODES = {
 
 
 class Layout:
-    """A definition's fields as numpy sees them: a structured dtype over one message's bytes."""
-
-    __slots__ = ("dtype", "fields")
+    """A definition's fields as numpy sees them: a structured dtype over one message's bytes
+    (made when first used: most definitions never have enough messages in a block)."""
 
     def __init__(self, endian: str, size: int, fields: list[tuple[int, int, int, str, int, int | None]]):
         # fields: (number, kind, byte offset, struct format character, count, invalid value)
-        self.dtype = np.dtype(
-            {
-                "names": [f"f{k}" for k in range(len(fields))],
-                "formats": [
-                    (endian + _NUMPY_CODES[fmt], (count,))
-                    if kind in (ARRAY, FLOAT_ARRAY)
-                    else endian + _NUMPY_CODES[fmt]
-                    for _, kind, _, fmt, count, _ in fields
-                ],
-                "offsets": [offset for _, _, offset, _, _, _ in fields],
-                "itemsize": size,
-            }
-        )
+        self.endian = endian
+        self.size = size
+        self.spec = fields
         self.fields = tuple(
             (number, kind, f"f{k}", invalid) for k, (number, kind, _, _, _, invalid) in enumerate(fields)
+        )
+
+    @functools.cached_property
+    def dtype(self) -> np.dtype:
+        def format_of(kind: int, fmt: str, count: int):
+            code = self.endian + _NUMPY_CODES[fmt]
+            return (code, (count,)) if kind in (ARRAY, FLOAT_ARRAY) else code
+
+        return np.dtype(
+            {
+                "names": [name for _, _, name, _ in self.fields],
+                "formats": [format_of(kind, fmt, count) for _, kind, _, fmt, count, _ in self.spec],
+                "offsets": [offset for _, _, offset, _, _, _ in self.spec],
+                "itemsize": self.size,
+            }
         )
 
 
