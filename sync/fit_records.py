@@ -60,6 +60,11 @@ SET_TYPE_NAMES = {0: "rest", 1: "active"}
 STEP_SPORTS = {"running", "walking", "hiking"}
 _TIME, _BPM = LIMITS["time"], LIMITS["heart_rate_bpm"]
 _BPM_LOW, _BPM_HIGH = _BPM.low, _BPM.high
+# The messages `_messages` reads; columns of any other are never made into messages.
+_READS = frozenset(
+    {RECORD, MONITORING, MONITORING_INFO, MONITORING_HR, FILE_ID, SESSION, ACTIVITY, SET}
+    | {DEVICE_SETTINGS, WEIGHT_SCALE, USER_PROFILE, ZONES_TARGET}
+)
 
 
 def extract(blocks: Iterable[FitBlock], label: str, now: float | None = None) -> FitContent:
@@ -97,7 +102,7 @@ class _Extractor:
 
     def run(self, blocks: Iterable[FitBlock]) -> FitContent:
         for block in blocks:
-            taken = [c for c in block.columns if c.num == RECORD and self._record_columns(c)]
+            taken = [c for c in block.columns if c.num not in _READS or (c.num == RECORD and self._record_columns(c))]
             self._messages(block.pairs(taken))
         return self._content()
 
