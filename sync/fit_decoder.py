@@ -202,11 +202,13 @@ def _flush(
             if d.has_ts and (last := block.last_time(TIMESTAMP)) is not None:
                 latest = max(latest, last)
         else:
+            last = latest
             for p in positions:
                 m = d.decode(data, p + 1) if d.decode is not None else d.interpret(data, p + 1)
                 singles.append((p, m))
                 if d.has_ts and (ts := m.fields[TIMESTAMP]) is not None:
-                    latest = max(latest, (p, ts))
+                    last = (p, ts)  # positions rise: the definition's last so far
+            latest = max(latest, last)
         positions.clear()
     if not (columns or singles):
         return None, latest[1], count
