@@ -55,7 +55,7 @@ class Layout:
     def dtype(self) -> np.dtype:
         def format_of(kind: int, fmt: str, count: int):
             code = self.endian + _NUMPY_CODES[fmt]
-            return (code, (count,)) if kind in (ARRAY, FLOAT_ARRAY) else code
+            return (code, (count,)) if kind in (ARRAY, FLOAT_ARRAY, BYTES) else code
 
         return np.dtype(
             {
@@ -68,8 +68,8 @@ class Layout:
 
 
 def columnar(kinds: list[int]) -> bool:
-    """Whether messages with fields of these kinds can be decoded as columns (strings and bytes cannot)."""
-    return bool(kinds) and all(kind in (SCALAR, FLOAT, ARRAY, FLOAT_ARRAY) for kind in kinds)
+    """Whether messages with fields of these kinds can be decoded as columns (strings cannot)."""
+    return bool(kinds) and STRING not in kinds
 
 
 class Column:
@@ -79,7 +79,8 @@ class Column:
 
     def __init__(self, values: np.ndarray, invalid: np.ndarray | None, kind: int):
         self.values = values  # (messages,) or (messages, count), native byte order
-        self.invalid = invalid  # a bool array of the same shape, None when no value is invalid
+        # a bool array of the same shape (bytes: one per message), None when no value is invalid
+        self.invalid = invalid
         self.kind = kind
 
     def is_integer(self) -> bool:
@@ -89,7 +90,9 @@ class Column:
         """The values as the one-message path gives them: int/float, None for invalid, tuples for arrays."""
         values = self.values.tolist()
         invalid = self.invalid
-        if self.values.ndim == 1:
+        if self.values.ndim == 1 or self.kind == BYTES:
+            if self.kind == BYTES:
+                values = [tuple(row) for row in values]
             if invalid is not None:
                 for i in np.flatnonzero(invalid).tolist():
                     values[i] = None
@@ -150,7 +153,10 @@ def gather(data: np.ndarray, positions: list[int], num: int, layout: Layout) -> 
     for number, kind, name, invalid in layout.fields:
         raw = records[name]
         values = raw.astype(raw.dtype.newbyteorder("="))
-        bad = np.isnan(values) if kind in (FLOAT, FLOAT_ARRAY) else values == invalid
+        if kind == BYTES:
+            bad = (values == invalid).all(axis=1)  # invalid only when every byte is 0xFF
+        else:
+            bad = np.isnan(values) if kind in (FLOAT, FLOAT_ARRAY) else values == invalid
         fields[number] = Column(values, bad if bad.any() else None, kind)
     return FitColumns(num, pos, fields)
 

@@ -98,6 +98,7 @@ def iter_blocks(data: bytes, label: str, nums: frozenset[int] | None, warns: lis
             acc = 0  # last full timestamp, for compressed-timestamp headers
             while pos < data_end:
                 stop = min(data_end, pos + _BLOCK_BYTES)
+                inside = min(stop, n)
                 while pos < stop:
                     if pos >= n:
                         _truncated(pos, data_end, n)
@@ -134,6 +135,15 @@ def iter_blocks(data: bytes, label: str, nums: frozenset[int] | None, warns: lis
                         acc = _compressed(d, data, pos, header, acc, singles)
                     else:
                         positions.append(pos)
+                        if end < inside and data[end] == header:
+                            # the same definition's messages that follow, stepped over by its size
+                            # up to the block's end or a message the file cuts short
+                            last, step = min(stop, n - d.size), end - pos
+                            run_end = end
+                            while run_end < last and data[run_end] == header:
+                                run_end += step
+                            positions += range(end, run_end, step)
+                            end = run_end
                     pos = end
                 block, acc, count = _flush(data, array, pending, singles, acc)
                 seen += count

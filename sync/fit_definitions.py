@@ -91,6 +91,7 @@ def compile_definition(body: bytes, has_dev: bool, nums: frozenset[int] | None) 
         elif base is BASE_TYPE_BYTE:
             parts.append(f"{size}s")
             plan.append((field, BYTES, item, item + 1, b"\xff" * size))
+            columns.append((field, BYTES, offset, "B", size, 0xFF))
             item += 1
         else:
             is_float = base.fmt in "fd"

@@ -31,7 +31,7 @@ def _columns(data: bytes) -> list[FitColumns]:
 
 def test_materialised_columns_equal_fitparse_on_every_kind_of_field():
     # 20 messages of one definition: arrays with invalid elements, NaN floats, signed and
-    # zero-invalid types, 64-bit integers; fitparse (the reference) decodes the same bytes
+    # zero-invalid types, 64-bit integers, bytes (invalid only when all are 0xFF); fitparse (the reference) decodes the same bytes
     nan = float("nan")
     rows = [
         message(
@@ -43,6 +43,8 @@ def test_materialised_columns_equal_fitparse_on_every_kind_of_field():
             field(4, "uint64", 0xFFFFFFFFFFFFFFFF if i == 7 else 2**40 + i),
             field(5, "float64", [nan, 1.5]),
             field(6, "sint16", [-1, 0x7FFF]),
+            field(7, "byte", [0xFF, 0xFF] if i % 4 == 0 else [0xFF, i]),
+            field(8, "byte", 0xFF if i == 2 else i),
         )
         for i in range(20)
     ]
@@ -54,6 +56,8 @@ def test_materialised_columns_equal_fitparse_on_every_kind_of_field():
     # written above: message 3 has its second array element invalid, message 1 a NaN float
     assert got[3].fields[0] == (3, None, None) and got[1].fields[1] is None and got[2].fields[1] == 0.5
     assert got[0].fields[2] is None and got[0].fields[3] is None and got[7].fields[4] is None
+    assert got[4].fields[7] is None and got[5].fields[7] == (0xFF, 5) and got[2].fields[8] is None
+    assert got[3].fields[8] == (3,)
     assert got[1].fields[5] == (None, 1.5) and not any(isinstance(x, float) and math.isnan(x) for x in got[1].fields[5])
 
 
