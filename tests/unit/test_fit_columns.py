@@ -31,7 +31,8 @@ def _columns(data: bytes) -> list[FitColumns]:
 
 def test_materialised_columns_equal_fitparse_on_every_kind_of_field():
     # 20 messages of one definition: arrays with invalid elements, NaN floats, signed and
-    # zero-invalid types, 64-bit integers, bytes (invalid only when all are 0xFF); fitparse (the reference) decodes the same bytes
+    # zero-invalid types, 64-bit integers, bytes (invalid only when all are 0xFF); fitparse
+    # (the reference) decodes the same bytes
     nan = float("nan")
     rows = [
         message(
@@ -70,7 +71,9 @@ def test_records_heart_rate_from_columns_leaves_out_invalid_zero_and_implausible
     bpms[6] = 20  # below 25: dropped and counted
     times = [start + i for i in range(MANY)]
     times[7] = 0xFFFFFFFF  # an invalid time: the record holds no reading
-    data = _activity([message(20, field(253, "uint32", t), field(3, "uint8", b)) for t, b in zip(times, bpms)])
+    data = _activity(
+        [message(20, field(253, "uint32", t), field(3, "uint8", b)) for t, b in zip(times, bpms, strict=True)]
+    )
     assert [c.num for c in _columns(data)] == [20]
     content = extract(iter_blocks(data, "test.fit", None, []), "test.fit", now=NOW)
     kept = [i for i in range(MANY) if i not in (3, 4, 5, 6, 7)]
