@@ -3,7 +3,9 @@
 Run: .venv/bin/python bench/fit_decode.py [--fuzz N] [--fit-dir DIR] [--baseline-rev REV]
 
 Each reader runs in its own subprocess, which decodes the largest activity file first and then
-every other file, and reports its own CPU time per file and its peak RSS after the first file and
+every other file, and reports its own CPU time per file (a reader that yields blocks of columns,
+fit_columns, up to its blocks: every value decoded, the messages made from them after the clock
+stops, for the comparison) and its peak RSS after the first file and
 after all of them (ru_maxrss; each file's messages are dropped before the next, so the peak is
 that of the worst single file). CPU time, not wall time, because the machine may be shared. The
 fast reader's times are the best of three passes, reading everything and, in a last row, only
@@ -52,11 +54,14 @@ def worker(reader: str, paths: list[str], decoder: str | None = None) -> dict:
     """Decode `paths` in order with one reader (the fast one from `decoder`'s file if given);
     the result is printed as JSON."""
     from wearsync.errors import FitError
+    from wearsync.sync import fit_decoder
     from wearsync.sync.fit_crc import load_numpy
-    from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
+    from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES
 
-    if decoder is not None:
-        read_fast = _load(Path(decoder)).read_fast
+    module = fit_decoder if decoder is None else _load(Path(decoder))
+    # A reader that decodes into blocks (columns and messages) is timed up to its blocks, every
+    # value decoded; their messages are made after the clock stops, for the comparison only.
+    iter_blocks = getattr(module, "iter_blocks", None)
 
     fitparse_read = _load(ROOT / "tests" / "unit" / "test_fit_decoder.py").fitparse_read
     if reader == "fast":
@@ -67,9 +72,14 @@ def worker(reader: str, paths: list[str], decoder: str | None = None) -> dict:
 
     def fast(data: bytes, path: str, nums):
         try:
-            return read_fast(data, path, nums).messages, "ok"
+            if iter_blocks is None:
+                return module.read_fast(data, path, nums).messages, "ok"
+            return list(iter_blocks(data, path, nums, [])), "ok"
         except FitError as exc:
             return [], f"FitError: {exc}"
+
+    def materialised(decoded: list) -> list:
+        return decoded if iter_blocks is None else [m for block in decoded for m in block.messages()]
 
     def best_time(decode) -> float:
         best = None
@@ -85,7 +95,8 @@ def worker(reader: str, paths: list[str], decoder: str | None = None) -> dict:
         if reader == "fast":
             seconds = best_time(lambda data=data, path=path: fast(data, path, None))
             used_seconds = best_time(lambda data=data, path=path: fast(data, path, WEARSYNC_MESSAGES))
-            messages, outcome = fast(data, path, None)
+            decoded, outcome = fast(data, path, None)
+            messages = materialised(decoded)
         else:
             started = time.process_time()
             messages, failure = fitparse_read(data)
@@ -119,11 +130,16 @@ def _run_worker(reader: str, paths: list[str], decoder: Path | None = None) -> d
 
 def _baseline(rev: str, order: list[str]) -> dict:
     """The fast worker's figures with sync/fit_decoder.py as of git `rev` (the rest of this tree)."""
-    source = subprocess.run(["git", "show", f"{rev}:sync/fit_decoder.py"], cwd=ROOT, capture_output=True, check=True)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fit_decoder_baseline.py"
-        path.write_bytes(source.stdout)
-        return _run_worker("fast", order, path)
+        return _run_worker("fast", order, _baseline_file(rev, Path(tmp)))
+
+
+def _baseline_file(rev: str, folder: Path) -> Path:
+    """sync/fit_decoder.py as of git `rev`, written into `folder`."""
+    source = subprocess.run(["git", "show", f"{rev}:sync/fit_decoder.py"], cwd=ROOT, capture_output=True, check=True)
+    path = folder / "fit_decoder_baseline.py"
+    path.write_bytes(source.stdout)
+    return path
 
 
 def _largest_activities(fit_dir: Path, paths: list[Path]) -> tuple[Path, Path | None]:
@@ -142,12 +158,28 @@ def _largest_activities(fit_dir: Path, paths: list[Path]) -> tuple[Path, Path | 
     return largest, (largest_real if largest_real != largest else None)
 
 
-def fuzz(fit_dir: Path, paths: list[Path], cases: int) -> None:
-    """Mutate every real file in turn (the unit fuzz test's mutations) and time each decode."""
+def fuzz(fit_dir: Path, paths: list[Path], cases: int, baseline_rev: str | None) -> None:
+    """Mutate every real file in turn (the unit fuzz test's mutations) and time each decode; with
+    `baseline_rev`, every mutant is also read by the reader as of that commit, which must give the
+    same messages and warnings (or the same FitError), with every message number and with
+    WEARSYNC_MESSAGES."""
+    sys.path.insert(0, str(ROOT))  # the project root, for tests
+    from tests.fit_mutations import mutate
     from wearsync.errors import FitError
-    from wearsync.sync.fit_decoder import read_fast
+    from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, read_fast
 
-    mutate = _load(ROOT / "tests" / "unit" / "test_fit_decoder_fuzz.py").mutate
+    def result(read, data: bytes, name: str, nums) -> tuple:
+        try:
+            got = read(data, name, nums)
+        except FitError as exc:
+            return "FitError", str(exc)
+        return got.messages, got.warnings
+
+    baseline = None
+    if baseline_rev:
+        with tempfile.TemporaryDirectory() as tmp:
+            baseline = _load(_baseline_file(baseline_rev, Path(tmp))).read_fast
+    differ = []
     seeds = [(p.relative_to(fit_dir).as_posix(), p.read_bytes()) for p in paths if p.stat().st_size < 500_000]
     rng = random.Random(7)
     outcomes: dict[str, int] = {}
@@ -170,6 +202,14 @@ def fuzz(fit_dir: Path, paths: list[Path], cases: int) -> None:
         times.append(elapsed)
         per_byte = max(per_byte, (elapsed / max(len(mutated), 1) * 1e6, f"case {case}, {kind} on {name}"))
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if baseline is not None and outcome != "CRASH":
+            unequal = [
+                "all messages" if nums is None else "WEARSYNC_MESSAGES"
+                for nums in (None, WEARSYNC_MESSAGES)
+                if result(read_fast, mutated, name, nums) != result(baseline, mutated, name, nums)
+            ]
+            if unequal:
+                differ.append(f"case {case} ({kind} on {name}): {', '.join(unequal)}")
     times.sort()
     print(f"\nfuzz: {cases} cases over {len(seeds)} seed files (< 500 KB): {outcomes}")
     print(
@@ -178,6 +218,10 @@ def fuzz(fit_dir: Path, paths: list[Path], cases: int) -> None:
     )
     for line in crashes:
         print("  " + line)
+    if baseline is not None:
+        print(f"  messages and warnings identical to {baseline_rev}'s reader on {cases - len(differ)} of {cases} cases")
+        for line in differ[:20]:
+            print("  differs: " + line)
 
 
 def main() -> None:
@@ -263,7 +307,7 @@ def main() -> None:
     print(f"identical messages on {agreed} of the files fitparse reads completely; {len(mismatched)} differ")
     print("\n".join(mismatched))
     if args.fuzz:
-        fuzz(fit_dir, paths, args.fuzz)
+        fuzz(fit_dir, paths, args.fuzz, args.baseline_rev)
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
 
 

@@ -30,10 +30,10 @@ from wearsync.progress import Progress
 from wearsync.store import Store, recordings
 from wearsync.sync import fit_rows, wearer_sources
 from wearsync.sync.fit_content import WEIGHT_FILE, FitContent
-from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_fast
+from wearsync.sync.fit_decoder import WEARSYNC_MESSAGES, iter_blocks
 from wearsync.sync.fit_inputs import Failure, Input, InputDone, discover, members
 from wearsync.sync.fit_messages import read_with_fitparse
-from wearsync.sync.fit_records import extract
+from wearsync.sync.fit_records import extract, extract_messages
 from wearsync.sync.fit_workers import Crash, decoded
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
@@ -176,13 +176,13 @@ def decode(data: bytes, label: str) -> tuple[FitContent, str]:
 def _decode(data: bytes, label: str) -> tuple[FitContent, str]:
     warns: list[str] = []
     try:
-        content = extract(iter_fast(data, label, WEARSYNC_MESSAGES, warns), label)
+        content = extract(iter_blocks(data, label, WEARSYNC_MESSAGES, warns), label)
         reader, note = "fast", []
     except FitError as fast_error:
         if warns or len(data) > FALLBACK_MAX_BYTES:
             raise
         read = read_with_fitparse(data, label)  # raises if fitparse cannot read it either
-        content = extract(read.messages, label)
+        content = extract_messages(read.messages, label)
         warns, reader = read.warnings, read.reader
         note = [f"read by fitparse: the fast reader stopped ({_unlabelled(str(fast_error), label)})"]
     warnings = [_unlabelled(w, label) for w in warns]

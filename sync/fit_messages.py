@@ -7,7 +7,9 @@ resolution). Invalid placeholder values (0xFF…, 0x7F…) become None. A compre
 timestamp header yields field 253 with the full rebuilt timestamp, as a normal
 timestamp field would. Strings are str; arrays are tuples. Developer fields are
 dropped. The importer applies the few scales it needs itself: the profile's
-scales are wrong for some fields wearsync reads (monitoring cycles).
+scales are wrong for some fields wearsync reads (monitoring cycles). The fast reader
+(fit_decoder) hands a file on in blocks, many messages as numpy columns (fit_columns),
+which materialise into exactly these messages.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """From a FIT file's messages to wearsync's records: what the file is, its activities,
 heart-rate readings, strength sets and weigh-ins (its monitoring values: fit_monitoring).
 
-One pass over the message stream: nothing is kept per message, heart rate goes into
-compact arrays. Every value passes the gate (sync/gate.py) on its way in: a field of
+One pass over the message stream (the fast reader's blocks, fit_columns): nothing is kept per
+message, heart rate goes into compact arrays, taken straight from the records' columns where
+the reader decoded them as columns. Every value passes the gate (sync/gate.py) on its way in: a field of
 another type or size than the profile says, or out of its plausible range, is dropped
 and counted, never the file. Only raw field values are read (see fit_messages); the
 scales applied here are the FIT profile's, except monitoring `cycles`, which is read
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 import numpy as np
 from fitparse.profile import FIELD_TYPES
 
+from wearsync.sync.fit_columns import FitBlock, FitColumns
 from wearsync.sync.fit_content import (
     MONITORING_FILES,
     WEIGHT_FILE,
@@ -58,11 +60,21 @@ SET_TYPE_NAMES = {0: "rest", 1: "active"}
 STEP_SPORTS = {"running", "walking", "hiking"}
 _TIME, _BPM = LIMITS["time"], LIMITS["heart_rate_bpm"]
 _BPM_LOW, _BPM_HIGH = _BPM.low, _BPM.high
+# The messages `_messages` reads; columns of any other are never made into messages.
+_READS = frozenset(
+    {RECORD, MONITORING, MONITORING_INFO, MONITORING_HR, FILE_ID, SESSION, ACTIVITY, SET}
+    | {DEVICE_SETTINGS, WEIGHT_SCALE, USER_PROFILE, ZONES_TARGET}
+)
 
 
-def extract(messages: Iterable[FitMessage], label: str, now: float | None = None) -> FitContent:
+def extract(blocks: Iterable[FitBlock], label: str, now: float | None = None) -> FitContent:
     """Read what wearsync needs out of a file's messages, in one pass."""
-    return _Extractor(label, Gate(now)).run(messages)
+    return _Extractor(label, Gate(now)).run(blocks)
+
+
+def extract_messages(messages: list[FitMessage], label: str, now: float | None = None) -> FitContent:
+    """`extract` of messages read one by one (fitparse's)."""
+    return extract([FitBlock([], list(enumerate(messages)))], label, now)
 
 
 class _Extractor:
@@ -76,16 +88,47 @@ class _Extractor:
         self.activity_msgs: list[Fields] = []
         self.device_offsets: list[int] = []
         self.set_msgs: list[Fields] = []
+        # heart-rate records: from messages one at a time, and chunks from the records' columns;
+        # each with its position in the file, which orders them
         self.rec_ts = array("q")
         self.rec_bpm = array("q")
+        self.rec_pos = array("q")
+        self.rec_chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.any_session_or_record = False
         self.monitoring = Monitoring(label, gate)
         self.weigh_ins: list[WeighIn] = []
         self.user_profile: Fields = {}
         self.zones_target: Fields = {}
 
-    def run(self, messages: Iterable[FitMessage]) -> FitContent:
-        for m in messages:
+    def run(self, blocks: Iterable[FitBlock]) -> FitContent:
+        for block in blocks:
+            taken = [c for c in block.columns if c.num not in _READS or (c.num == RECORD and self._record_columns(c))]
+            self._messages(block.pairs(taken))
+        return self._content()
+
+    def _record_columns(self, c: FitColumns) -> bool:
+        """Take the heart rate of records decoded as columns, as `_messages` would one by one.
+        False if their time or heart rate is not an integer column: `_messages` reads those."""
+        self.any_session_or_record = True
+        ts, bpm = c.fields.get(TIMESTAMP), c.fields.get(3)
+        if ts is None or bpm is None:
+            return True  # no record here holds both
+        if not (ts.is_integer() and bpm.is_integer()):
+            return False
+        present = bpm.values != 0  # 0: some devices' "no reading"
+        for column in (ts, bpm):
+            if column.invalid is not None:
+                present &= ~column.invalid
+        t, b = ts.values, bpm.values
+        good = present & (b >= _BPM_LOW) & (b <= _BPM_HIGH) & (t >= 0) & (t <= UINT32_MAX)
+        dropped = int(present.sum()) - int(good.sum())
+        if dropped:
+            self.gate.drop("record.heart_rate", dropped)
+        self.rec_chunks.append((c.pos[good], t[good].astype(np.int64), b[good].astype(np.int64)))
+        return True
+
+    def _messages(self, pairs: list[tuple[int, FitMessage]]) -> None:
+        for pos, m in pairs:
             num, f = m.num, m.fields
             if num == RECORD:
                 self.any_session_or_record = True
@@ -95,6 +138,7 @@ class _Extractor:
                 if type(bpm) is int and _BPM_LOW <= bpm <= _BPM_HIGH and type(ts) is int and 0 <= ts <= UINT32_MAX:
                     self.rec_ts.append(ts)
                     self.rec_bpm.append(bpm)
+                    self.rec_pos.append(pos)
                 else:
                     self.gate.drop("record.heart_rate" if type(ts) is int else "record.timestamp")
             elif num in (MONITORING, MONITORING_INFO, MONITORING_HR):
@@ -117,7 +161,16 @@ class _Extractor:
                 self.user_profile = f  # a multi-user scale's first user: the others are not the wearer
             elif num == ZONES_TARGET and f.get(1) is not None:
                 self.zones_target = f  # a triathlon file repeats it per sport; the last stating a maximum
-        return self._content()
+
+    def _records(self) -> tuple[np.ndarray, np.ndarray]:
+        """The heart-rate records' times and bpm, in file order."""
+        one_by_one = (self.rec_pos, self.rec_ts, self.rec_bpm)
+        chunks = [*self.rec_chunks, tuple(np.frombuffer(a, np.int64) for a in one_by_one)]
+        pos, ts, bpm = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
+        if len(pos) > 1 and not (np.diff(pos) > 0).all():
+            order = np.argsort(pos, kind="stable")
+            ts, bpm = ts[order], bpm[order]
+        return ts, bpm
 
     def _wearer(self) -> WearerSettings | None:
         """The user_profile / zones_target values, each gated; None when the file states none."""
@@ -195,12 +248,12 @@ class _Extractor:
         return content
 
     def _activity(self, content: FitContent) -> None:
-        anchor = self._clock(content)
+        ts, bpm = self._records()
+        anchor = self._clock(content, ts[:1].tolist())
         if anchor is None:
             return
         shift, times_are_local = anchor
-        ts = np.frombuffer(self.rec_ts, np.int64) + shift
-        bpm = np.frombuffer(self.rec_bpm, np.int64)
+        ts = ts + shift
         good = (ts >= _TIME.low) & (ts <= min(_TIME.high, self.gate.now + 86_400))
         if not good.all():
             self.gate.drop("record.timestamp", int((~good).sum()))
@@ -239,12 +292,12 @@ class _Extractor:
         for position, f in enumerate(self.set_msgs):
             content.sets.append(self._set(f, position, shift))
 
-    def _clock(self, content: FitContent) -> tuple[int, bool] | None:
+    def _clock(self, content: FitContent, first_record: list[int]) -> tuple[int, bool] | None:
         """How the file's times become Unix times: (shift, times are local), or None if they cannot.
 
         Sets the file's own UTC offset when it states a plausible one.
         """
-        stamps = [f.get(TIMESTAMP) for f in self.sessions + self.activity_msgs] + list(self.rec_ts[:1])
+        stamps = [f.get(TIMESTAMP) for f in self.sessions + self.activity_msgs] + first_record
         times = [t for t in stamps if type(t) is int]
         system = bool(times) and all(0 <= t < FIT_SYSTEM_TIME_BELOW for t in times)
         anchor = None
