@@ -13,10 +13,10 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from wearsync.analytics.heart_rate import MINUTES_SCHEMA
+from wearsync.analytics.heart_rate import MINUTE_SOURCE, MINUTES_SCHEMA
 from wearsync.analytics.resting_hr import ESTIMATE_SCHEMA
 from wearsync.store import hr_series, recordings
-from wearsync.store.frames import SOURCE_NAMES, day_range, query_frame
+from wearsync.store.frames import day_range, query_frame
 from wearsync.store.strict_schema import HR_SOURCES
 
 DAY_SECONDS = 86_400
@@ -30,9 +30,11 @@ DAY_INTENSITY_CACHE_SCHEMA = pl.Schema(
         "minutes_with_readings": pl.Int64,
     }
 )
-# Names to codes by the enum's physical codes: several times cheaper than replace_strict on the
-# rebuild's millions of values.
+# A minute's source is cached as its code (an index into HR_SOURCES): names to codes by this
+# enum's physical codes, codes to names by STORED_SOURCES (several times cheaper than
+# replace_strict on the rebuild's millions of values).
 SOURCE_ENUM = pl.Enum(HR_SOURCES)
+STORED_SOURCES = pl.Series(HR_SOURCES, dtype=MINUTE_SOURCE)
 
 
 def current_units(conn: sqlite3.Connection) -> set[str]:
@@ -190,7 +192,7 @@ def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date
             "minute_utc": pl.Series(minute_utc).set_sorted() if in_order else minute_utc,
             "local_day": pl.Series(days).cast(pl.Date),
             "bpm": np.frombuffer(b"".join(bpm), dtype=np.float64),
-            "source": SOURCE_NAMES.gather(np.frombuffer(b"".join(sources), dtype=np.uint8)),
+            "source": STORED_SOURCES.gather(np.frombuffer(b"".join(sources), dtype=np.uint8)),
         }
     )
 

@@ -130,10 +130,17 @@ def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
 
 
 def read_series(
-    conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES, *, with_empty: bool = True
+    conn: sqlite3.Connection,
+    start: int,
+    end: int,
+    sources: tuple[str, ...] = HR_SOURCES,
+    *,
+    with_empty: bool = True,
+    in_time_order: bool = True,
 ) -> Readings:
     """The readings of `sources` with start <= ts < end (and the empty ones unless not
-    `with_empty`), in time order; readings of the same second keep the order they were written in."""
+    `with_empty`), in time order, readings of the same second in the order they were written
+    in; unless not `in_time_order`: then as stored, each series in the order written."""
     # INDEXED BY: without it SQLite scans the whole table in id order (the ORDER BY), ~10x slower
     # for a month of five years (bench/analytics_bench.py's rebuild reads 59 such ranges)
     readings = decode_many(
@@ -146,7 +153,7 @@ def read_series(
     )
     wanted = (readings.ts >= start) & (readings.ts < end)
     inside = np.flatnonzero(wanted if with_empty else wanted & (readings.bpm != NO_BPM))
-    order = inside[np.argsort(readings.ts[inside], kind="stable")]
+    order = inside[np.argsort(readings.ts[inside], kind="stable")] if in_time_order else inside
     return Readings(*(column[order] for column in readings))
 
 
@@ -170,12 +177,12 @@ def reading_count(conn: sqlite3.Connection) -> int:
 def read_readings(conn: sqlite3.Connection, first: date, last: date) -> Readings:
     """Heart-rate readings with a value that may fall on local days first..last, as arrays.
 
-    In time order; readings of the same second in the order they were stored (a minute's
-    local day follows its last reading's offset: see `heart_rate.minutes_of`).
+    As stored: each series in turn, in the order written (`heart_rate.minutes_of` takes them so,
+    without a sort of every reading by time).
     """
     start = day_start(first) - OFFSET_MARGIN_S
     end = day_start(last) + DAY_SECONDS + OFFSET_MARGIN_S
-    return read_series(conn, start, end, with_empty=False)
+    return read_series(conn, start, end, with_empty=False, in_time_order=False)
 
 
 def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
