@@ -58,27 +58,28 @@ def minutes_of(ts: np.ndarray, bpm: np.ndarray, utc_offset_s: np.ndarray, rank: 
     breaks[1:] |= rank[1:] != rank[:-1]
     breaks[1:] |= ts[1:] < ts[:-1]
     starts = np.flatnonzero(breaks)
-    lasts = np.append(starts[1:], ts.size) - 1  # a run's last reading: its latest, the last given of its second
+    lasts = np.append(starts[1:] - 1, ts.size - 1)  # a run's last reading: its latest, the last given of its second
     sums = np.add.reduceat(np.asarray(bpm), starts, dtype=np.int64)
     counts = lasts - starts + 1
-    run_rank = rank[starts].astype(np.int64)
-    # each run, then each Garmin run again in the next minute(s) of its slot, as runs of their own
-    garmin, copies = np.flatnonzero(run_rank == SOURCE_RANK["garmin"]), range(1, GARMIN_SLOT_MINUTES)
-    runs = np.concatenate([np.arange(starts.size), *(garmin for _ in copies)])
-    shift = np.concatenate([np.zeros(starts.size, np.int64), *(np.full(garmin.size, k, np.int64) for k in copies)])
-    run_minute = minute[starts][runs] + shift
-    last_ts = ts[lasts][runs]
-    # (minute, source) and, within it, the time of the run's last reading (0 .. slot length)
+    run_minute, run_rank = minute[starts], rank[starts].astype(np.int64)
+    garmin = np.flatnonzero(run_rank == SOURCE_RANK["garmin"])
+    if garmin.size:  # each Garmin run again in the next minute(s) of its slot, as runs of their own
+        copies = range(1, GARMIN_SLOT_MINUTES)
+        run_minute = np.concatenate([run_minute, *(run_minute[garmin] + k for k in copies)])
+        run_rank, sums, counts, lasts = (
+            np.concatenate([a, *(a[garmin] for _ in copies)]) for a in (run_rank, sums, counts, lasts)
+        )
+    # (minute, source) and, within it, the time of the run's last reading (0 .. the slot's length)
     slot = GARMIN_SLOT_MINUTES * 60
-    key = (run_minute * len(SOURCE_RANK) + run_rank[runs]) * slot + (last_ts - (run_minute - GARMIN_SLOT_MINUTES + 1) * 60)
-    order = np.argsort(key, kind="stable")
-    group = key[order] // slot
+    group = run_minute * len(SOURCE_RANK) + run_rank
+    order = np.argsort(group * slot + (ts[lasts] - (run_minute - GARMIN_SLOT_MINUTES + 1) * 60), kind="stable")
+    group = group[order]
     first_runs = np.flatnonzero(np.diff(group, prepend=-1))  # the groups of (minute, source)
-    means = np.add.reduceat(sums[runs][order], first_runs) / np.add.reduceat(counts[runs][order], first_runs)
+    means = np.add.reduceat(sums[order], first_runs) / np.add.reduceat(counts[order], first_runs)
     minutes, ranks = np.divmod(group[first_runs], len(SOURCE_RANK))
     best = np.flatnonzero(np.diff(minutes, prepend=-1))  # a minute's first group: its finest source
-    latest = np.append(first_runs[1:], order.size)[best] - 1  # the best group's last run: its latest reading
-    local = minutes[best] * 60 + np.asarray(utc_offset_s, np.int64)[lasts[runs[order[latest]]]]
+    latest = np.append(first_runs[1:] - 1, order.size - 1)[best]  # the best group's last run: its latest reading
+    local = minutes[best] * 60 + np.asarray(utc_offset_s, np.int64)[lasts[order[latest]]]
     return pl.DataFrame(
         {
             "minute_utc": minutes[best] * 60,

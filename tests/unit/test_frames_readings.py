@@ -60,7 +60,11 @@ def test_readings_come_back_as_stored_and_a_days_in_time_order_then_stored_order
     # a local day's readings (the day view): in time order, the empty one as unknown; T0 + 5 at
     # UTC-12 is 22:00 of the day before, T0 at UTC+14 past midnight of the day after
     day = hr_series.read_local_day(store.conn, date(2023, 6, 5))
-    assert day.rows() == [(T0, 61, 19800, "activity"), (T0 + 60, None, 7200, "garmin"), (T0 + 120, 70, -12600, "garmin")]
+    assert day.rows() == [
+        (T0, 61, 19800, "activity"),
+        (T0 + 60, None, 7200, "garmin"),
+        (T0 + 120, 70, -12600, "garmin"),
+    ]
 
 
 def test_no_readings_are_empty_arrays(store):

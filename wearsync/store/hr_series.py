@@ -152,8 +152,12 @@ def read_series(
         ).fetchall()
     )
     wanted = (readings.ts >= start) & (readings.ts < end)
-    inside = np.flatnonzero(wanted if with_empty else wanted & (readings.bpm != NO_BPM))
-    order = inside[np.argsort(readings.ts[inside], kind="stable")] if in_time_order else inside
+    if not with_empty:
+        wanted &= readings.bpm != NO_BPM
+    if not in_time_order:
+        return Readings(*(column[wanted] for column in readings))
+    inside = np.flatnonzero(wanted)
+    order = inside[np.argsort(readings.ts[inside], kind="stable")]
     return Readings(*(column[order] for column in readings))
 
 
@@ -229,7 +233,8 @@ def decode_many(rows: Sequence[tuple[str, int, bytes, bytes, bytes]]) -> Reading
         return Readings(*(np.empty(0, dtype) for dtype in (np.int64, BPM_TYPE, np.int64, np.uint8)))
     sources, firsts, ts, bpm, offsets = zip(*rows, strict=True)
     counts = np.array([len(t) for t in ts], np.int64) // TS_TYPE.itemsize
-    times = np.frombuffer(b"".join(ts), TS_TYPE).astype(np.int64) + np.repeat(np.array(firsts, np.int64), counts)
+    times = np.frombuffer(b"".join(ts), TS_TYPE).astype(np.int64)
+    times += np.repeat(np.array(firsts, np.int64), counts)
     runs = np.frombuffer(b"".join(offsets), RUN_TYPE).reshape(-1, 2)
     # a run's first reading is an index within its own series: made one into the joined readings
     runs_per_series = np.array([len(o) for o in offsets], np.int64) // (2 * RUN_TYPE.itemsize)
