@@ -65,9 +65,10 @@ def refresh(
     window = None if first is None or last is None else (first, last)
     # Whether every day was classified with today's settings and resting heart rates before
     # this refresh (minutes written since clear it: a refresh stopped after them is no proof).
-    classified = store.get_state(INTENSITY_INPUTS_KEY) == _intensity_inputs(store, params)
+    inputs = _intensity_inputs(store, params)
+    classified = store.get_state(INTENSITY_INPUTS_KEY) == inputs
     stale = _refresh_minutes(store, window, progress)
-    return stale | _refresh_intensity(store, params, stale, window, progress, classified)
+    return stale | _refresh_intensity(store, params, stale, window, progress, inputs, classified)
 
 
 def is_complete(store: Store, params: AnalyticsParams) -> bool:
@@ -152,10 +153,12 @@ def _refresh_intensity(
     stale: set[date],
     window: tuple[date, date] | None,
     progress: Progress | None,
+    inputs: str,
     classified: bool,
 ) -> set[date]:
+    """Classify the minutes of the days that need it; `inputs`: _intensity_inputs as this refresh
+    began (a change of the resting heart rates since is seen by the next refresh)."""
     conn = store.conn
-    inputs = _intensity_inputs(store, params)
     if not stale and classified:
         return set()
     minute_days = analytics_caches.minute_days(conn)
