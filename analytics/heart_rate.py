@@ -83,7 +83,7 @@ def minutes_of(ts: np.ndarray, bpm: np.ndarray, utc_offset_s: np.ndarray, rank: 
     return pl.DataFrame(
         {
             "minute_utc": minutes[best] * 60,
-            "local_day": (local // 86_400).astype("datetime64[D]"),
+            "local_day": pl.Series((local // 86_400).astype(np.int32), dtype=pl.Date),  # days since 1970
             "bpm": means[best],
             "source": RANKED_SOURCES.gather(ranks[best]),
         },

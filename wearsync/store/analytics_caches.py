@@ -186,14 +186,16 @@ def read_minutes(conn: sqlite3.Connection, first: date | None = None, last: date
         return pl.LazyFrame(schema=MINUTES_SCHEMA)
     day_names, minutes, bpm, sources = zip(*rows, strict=True)
     counts = np.array([len(m) for m in minutes]) // np.dtype(np.int32).itemsize
-    days = np.repeat(np.array(day_names, dtype="datetime64[D]"), counts)
-    minute_utc = np.frombuffer(b"".join(minutes), dtype=np.int32).astype(np.int64) * 60
+    # days since 1970 as int32, polars' Date: ~10x cheaper than converting numpy's datetime64
+    days = np.repeat(np.array(day_names, dtype="datetime64[D]").astype(np.int32), counts)
+    minute_utc = np.frombuffer(b"".join(minutes), dtype=np.int32).astype(np.int64)
+    minute_utc *= 60
     # Usually already in time order (days in order, each sorted); flagged so, sorting it is free.
     in_order = bool(np.all(minute_utc[1:] > minute_utc[:-1]))
     return pl.LazyFrame(
         {
             "minute_utc": pl.Series(minute_utc).set_sorted() if in_order else minute_utc,
-            "local_day": pl.Series(days).cast(pl.Date),
+            "local_day": pl.Series(days, dtype=pl.Date),
             "bpm": np.frombuffer(b"".join(bpm), dtype=np.float64),
             "source": STORED_SOURCES.gather(np.frombuffer(b"".join(sources), dtype=np.uint8)),
         }
