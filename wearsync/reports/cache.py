@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from wearsync.analytics.energy import preferred_wellness
+from wearsync.analytics.engine import collect_in_memory
 from wearsync.analytics.heart_rate import MINUTES_SCHEMA, SOURCE_RANK, minutes_of
 from wearsync.analytics.intensity import classify_minutes, daily_intensity, heart_rate_limits, movement_minutes
 from wearsync.analytics.params import AnalyticsParams
@@ -197,7 +198,7 @@ def _refresh_intensity(
         return (
             daily_intensity(classified_minutes(store, params, first, last, limits))
             .join(days, on="local_day", how="inner")
-            .collect()
+            .pipe(collect_in_memory)
         )
 
     def write(days: list[date], results: pl.DataFrame) -> None:
