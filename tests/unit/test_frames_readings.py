@@ -38,7 +38,7 @@ def insert(store, values, **owner):
             )
 
 
-def test_readings_come_back_in_time_order_then_stored_order_without_empty_ones(store):
+def test_readings_come_back_as_stored_and_a_days_in_time_order_then_stored_order(store):
     insert(
         store,
         [
@@ -49,11 +49,20 @@ def test_readings_come_back_in_time_order_then_stored_order_without_empty_ones(s
             (T0 + 120, 70, -12600, "garmin"),  # half-hour offsets
         ],
     )
+    # the analytics' read: series in the order stored, without the empty ones
     readings = hr_series.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert rows(readings) == [
+        (T0 + 5, 25, -43200, "monitoring"),
         (T0, 250, 50400, "activity"),
         (T0, 61, 19800, "activity"),
-        (T0 + 5, 25, -43200, "monitoring"),
+        (T0 + 120, 70, -12600, "garmin"),
+    ]
+    # a local day's readings (the day view): in time order, the empty one as unknown; T0 + 5 at
+    # UTC-12 is 22:00 of the day before, T0 at UTC+14 past midnight of the day after
+    day = hr_series.read_local_day(store.conn, date(2023, 6, 5))
+    assert day.rows() == [
+        (T0, 61, 19800, "activity"),
+        (T0 + 60, None, 7200, "garmin"),
         (T0 + 120, 70, -12600, "garmin"),
     ]
 
@@ -127,8 +136,8 @@ def test_series_read_together_keep_each_ones_offset_runs(store):
     readings = hr_series.read_readings(store.conn, date(2023, 6, 5), date(2023, 6, 5))
     assert rows(readings) == [
         (T0, 60, 7200, "monitoring"),
-        (T0 + 30, 70, -3600, "garmin"),
         (T0 + 60, 61, 7200, "monitoring"),
         (T0 + 120, 62, 3600, "monitoring"),
+        (T0 + 30, 70, -3600, "garmin"),
         (T0 + 150, 71, -3600, "garmin"),
     ]

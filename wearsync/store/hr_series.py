@@ -130,10 +130,17 @@ def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
 
 
 def read_series(
-    conn: sqlite3.Connection, start: int, end: int, sources: tuple[str, ...] = HR_SOURCES, *, with_empty: bool = True
+    conn: sqlite3.Connection,
+    start: int,
+    end: int,
+    sources: tuple[str, ...] = HR_SOURCES,
+    *,
+    with_empty: bool = True,
+    in_time_order: bool = True,
 ) -> Readings:
     """The readings of `sources` with start <= ts < end (and the empty ones unless not
-    `with_empty`), in time order; readings of the same second keep the order they were written in."""
+    `with_empty`), in time order, readings of the same second in the order they were written
+    in; unless not `in_time_order`: then as stored, each series in the order written."""
     # INDEXED BY: without it SQLite scans the whole table in id order (the ORDER BY), ~10x slower
     # for a month of five years (bench/analytics_bench.py's rebuild reads 59 such ranges)
     readings = decode_many(
@@ -145,7 +152,11 @@ def read_series(
         ).fetchall()
     )
     wanted = (readings.ts >= start) & (readings.ts < end)
-    inside = np.flatnonzero(wanted if with_empty else wanted & (readings.bpm != NO_BPM))
+    if not with_empty:
+        wanted &= readings.bpm != NO_BPM
+    if not in_time_order:
+        return Readings(*(column[wanted] for column in readings))
+    inside = np.flatnonzero(wanted)
     order = inside[np.argsort(readings.ts[inside], kind="stable")]
     return Readings(*(column[order] for column in readings))
 
@@ -170,12 +181,12 @@ def reading_count(conn: sqlite3.Connection) -> int:
 def read_readings(conn: sqlite3.Connection, first: date, last: date) -> Readings:
     """Heart-rate readings with a value that may fall on local days first..last, as arrays.
 
-    In time order; readings of the same second in the order they were stored (a minute's
-    local day follows its last reading's offset: see `heart_rate.minutes_of`).
+    As stored: each series in turn, in the order written (`heart_rate.minutes_of` takes them so,
+    without a sort of every reading by time).
     """
     start = day_start(first) - OFFSET_MARGIN_S
     end = day_start(last) + DAY_SECONDS + OFFSET_MARGIN_S
-    return read_series(conn, start, end, with_empty=False)
+    return read_series(conn, start, end, with_empty=False, in_time_order=False)
 
 
 def read_local_day(conn: sqlite3.Connection, day: date) -> pl.DataFrame:
@@ -222,7 +233,8 @@ def decode_many(rows: Sequence[tuple[str, int, bytes, bytes, bytes]]) -> Reading
         return Readings(*(np.empty(0, dtype) for dtype in (np.int64, BPM_TYPE, np.int64, np.uint8)))
     sources, firsts, ts, bpm, offsets = zip(*rows, strict=True)
     counts = np.array([len(t) for t in ts], np.int64) // TS_TYPE.itemsize
-    times = np.frombuffer(b"".join(ts), TS_TYPE).astype(np.int64) + np.repeat(np.array(firsts, np.int64), counts)
+    times = np.frombuffer(b"".join(ts), TS_TYPE).astype(np.int64)
+    times += np.repeat(np.array(firsts, np.int64), counts)
     runs = np.frombuffer(b"".join(offsets), RUN_TYPE).reshape(-1, 2)
     # a run's first reading is an index within its own series: made one into the joined readings
     runs_per_series = np.array([len(o) for o in offsets], np.int64) // (2 * RUN_TYPE.itemsize)
