@@ -1,4 +1,5 @@
-"""Charts with a target line (textual-plot), coloured from the current theme."""
+"""Charts with a target line (textual-plot), coloured from the current theme, and the history's weight
+chart (its numbers are reports/weight.py history_weight's: docs/metrics.md, section Weight)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Sequence
 from math import ceil
 
 from textual_plot import HiResMode, PlotWidget
-from textual_plot.axis_formatter import NumericAxisFormatter
+from textual_plot.axis_formatter import CategoricalAxisFormatter, NumericAxisFormatter
+
+from wearsync.reports import models
 
 
 class TargetChart(PlotWidget):
@@ -72,3 +75,30 @@ class TargetChart(PlotWidget):
         self.set_xlimits(*xlimits)
         levels = [level for level, _ in bands]
         self.set_ylimits(min([*y, *levels]) - 10 if y else 40, max([*y, *levels]) + 10 if y else 200)
+
+
+class WeightChart(TargetChart):
+    """Per week the trend and the projection from the deficit as lines, the weigh-ins as dots."""
+
+    def show_weight(self, labels: list[str], chart: models.HistoryWeight) -> None:
+        """`chart` is reports/weight.py history_weight's; unknown values leave gaps."""
+        self.clear()
+        positions = list(range(1, len(labels) + 1))
+        for line, color in ((chart.projection, "primary"), (chart.trend, "success")):
+            known = [(x, y) for x, y in zip(positions, line, strict=True) if y is not None]
+            if known:
+                self.plot(
+                    [x for x, _ in known],
+                    [y for _, y in known],
+                    line_style=self.color(color),
+                    hires_mode=HiResMode.BRAILLE,
+                )
+        dots = [(x, y) for x, y in chart.weigh_ins if y is not None]
+        if dots:
+            self.scatter([x for x, _ in dots], [y for _, y in dots], marker="·", marker_style=self.color("warning"))
+        values = [y for y in (*chart.trend, *chart.projection, *(y for _, y in chart.weigh_ins)) if y is not None]
+        self.set_x_formatter(CategoricalAxisFormatter(labels))
+        self.set_xticks(positions)
+        self.set_xlimits(0.5, len(labels) + 0.5)
+        if values:
+            self.set_ylimits(min(values) - 0.5, max(values) + 0.5)
