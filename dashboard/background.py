@@ -46,6 +46,21 @@ class BackgroundWork(App[None]):
         """Show a message (and progress) on the status line of every view."""
         self.status = Status(text, done, total, error)
 
+    # -- after the first frame -----------------------------------------------------------
+
+    _warmed = False
+
+    def warm_up(self) -> None:
+        """Once the first frame shows its data: load the importer's modules in a worker, so the
+        first drop does not wait for them (the first frame itself does not need them)."""
+        if not self._warmed:
+            self._warmed = True
+            self.warm_worker()
+
+    @work(thread=True, group="warm", exit_on_error=False, name="Loading the importer")
+    def warm_worker(self) -> None:
+        import wearsync.sync.fit_import  # noqa: F401 - loaded now for import_worker, which imports it when used
+
     # -- the analytics cache's other days ------------------------------------------------
 
     def fill_history(self) -> None:

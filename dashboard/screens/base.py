@@ -140,6 +140,7 @@ class ViewScreen(Screen):
             self._hide_loading()
             self.show(message.data, message.selection)
             self._loaded()
+            self.app.warm_up()
 
     @on(Worker.StateChanged)
     def _load_failed(self, event: Worker.StateChanged) -> None:

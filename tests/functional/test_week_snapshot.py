@@ -167,6 +167,7 @@ from wearsync.store import Store
 
 async def main():
     app = build_app(Config(), Store.open(Path({str(wearsync_home)!r})))
+    app.warm_up = lambda: None  # what the first frame loaded, not the importer loaded after it
     async with app.run_test() as pilot:
         while type(app.screen).__name__ != {FirstRunScreen.__name__!r}:
             await pilot.pause(0.01)
