@@ -183,14 +183,11 @@ class WeekScreen(ViewScreen):
         if not self.has_class("wide"):
             return
         days = report.days
-        # Once laid out: a chart mounted just now has no size yet, and its ticks follow its size.
-        self.call_after_refresh(
-            lambda: cast("TargetChart", self.query_one("#week-chart")).show_bars(
-                [fmt.day_label(d.local_day) for d in days],
-                [d.goal_minutes for d in days],
-                target=report.targets.daily_cardio_minutes,
-                color="success",
-            )
+        cast("TargetChart", self.query_one("#week-chart")).show_bars(
+            [fmt.day_label(d.local_day) for d in days],
+            [d.goal_minutes for d in days],
+            target=report.targets.daily_cardio_minutes,
+            color="success",
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -3,7 +3,7 @@ chart (its numbers are reports/weight.py history_weight's: docs/metrics.md, sect
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import ceil
 
 from textual_plot import HiResMode, PlotWidget
@@ -18,6 +18,12 @@ class TargetChart(PlotWidget):
     def __init__(self, *, id: str | None = None) -> None:
         # Panning and zooming would hide the target line the chart exists to show.
         super().__init__(id=id, allow_pan_and_zoom=False)
+        self._unsized: Callable[[], None] | None = None  # bars asked for before the chart had a size
+
+    def on_resize(self) -> None:
+        if self._unsized is not None and self.size.width:
+            draw, self._unsized = self._unsized, None
+            draw()
 
     def on_mount(self) -> None:
         # The chart's title is a separate line above it; no room is kept for a y label.
@@ -32,7 +38,12 @@ class TargetChart(PlotWidget):
     def show_bars(
         self, labels: Sequence[str], values: Sequence[float | None], *, target: float, color: str = "primary"
     ) -> None:
-        """Bars per label with the target as a line across them; unknown values leave a gap."""
+        """Bars per label with the target as a line across them; unknown values leave a gap.
+        Before the chart is laid out (a view drawn at once from a kept report), drawn when it is:
+        the line and the ticks follow its size."""
+        if not self.size.width:
+            self._unsized = lambda: self.show_bars(labels, values, target=target, color=color)
+            return
         self.clear()
         shown = [float("nan") if v is None else float(v) for v in values]
         # The line first: drawn over the bars it would cut them; behind them it shows in the gaps.
