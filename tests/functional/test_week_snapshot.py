@@ -85,6 +85,22 @@ async def test_an_unchanged_store_shows_the_kept_week_as_current_before_its_repo
 
 
 @run_async
+async def test_a_wide_screen_draws_the_kept_weeks_chart_once_laid_out(demo_store, monkeypatch):
+    await shown_then_kept(demo_store)
+    minutes = [day.goal_minutes for day in report_week.week_report(demo_store, CONFIG, END).days]
+    app, held = await first_frame_held(demo_store, monkeypatch)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert held.reached.wait(10)
+        await pilot.pause()
+        chart = app.screen.query_one("#week-chart")
+        assert chart.size.width > 0
+        bars = [list(d.y) for d in chart._datasets if len(d.y) == 7]  # the days' bars beside the target's line
+        assert bars == [[float(m) for m in minutes]]  # the kept week's, drawn once the chart had a size
+        held.release.set()
+        await loaded(pilot)
+
+
+@run_async
 async def test_a_changed_store_shows_the_kept_week_labelled_then_the_new_one(demo_store, monkeypatch):
     real = await shown_then_kept(demo_store)
     log_intake(demo_store, DAY, 1650)  # a write: the kept week is no longer current
