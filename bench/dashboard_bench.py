@@ -40,6 +40,7 @@ from history_gen import generate  # noqa: E402
 
 from wearsync.config import Config  # noqa: E402
 from wearsync.dashboard.app import build_app  # noqa: E402
+from wearsync.dashboard.background import WARM_UP_AFTER_S  # noqa: E402
 from wearsync.store import Store, snapshots  # noqa: E402
 
 SHARED_FIT = Path(__file__).resolve().parents[2] / "shared" / "fit" / "python-fitparse" / "tests" / "files"
@@ -156,10 +157,14 @@ async def drop_to_week(store: Store, dropped: Path, today: date) -> tuple[float,
     app = build_app(Config(), store, today=today, poll_seconds=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         # the opening week shown first (else its own load, not the drop's, changes the title), and
-        # the importer's modules loaded after it (as they are by the time a person drops a file)
+        # the importer's modules loaded after it, as they are by the time a person drops a file
+        # (WARM_UP_AFTER_S after the week shows)
         while not str(app.screen.query_one("#week-title", Static).render()) or any(
-            w.group in ("load", "history", "warm") and not w.is_finished for w in app.workers
+            w.group in ("load", "history") and not w.is_finished for w in app.workers
         ):
+            await pilot.pause(0.005)
+        await pilot.pause(WARM_UP_AFTER_S)
+        while any(w.group == "warm" and not w.is_finished for w in app.workers):
             await pilot.pause(0.005)
         before = str(app.screen.query_one("#week-title", Static).render())
         start, cpu = time.perf_counter(), time.process_time()

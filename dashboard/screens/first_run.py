@@ -75,7 +75,7 @@ class FirstRunScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.app.warm_up)  # a first drop is what this screen asks for
+        self.app.warm_up()  # a first drop is what this screen asks for
 
     def _asks_wearer(self) -> bool:
         """Only with no settings file at all (a file is the person's own: never overwritten)
