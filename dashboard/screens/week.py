@@ -25,10 +25,10 @@ from wearsync.dashboard.widgets.weight import WeekWeight
 from wearsync.reports import snapshot
 from wearsync.reports.models import WeekReport
 from wearsync.store import Store
+from wearsync.wording import plural, streak
 
 if TYPE_CHECKING:
     from wearsync.dashboard.widgets.charts import TargetChart
-from wearsync.wording import plural, streak
 
 # (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
 DAY_COLUMNS = (
@@ -124,7 +124,7 @@ class WeekScreen(ViewScreen):
         """Fill the view from `report`; `stale_since`: computed then, before the store last changed."""
         self.report = report
         targets = report.targets
-        stale = f"  (from {datetime.fromtimestamp(stale_since):%H:%M}, updating…)" if stale_since else ""
+        stale = "" if stale_since is None else f"  (from {datetime.fromtimestamp(stale_since):%H:%M}, updating…)"
         self.query_one("#week-title", Static).update(
             f"{report.week_id}  {fmt.week_range(report.week_start, report.week_end)}{stale}"
         )
