@@ -24,20 +24,18 @@ from wearsync.dashboard.drop_paths import is_importable, parse_paste
 from wearsync.dashboard.messages import ImportFinished, ImportProgress
 from wearsync.dashboard.monochrome import UnstyledSafeMonochrome
 from wearsync.dashboard.screens.base import Selection, ViewScreen
-from wearsync.dashboard.screens.dialogs import GoToDialog, ImportDialog, ImportResults, IntakeDialog
-from wearsync.dashboard.screens.first_run import FirstRunScreen
-from wearsync.dashboard.screens.help import HelpScreen
 from wearsync.dashboard.sync_actions import FillHistory, Pull, default_pull, fill_history
+from wearsync.reports.params import analytics_params
 from wearsync.store import Store, listings
 
 POLL_SECONDS = 1.0
 
 
-def lazy_view(module: str, name: str) -> Callable[[], Screen]:
-    """A view's screen, its module imported when the view is first shown.
+def lazy_screen(module: str, name: str) -> Callable[[], Screen]:
+    """A screen, its module imported when the screen is first shown.
 
-    The charts in the views bring in textual-plot and numpy; the first-run screen of an empty
-    store needs neither, and importing them would slow its first frame.
+    The charts in the views bring in textual-plot and numpy; a store's first frame is either the
+    first-run screen or the week, and importing the others' modules would slow it.
     """
 
     def make() -> Screen:
@@ -53,11 +51,11 @@ class WearsyncApp(BackgroundWork):
     CSS_PATH = "wearsync.tcss"
     TITLE = "wearsync"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
-        "first-run": FirstRunScreen,
-        "week": lazy_view("week", "WeekScreen"),
-        "history": lazy_view("history", "HistoryScreen"),
-        "day": lazy_view("day", "DayScreen"),
-        "sources": lazy_view("sources", "SourcesScreen"),
+        "first-run": lazy_screen("first_run", "FirstRunScreen"),
+        "week": lazy_screen("week", "WeekScreen"),
+        "history": lazy_screen("history", "HistoryScreen"),
+        "day": lazy_screen("day", "DayScreen"),
+        "sources": lazy_screen("sources", "SourcesScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "today", "Today"),
@@ -111,8 +109,6 @@ class WearsyncApp(BackgroundWork):
     def _week_start_of(self, day: date) -> date:
         """The first day of the week holding `day`, weeks starting on the wearer's day (the config's,
         else Garmin Connect's, else Monday: the reports' own)."""
-        from wearsync.reports.params import analytics_params  # polars: not before the first view needs it
-
         return week_start_of(day, analytics_params(self.store, self.config).week_start_index)
 
     def _show_views(self) -> None:
@@ -158,6 +154,8 @@ class WearsyncApp(BackgroundWork):
 
     def action_go_to(self) -> None:
         """Ask for a day or week to show."""
+        from wearsync.dashboard.screens.dialogs import GoToDialog  # the dialogs: not on the first frame's path
+
         if self.current_mode != "first-run":
             self.push_screen(GoToDialog(self.today), self._go_to_chosen)
 
@@ -222,6 +220,8 @@ class WearsyncApp(BackgroundWork):
 
     def action_help(self) -> None:
         """Keys and how to drop files."""
+        from wearsync.dashboard.screens.help import HelpScreen  # not on the first frame's path
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -259,6 +259,8 @@ class WearsyncApp(BackgroundWork):
 
     def action_import(self) -> None:
         """Ask for a file or folder to import."""
+        from wearsync.dashboard.screens.dialogs import ImportDialog  # the dialogs: not on the first frame's path
+
         self.push_screen(ImportDialog(), self._import_chosen)
 
     def _import_chosen(self, paths: list[Path] | None) -> None:
@@ -301,6 +303,8 @@ class WearsyncApp(BackgroundWork):
             self.day = newest
         self.check_for_changes()
         # Once the view shows the new data: drawing the dialog meanwhile would slow its load.
+        from wearsync.dashboard.screens.dialogs import ImportResults  # the dialogs: not on the first frame's path
+
         results = ImportResults(summary)
         if not (isinstance(self.screen, ViewScreen) and self.screen.after_load(lambda: self.push_screen(results))):
             self.push_screen(results)
@@ -309,6 +313,8 @@ class WearsyncApp(BackgroundWork):
 
     def action_log_intake(self) -> None:
         """Enter calories eaten for the selected day."""
+        from wearsync.dashboard.screens.dialogs import IntakeDialog  # the dialogs: not on the first frame's path
+
         self.push_screen(IntakeDialog(self.day), self._intake_entered)
 
     def _intake_entered(self, entry: tuple[date, int] | None) -> None:

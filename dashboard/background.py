@@ -21,6 +21,8 @@ from wearsync.errors import GarminRateLimited, GarminUnavailable
 from wearsync.store import Store
 
 FILLING = "Computing the earlier weeks for the streak"
+# Seconds after the first frame's data shows before the importer's modules are loaded (warm_up).
+WARM_UP_AFTER_S = 1.0
 
 
 class BackgroundWork(App[None]):
@@ -45,6 +47,22 @@ class BackgroundWork(App[None]):
     def set_status(self, text: str, *, done: int | None = None, total: int | None = None, error: bool = False) -> None:
         """Show a message (and progress) on the status line of every view."""
         self.status = Status(text, done, total, error)
+
+    # -- after the first frame -----------------------------------------------------------
+
+    _warmed = False
+
+    def warm_up(self) -> None:
+        """Once the first frame shows its data: load the importer's modules in a worker a moment
+        later, so the first drop does not wait for them. Not at once: the frame's paint and the
+        week's own load go first (an import holds the interpreter), and nobody drops a file that fast."""
+        if not self._warmed:
+            self._warmed = True
+            self.set_timer(WARM_UP_AFTER_S, self.warm_worker)
+
+    @work(thread=True, group="warm", exit_on_error=False, name="Loading the importer")
+    def warm_worker(self) -> None:
+        import wearsync.sync.fit_import  # noqa: F401 - loaded now for import_worker, which imports it when used
 
     # -- the analytics cache's other days ------------------------------------------------
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from wearsync.config import Config
 from wearsync.errors import WearsyncError
-from wearsync.intake import intake_warnings, record_intake
 from wearsync.progress import Progress
 from wearsync.store import Store
 
@@ -65,6 +64,8 @@ def garmin_gaps(store: Store, config: Config) -> dict | None:
 def log_intake(store: Store, day: date, kcal: int, config: Config | None = None) -> list[str]:
     """Store calories eaten, entered by hand, for `day` (what `wearsync log` does); with `config`,
     what the command line warns about it (below the intake floor, 0, a day still to come)."""
+    from wearsync.intake import intake_warnings, record_intake  # the intake's parsing: not on the first frame's path
+
     record_intake(store, {day: kcal}, "manual")
     if config is None:
         return []

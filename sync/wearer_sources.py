@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from wearsync.config import WEEKDAYS
-from wearsync.sync.fit_content import FitContent
 from wearsync.sync.gate import FIT_EPOCH, Gate, is_number
+
+if TYPE_CHECKING:  # fit_content brings in numpy: reading the stored profiles (the dashboard's start) needs none
+    from wearsync.sync.fit_content import FitContent
 
 # State keys, in the order their values win after the config.
 STATE_KEYS = {"garmin": "wearer.garmin", "fit": "wearer.fit"}

@@ -63,6 +63,7 @@ class ViewScreen(Screen):
     app: WearsyncApp
     _loading_timer: Timer | None = None
     _reload_queued = False
+    _loads_started = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -101,9 +102,12 @@ class ViewScreen(Screen):
             self._loading_timer = self.set_timer(LOADING_DELAY_S, self._show_loading)
         if not self._reload_queued:
             self._reload_queued = True
-            self.call_later(self._start_load)
+            # A view's first load starts once its first frame is painted: the load's imports (polars,
+            # the analytics) hold the interpreter, and would hold that frame back.
+            (self.call_later if self._loads_started else self.call_after_refresh)(self._start_load)
 
     def _start_load(self) -> None:
+        self._loads_started = True
         self._reload_queued = False
         self.load_worker(self.app.selection())
 
@@ -140,6 +144,7 @@ class ViewScreen(Screen):
             self._hide_loading()
             self.show(message.data, message.selection)
             self._loaded()
+            self.app.warm_up()
 
     @on(Worker.StateChanged)
     def _load_failed(self, event: Worker.StateChanged) -> None:

@@ -74,6 +74,9 @@ class FirstRunScreen(Screen):
         yield StatusLine()
         yield Footer(compact=True)
 
+    def on_mount(self) -> None:
+        self.app.warm_up()  # a first drop is what this screen asks for
+
     def _asks_wearer(self) -> bool:
         """Only with no settings file at all (a file is the person's own: never overwritten)
         and no wearer set."""

@@ -11,8 +11,7 @@ from textual.widgets import Static
 
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
-from wearsync.dashboard.widgets.charts import TargetChart
-from wearsync.dashboard.widgets.weight import WeightChart
+from wearsync.dashboard.widgets.charts import TargetChart, WeightChart
 from wearsync.reports.models import HistoryTotals, HistoryWeight, WeekReport
 from wearsync.store import Store
 

@@ -1,9 +1,16 @@
-"""The week view: cardio against 150, a bar per day, floors, steps, strength, energy and both scores."""
+"""The week view: cardio against 150, a bar per day, floors, steps, strength, energy and both scores.
+
+On its first showing it draws the week the dashboard kept last time (reports/snapshot.py) if it
+is this week's, computed today with the settings of now: as current when the store has not
+changed since, else with its title saying from when and that it is updating. Its load then draws
+the week computed afresh, and keeps it for the next start.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import ClassVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.style import Style
 from rich.text import Text
@@ -14,11 +21,14 @@ from textual.widgets import DataTable, Static
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
-from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.dashboard.widgets.weight import WeekWeight
+from wearsync.reports import snapshot
 from wearsync.reports.models import WeekReport
 from wearsync.store import Store
 from wearsync.wording import plural, streak
+
+if TYPE_CHECKING:
+    from wearsync.dashboard.widgets.charts import TargetChart
 
 # (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
 DAY_COLUMNS = (
@@ -32,6 +42,15 @@ DAY_COLUMNS = (
     ("deficit", "Deficit", 7),
 )
 WIDE_COLUMNS = 120  # from this width the week view adds a chart of the days beside the table
+
+
+@dataclass(frozen=True)
+class WeekLoad:
+    """What the week's load read: its report, and what keeping it for the next start records."""
+
+    report: WeekReport
+    fingerprint: str
+    generation: int  # the store's data generation before the report read it
 
 
 class WeekScreen(ViewScreen):
@@ -55,8 +74,7 @@ class WeekScreen(ViewScreen):
                 table: DataTable[str | Text] = DataTable(id="days", cursor_type="row", zebra_stripes=True)
                 for key, title, width in DAY_COLUMNS:
                     table.add_column(title, key=key, width=width)
-                yield table
-                yield TargetChart(id="week-chart")
+                yield table  # and the chart beside it, once wide (on_resize)
             yield Static(id="week-totals", markup=False)
             yield Static(id="energy-line", markup=False)
             yield WeekWeight(id="week-weight", markup=False)
@@ -65,21 +83,50 @@ class WeekScreen(ViewScreen):
         wide = self.size.width >= WIDE_COLUMNS
         if wide != self.has_class("wide"):
             self.set_class(wide, "wide")
+            if wide and not self.query("#week-chart"):
+                # Imported when first wide: textual-plot brings in numpy, which 80 columns do not need.
+                from wearsync.dashboard.widgets.charts import TargetChart
+
+                self.query_one("#week-main").mount(TargetChart(id="week-chart"))
             if self.report:
                 self._fill_chart(self.report)
 
-    def load(self, store: Store, selection: Selection) -> WeekReport:
+    def on_screen_resume(self) -> None:
+        if self.report is None:
+            self._draw_kept()
+        super().on_screen_resume()
+
+    def _draw_kept(self) -> None:
+        """The week kept last time, if it is this one's (on the UI thread: one row, no polars)."""
+        kept = snapshot.kept_week(self.app.store, self.app.config, self.app.week_start, date.today())
+        if kept is not None:
+            self._draw(kept.report, None if kept.current else kept.computed_at)
+
+    def load(self, store: Store, selection: Selection) -> WeekLoad:
         # Imported here, in the worker: the read side brings in polars, which the first frame does not need.
         from wearsync.reports.week import week_report
 
+        # Before the report reads: a change meanwhile leaves the kept week stale, never wrongly current.
+        generation = store.data_generation()
         # Only this week's days brought up to date: the rest fill in after it shows (fill_history).
-        return week_report(store, selection.config, selection.week_start, whole_history=False)
+        report = week_report(store, selection.config, selection.week_start, whole_history=False)
+        return WeekLoad(report, snapshot.fingerprint(store, selection.config), generation)
 
-    def show(self, report: WeekReport, selection: Selection) -> None:
+    def show(self, load: WeekLoad, selection: Selection) -> None:
+        report = load.report
+        self._draw(report)
+        if report.streak_weeks is None:
+            self.app.fill_history()
+        if report.week_start <= self.app.today <= report.week_end:  # the week a start opens on
+            snapshot.keep(self.app.store, report, load.fingerprint, load.generation)
+
+    def _draw(self, report: WeekReport, stale_since: float | None = None) -> None:
+        """Fill the view from `report`; `stale_since`: computed then, before the store last changed."""
         self.report = report
         targets = report.targets
+        stale = "" if stale_since is None else f"  (from {datetime.fromtimestamp(stale_since):%H:%M}, updating…)"
         self.query_one("#week-title", Static).update(
-            f"{report.week_id}  {fmt.week_range(report.week_start, report.week_end)}"
+            f"{report.week_id}  {fmt.week_range(report.week_start, report.week_end)}{stale}"
         )
         self.query_one("#week-scores", Static).update(
             f"Cardio score {fmt.score(report.cardio_score)}  Deficit score {fmt.score(report.deficit_score)}"
@@ -106,8 +153,6 @@ class WeekScreen(ViewScreen):
         self.query_one("#energy-line", Static).update(_energy_line(report))
         self.query_one(WeekWeight).show(report)
         self._fill_chart(report)
-        if report.streak_weeks is None:
-            self.app.fill_history()
 
     def _fill_days(self, report: WeekReport) -> None:
         table = self.query_one("#days", DataTable)
@@ -138,7 +183,7 @@ class WeekScreen(ViewScreen):
         if not self.has_class("wide"):
             return
         days = report.days
-        self.query_one(TargetChart).show_bars(
+        cast("TargetChart", self.query_one("#week-chart")).show_bars(
             [fmt.day_label(d.local_day) for d in days],
             [d.goal_minutes for d in days],
             target=report.targets.daily_cardio_minutes,

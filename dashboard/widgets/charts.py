@@ -1,12 +1,15 @@
-"""Charts with a target line (textual-plot), coloured from the current theme."""
+"""Charts with a target line (textual-plot), coloured from the current theme, and the history's weight
+chart (its numbers are reports/weight.py history_weight's: docs/metrics.md, section Weight)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import ceil
 
 from textual_plot import HiResMode, PlotWidget
-from textual_plot.axis_formatter import NumericAxisFormatter
+from textual_plot.axis_formatter import CategoricalAxisFormatter, NumericAxisFormatter
+
+from wearsync.reports import models
 
 
 class TargetChart(PlotWidget):
@@ -15,6 +18,12 @@ class TargetChart(PlotWidget):
     def __init__(self, *, id: str | None = None) -> None:
         # Panning and zooming would hide the target line the chart exists to show.
         super().__init__(id=id, allow_pan_and_zoom=False)
+        self._unsized: Callable[[], None] | None = None  # bars asked for before the chart had a size
+
+    def on_resize(self) -> None:
+        if self._unsized is not None and self.size.width:
+            draw, self._unsized = self._unsized, None
+            draw()
 
     def on_mount(self) -> None:
         # The chart's title is a separate line above it; no room is kept for a y label.
@@ -29,7 +38,12 @@ class TargetChart(PlotWidget):
     def show_bars(
         self, labels: Sequence[str], values: Sequence[float | None], *, target: float, color: str = "primary"
     ) -> None:
-        """Bars per label with the target as a line across them; unknown values leave a gap."""
+        """Bars per label with the target as a line across them; unknown values leave a gap.
+        Before the chart is laid out (a view drawn at once from a kept report), drawn when it is:
+        the line and the ticks follow its size."""
+        if not self.size.width:
+            self._unsized = lambda: self.show_bars(labels, values, target=target, color=color)
+            return
         self.clear()
         shown = [float("nan") if v is None else float(v) for v in values]
         # The line first: drawn over the bars it would cut them; behind them it shows in the gaps.
@@ -72,3 +86,30 @@ class TargetChart(PlotWidget):
         self.set_xlimits(*xlimits)
         levels = [level for level, _ in bands]
         self.set_ylimits(min([*y, *levels]) - 10 if y else 40, max([*y, *levels]) + 10 if y else 200)
+
+
+class WeightChart(TargetChart):
+    """Per week the trend and the projection from the deficit as lines, the weigh-ins as dots."""
+
+    def show_weight(self, labels: list[str], chart: models.HistoryWeight) -> None:
+        """`chart` is reports/weight.py history_weight's; unknown values leave gaps."""
+        self.clear()
+        positions = list(range(1, len(labels) + 1))
+        for line, color in ((chart.projection, "primary"), (chart.trend, "success")):
+            known = [(x, y) for x, y in zip(positions, line, strict=True) if y is not None]
+            if known:
+                self.plot(
+                    [x for x, _ in known],
+                    [y for _, y in known],
+                    line_style=self.color(color),
+                    hires_mode=HiResMode.BRAILLE,
+                )
+        dots = [(x, y) for x, y in chart.weigh_ins if y is not None]
+        if dots:
+            self.scatter([x for x, _ in dots], [y for _, y in dots], marker="·", marker_style=self.color("warning"))
+        values = [y for y in (*chart.trend, *chart.projection, *(y for _, y in chart.weigh_ins)) if y is not None]
+        self.set_x_formatter(CategoricalAxisFormatter(labels))
+        self.set_xticks(positions)
+        self.set_xlimits(0.5, len(labels) + 0.5)
+        if values:
+            self.set_ylimits(min(values) - 0.5, max(values) + 0.5)

@@ -1,16 +1,13 @@
-"""Weight on the dashboard: the week's trend change beside the deficit's projection, the day's
-weigh-ins, and the history chart of trend, weigh-ins and projection. Every number is a report's
-(wearsync.reports: models.DayWeight, WeekWeight, HistoryWeight); these only lay them out
-(docs/metrics.md, section Weight)."""
+"""Weight on the dashboard: the week's trend change beside the deficit's projection, and the day's
+weigh-ins (the history's chart of them is charts.WeightChart). Every number is a report's
+(wearsync.reports: models.DayWeight, WeekWeight); these only lay them out (docs/metrics.md,
+section Weight)."""
 
 from __future__ import annotations
 
 from textual.widgets import Static
-from textual_plot import HiResMode
-from textual_plot.axis_formatter import CategoricalAxisFormatter
 
 from wearsync.dashboard import format as fmt
-from wearsync.dashboard.widgets.charts import TargetChart
 from wearsync.reports import models
 from wearsync.wording import plural
 
@@ -59,30 +56,3 @@ class DayWeighIns(Static):
 
     def show(self, day: models.Day) -> None:
         self.update(day_weight_text(day.weight))
-
-
-class WeightChart(TargetChart):
-    """Per week the trend and the projection from the deficit as lines, the weigh-ins as dots."""
-
-    def show_weight(self, labels: list[str], chart: models.HistoryWeight) -> None:
-        """`chart` is reports/weight.py history_weight's; unknown values leave gaps."""
-        self.clear()
-        positions = list(range(1, len(labels) + 1))
-        for line, color in ((chart.projection, "primary"), (chart.trend, "success")):
-            known = [(x, y) for x, y in zip(positions, line, strict=True) if y is not None]
-            if known:
-                self.plot(
-                    [x for x, _ in known],
-                    [y for _, y in known],
-                    line_style=self.color(color),
-                    hires_mode=HiResMode.BRAILLE,
-                )
-        dots = [(x, y) for x, y in chart.weigh_ins if y is not None]
-        if dots:
-            self.scatter([x for x, _ in dots], [y for _, y in dots], marker="·", marker_style=self.color("warning"))
-        values = [y for y in (*chart.trend, *chart.projection, *(y for _, y in chart.weigh_ins)) if y is not None]
-        self.set_x_formatter(CategoricalAxisFormatter(labels))
-        self.set_xticks(positions)
-        self.set_xlimits(0.5, len(labels) + 0.5)
-        if values:
-            self.set_ylimits(min(values) - 0.5, max(values) + 0.5)

@@ -13,7 +13,7 @@ from wearsync.cli import main
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.sync_actions import log_intake
-from wearsync.dashboard.widgets.weight import WeightChart
+from wearsync.dashboard.widgets.charts import WeightChart
 from wearsync.reports.weight import history_weight
 
 NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?")

@@ -7,15 +7,6 @@ from pathlib import Path
 
 from wearsync.cli import common
 from wearsync.config import load_config
-from wearsync.demo.build import (
-    DEMO_WEEKS,
-    SETTINGS,
-    build_demo,
-    demo_dir,
-    demo_is_built,
-    is_imported,
-    left_for_drop,
-)
 from wearsync.store import Store
 from wearsync.sync.gate import DAYS_AHEAD_DONE
 
@@ -48,6 +39,15 @@ def register(sub) -> None:
 
 def run_demo(args) -> int:
     from wearsync.cli.dashboard import at_a_terminal, needs_a_terminal, show
+    from wearsync.demo.build import (  # here: not on the path of every other command's start
+        DEMO_WEEKS,
+        SETTINGS,
+        build_demo,
+        demo_dir,
+        demo_is_built,
+        is_imported,
+        left_for_drop,
+    )
 
     if not args.no_open and not at_a_terminal():
         return needs_a_terminal("the demo's dashboard (or add --no-open)")

@@ -4,15 +4,17 @@ analytics/weight.py, analytics/params.py AnalyticsParams) from end to end: the s
 frame, the model, the JSON and the screens. `None` means unknown, never zero.
 
 One JSON shape per report: `as_json(report)` (dataclasses.asdict; dates as ISO strings, a NaN or
-infinite number as null). The shapes are documented in docs/reports.md.
+infinite number as null), read back by `from_json`. The shapes are documented in docs/reports.md.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import types
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import Any, get_args, get_origin, get_type_hints
 
 
 @dataclass(frozen=True)
@@ -297,3 +299,51 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def from_json[T](model: type[T], value: Any) -> T:
+    """A report of type `model` from its `as_json` form, None kept None (a NaN written as null
+    reads back as unknown). Anything not of the model's shape (a field missing or extra, a value
+    of another kind) raises TypeError or ValueError."""
+    report: T = _typed(model, value)
+    return report
+
+
+def shape(model: type) -> str:
+    """The model's fields and their types, its nested models' too: changes when any of them does."""
+    return repr({m.__name__: [(f.name, f.type) for f in fields(m)] for m in _models_in(model)})
+
+
+def _models_in(kind: Any) -> list[Any]:
+    if isinstance(kind, type) and is_dataclass(kind):
+        return [kind, *(m for hint in _hints(kind).values() for m in _models_in(hint))]
+    return [m for arg in get_args(kind) for m in _models_in(arg)]
+
+
+@cache
+def _hints(model: type) -> dict[str, Any]:
+    return get_type_hints(model)
+
+
+def _typed(kind: Any, value: Any) -> Any:
+    if get_origin(kind) is types.UnionType:  # X | None
+        (inner,) = [arg for arg in get_args(kind) if arg is not type(None)]
+        return None if value is None else _typed(inner, value)
+    if get_origin(kind) is list and isinstance(value, list):
+        (item,) = get_args(kind)
+        return [_typed(item, v) for v in value]
+    if isinstance(kind, type) and is_dataclass(kind) and isinstance(value, dict):
+        hints = _hints(kind)
+        if value.keys() != hints.keys():
+            raise TypeError(f"{kind.__name__}: fields {sorted(value.keys() ^ hints.keys())} differ")
+        return kind(**{name: _typed(hint, value[name]) for name, hint in hints.items()})
+    if kind is date and isinstance(value, str):
+        return date.fromisoformat(value)
+    if kind is bool and isinstance(value, bool):
+        return value
+    # A number keeps the kind JSON gave it: the report showed an int and a float alike.
+    if kind in (int, float) and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if kind is str and isinstance(value, str):
+        return value
+    raise TypeError(f"{value!r} is not a {kind}")

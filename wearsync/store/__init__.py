@@ -6,7 +6,7 @@ tables holding its writes and its reads. Outside this package no module holds SQ
 - state; recordings (recordings, activities, strength sets, monitoring values, import events);
   forget (undoing imports); hr_series (+ series_codec); wellness; intake; weigh_ins;
   garmin (Garmin Connect pull state); sync_runs; analytics_caches; frames (rows to polars);
-  listings (what the dashboard lists)
+  listings (what the dashboard lists); snapshots (the data generation, the dashboard's kept week)
 """
 
 from wearsync.store.connection import Store

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from wearsync.errors import StoreError
 from wearsync.private_files import private_folder
-from wearsync.store import originals, state
+from wearsync.store import originals, snapshots, state
 from wearsync.store.migrations import DB_NAME, MIGRATIONS, migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -48,6 +48,8 @@ class Store:
         self.data_dir = data_dir
         # Lines for the person from opening it (an upgrade, a clean-up), said once by the caller.
         self.notices: list[str] = []
+        # Whether transactions move the data generation on: once the schema is current (it has the table).
+        self.counts_changes = False
 
     @classmethod
     def open(cls, data_dir: Path, *, read_only_ok: bool = False) -> Store:
@@ -78,6 +80,7 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(store)
+            store.counts_changes = True
             originals.tidy_originals(store)
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -128,7 +131,9 @@ class Store:
                 else f"{path}: written by a newer wearsync (schema {version}); upgrade wearsync"
             )
         copy.execute("PRAGMA foreign_keys = ON")
-        return cls(copy, data_dir)
+        store = cls(copy, data_dir)
+        store.counts_changes = True
+        return store
 
     def close(self) -> None:
         self.conn.close()
@@ -148,8 +153,13 @@ class Store:
         so does a write lock another process holds past every retry.
         """
         self._retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        changes = self.conn.total_changes
         try:
             yield self.conn
+            # Any row changed moves the data generation on, in this transaction (snapshots.py);
+            # migrations' changes need not: a kept snapshot names the schema it was made with.
+            if self.conn.total_changes != changes and self.counts_changes:
+                snapshots.bump(self.conn)
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:  # SQLite may have rolled back by itself (a full disk)
@@ -186,6 +196,10 @@ class Store:
             f"{self.data_dir / DB_NAME}: cannot write the store: {_write_failure(exc)}; "
             "nothing of this change was stored"
         )
+
+    def data_generation(self) -> int:
+        """Moves on with every committed change to the store's rows, by any process (snapshots.py)."""
+        return snapshots.generation(self.conn)
 
     def data_version(self) -> int:
         """Changes when another connection commits (for the dashboard's refresh)."""

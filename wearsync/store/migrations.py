@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from wearsync.errors import StoreError
+from wearsync.store import snapshots
 from wearsync.store.strict_schema import create_weigh_ins, to_strict_tables
 
 if TYPE_CHECKING:
@@ -288,6 +289,9 @@ MIGRATIONS: list[Migration] = [
             WHERE m.serial IN (SELECT DISTINCT COALESCE(serial, 0) FROM recordings)
             AND m.local_day = wellness.local_day AND m.metric = 'resting_hr');
     """,
+    # The store's data generation and the last week the dashboard drew, for its next first frame
+    # (snapshots.py). IF NOT EXISTS, OR IGNORE: safe to run again.
+    snapshots.CREATE,
 ]
 
 
