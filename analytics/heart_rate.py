@@ -20,7 +20,9 @@ MINUTE_SOURCE = pl.Enum(sorted(SOURCE_RANK, key=SOURCE_RANK.__getitem__))
 RANKED_SOURCES = pl.Series(MINUTE_SOURCE.categories, dtype=MINUTE_SOURCE)  # name by rank
 
 READINGS_SCHEMA = pl.Schema({"ts": pl.Int64, "bpm": pl.Int64, "utc_offset_s": pl.Int64, "source": pl.String})
-MINUTES_SCHEMA = pl.Schema({"minute_utc": pl.Int64, "local_day": pl.Date, "bpm": pl.Float64, "source": MINUTE_SOURCE})
+MINUTES_SCHEMA = pl.Schema(
+    [("minute_utc", pl.Int64), ("local_day", pl.Date), ("bpm", pl.Float64), ("source", MINUTE_SOURCE)]
+)
 
 
 def minute_heart_rate(readings: pl.LazyFrame) -> pl.LazyFrame:

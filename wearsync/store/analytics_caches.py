@@ -128,8 +128,8 @@ def write_minutes(conn: sqlite3.Connection, days: list[date], minutes: pl.DataFr
     """Replace the cached per-minute heart rate (MINUTES_SCHEMA) of `days` (caller's transaction)."""
     conn.executemany("DELETE FROM analytics_minutes WHERE local_day = :day", [{"day": d.isoformat()} for d in days])
     # in order already unless an offset moved a minute to an earlier day than the one before it
-    days, times = minutes["local_day"].to_physical().to_numpy(), minutes["minute_utc"].to_numpy()
-    in_order = np.all((days[1:] > days[:-1]) | ((days[1:] == days[:-1]) & (times[1:] > times[:-1])))
+    day_nums, times = minutes["local_day"].to_physical().to_numpy(), minutes["minute_utc"].to_numpy()
+    in_order = np.all((day_nums[1:] > day_nums[:-1]) | ((day_nums[1:] == day_nums[:-1]) & (times[1:] > times[:-1])))
     ordered = minutes if in_order else minutes.sort("local_day", "minute_utc")
     # Packed once for all days and sliced per day: a frame operation per day cost ~1 s a rebuild.
     packed = [
