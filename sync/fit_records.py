@@ -77,6 +77,11 @@ def extract_messages(messages: list[FitMessage], label: str, now: float | None =
     return extract([FitBlock([], list(enumerate(messages)))], label, now)
 
 
+def _plausible_record(ts, bpm):
+    """Whether a record's heart rate and time (ints, or numpy columns of them) pass the gate."""
+    return (bpm >= _BPM_LOW) & (bpm <= _BPM_HIGH) & (ts >= 0) & (ts <= UINT32_MAX)
+
+
 class _Extractor:
     """Collects one file's values as its messages stream past."""
 
@@ -120,7 +125,7 @@ class _Extractor:
             if column.invalid is not None:
                 present &= ~column.invalid
         t, b = ts.values, bpm.values
-        good = present & (b >= _BPM_LOW) & (b <= _BPM_HIGH) & (t >= 0) & (t <= UINT32_MAX)
+        good = present & _plausible_record(t, b)
         dropped = int(present.sum()) - int(good.sum())
         if dropped:
             self.gate.drop("record.heart_rate", dropped)
@@ -135,7 +140,7 @@ class _Extractor:
                 ts, bpm = f.get(TIMESTAMP), f.get(3)
                 if bpm is None or ts is None or bpm == 0:
                     continue  # 0: some devices' "no reading"
-                if type(bpm) is int and _BPM_LOW <= bpm <= _BPM_HIGH and type(ts) is int and 0 <= ts <= UINT32_MAX:
+                if type(bpm) is int and type(ts) is int and _plausible_record(ts, bpm):
                     self.rec_ts.append(ts)
                     self.rec_bpm.append(bpm)
                     self.rec_pos.append(pos)
