@@ -95,8 +95,13 @@ def test_every_report_is_the_same_after_the_migration(tmp_path):
     # the readings of the Garmin day (every slot, empty ones too) are among the rows
     assert stored_rows[0] > stored_rows[1] and stored_rows[0] >= len(heart["heartRateValues"])
 
+    old_size = (tmp_path / "old" / DB_NAME).stat().st_size
     migrated = Store.open(tmp_path / "old")
     assert migrated.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'hr_readings'").fetchone()[0] == 0
+    # the rows' pages given back: no free page left in the file, and the file smaller than before
+    assert migrated.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    migrated.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert (tmp_path / "old" / DB_NAME).stat().st_size < old_size
     assert migrated.conn.execute(SERIES).fetchall() == series
     assert migrated.conn.execute("SELECT sum(n) FROM hr_series").fetchone()[0] == stored_rows[0]
     assert reports(migrated) == before

@@ -314,7 +314,7 @@ def migrate(store: Store) -> None:
                         f"{store.data_dir / DB_NAME}: written by a newer wearsync (schema {version}); upgrade wearsync"
                     )
                 if version == len(MIGRATIONS):
-                    return
+                    break
                 migration = MIGRATIONS[version]
                 if callable(migration):
                     store.notices += migration(conn)
@@ -329,6 +329,24 @@ def migrate(store: Store) -> None:
                 conn.execute(f"PRAGMA user_version = {version + 1}")
     finally:
         store.conn.execute("PRAGMA foreign_keys = ON")
+    _give_back_freed_space(store)
+
+
+def _give_back_freed_space(store: Store) -> None:
+    """After migrations that left most of the file free (migration 6: 532 MB of readings rows
+    become 40 MB of series), the file rewritten without the free pages. VACUUM is one transaction
+    of its own: a failure (a full disk) leaves the store as it was, only larger, and says so."""
+    pages, free = (store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "freelist_count"))
+    if free * 4 <= pages:
+        return
+    try:
+        store.conn.execute("VACUUM")
+    except sqlite3.Error as exc:
+        size = store.conn.execute("PRAGMA page_size").fetchone()[0]
+        store.notices.append(
+            f"{store.data_dir / DB_NAME}: the upgrade left {free * size / 1e6:.0f} MB free inside the file "
+            f"and giving it back failed ({exc}); the store works as it is"
+        )
 
 
 def _statements(script: str) -> list[str]:
