@@ -11,7 +11,8 @@ from textual.widgets import Static
 
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
-from wearsync.dashboard.widgets.charts import TargetChart, WeightChart
+from wearsync.dashboard.widgets.bar_chart import BarChart
+from wearsync.dashboard.widgets.charts import WeightChart
 from wearsync.reports.models import HistoryTotals, HistoryWeight, WeekReport
 from wearsync.store import Store
 
@@ -33,9 +34,9 @@ class HistoryScreen(ViewScreen):
         with VerticalScroll(id="history-body"):
             yield Static(id="history-title", markup=False)
             yield Static(id="history-cardio-title", classes="chart-title", markup=False)
-            yield TargetChart(id="history-cardio")
+            yield BarChart(id="history-cardio")
             yield Static(id="history-deficit-title", classes="chart-title", markup=False)
-            yield TargetChart(id="history-deficit")
+            yield BarChart(id="history-deficit")
             yield Static(id="history-weight-title", classes="chart-title", markup=False)
             yield WeightChart(id="history-weight")
 
@@ -64,14 +65,14 @@ class HistoryScreen(ViewScreen):
         self.query_one("#history-cardio-title", Static).update(
             f"Cardio goal-equivalent minutes a week (line: target {cardio_target}; blank: no data)"
         )
-        self.query_one("#history-cardio", TargetChart).show_bars(
+        self.query_one("#history-cardio", BarChart).show_bars(
             labels, [w.goal_minutes for w in weeks], target=cardio_target, color="success"
         )
         self.query_one("#history-deficit-title", Static).update(
             f"Net energy deficit a week, kcal, over the days with intake (line: target "
             f"{fmt.number(deficit_target)}; blank: not logged)"
         )
-        self.query_one("#history-deficit", TargetChart).show_bars(
+        self.query_one("#history-deficit", BarChart).show_bars(
             labels, [w.deficit_kcal for w in weeks], target=deficit_target, color="secondary"
         )
         self.query_one("#history-weight-title", Static).update(

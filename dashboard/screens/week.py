@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -20,15 +20,13 @@ from textual.widgets import DataTable, Static
 
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.screens.base import Selection, ViewScreen
+from wearsync.dashboard.widgets.bar_chart import BarChart
 from wearsync.dashboard.widgets.bars import CardioBar, day_bar
 from wearsync.dashboard.widgets.weight import WeekWeight
 from wearsync.reports import snapshot
 from wearsync.reports.models import WeekReport
 from wearsync.store import Store
 from wearsync.wording import plural, streak
-
-if TYPE_CHECKING:
-    from wearsync.dashboard.widgets.charts import TargetChart
 
 # (key, title, width): explicit widths keep snapshots stable and the table inside 80 columns.
 DAY_COLUMNS = (
@@ -74,22 +72,14 @@ class WeekScreen(ViewScreen):
                 table: DataTable[str | Text] = DataTable(id="days", cursor_type="row", zebra_stripes=True)
                 for key, title, width in DAY_COLUMNS:
                     table.add_column(title, key=key, width=width)
-                yield table  # and the chart beside it, once wide (on_resize)
+                yield table
+                yield BarChart(id="week-chart")  # shown from WIDE_COLUMNS (on_resize)
             yield Static(id="week-totals", markup=False)
             yield Static(id="energy-line", markup=False)
             yield WeekWeight(id="week-weight", markup=False)
 
     def on_resize(self) -> None:
-        wide = self.size.width >= WIDE_COLUMNS
-        if wide != self.has_class("wide"):
-            self.set_class(wide, "wide")
-            if wide and not self.query("#week-chart"):
-                # Imported when first wide: textual-plot brings in numpy, which 80 columns do not need.
-                from wearsync.dashboard.widgets.charts import TargetChart
-
-                self.query_one("#week-main").mount(TargetChart(id="week-chart"))
-            if self.report:
-                self._fill_chart(self.report)
+        self.set_class(self.size.width >= WIDE_COLUMNS, "wide")
 
     def on_screen_resume(self) -> None:
         if self.report is None:
@@ -180,10 +170,8 @@ class WeekScreen(ViewScreen):
         table.move_cursor(row=keys.index(selected) if selected in keys else max(row, 0))
 
     def _fill_chart(self, report: WeekReport) -> None:
-        if not self.has_class("wide"):
-            return
         days = report.days
-        cast("TargetChart", self.query_one("#week-chart")).show_bars(
+        self.query_one("#week-chart", BarChart).show_bars(
             [fmt.day_label(d.local_day) for d in days],
             [d.goal_minutes for d in days],
             target=report.targets.daily_cardio_minutes,

@@ -16,10 +16,12 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from tests.functional.conftest import CONFIG, END, loaded, run_async, text_of
+from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.first_run import FirstRunScreen
 from wearsync.dashboard.screens.week import WeekScreen
 from wearsync.dashboard.sync_actions import log_intake
+from wearsync.dashboard.widgets.bar_chart import BarChart
 from wearsync.dashboard.widgets.bars import CardioBar
 from wearsync.reports import snapshot
 from wearsync.reports import week as report_week
@@ -85,17 +87,19 @@ async def test_an_unchanged_store_shows_the_kept_week_as_current_before_its_repo
 
 
 @run_async
-async def test_a_wide_screen_draws_the_kept_weeks_chart_once_laid_out(demo_store, monkeypatch):
+async def test_a_wide_screen_draws_the_kept_weeks_chart(demo_store, monkeypatch):
     await shown_then_kept(demo_store)
-    minutes = [day.goal_minutes for day in report_week.week_report(demo_store, CONFIG, END).days]
+    days = report_week.week_report(demo_store, CONFIG, END).days
     app, held = await first_frame_held(demo_store, monkeypatch)
     async with app.run_test(size=(160, 48)) as pilot:
         assert held.reached.wait(10)
         await pilot.pause()
-        chart = app.screen.query_one("#week-chart")
-        assert chart.size.width > 0
-        bars = [list(d.y) for d in chart._datasets if len(d.y) == 7]  # the days' bars beside the target's line
-        assert bars == [[float(m) for m in minutes]]  # the kept week's, drawn once the chart had a size
+        chart = app.screen.query_one("#week-chart", BarChart)
+        assert chart.bars is not None and chart.size.width > 0
+        assert chart.bars.values == tuple(None if d.goal_minutes is None else float(d.goal_minutes) for d in days)
+        drawn = chart.render().plain.splitlines()
+        assert len(drawn) == chart.size.height and any("█" in line for line in drawn)
+        assert drawn[-1].split() == [part for d in days for part in fmt.day_label(d.local_day).split()]
         held.release.set()
         await loaded(pilot)
 
