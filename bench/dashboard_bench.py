@@ -10,8 +10,9 @@ current before polars loads: docs/architecture.md, The first frame), and with th
 since (the kept week is drawn labelled "updating…": timed both to that and to the fresh week). A fresh
 5-year store has no analytics cache yet; its first report builds it, so that case is timed
 apart (to the first frame with the view tabs, and to the complete week), and the other runs use
-the store once its cache is built. The baseline is `python -c "import textual"`, timed in the
-same run: the machine is shared and noisy, so compare ratios.
+the store once its cache is built. The baseline is `python -c "import textual.app"`, run right
+before each tmux run (`--runs` pairs, 5 by default): the machine's speed drifts between runs, so
+each run is divided by its own baseline run and the median of those ratios is what compares.
 The drop is the 1 MB Fenix 2 multisport activity from ../shared/fit pasted as a terminal drop
 into the open app on the 5-year store, timed until its week is on screen.
 """
@@ -28,9 +29,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from statistics import median
+from typing import Any, NamedTuple
 
 from textual.events import Paste
 from textual.widgets import Static
@@ -50,6 +53,15 @@ HISTORY_END = date(2024, 12, 31)
 # store, empty store); seconds for the complete week without cache and for a drop to its week.
 GOAL_FULL_X, GOAL_EMPTY_X = 2.5, 1.6
 GOAL_NO_CACHE_WEEK_S, GOAL_DROP_S = 1.5, 0.3
+
+
+class Run(NamedTuple):
+    """A tmux run and the baseline run just before it: wall and CPU seconds of each."""
+
+    wall: float
+    cpu: float
+    base_wall: float
+    base_cpu: float
 
 
 def baseline() -> float:
@@ -180,6 +192,7 @@ async def drop_to_week(store: Store, dropped: Path, today: date) -> tuple[float,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, help="keep the generated stores here (default: a temp dir)")
+    parser.add_argument("--runs", type=int, default=5, help="tmux runs of each first frame (default 5)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="wearsync-dash-bench-"))
     full, pristine, empty = work / "five-years", work / "five-years-no-cache", work / "empty"
@@ -192,18 +205,32 @@ def main() -> None:
     base = sorted(baseline() for _ in range(3))[1]
     print(f"baseline: python -c 'import textual.app': median {base:.2f} s")
 
-    base_cpu = sorted(CPU["baseline"])[1]
-    print(f"baseline CPU: median {base_cpu:.2f} s")
+    def paired(home: Path, marker: str, *, before: Callable[[], None] | None = None, **options: Any) -> list[Run]:
+        """`args.runs` tmux runs, each right after a run of the baseline (the machine's speed drifts
+        between runs; a pair shares it); `before` readies the store for each run."""
+        runs = []
+        for _ in range(args.runs):
+            if before:
+                before()
+            base_wall = baseline()
+            wall = tmux_first_frame(home, marker, **options)
+            runs.append(Run(wall, CPU["tmux"][-1], base_wall, CPU["baseline"][-1]))
+        return runs
 
-    def tmux_result(what: str, runs: list[tuple[float, float]], **goal: float) -> None:
-        """The median run (by wall time) of `runs` (wall, CPU) and its CPU time against the baseline's."""
-        seconds, cpu = sorted(runs)[len(runs) // 2]
-        result(what, seconds, **goal)
-        print(f"  its CPU: {cpu:.2f} s = {cpu / base_cpu:.1f}× the baseline's CPU")
-
-    def timed_tmux(home: Path, marker: str, timeout: float = 30, **options: Any) -> tuple[float, float]:
-        seconds = tmux_first_frame(home, marker, timeout, **options)
-        return seconds, CPU["tmux"][-1]
+    def tmux_result(what: str, runs: list[Run], *, goal_s: float | None = None, goal_x: float | None = None) -> None:
+        """The medians of `runs`: seconds, CPU seconds, and each run's ratio to its own baseline."""
+        wall, cpu = median(r.wall for r in runs), median(r.cpu for r in runs)
+        ratio, cpu_ratio = median(r.wall / r.base_wall for r in runs), median(r.cpu / r.base_cpu for r in runs)
+        base_wall = median(r.base_wall for r in runs)
+        against = ""
+        if goal_s is not None:
+            against = f" (goal ≤ {goal_s} s) {'OK' if wall <= goal_s else 'MISSED'}"
+        if goal_x is not None:
+            against = f" (goal ≤ {goal_x}× baseline) {'OK' if ratio <= goal_x else 'MISSED'}"
+        print(
+            f"{what}, median of {len(runs)}: {wall:.2f} s = {ratio:.1f}× its baseline run{against}; "
+            f"CPU {cpu:.2f} s = {cpu_ratio:.1f}× the baseline's (its runs: median {base_wall:.2f} s)"
+        )
 
     def result(what: str, seconds: float, *, goal_s: float | None = None, goal_x: float | None = None) -> None:
         against = ""
@@ -215,16 +242,19 @@ def main() -> None:
 
     if shutil.which("tmux"):
         cold = work / "cold"
+
+        def copy_pristine() -> None:
+            shutil.rmtree(cold, ignore_errors=True)
+            shutil.copytree(pristine, cold)
+
         for frame, marker, goal in (
             ("first frame with the view tabs", "Sources (s)", None),
             ("complete week (builds the analytics cache)", "fat change", GOAL_NO_CACHE_WEEK_S),
         ):
-            shutil.rmtree(cold, ignore_errors=True)
-            shutil.copytree(pristine, cold)
             try:
                 tmux_result(
                     f"{frame}, real process in tmux, 5-year store without cache",
-                    [timed_tmux(cold, marker, timeout=300, fresh=True)],
+                    paired(cold, marker, before=copy_pristine, timeout=300, fresh=True),
                     **({"goal_s": goal} if goal else {}),
                 )
             except RuntimeError as exc:
@@ -240,34 +270,32 @@ def main() -> None:
         store.close()
         print(f"built the analytics cache of the 5-year store in-process in {time.perf_counter() - t:.1f} s")
     if shutil.which("tmux"):
-        timed_tmux(full, "fat change", fresh=True, linger=3)  # keeps its week for the runs below
+        tmux_first_frame(full, "fat change", fresh=True, linger=3)  # keeps its week for the runs below
         STALE_FRAME.clear()
         tmux_result(
-            "first complete frame, real process in tmux, 5-year store, kept week matching, median of 3",
-            [timed_tmux(full, "fat change") for _ in range(3)],
+            "first complete frame, real process in tmux, 5-year store, kept week matching",
+            paired(full, "fat change"),
             goal_x=GOAL_FULL_X,
         )
         if STALE_FRAME:
             print(f"  WARNING: {len(STALE_FRAME)} of these runs drew the kept week as stale")
 
-        def changed() -> tuple[float, float]:
+        def change() -> None:
             with Store.open(full) as store, store.transaction() as conn:
                 snapshots.bump(conn)  # what any write does: the kept week is no longer current
-            return timed_tmux(full, "fat change", fresh=True)
 
-        runs = [changed() for _ in range(3)]
         tmux_result(
             "first complete frame, real process in tmux, 5-year store, changed since its week was kept "
-            "(to the fresh week), median of 3",
-            runs,
+            "(to the fresh week)",
+            paired(full, "fat change", before=change, fresh=True),
             goal_x=GOAL_FULL_X,
         )
         stale = sorted(STALE_FRAME.values())
         if stale:
             result(f"  the labelled kept week before it, median of {len(stale)}", stale[len(stale) // 2])
         tmux_result(
-            "first complete frame, real process in tmux, empty store, median of 3",
-            [timed_tmux(empty, "Welcome to wearsync") for _ in range(3)],
+            "first complete frame, real process in tmux, empty store",
+            paired(empty, "Welcome to wearsync"),
             goal_x=GOAL_EMPTY_X,
         )
     for name, home, goal, marker in (
@@ -281,16 +309,16 @@ def main() -> None:
 
     drop_home = work / "drop"
     drops = []
-    for _ in range(3):
+    for _ in range(args.runs):
         shutil.rmtree(drop_home, ignore_errors=True)
         shutil.copytree(full, drop_home)
         store = Store.open(drop_home)
         drops.append(asyncio.run(drop_to_week(store, DROPPED, HISTORY_END)))
         store.close()
-    seconds, title, cpu = sorted(drops)[1]
+    seconds, title, cpu = sorted(drops)[len(drops) // 2]
     result(
         f"drop of a {DROPPED.stat().st_size / 1e6:.2f} MB activity to its week on screen "
-        f"({title.split()[0]}), 5-year store, median of 3",
+        f"({title.split()[0]}), 5-year store, median of {len(drops)}",
         seconds,
         goal_s=GOAL_DROP_S,
     )
