@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 # What a cell of the chart shows; the widget gives each its style.
-BAR, TARGET, AXIS = "bar", "target", "axis"
+BAR, TARGET, AXIS, LABEL = "bar", "target", "axis", "label"
 HALF_CELLS = {(True, True): "█", (True, False): "▄", (False, True): "▀"}  # (lower half, upper half)
 
 
@@ -85,24 +85,33 @@ def layout(bars: Bars, width: int, height: int) -> list[list[tuple[str, str]]]:
     tick_rows = {row_of(t): _label(t) for t in ticks}
     lines = []
     for row in range(rows):
-        line = [(tick_rows.get(row, "").rjust(margin) + ("┤" if row in tick_rows else "│"), AXIS)]
-        for column in range(plot):  # runs of one kind as one piece
-            if column and kinds[row][column] == kinds[row][column - 1]:
-                line[-1] = (line[-1][0] + cells[row][column], line[-1][1])
-            else:
-                line.append((cells[row][column], kinds[row][column]))
-        lines.append(line)
+        axis = tick_rows.get(row, "").rjust(margin) + ("┤" if row in tick_rows else "│")
+        lines.append([(axis, AXIS), *_runs(cells[row], kinds[row])])
     lines.append([(" " * margin + "└" + "─" * plot, AXIS)])
     # As many labels as fit with room to spare around each: every n-th bar's when there are more.
     room = max(1, plot // (max(map(len, bars.labels), default=0) + 2))
-    under = [" "] * plot
+    under, under_kinds = [" "] * plot, [""] * plot
     for i in range(0, len(bars.labels), ceil(len(bars.labels) / room)):
         label = bars.labels[i]
         at = min(max(0, starts[i] + (bar_width - len(label)) // 2), plot - len(label))
         if all(c == " " for c in under[max(0, at - 1) : at + len(label) + 1]):
             under[at : at + len(label)] = label
-    lines.append([(" " * (margin + 1) + "".join(under).rstrip(), AXIS)])
+            under_kinds[at : at + len(label)] = [LABEL] * len(label)
+    end = len("".join(under).rstrip())
+    lines.append([(" " * (margin + 1), ""), *_runs(under[:end], under_kinds[:end])])
     return lines
+
+
+def _runs(cells: list[str], kinds: list[str]) -> list[tuple[str, str]]:
+    """Neighbouring cells of one kind as one piece: each label and each bar its own (a screenshot's
+    SVG places every piece at its own column)."""
+    pieces: list[tuple[str, str]] = []
+    for cell, kind in zip(cells, kinds, strict=True):
+        if pieces and pieces[-1][1] == kind:
+            pieces[-1] = (pieces[-1][0] + cell, kind)
+        else:
+            pieces.append((cell, kind))
+    return pieces
 
 
 class BarChart(Widget):
@@ -124,7 +133,12 @@ class BarChart(Widget):
         if self.bars is None:
             return text
         theme = self.app.get_css_variables()
-        styles = {BAR: Style(color=theme[self._color]), TARGET: Style(color=theme["error"]), AXIS: Style(dim=True)}
+        styles = {
+            BAR: Style(color=theme[self._color]),
+            TARGET: Style(color=theme["error"]),
+            AXIS: Style(dim=True),
+            LABEL: Style(color=theme["foreground"]),
+        }
         for number, line in enumerate(layout(self.bars, self.size.width, self.size.height)):
             if number:
                 text.append("\n")
