@@ -198,3 +198,42 @@ asyncio.run(main())
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@run_async
+async def test_the_kept_weeks_wide_first_frame_needs_no_polars_numpy_or_plotting(demo_store):
+    """A real process at 160 columns (the chart beside the table): the kept week drawn, its chart
+    with bars, while the week's own load is held; then which of the heavy modules were loaded."""
+    await shown_then_kept(demo_store)
+    code = f"""
+import asyncio, sys, threading
+from datetime import date
+from pathlib import Path
+from wearsync.config import Config
+from wearsync.dashboard.app import build_app
+from wearsync.dashboard.screens.week import WeekScreen
+from wearsync.store import Store
+
+held = threading.Event()
+
+def load(self, store, selection):
+    held.wait(30)
+    raise RuntimeError("held")
+
+WeekScreen.load = load  # the fresh report never arrives: what shows is the kept week's first frame
+
+async def main():
+    app = build_app(Config(), Store.open(Path({str(demo_store.data_dir)!r})), today=date.fromisoformat({END.isoformat()!r}))
+    app.warm_up = lambda: None  # what the first frame loaded, not the importer loaded after it
+    async with app.run_test(size=(160, 48)) as pilot:
+        while not isinstance(app.screen, WeekScreen) or app.screen.report is None:
+            await pilot.pause(0.01)
+        await pilot.pause()
+        print("█" in app.screen.query_one("#week-chart").render().plain)
+        print(sorted(m for m in ("polars", "numpy", "textual_plot", "wearsync.reports.week") if m in sys.modules))
+        held.set()
+
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["True", "[]"]
