@@ -223,7 +223,8 @@ def load(self, store, selection):
 WeekScreen.load = load  # the fresh report never arrives: what shows is the kept week's first frame
 
 async def main():
-    app = build_app(Config(), Store.open(Path({str(demo_store.data_dir)!r})), today=date.fromisoformat({END.isoformat()!r}))
+    store = Store.open(Path({str(demo_store.data_dir)!r}))
+    app = build_app(Config(), store, today=date.fromisoformat({END.isoformat()!r}))
     app.warm_up = lambda: None  # what the first frame loaded, not the importer loaded after it
     async with app.run_test(size=(160, 48)) as pilot:
         while not isinstance(app.screen, WeekScreen) or app.screen.report is None:
