@@ -93,6 +93,8 @@ def layout(bars: Bars, width: int, height: int) -> list[list[tuple[str, str]]]:
     under, under_kinds = [" "] * plot, [""] * plot
     for i in range(0, len(bars.labels), ceil(len(bars.labels) / room)):
         label = bars.labels[i]
+        if len(label) > plot:
+            continue
         at = min(max(0, starts[i] + (bar_width - len(label)) // 2), plot - len(label))
         if all(c == " " for c in under[max(0, at - 1) : at + len(label) + 1]):
             under[at : at + len(label)] = label

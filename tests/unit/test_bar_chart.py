@@ -37,3 +37,10 @@ def test_round_ticks():
     assert nice_ticks(0, 88, 4) == [0, 50]
     assert nice_ticks(-550, 3850, 4) == [-0.0, 1000, 2000, 3000]
     assert nice_ticks(0, 1, 4) == [0, 0.5, 1.0]
+
+
+def test_a_label_wider_than_the_plot_is_left_out_and_no_line_is_wider_than_the_chart():
+    # 10 columns less a margin of 2 ("10", the target) and the axis: 7, narrower than the label.
+    lines = plain(Bars(("a label of 17 ch.",), (5.0,), 10.0), 10, 5)
+    assert all(len(line) <= 10 for line in lines)
+    assert lines[-1].strip() == ""
