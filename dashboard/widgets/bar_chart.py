@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import ceil, floor, log10
+from math import ceil, floor, isfinite, log10
 
 from rich.style import Style
 from rich.text import Text
@@ -126,7 +126,9 @@ class BarChart(Widget):
     def show_bars(
         self, labels: Sequence[str], values: Sequence[float | None], *, target: float, color: str = "primary"
     ) -> None:
-        self.bars = Bars(tuple(labels), tuple(None if v is None else float(v) for v in values), float(target))
+        # Not a finite number (which no report gives) is drawn as unknown, never as a crash in a redraw.
+        shown = tuple(float(v) if v is not None and isfinite(v) else None for v in values)
+        self.bars = Bars(tuple(labels), shown, float(target))
         self._color = color
         self.refresh()
 

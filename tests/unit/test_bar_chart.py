@@ -1,6 +1,11 @@
 """The text bar chart's layout, worked by hand (dashboard/widgets/bar_chart.py)."""
 
-from wearsync.dashboard.widgets.bar_chart import Bars, layout, nice_ticks
+import asyncio
+import math
+
+from textual.app import App
+
+from wearsync.dashboard.widgets.bar_chart import BarChart, Bars, layout, nice_ticks
 
 
 def plain(bars: Bars, width: int, height: int) -> list[str]:
@@ -44,3 +49,21 @@ def test_a_label_wider_than_the_plot_is_left_out_and_no_line_is_wider_than_the_c
     lines = plain(Bars(("a label of 17 ch.",), (5.0,), 10.0), 10, 5)
     assert all(len(line) <= 10 for line in lines)
     assert lines[-1].strip() == ""
+
+
+def test_the_widget_draws_a_value_that_is_not_a_finite_number_as_unknown():
+    class Chart(App):
+        def compose(self):
+            yield BarChart()
+
+    async def run() -> tuple[Bars | None, str]:
+        app = Chart()
+        async with app.run_test(size=(40, 10)) as pilot:
+            chart = app.query_one(BarChart)
+            chart.show_bars(["a", "b", "c"], [math.nan, math.inf, 20], target=30)
+            await pilot.pause()
+            return chart.bars, chart.render().plain
+
+    bars, drawn = asyncio.run(run())
+    assert bars is not None and bars.values == (None, None, 20.0)
+    assert "█" in drawn and drawn.splitlines()[-1].split() == ["a", "b", "c"]
