@@ -5,6 +5,7 @@ import calendar
 import functools
 import shutil
 import sqlite3
+import threading
 import time
 from datetime import date, datetime
 
@@ -61,6 +62,22 @@ def add_weigh_ins(store, demo_files):
     record_weight(store, read_weight_csv(demo_files / "weight.csv"), "csv")
     with store.transaction() as conn:
         insert_timed_weigh_ins(conn, [TimedWeighIn(SCALE_DAY.isoformat(), SCALE_TS, 3600, 67.35, None, None)], "garmin")
+
+
+class HeldReport:
+    """A read-side function held back until released (as on a store whose cache is cold): `reached`
+    says a call has begun; it returns only after `release` is set."""
+
+    def __init__(self, report, timeout: float = 20):
+        self.report = report
+        self.timeout = timeout
+        self.release = threading.Event()
+        self.reached = threading.Event()
+
+    def __call__(self, *args, **kwargs):
+        self.reached.set()
+        assert self.release.wait(self.timeout)
+        return self.report(*args, **kwargs)
 
 
 async def loaded(pilot, timeout: float = 20):

@@ -5,7 +5,7 @@ from datetime import date
 
 from textual.widgets import DataTable, Input, LoadingIndicator
 
-from tests.functional.conftest import CONFIG, END, loaded, press, run_async, settle, status, text_of
+from tests.functional.conftest import CONFIG, END, HeldReport, loaded, press, run_async, settle, status, text_of
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.day import DayScreen
@@ -164,23 +164,9 @@ async def test_the_app_refreshes_when_another_process_writes(demo_store, wearsyn
         assert table.get_row("2026-03-12")[6].plain.strip() == "1,650"
 
 
-class SlowReport:
-    """the read side's function, held back on its first call (as on a store whose cache is cold)."""
-
-    def __init__(self, report):
-        self.report = report
-        self.release = threading.Event()
-        self.reached = threading.Event()
-
-    def __call__(self, *args, **kwargs):
-        self.reached.set()
-        assert self.release.wait(10)
-        return self.report(*args, **kwargs)
-
-
 @run_async
 async def test_a_slow_report_keeps_the_app_responsive_and_shows_it_is_loading(demo_store, monkeypatch):
-    slow = SlowReport(report_week.week_report)
+    slow = HeldReport(report_week.week_report, timeout=10)
     monkeypatch.setattr(report_week, "week_report", slow)
     app = build_app(CONFIG, demo_store, today=END)
     ticks = []

@@ -9,13 +9,12 @@ import json
 import sqlite3
 import subprocess
 import sys
-import threading
 from datetime import date, timedelta
 
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from tests.functional.conftest import CONFIG, END, loaded, run_async, text_of
+from tests.functional.conftest import CONFIG, END, HeldReport, loaded, run_async, text_of
 from wearsync.dashboard import format as fmt
 from wearsync.dashboard.app import build_app
 from wearsync.dashboard.screens.first_run import FirstRunScreen
@@ -27,20 +26,6 @@ from wearsync.reports import snapshot
 from wearsync.reports import week as report_week
 
 DAY = END - timedelta(days=2)  # in the week holding END, with no intake logged in the demo
-
-
-class HeldReport:
-    """The read side's week_report, held until released: the kept week is all the view can show."""
-
-    def __init__(self, report):
-        self.report = report
-        self.release = threading.Event()
-        self.reached = threading.Event()
-
-    def __call__(self, *args, **kwargs):
-        self.reached.set()
-        assert self.release.wait(20)
-        return self.report(*args, **kwargs)
 
 
 def week_on_screen(app) -> list[str]:
@@ -69,6 +54,20 @@ async def first_frame_held(store, monkeypatch, config=CONFIG, today=END):
     monkeypatch.setattr(report_week, "week_report", held)
     app = build_app(config, store, today=today, poll_seconds=3600)
     return app, held
+
+
+async def nothing_kept_then_the_report(store, monkeypatch, config=CONFIG, today=END) -> list[str]:
+    """Run the app with its week's report held: no kept week drawn meanwhile (an empty title); then
+    the week the released report drew."""
+    app, held = await first_frame_held(store, monkeypatch, config, today)
+    async with app.run_test() as pilot:
+        assert held.reached.wait(10)
+        await pilot.pause()
+        assert text_of(app, "#week-title") == ""
+        held.release.set()
+        await loaded(pilot)
+        assert text_of(app, "#week-title") != ""
+        return week_on_screen(app)
 
 
 @run_async
@@ -124,17 +123,10 @@ async def test_a_changed_store_shows_the_kept_week_labelled_then_the_new_one(dem
 
 @run_async
 async def test_another_week_or_other_settings_show_nothing_kept(demo_store, monkeypatch):
-    await shown_then_kept(demo_store)
+    real = await shown_then_kept(demo_store)
     targets = dataclasses.replace(CONFIG.targets, weekly_cardio_minutes=200)
     for config, today in ((CONFIG, END + timedelta(days=7)), (dataclasses.replace(CONFIG, targets=targets), END)):
-        app, held = await first_frame_held(demo_store, monkeypatch, config, today)
-        async with app.run_test() as pilot:
-            assert held.reached.wait(10)
-            await pilot.pause()
-            assert text_of(app, "#week-title") == ""
-            held.release.set()
-            await loaded(pilot)
-            assert text_of(app, "#week-title") != ""
+        assert await nothing_kept_then_the_report(demo_store, monkeypatch, config, today) != real
         monkeypatch.undo()
 
 
@@ -160,14 +152,7 @@ async def test_a_damaged_or_older_kept_week_is_not_shown_and_breaks_nothing(demo
     wrong_kind = {**kept, "days": [{**kept["days"][0], "local_day": 20260309}, *kept["days"][1:]]}
     for report in ("{not json", json.dumps(older), json.dumps(wrong_kind), "[]"):
         damage(demo_store, "UPDATE week_snapshot SET report = ?", report)
-        app, held = await first_frame_held(demo_store, monkeypatch)
-        async with app.run_test() as pilot:
-            assert held.reached.wait(10)
-            await pilot.pause()
-            assert text_of(app, "#week-title") == ""
-            held.release.set()
-            await loaded(pilot)
-            assert week_on_screen(app) == real  # and kept again, whole
+        assert await nothing_kept_then_the_report(demo_store, monkeypatch) == real  # and kept again, whole
         monkeypatch.undo()
     damage(demo_store, "DROP TABLE week_snapshot")
     assert snapshot.kept_week(demo_store, CONFIG, date(2026, 3, 9), date.today()) is None
