@@ -309,8 +309,10 @@ def from_json[T](model: type[T], value: Any) -> T:
     return report
 
 
+@cache
 def shape(model: type) -> str:
-    """The model's fields and their types, its nested models' too: changes when any of them does."""
+    """The model's fields and their types, its nested models' too: changes when any of them does
+    (worked out once a process: the kept week's fingerprint asks for it on the first frame's path)."""
     return repr({m.__name__: [(f.name, f.type) for f in fields(m)] for m in _models_in(model)})
 
 
