@@ -4,6 +4,7 @@ atomically and durably (a reader sees the old file or the new one, never half of
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
@@ -21,7 +22,7 @@ def private_folder(folder: Path, *, within: Path | None = None) -> list[Path]:
     for created in reversed(missing):
         created.mkdir(mode=0o700, exist_ok=True)
         os.chmod(created, 0o700)
-    if not missing and folder.is_dir():
+    if not missing and folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) != 0o700:
         os.chmod(folder, 0o700)
     return missing
 

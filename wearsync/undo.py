@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from wearsync.errors import UnknownRecording
-from wearsync.store import ORIGINALS, Store, garmin, hr_series, intake, recordings, wellness
+from wearsync.store import Store, garmin, hr_series, intake, recordings, wellness
 from wearsync.store import forget as stored
 from wearsync.sync.wellness import recompute_fit_wellness
 from wearsync.unix_days import day_of
@@ -106,10 +106,9 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
     recording_ids = [int(i.id) for i in items if i.id.isdigit()]
     garmin_days = [match.group(1) for i in items if (match := GARMIN_DAY.fullmatch(i.id))]
     with store.transaction() as conn:
-        shas = []
-        for rid in recording_ids:
+        for rid in recording_ids:  # their originals go after the commit (store/originals.py)
             monitoring_days = recordings.monitoring_days(conn, rid)
-            shas.append(stored.forget_recording(conn, rid))
+            stored.forget_recording(conn, rid)
             _fit_wellness_again(conn, monitoring_days)
             touched |= monitoring_days
         for day in garmin_days:
@@ -128,9 +127,6 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
                 for i in items
             ],
         )
-    for sha in shas:  # after the commit; a kill before this is tidied by the next open
-        for original in (store.data_dir / ORIGINALS / sha[:2]).glob(f"{sha}.*"):
-            original.unlink(missing_ok=True)
     for item in items:
         touched.update(item.local_days)
     return sorted(touched)

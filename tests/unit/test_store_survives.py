@@ -1,4 +1,5 @@
-"""The store stays usable: poison rows quarantined, unavailable days, busy locks, full disks, umask, kills."""
+"""The store stays usable: poison rows quarantined, unavailable days, busy locks, full disks, umask
+(a kill during an import: tests/functional/test_store_in_use.py)."""
 
 import dataclasses
 import hashlib
@@ -199,34 +200,3 @@ def test_every_folder_is_private_whatever_the_umask(tmp_path):
         os.umask(old)
     folders = [tmp_path / "a", tmp_path / "a" / "b", *(p for p in (tmp_path / "a").rglob("*") if p.is_dir())]
     assert {stat.S_IMODE(f.stat().st_mode) for f in folders} == {0o700}
-
-
-def test_opening_removes_what_a_killed_import_left(store, wearsync_home):
-    require(FILES)
-    import_paths(store, [RUN])
-    (kept,) = (wearsync_home / "originals").rglob("*.fit")
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    # what an import killed mid-way leaves: its temporary file, and an original with its pending
-    # marker whose recording was never committed
-    stale = kept.parent / f".{kept.stem}.{dead.pid}.tmp"
-    stale.write_bytes(b"")
-    orphan = store.original_path(hashlib.sha256(b"never committed").hexdigest())
-    orphan.parent.mkdir(exist_ok=True)
-    orphan.write_bytes(b"never committed")
-    marker = orphan.with_name(f".{orphan.stem}.{dead.pid}.pending")
-    marker.write_bytes(b"")
-    again = Store.open(wearsync_home)
-    assert again.notices == [
-        "store tidied: removed 1 temporary file and 1 original no recording refers to "
-        "(left by an interrupted import or a forgotten recording)"
-    ]
-    assert not stale.exists() and not orphan.exists() and not marker.exists() and kept.exists()
-    assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # its own marker went once committed
-
-
-def test_an_original_a_live_writer_has_not_committed_yet_survives_another_open(store, wearsync_home):
-    # this process keeps an original and has not written its recording yet: another open must not take it
-    kept = store.original_path(store.keep_original(b"importing right now"))
-    other = Store.open(wearsync_home)
-    assert kept.exists() and other.notices == []

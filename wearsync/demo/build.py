@@ -79,6 +79,8 @@ def build_demo(folder: Path, end: date, *, progress: Progress | None = None) -> 
     if folder.exists():
         if not ((folder / MARKER).is_file() or (folder / BUILDING).is_file()):
             raise WearsyncError(f"{folder} exists but is not a wearsync demo; move it away first")
+        if Store.in_use(folder):  # removing a live store's files would corrupt what has it open
+            raise WearsyncError(f"{folder}: the demo store is open in another wearsync (a dashboard?); close it first")
         shutil.rmtree(folder)
     private_folder(folder)
     (folder / BUILDING).touch()  # a build cut short is still known as the demo's, and redone

@@ -4,23 +4,25 @@ One file, `wearsync.db`, in the data directory (0700, every folder in it too; fi
 WAL mode so the dashboard can read while a `wearsync pull` in another process writes. Every
 source unit (a FIT file, a day of Garmin data) is written in one transaction. Originals are
 kept content-addressed under `originals/<sha[:2]>/<sha><suffix>`, written durably before
-they are linked in; opening the store removes what a killed writer left (temporary files,
-originals no recording refers to). A full disk, a folder that cannot be written and a lock
-that stays busy end in a StoreError of one line, never a half-written store.
+they are linked in, and tidied by the writer when its transaction ends (originals.py). A full
+disk, a folder that cannot be written and a lock that stays busy end in a StoreError of one
+line, never a half-written store.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from wearsync.errors import StoreError
 from wearsync.private_files import private_folder
 from wearsync.store import originals, snapshots, state
+from wearsync.store.file_system import refuse_network_file_system
 from wearsync.store.migrations import DB_NAME, MIGRATIONS, migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -48,16 +50,19 @@ class Store:
         self.data_dir = data_dir
         # Lines for the person from opening it (an upgrade, a clean-up), said once by the caller.
         self.notices: list[str] = []
-        # Whether transactions move the data generation on: once the schema is current (it has the table).
+        # Whether transactions move the data generation on and settle originals: once the schema is current.
         self.counts_changes = False
+        # The markers of the originals kept in the transaction under way (originals.py).
+        self.markers: list[Path] = []
 
     @classmethod
     def open(cls, data_dir: Path, *, read_only_ok: bool = False) -> Store:
         """Open (creating and migrating as needed) the store in `data_dir`.
 
-        Removes what a killed writer left behind (see `tidy_originals`); `notices` says what
-        the upgrade and the clean-up did. A store whose file or folder cannot be written (read-only
-        media, another user's) is a StoreError, or with `read_only_ok` read as it is (`read_copy`).
+        Writes nothing and takes no lock unless the store must be created or upgraded; `notices`
+        says what an upgrade did. A store whose file or folder cannot be written (read-only media,
+        another user's) is a StoreError, or with `read_only_ok` read as it is (`read_copy`); so is
+        one on a network file system, where SQLite's WAL cannot work.
         """
         data_dir = Path(data_dir)
         path = data_dir / DB_NAME
@@ -67,10 +72,13 @@ class Store:
             return cls.read_copy(data_dir)
         try:
             private_folder(data_dir)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            os.close(fd)
-            os.chmod(path, 0o600)
+            refuse_network_file_system(data_dir)
+            # Only SQLite ever opens the database and its -wal and -shm: closing any other descriptor
+            # of the file would drop this process's locks on it (docs/architecture.md, "One store,
+            # many processes"). SQLite creates -wal and -shm with the database file's mode.
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+            for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+                _private(data_dir / name)
         except OSError as exc:
             raise StoreError(f"{data_dir}: cannot open the store ({exc.strerror})") from exc
         store = cls(conn, data_dir)
@@ -81,7 +89,6 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(store)
             store.counts_changes = True
-            originals.tidy_originals(store)
         except sqlite3.DatabaseError as exc:
             conn.close()
             if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
@@ -90,11 +97,23 @@ class Store:
         except BaseException:
             conn.close()
             raise
-        for suffix in ("-wal", "-shm"):
-            side = data_dir / (DB_NAME + suffix)
-            if side.exists():
-                os.chmod(side, 0o600)
         return store
+
+    @staticmethod
+    def in_use(data_dir: Path) -> bool:
+        """Whether another connection, in any process, has the store in `data_dir` open. Asked only
+        before the store's files are removed (`wearsync demo --reset`): it takes the store out of WAL
+        mode, which SQLite allows only to the one connection left."""
+        path = Path(data_dir) / DB_NAME
+        if not path.is_file():
+            return False
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            return bool(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() != "delete")
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            conn.close()
 
     @classmethod
     def read_copy(cls, data_dir: Path) -> Store:
@@ -150,20 +169,21 @@ class Store:
         """One write transaction: all of it is stored, or none of it.
 
         A full disk or a store that cannot be written raises StoreError (nothing is stored);
-        so does a write lock another process holds past every retry.
+        so does a write lock another process holds past every retry. The originals it kept or
+        forgot are settled when it ends (originals.py).
         """
-        self._retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
-        changes = self.conn.total_changes
         try:
-            yield self.conn
-            # Any row changed moves the data generation on, in this transaction (snapshots.py);
-            # migrations' changes need not: a kept snapshot names the schema it was made with.
-            if self.conn.total_changes != changes and self.counts_changes:
-                snapshots.bump(self.conn)
-            self.conn.execute("COMMIT")
+            with self.write_lock() as conn:
+                changes = conn.total_changes
+                yield conn
+                # Any row changed moves the data generation on, in this transaction (snapshots.py);
+                # migrations' changes need not: a kept snapshot names the schema it was made with.
+                if conn.total_changes != changes and self.counts_changes:
+                    snapshots.bump(conn)
         except BaseException as exc:
-            if self.conn.in_transaction:  # SQLite may have rolled back by itself (a full disk)
-                self.conn.execute("ROLLBACK")
+            if self.markers:  # what it kept without a recording goes
+                with suppress(StoreError, sqlite3.Error):
+                    originals.settle(self)
             if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
                 raise self._error(exc) from exc
             if isinstance(exc, sqlite3.IntegrityError) and exc.sqlite_errorcode in VALUE_REFUSED:
@@ -171,6 +191,22 @@ class Store:
                     f"{self.data_dir / DB_NAME}: a value outside the store's limits was refused "
                     f"({exc}); nothing of this change was stored"
                 ) from exc
+            raise
+        if self.counts_changes:  # housekeeping never fails a committed change: left over, the next writer's
+            with suppress(StoreError, sqlite3.Error):
+                originals.settle(self)
+
+    @contextmanager
+    def write_lock(self) -> Iterator[sqlite3.Connection]:
+        """The write lock for the block: committed at its end, rolled back if it raises (the data
+        generation is `transaction`'s)."""
+        self._retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+                self.conn.execute("ROLLBACK")
             raise
 
     def _retry_busy(self, step: Callable[[], object]) -> None:
@@ -219,6 +255,13 @@ class Store:
     def set_state(self, conn: sqlite3.Connection, key: str, value: str) -> None:
         """Set a state value inside the caller's transaction."""
         state.set_state(conn, key, value)
+
+
+def _private(path: Path) -> None:
+    """A file of the store 0600, by its path (never a descriptor of it); a missing one is skipped."""
+    with suppress(FileNotFoundError):
+        if stat.S_IMODE(os.stat(path).st_mode) != 0o600:
+            os.chmod(path, 0o600)
 
 
 def _write_failure(exc: sqlite3.OperationalError) -> str | None:

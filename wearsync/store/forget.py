@@ -9,11 +9,12 @@ from wearsync.store import garmin, hr_series, intake, recordings, weigh_ins, wel
 FORGOTTEN_NOTE = "forgotten with wearsync forget"
 
 
-def forget_recording(conn: sqlite3.Connection, recording_id: int, successor_id: int | None = None) -> str:
-    """Remove a recording and its rows (they cascade); the Garmin activity that brought it points at
-    `successor_id` (a whole copy taking a damaged one's place) or at nothing. Returns its sha256."""
+def forget_recording(conn: sqlite3.Connection, recording_id: int, successor_id: int | None = None) -> None:
+    """Remove a recording and its rows (they cascade; its original goes once the transaction commits);
+    the Garmin activity that brought it points at `successor_id` (a whole copy taking a damaged
+    one's place) or at nothing."""
     garmin.hand_over_activities(conn, recording_id, successor_id, None if successor_id else FORGOTTEN_NOTE)
-    return recordings.delete_recording(conn, recording_id)
+    recordings.delete_recording(conn, recording_id)
 
 
 def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from wearsync.errors import StoreError
 from wearsync.store import snapshots
+from wearsync.store.originals import tidy_by_writer
 from wearsync.store.strict_schema import create_weigh_ins, to_strict_tables
 
 if TYPE_CHECKING:
@@ -292,6 +293,9 @@ MIGRATIONS: list[Migration] = [
     # The store's data generation and the last week the dashboard drew, for its next first frame
     # (snapshots.py). IF NOT EXISTS, OR IGNORE: safe to run again.
     snapshots.CREATE,
+    # Originals are tidied by the writer that kept or forgot them, not by every open: a forgotten
+    # recording's sha256 waits in loose_originals until its original is gone (originals.py).
+    tidy_by_writer,
 ]
 
 

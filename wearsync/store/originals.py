@@ -1,7 +1,18 @@
 """The kept originals: each imported source file's bytes, content-addressed under the store's folder.
 
-`originals/<sha[:2]>/<sha><suffix>`, written durably before they are linked in; opening the store
-removes what a killed writer left (temporary files, originals no recording refers to).
+`originals/<sha[:2]>/<sha><suffix>`, written durably before they are linked in. The writer that
+keeps or forgets an original tidies it itself, right after its transaction ends, in time linear
+in what it touched:
+
+- keeping one leaves a marker `originals/.pending/<pid>.<sha><suffix>.marker` until the transaction that
+  refers to it ends: then the marker goes, and with it the original if the transaction did not
+  commit a recording of those bytes (and no other live writer is keeping them);
+- forgetting a recording adds its sha256 to the table `loose_originals` (a trigger, so the
+  forgetting transaction cannot miss it); after the commit those originals go;
+- a writer killed on the way leaves its marker, naming its process: the next writer of originals
+  removes what it marks once that process is gone.
+
+Opening a store never walks `originals/`.
 """
 
 from __future__ import annotations
@@ -14,13 +25,15 @@ from typing import TYPE_CHECKING
 
 from wearsync.errors import StoreError
 from wearsync.private_files import private_folder, sync_folder, write_private
-from wearsync.wording import plural
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from wearsync.store.connection import Store
 
 ORIGINALS = "originals"
-PENDING = ".pending"  # the suffix of the marker of an original whose recording is not committed yet
+PENDING = ".pending"  # the folder of the markers of originals whose recording is not committed yet
+MARKER = ".marker"  # a marker is `<pid>.<sha><suffix>.marker`
 # The system's errors writing files, with what to tell the person.
 OS_WRITE_FAILURES = {
     errno.ENOSPC: "the disk is full",
@@ -29,32 +42,33 @@ OS_WRITE_FAILURES = {
     errno.EPERM: "permission denied",
     errno.EROFS: "the file system is read-only",
 }
+# Forgetting a recording marks its original loose, in the forgetting transaction.
+LOOSE_ORIGINALS = (
+    "CREATE TABLE loose_originals (sha256 TEXT PRIMARY KEY) STRICT",
+    "CREATE TRIGGER recording_forgotten AFTER DELETE ON recordings BEGIN "
+    "INSERT OR IGNORE INTO loose_originals (sha256) VALUES (old.sha256); END",
+)
 
 
 def keep_original(store: Store, data: bytes, suffix: str = ".fit") -> str:
     """Keep a source file's bytes by their sha256 (0600); returns the hash.
 
-    Durable before it is visible: written to a temporary file, synced, renamed into place,
-    and the folder synced. Until the writer's recording row is committed, a marker
-    `.<sha>.<pid>.pending` tells `tidy_originals` in other processes that it is wanted. A
-    kill leaves at most the temporary file and the marker (both removed by the next open,
-    with the original if no recording refers to it); a full disk or an unwritable folder
-    raises StoreError and leaves nothing.
+    Durable before it is visible: written to a temporary file, synced, renamed into place, and
+    the folder synced. The marker written first names this process until the transaction that
+    stores the recording ends (`settle`). A full disk or an unwritable folder raises StoreError
+    and leaves nothing.
     """
     sha = hashlib.sha256(data).hexdigest()
     target = original_path(store.data_dir, sha, suffix)
-    tmp = target.with_name(f".{sha}.{os.getpid()}.tmp")
-    marker = target.with_name(f".{sha}.{os.getpid()}{PENDING}")
+    marker = _pending(store.data_dir) / f"{os.getpid()}.{target.name}{MARKER}"
     try:
-        created = private_folder(target.parent, within=store.data_dir)
+        private_folder(marker.parent, within=store.data_dir)
         os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+        store.markers.append(marker)
         if target.exists():
             return sha
-        try:
-            write_private(target, data, tmp)
-        except BaseException:
-            marker.unlink(missing_ok=True)
-            raise
+        created = private_folder(target.parent, within=store.data_dir)
+        write_private(target, data, _temporary(target, os.getpid()))
         for folder in {target.parent, *(c.parent for c in created)}:  # the new entries
             sync_folder(folder)
     except OSError as exc:
@@ -66,46 +80,120 @@ def original_path(data_dir: Path, sha: str, suffix: str = ".fit") -> Path:
     return data_dir / ORIGINALS / sha[:2] / f"{sha}{suffix}"
 
 
-def tidy_originals(store: Store) -> None:
-    """Remove what writers that are gone left, and originals no recording refers to.
+def settle(store: Store) -> None:
+    """After a transaction ended (committed or not): the markers of the originals it kept go, and
+    the originals no recording refers to now are removed: kept by this transaction without a
+    recording committed, forgotten, or marked by a writer that is gone. Takes the write lock only
+    when something is to be removed."""
+    markers, store.markers = store.markers, []
+    conn = store.conn
+    doubtful = [m for m in markers if not _referenced(conn, _sha(m.name))]
+    for marker in markers:
+        if marker not in doubtful:
+            marker.unlink(missing_ok=True)
+    if markers:  # a writer of originals also finishes what dead ones left
+        doubtful += [m for m in _markers(store.data_dir) if not _writer_alive(_parse(m.name)[0])]
+    if doubtful or conn.execute("SELECT 1 FROM loose_originals LIMIT 1").fetchone():
+        _remove_unreferenced(store, doubtful)
 
-    A temporary file or pending marker names its writer's process: a live writer's are
-    left alone (it is between keeping an original and committing its recording), as is the
-    original it marks. Adds a notice when anything was removed.
-    """
-    root = store.data_dir / ORIGINALS
-    if not root.is_dir():
-        return
-    temporary = unreferenced = 0
+
+def tidy_by_writer(conn: sqlite3.Connection) -> list[str]:
+    """The migration to tidying by the writer: the table `loose_originals` and its trigger; and,
+    once, what writers of the older layout left beside the originals (`.<sha>.<pid>.pending` and
+    `.tmp`, which every open used to remove): those of processes that are gone, with the
+    originals no recording refers to."""
+    for statement in LOOSE_ORIGINALS:
+        conn.execute(statement)
+    database = conn.execute("PRAGMA database_list").fetchone()[2]
+    root = Path(database).parent / ORIGINALS if database else None
+    if root is None or not root.is_dir():
+        return []
+    known = {sha for (sha,) in conn.execute("SELECT sha256 FROM recordings")}
+    shards = [folder for folder in root.iterdir() if folder.name != PENDING and folder.is_dir()]
+    hidden = [path for folder in shards for path in folder.glob(".*")]
+    for path in hidden:
+        parts = path.name.split(".")  # '', sha, pid, 'pending' or 'tmp'
+        if len(parts) == 4 and _writer_alive(_pid(parts[2])):
+            known.add(parts[1])
+        else:
+            path.unlink(missing_ok=True)
+    for folder in shards:
+        for path in folder.iterdir():
+            if not path.name.startswith(".") and path.name.split(".")[0] not in known:
+                path.unlink(missing_ok=True)
+    return []
+
+
+def _remove_unreferenced(store: Store, markers: list[Path]) -> None:
+    """Under the write lock (no writer can be between keeping an original and committing its
+    recording meanwhile): remove what `markers` mark and the loose originals, unless a recording
+    refers to them or another live writer is keeping them; then the markers."""
+    conn = store.conn
     try:
-        with store.transaction() as conn:
-            known = {sha for (sha,) in conn.execute("SELECT sha256 FROM recordings")}
-            wanted = set()
-            hidden: list[Path] = []
-            originals: list[Path] = []
-            for path in root.glob("*/*"):
-                (hidden if path.name.startswith(".") else originals).append(path)
-            for path in hidden:
-                sha, alive = path.name.split(".")[1], _writer_alive(path.name)
-                if path.name.endswith(PENDING) and alive and sha not in known:
-                    wanted.add(sha)
-                elif path.name.endswith(PENDING):  # committed, or its writer is gone
-                    path.unlink(missing_ok=True)
-                elif not alive:
-                    path.unlink(missing_ok=True)
-                    temporary += 1
-            for path in originals:
-                if path.name.split(".")[0] not in known | wanted:
-                    path.unlink(missing_ok=True)
-                    unreferenced += 1
+        with store.write_lock():
+            live = _live_markers(store.data_dir)
+            for marker in markers:
+                pid, sha, suffix = _parse(marker.name)
+                target = original_path(store.data_dir, sha, suffix)
+                _temporary(target, pid).unlink(missing_ok=True)
+                if not _referenced(conn, sha) and not (live.get(sha, set()) - {marker.name}):
+                    target.unlink(missing_ok=True)
+                marker.unlink(missing_ok=True)
+            for (sha,) in conn.execute("SELECT sha256 FROM loose_originals").fetchall():
+                if not _referenced(conn, sha) and sha not in live:
+                    for kept in original_path(store.data_dir, sha).parent.glob(f"{sha}.*"):
+                        kept.unlink(missing_ok=True)
+                conn.execute("DELETE FROM loose_originals WHERE sha256 = :sha", {"sha": sha})
     except OSError as exc:
-        raise StoreError(f"{root}: cannot tidy the kept originals ({_os_failure(exc)})") from exc
-    if temporary or unreferenced:
-        store.notices.append(
-            f"store tidied: removed {plural(temporary, 'temporary file')} and "
-            f"{plural(unreferenced, 'original')} no recording refers to (left by an interrupted "
-            "import or a forgotten recording)"
-        )
+        raise StoreError(f"{store.data_dir / ORIGINALS}: cannot tidy the kept originals ({_os_failure(exc)})") from exc
+
+
+def _markers(data_dir: Path) -> list[Path]:
+    folder = _pending(data_dir)
+    try:
+        return [folder / name for name in os.listdir(folder)]
+    except FileNotFoundError:
+        return []
+
+
+def _live_markers(data_dir: Path) -> dict[str, set[str]]:
+    """The markers of live writers, per sha256."""
+    live: dict[str, set[str]] = {}
+    for marker in _markers(data_dir):
+        if _writer_alive(_parse(marker.name)[0]):
+            live.setdefault(_sha(marker.name), set()).add(marker.name)
+    return live
+
+
+def _referenced(conn: sqlite3.Connection, sha: str) -> bool:
+    return conn.execute("SELECT 1 FROM recordings WHERE sha256 = :sha", {"sha": sha}).fetchone() is not None
+
+
+def _pending(data_dir: Path) -> Path:
+    return data_dir / ORIGINALS / PENDING
+
+
+def _temporary(target: Path, pid: int | None) -> Path:
+    sha = target.name.split(".")[0]
+    return target.with_name(f".{sha}.{pid}.tmp")
+
+
+def _parse(marker_name: str) -> tuple[int | None, str, str]:
+    """A marker's process id, sha256 and the original's suffix."""
+    pid, _, rest = marker_name.removesuffix(MARKER).partition(".")
+    sha, dot, suffix = rest.partition(".")
+    return _pid(pid), sha, dot + suffix
+
+
+def _sha(marker_name: str) -> str:
+    return _parse(marker_name)[1]
+
+
+def _pid(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def _os_failure(exc: OSError) -> str:
@@ -113,11 +201,9 @@ def _os_failure(exc: OSError) -> str:
     return OS_WRITE_FAILURES.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
-def _writer_alive(tmp_name: str) -> bool:
-    """Whether the process named in a `.<sha>.<pid>.tmp` file still runs (so it is still writing)."""
-    try:
-        pid = int(tmp_name.split(".")[2])
-    except (IndexError, ValueError):
+def _writer_alive(pid: int | None) -> bool:
+    """Whether the process a marker names still runs (so it may still be writing)."""
+    if pid is None:
         return False
     if pid == os.getpid():
         return True

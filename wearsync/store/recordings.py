@@ -51,11 +51,10 @@ def add_recording(conn: sqlite3.Connection, row: dict[str, Any]) -> int:
     return cursor.lastrowid
 
 
-def delete_recording(conn: sqlite3.Connection, recording_id: int) -> str:
-    """Remove a recording; its activities, sets, values, heart rate and weigh-ins cascade. Returns its sha256."""
-    (sha,) = conn.execute("SELECT sha256 FROM recordings WHERE id = :id", {"id": recording_id}).fetchone()
+def delete_recording(conn: sqlite3.Connection, recording_id: int) -> None:
+    """Remove a recording; its activities, sets, values, heart rate and weigh-ins cascade, and its
+    sha256 is marked loose (originals.LOOSE_ORIGINALS)."""
     conn.execute("DELETE FROM recordings WHERE id = :id", {"id": recording_id})
-    return str(sha)
 
 
 def add_activity(conn: sqlite3.Connection, row: dict[str, Any]) -> int:
