@@ -37,6 +37,9 @@ from wearsync.sync.fit_records import extract, extract_messages
 from wearsync.sync.fit_workers import Crash, decoded
 
 PARALLEL_FROM_FILES = 16  # fewer files decode before worker processes would have started
+# Files stored together, their originals synced at once: at most this many, or this many bytes.
+BATCH_FILES = 64
+BATCH_BYTES = 32 * 2**20
 # fitparse, the fallback reader, holds every message and field as objects (~1 KB each):
 # files larger than this are not handed to it.
 FALLBACK_MAX_BYTES = 4 * 2**20
@@ -122,16 +125,31 @@ def import_paths(
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM_FILES else 1
     done = 0
+    batch: list[tuple[str, bytes, object] | Failure] = []
     for item in decoded(_unpacked(inputs), workers, decode_or_error):
         if isinstance(item, InputDone):
             done += 1
             if progress:
                 progress("files", done, total, item.label)
-        elif isinstance(item, Failure):
-            summary.outcomes.append(_unread(store, source, item))
-        else:
-            summary.outcomes.append(_store_one(store, source, zone, *item))
+            continue
+        batch.append(item)
+        if len(batch) >= BATCH_FILES or sum(len(i[1]) for i in batch if not isinstance(i, Failure)) >= BATCH_BYTES:
+            _store_batch(store, source, zone, batch, summary)
+    _store_batch(store, source, zone, batch, summary)
     return summary
+
+
+def _store_batch(store: Store, source: str, zone: str, batch: list, summary: ImportSummary) -> None:
+    """Store a batch of decoded files in order, one transaction each, their originals kept ahead
+    and synced together (one sync a file was most of a small file's import)."""
+    kept = [item[1] for item in batch if not isinstance(item, Failure) and isinstance(item[2], tuple)]
+    with store.originals_ahead(kept):
+        for item in batch:
+            if isinstance(item, Failure):
+                summary.outcomes.append(_unread(store, source, item))
+            else:
+                summary.outcomes.append(_store_one(store, source, zone, *item))
+    batch.clear()
 
 
 def import_data(store: Store, data: bytes, label: str, *, source: str = "file", zone: str = "") -> list[FileOutcome]:

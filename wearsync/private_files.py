@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+SYNC_THREADS = 16  # fsyncs under way at once for a batch of files
 
 
 def private_folder(folder: Path, *, within: Path | None = None) -> list[Path]:
@@ -30,22 +34,48 @@ def private_folder(folder: Path, *, within: Path | None = None) -> list[Path]:
 def write_private(path: Path, data: bytes, tmp: Path) -> None:
     """Write `data` to `path` (0600) through the temporary file `tmp` in the same folder, synced
     before it is renamed into place; `tmp` is removed if anything fails."""
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    write_private_files([(path, data, tmp)])
+
+
+def write_private_files(files: list[tuple[Path, bytes, Path]]) -> None:
+    """`write_private` for many files at once: every temporary file written, then all synced
+    together (concurrent fsyncs share the file system's journal commits: a batch costs about what
+    one file does), then each renamed into place. What fails leaves no temporary file; the files
+    renamed before the failure stay."""
+    written: list[Path] = []
     try:
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), 0o600)  # an older file of that name may have kept another mode
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
+        for _, data, tmp in files:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            written.append(tmp)
+            with os.fdopen(fd, "wb") as out:
+                os.fchmod(out.fileno(), 0o600)  # an older file of that name may have kept another mode
+                out.write(data)
+        _sync_all(written)
+        for path, _, tmp in files:
+            os.replace(tmp, path)
+            written.remove(tmp)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp in written:
+            tmp.unlink(missing_ok=True)
         raise
 
 
-def sync_folder(folder: Path) -> None:
-    """Make a folder's new entries durable (a rename is not, until its folder is synced)."""
-    fd = os.open(folder, os.O_RDONLY)
+def sync_folders(folders: Iterable[Path]) -> None:
+    """Make the folders' new entries durable (a rename is not, until its folder is synced)."""
+    _sync_all(list(folders))
+
+
+def _sync_all(paths: list[Path]) -> None:
+    if len(paths) == 1:
+        _sync(paths[0])
+    elif paths:
+        with ThreadPoolExecutor(min(SYNC_THREADS, len(paths))) as pool:
+            list(pool.map(_sync, paths))
+
+
+def _sync(path: Path) -> None:
+    """fsync a file or a folder by its path."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -1,6 +1,7 @@
 """The store as it is lived with: several processes at once, opening that costs nothing, originals
 tidied by the writer that kept or forgot them, no store on a network file system (issue 23)."""
 
+import errno
 import hashlib
 import os
 import sqlite3
@@ -150,7 +151,8 @@ def test_a_killed_import_is_tidied_by_the_next_writer_not_by_opening(store, wear
     with Store.open(wearsync_home) as reader:  # a reader leaves it alone
         assert reader.notices == []
     assert orphan.exists() and stale.exists() and marker.exists()
-    import_paths(store, [WALK])  # the next writer of originals tidies
+    with Store.open(wearsync_home) as writer:  # the next writer of originals tidies
+        import_paths(writer, [WALK])
     assert not orphan.exists() and not stale.exists() and pending(wearsync_home) == []
     assert kept.exists() and len(kept_originals(wearsync_home)) == 2
 
@@ -230,8 +232,8 @@ def test_the_descriptor_guard_sees_wearsync_open_a_store_file(tmp_path):
     from wearsync.private_files import write_private
 
     write_private(tmp_path / "elsewhere", b"", tmp_path / DB_NAME)
-    assert [path for path, _ in store_file_opens] == [str(tmp_path / DB_NAME)]
-    assert "private_files.py" in store_file_opens[0][1]
+    assert store_file_opens and {path for path, _ in store_file_opens} == {str(tmp_path / DB_NAME)}
+    assert all("private_files.py" in where for _, where in store_file_opens)
     del store_file_opens[:]
 
 
@@ -262,3 +264,28 @@ def test_the_demo_is_not_rebuilt_under_a_process_that_has_its_store_open(tmp_pat
     finally:
         holder.communicate("\n", timeout=60)
     assert not Store.in_use(folder)
+
+
+def test_a_batch_whose_original_does_not_fit_fails_that_file_only_and_leaves_nothing(
+    store, wearsync_home, tmp_path, monkeypatch
+):
+    require(WALK)
+    copy = tmp_path / "renamed-copy.fit"
+    copy.write_bytes(RUN.read_bytes())
+    too_big = WALK.read_bytes()
+    real_write = store_module.originals.write_private_files
+
+    def full_disk_for_the_walk(files):
+        real_write([f for f in files if f[1] != too_big])  # the others are written, then the disk is full
+        if any(f[1] == too_big for f in files):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_module.originals, "write_private_files", full_disk_for_the_walk)
+    summary = import_paths(store, [RUN, WALK, copy])
+    outcomes = {Path(o.path).name: (o.outcome, o.message) for o in summary.outcomes}
+    assert outcomes[RUN.name][0] == "imported" and outcomes[copy.name][0] == "duplicate"
+    assert (
+        outcomes[WALK.name][0] == "failed" and "cannot keep the original (the disk is full)" in outcomes[WALK.name][1]
+    )
+    assert pending(wearsync_home) == []
+    assert [p.name for p in kept_originals(wearsync_home)] == [hashlib.sha256(RUN.read_bytes()).hexdigest() + ".fit"]

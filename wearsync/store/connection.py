@@ -52,8 +52,11 @@ class Store:
         self.notices: list[str] = []
         # Whether transactions move the data generation on and settle originals: once the schema is current.
         self.counts_changes = False
-        # The markers of the originals kept in the transaction under way (originals.py).
+        # The markers of the originals kept in the transaction under way, and of those kept ahead
+        # of their transactions by sha256 (originals.py).
         self.markers: list[Path] = []
+        self.kept_ahead: dict[str, Path] = {}
+        self.tidied_after_others = False  # what writers that are gone left: looked at once a store
 
     @classmethod
     def open(cls, data_dir: Path, *, read_only_ok: bool = False) -> Store:
@@ -245,6 +248,19 @@ class Store:
     def keep_original(self, data: bytes, suffix: str = ".fit") -> str:
         """Keep a source file's bytes by their sha256 (see `originals.keep_original`); returns the hash."""
         return originals.keep_original(self, data, suffix)
+
+    @contextmanager
+    def originals_ahead(self, datas: list[bytes]) -> Iterator[None]:
+        """For the block, these files' originals are kept already, synced together (a batch of
+        an import): each file's transaction claims its own. A batch that cannot be kept ahead is
+        left to each transaction, so a full disk is each file's own failure."""
+        with suppress(StoreError):
+            originals.keep_ahead(self, datas)
+        try:
+            yield
+        finally:
+            with suppress(StoreError, sqlite3.Error):
+                originals.release_ahead(self)
 
     def original_path(self, sha: str, suffix: str = ".fit") -> Path:
         return originals.original_path(self.data_dir, sha, suffix)

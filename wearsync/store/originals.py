@@ -20,15 +20,15 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import sqlite3
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wearsync.errors import StoreError
-from wearsync.private_files import private_folder, sync_folder, write_private
+from wearsync.private_files import private_folder, sync_folders, write_private_files
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from wearsync.store.connection import Store
 
 ORIGINALS = "originals"
@@ -51,29 +51,64 @@ LOOSE_ORIGINALS = (
 
 
 def keep_original(store: Store, data: bytes, suffix: str = ".fit") -> str:
-    """Keep a source file's bytes by their sha256 (0600); returns the hash.
+    """Keep a source file's bytes by their sha256 (0600) for the transaction under way; returns the hash.
 
-    Durable before it is visible: written to a temporary file, synced, renamed into place, and
-    the folder synced. The marker written first names this process until the transaction that
-    stores the recording ends (`settle`). A full disk or an unwritable folder raises StoreError
-    and leaves nothing.
+    Durable before it is visible (`_keep`); bytes kept ahead (`keep_ahead`) are only claimed. The
+    marker names this process until the transaction that stores the recording ends (`settle`). A
+    full disk or an unwritable folder raises StoreError and leaves nothing.
     """
     sha = hashlib.sha256(data).hexdigest()
-    target = original_path(store.data_dir, sha, suffix)
-    marker = _pending(store.data_dir) / f"{os.getpid()}.{target.name}{MARKER}"
-    try:
-        private_folder(marker.parent, within=store.data_dir)
-        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
-        store.markers.append(marker)
-        if target.exists():
-            return sha
-        created = private_folder(target.parent, within=store.data_dir)
-        write_private(target, data, _temporary(target, os.getpid()))
-        for folder in {target.parent, *(c.parent for c in created)}:  # the new entries
-            sync_folder(folder)
-    except OSError as exc:
-        raise StoreError(f"{target.parent}: cannot keep the original ({_os_failure(exc)})") from exc
+    if sha in store.kept_ahead:
+        store.markers.append(store.kept_ahead.pop(sha))
+    else:
+        _keep(store, {sha: data}, suffix, store.markers)
     return sha
+
+
+def keep_ahead(store: Store, datas: list[bytes], suffix: str = ".fit") -> None:
+    """Keep a batch of files' bytes before the transactions that store them, synced together:
+    each transaction then claims its own with `keep_original`; `release_ahead` settles the rest."""
+    new = {sha: data for data in datas if (sha := hashlib.sha256(data).hexdigest()) not in store.kept_ahead}
+    markers: list[Path] = []
+    try:
+        _keep(store, new, suffix, markers)
+    except BaseException:  # what was kept of the batch goes
+        store.markers += markers
+        with suppress(StoreError, sqlite3.Error):
+            settle(store)
+        raise
+    store.kept_ahead.update((_parse(m.name)[1], m) for m in markers)
+
+
+def release_ahead(store: Store) -> None:
+    """The originals kept ahead and not claimed (a duplicate, a file that failed) are settled."""
+    store.markers += store.kept_ahead.values()
+    store.kept_ahead.clear()
+    settle(store)
+
+
+def _keep(store: Store, files: dict[str, bytes], suffix: str, markers: list[Path]) -> None:
+    """Keep originals durably before they are visible: a marker each first (appended to
+    `markers`), then the new ones written, synced together, renamed into place, and their folders
+    synced (private_files.write_private_files)."""
+    folder = store.data_dir / ORIGINALS
+    try:
+        private_folder(_pending(store.data_dir), within=store.data_dir)
+        writes, folders = [], set()
+        for sha, data in files.items():
+            target = original_path(store.data_dir, sha, suffix)
+            marker = _pending(store.data_dir) / f"{os.getpid()}.{target.name}{MARKER}"
+            os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+            markers.append(marker)
+            if target.exists():
+                continue
+            folder = target.parent
+            folders.update([folder, *(c.parent for c in private_folder(folder, within=store.data_dir))])
+            writes.append((target, data, _temporary(target, os.getpid())))
+        write_private_files(writes)
+        sync_folders(folders)
+    except OSError as exc:
+        raise StoreError(f"{folder}: cannot keep the original ({_os_failure(exc)})") from exc
 
 
 def original_path(data_dir: Path, sha: str, suffix: str = ".fit") -> Path:
@@ -91,7 +126,8 @@ def settle(store: Store) -> None:
     for marker in markers:
         if marker not in doubtful:
             marker.unlink(missing_ok=True)
-    if markers:  # a writer of originals also finishes what dead ones left
+    if markers and not store.tidied_after_others:  # a writer of originals finishes what dead ones left, once
+        store.tidied_after_others = True
         doubtful += [m for m in _markers(store.data_dir) if not _writer_alive(_parse(m.name)[0])]
     if doubtful or conn.execute("SELECT 1 FROM loose_originals LIMIT 1").fetchone():
         _remove_unreferenced(store, doubtful)
