@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "wearsync.cli.intake",
     "wearsync.cli.recordings",
     "wearsync.cli.config",
+    "wearsync.cli.completion",
 ]
 
 
