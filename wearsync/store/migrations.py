@@ -30,6 +30,14 @@ def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
     return readings_to_series(conn)
 
 
+def _values_to_series(conn: sqlite3.Connection) -> list[str]:
+    from wearsync.store.monitoring_series import (
+        values_to_series,  # numpy: loaded only to upgrade an older store
+    )
+
+    return values_to_series(conn)
+
+
 def _weigh_ins_asked(conn: sqlite3.Connection) -> list[str]:
     """Garmin Connect weigh-ins, per day: whether they were asked once the day had settled
     (0: ask again), and why the last request failed. Skips columns already there."""
@@ -292,6 +300,9 @@ MIGRATIONS: list[Migration] = [
     # The store's data generation and the last week the dashboard drew, for its next first frame
     # (snapshots.py). IF NOT EXISTS, OR IGNORE: safe to run again.
     snapshots.CREATE,
+    # Monitoring values as packed columns, a row per recording and local day instead of a row per
+    # value (issue 23: each file's wellness read all of them; monitoring_series.py).
+    _values_to_series,
 ]
 
 
@@ -334,8 +345,9 @@ def migrate(store: Store) -> None:
 
 def _give_back_freed_space(store: Store) -> None:
     """After migrations that left most of the file free (migration 6: 532 MB of readings rows
-    become 40 MB of series), the file rewritten without the free pages. VACUUM is one transaction
-    of its own: a failure (a full disk) leaves the store as it was, only larger, and says so."""
+    become 40 MB of series; migration 13 the rows of monitoring values), the file rewritten
+    without the free pages. VACUUM is one transaction of its own: a failure (a full disk) leaves
+    the store as it was, only larger, and says so."""
     pages, free = (store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "freelist_count"))
     if free * 4 <= pages:
         return
