@@ -303,6 +303,14 @@ MIGRATIONS: list[Migration] = [
     # Monitoring values as packed columns, a row per recording and local day instead of a row per
     # value (issue 23: each file's wellness read all of them; monitoring_series.py).
     _values_to_series,
+    # The importer's other reads of a file through an index, not the whole table (issue 23): the
+    # same device's activities near a time (recordings.nearest_device_offset), and a recording's
+    # activities and Garmin activities when a whole copy takes a damaged one's place.
+    """
+    CREATE INDEX IF NOT EXISTS activities_by_start ON activities(start_utc);
+    CREATE INDEX IF NOT EXISTS activities_by_recording ON activities(recording_id);
+    CREATE INDEX IF NOT EXISTS garmin_activities_by_recording ON garmin_activities(recording_id);
+    """,
 ]
 
 

@@ -82,12 +82,14 @@ def add_strength_sets(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) 
 def nearest_device_offset(conn: sqlite3.Connection, serial: int, near: int, within_s: int) -> int | None:
     """The UTC offset of the same device's recording nearest to `near`, within `within_s`: its
     monitoring values' own, or an activity's whose offset was not itself a fallback (monitoring
-    first of two equally near)."""
+    first of two equally near). Both through an index: the device's monitoring rows of the days
+    around `near`, the activities that started within the window."""
     from wearsync.store import monitoring_series  # numpy: loaded by the importer, not by every command
 
     monitoring = monitoring_series.nearest_offset(conn, serial, near, within_s)
+    # INDEXED BY: by the index on recordings(serial) SQLite would visit every recording of the device
     row = conn.execute(
-        "SELECT ABS(a.start_utc - :near) AS gap, a.utc_offset_s FROM activities a "
+        "SELECT ABS(a.start_utc - :near) AS gap, a.utc_offset_s FROM activities a INDEXED BY activities_by_start "
         "JOIN recordings r ON r.id = a.recording_id WHERE a.start_utc BETWEEN :lo AND :hi AND r.serial = :serial "
         "AND COALESCE(r.reason, '') NOT LIKE '%local time from%' ORDER BY gap, a.start_utc LIMIT 1",
         {"serial": serial, "near": near, "lo": near - within_s, "hi": near + within_s},
