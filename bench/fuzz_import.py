@@ -37,7 +37,7 @@ from random import Random
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root, for tests
 from tests.fit_mutations import mutate_stacked  # noqa: E402
-from tests.readings import readings_table  # noqa: E402
+from tests.readings import monitoring_table, readings_table  # noqa: E402
 from wearsync.config import Config  # noqa: E402
 from wearsync.reports.day import day_report  # noqa: E402
 from wearsync.reports.week import history, week_report  # noqa: E402
@@ -153,7 +153,7 @@ def absurd_checks(now: float) -> list[tuple[str, str]]:
     return [(name, f"SELECT count(*) FROM {table} WHERE {where}") for name, table, where in checks]
 
 
-# `readings`: the stored series as rows (tests/readings.py), made again after each batch's import
+# `readings` and `monitoring_values`: the stored series as rows (tests/readings.py), made again after each batch's import
 TOUCHED_DAYS = (
     "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
     "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values"
@@ -234,7 +234,7 @@ def run_batch(number: int, cases: list[tuple[int, Path]], seed: int, work: Path,
                 tally.problem_batches.add(number)
                 print(f"INTERNAL batch {number} {Path(outcome.path).name}: {outcome.message}", file=sys.stderr)
     now = time.time()
-    readings_table(store.conn)
+    monitoring_table(readings_table(store.conn))
     for name, sql in absurd_checks(now):
         count = store.conn.execute(sql).fetchone()[0]
         if count:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from wearsync.store import forget, recordings
+from wearsync.store import forget, monitoring_series, recordings
 from wearsync.store.hr_series import write_series
 from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
 from wearsync.sync import local_time
@@ -41,7 +41,7 @@ def settle_local_time(conn: sqlite3.Connection, content: FitContent, zone: str) 
 
 
 def forget_recording(conn, recording_id: int, successor_id: int) -> None:
-    days = recordings.monitoring_days(conn, recording_id)
+    days = monitoring_series.monitoring_days(conn, recording_id)
     forget.forget_recording(conn, recording_id, successor_id)  # its rows cascade
     recompute_fit_wellness(conn, days)
 
@@ -92,21 +92,11 @@ def write_content(conn, recording_id: int, content: FitContent) -> None:
         recording_id=recording_id,
     )
     if content.monitoring:
-        recordings.add_monitoring_values(
+        monitoring_series.write_values(
             conn,
-            [
-                {
-                    "serial": content.serial or 0,
-                    "local_day": v.local_day,
-                    "ts": v.ts,
-                    "activity_type": v.activity_type,
-                    "metric": v.metric,
-                    "kind": v.kind,
-                    "value": v.value,
-                    "recording_id": recording_id,
-                }
-                for v in content.monitoring
-            ],
+            recording_id,
+            content.serial or 0,
+            ((v.local_day, v.ts, v.activity_type, v.metric, v.kind, v.value) for v in content.monitoring),
         )
         recompute_fit_wellness(conn, {v.local_day for v in content.monitoring})
     if content.weigh_ins:

@@ -13,14 +13,15 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 
-from wearsync.store.recordings import monitoring_groups
+from wearsync.store.monitoring_series import monitoring_groups
 from wearsync.store.wellness import WellnessDay, upsert_wellness
 
 METRICS = ("steps", "active_kcal", "ascent_mm", "descent_mm", "moderate_min", "vigorous_min")
 
 
 def recompute_fit_wellness(conn: sqlite3.Connection, days: set[str]) -> None:
-    """Rewrite the 'fit' wellness rows of `days` inside the caller's transaction."""
+    """Rewrite the 'fit' wellness rows of `days` inside the caller's transaction (each day's values
+    read through the index on local_day: the work of the days asked, not of the store)."""
     for day in sorted(days):
         rows = monitoring_groups(conn, day)
         # per device: metric -> kind -> summed value

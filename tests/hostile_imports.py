@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from tests.fit_raw import activity_file, message
-from tests.readings import readings_table
+from tests.readings import monitoring_table, readings_table
 from wearsync.cli import main
 
 GOOD_START = 1_700_000_000  # 2023-11-14 22:13:20 UTC
@@ -44,7 +44,7 @@ def stored_days(home: Path) -> set[str]:
     conn = sqlite3.connect(home / "wearsync.db")
     days = {
         r[0]
-        for r in readings_table(conn).execute(
+        for r in monitoring_table(readings_table(conn)).execute(
             "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
             "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values"
         )

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from wearsync.errors import UnknownRecording
-from wearsync.store import Store, garmin, hr_series, intake, recordings, wellness
+from wearsync.store import Store, garmin, hr_series, intake, monitoring_series, recordings, wellness
 from wearsync.store import forget as stored
 from wearsync.sync.wellness import recompute_fit_wellness
 from wearsync.unix_days import day_of
@@ -107,7 +107,7 @@ def forget(store: Store, items: list[StoredItem]) -> list[str]:
     garmin_days = [match.group(1) for i in items if (match := GARMIN_DAY.fullmatch(i.id))]
     with store.transaction() as conn:
         for rid in recording_ids:  # their originals go after the commit (store/originals.py)
-            monitoring_days = recordings.monitoring_days(conn, rid)
+            monitoring_days = monitoring_series.monitoring_days(conn, rid)
             stored.forget_recording(conn, rid)
             _fit_wellness_again(conn, monitoring_days)
             touched |= monitoring_days
@@ -140,7 +140,7 @@ def remove_intake(store: Store, day: date) -> int | None:
 
 def _fit_wellness_again(conn, days: set[str]) -> None:
     """The FIT wellness of `days` from the monitoring values left; a day with none has no FIT row."""
-    left = recordings.days_with_monitoring(conn, days)
+    left = monitoring_series.days_with_monitoring(conn, days)
     recompute_fit_wellness(conn, left)
     wellness.forget_wellness(conn, days - left, "fit")
 

@@ -6,7 +6,7 @@ from datetime import UTC, date
 import pytest
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, require
-from tests.readings import readings_table
+from tests.readings import monitoring_table, readings_table
 from wearsync.config import Config
 from wearsync.reports import day as report_day
 from wearsync.reports.models import as_json
@@ -19,7 +19,8 @@ SLEEP = MONITOR / "68432743746.fit"
 
 def table_counts(store):
     tables = ("recordings", "activities", "readings", "monitoring_values", "wellness", "strength_sets")
-    return {t: readings_table(store.conn).execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+    conn = monitoring_table(readings_table(store.conn))
+    return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(DAY_PIECES)))

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT
 from tests.fit_mutations import mutate
-from tests.readings import readings_table
+from tests.readings import monitoring_table, readings_table
 from wearsync.config import Config
 from wearsync.reports import day as report_day
 from wearsync.reports import week as report_week
@@ -32,7 +32,7 @@ CASES = 500
 
 def touched_days(conn: sqlite3.Connection) -> list[date]:
     rows = (
-        readings_table(conn)
+        monitoring_table(readings_table(conn))
         .execute(
             "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
             "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values"

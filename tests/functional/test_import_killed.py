@@ -7,7 +7,7 @@ import sys
 import time
 
 from tests.conftest import SHARED_FIT, require
-from tests.readings import readings_table
+from tests.readings import monitoring_table, readings_table
 from wearsync.store import DB_NAME, Store
 from wearsync.sync.fit_import import import_paths
 
@@ -17,7 +17,7 @@ FILES_DIR = SHARED_FIT / "python-fitparse" / "tests" / "files"
 def state(db):
     conn = sqlite3.connect(db)
     rows = (
-        readings_table(conn)
+        monitoring_table(readings_table(conn))
         .execute(
             "SELECT r.sha256, r.status, "
             "(SELECT COUNT(*) FROM activities a WHERE a.recording_id = r.id), "

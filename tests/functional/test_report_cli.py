@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
-from tests.readings import readings_table
+from tests.readings import monitoring_table, readings_table
 from wearsync.cli import main
 from wearsync.config import Config
 from wearsync.reports import day as report_day
@@ -46,10 +46,14 @@ def recount_heart_rate_minutes(db: Path, day: str, moderate_from: float, vigorou
     ):
         if datetime.fromtimestamp(ts + offset, UTC).date().isoformat() == day:
             per_minute[ts // 60].append(bpm)
-    totals = conn.execute(
-        "SELECT serial, local_day, activity_type, ts, metric, value FROM monitoring_values "
-        "WHERE kind = 'total' AND metric IN ('steps', 'active_kcal') ORDER BY ts"
-    ).fetchall()
+    totals = (
+        monitoring_table(conn)
+        .execute(
+            "SELECT serial, local_day, activity_type, ts, metric, value FROM monitoring_values "
+            "WHERE kind = 'total' AND metric IN ('steps', 'active_kcal') ORDER BY ts"
+        )
+        .fetchall()
+    )
     # the device's logging interval: the median gap between consecutive stamps of each running
     # total (per device, day, activity type and metric), at most 15 minutes
     gaps, stamp = defaultdict(list), {}

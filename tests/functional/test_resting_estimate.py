@@ -9,6 +9,7 @@ from datetime import date
 import polars as pl
 
 from tests.conftest import DAY_PIECES, MONITOR, require
+from tests.readings import as_monitoring_values
 from tests.unit.test_hr_series_migration import reports
 from wearsync.config import Config
 from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit
@@ -60,6 +61,7 @@ def test_an_older_store_with_its_estimate_stored_reports_the_same_after_the_migr
     old = sqlite3.connect(tmp_path / "old" / DB_NAME, isolation_level=None)
     old.execute("UPDATE wellness SET resting_hr = 52 WHERE local_day = :day", {"day": DAY.isoformat()})
     old.execute("DROP TABLE analytics_resting")
+    as_monitoring_values(old)  # the migration reads them as a row each
     resting = next(n for n, m in enumerate(MIGRATIONS) if isinstance(m, str) and "analytics_resting (" in m)
     old.execute(f"PRAGMA user_version = {resting}")  # the migrations from the estimates' move on
     old.close()

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, timedelta
 
 from tests.conftest import DAY_PIECES, MONITOR, SHARED_FIT, SHARED_GARMIN, require
+from tests.readings import as_monitoring_values
 from wearsync.config import Config
 from wearsync.reports import day as report_day
 from wearsync.reports import week as report_week
@@ -69,6 +70,7 @@ def as_older_wearsync_stored_it(source: Store, home) -> None:
             ],
         )
     conn.execute("DROP TABLE hr_series")
+    as_monitoring_values(conn)  # and monitoring values as a row each, as until migration 13
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'hr_series'")
     conn.execute(f"PRAGMA user_version = {MIGRATIONS.index(_readings_to_series)}")
     conn.execute("COMMIT")

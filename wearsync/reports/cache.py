@@ -27,7 +27,7 @@ from wearsync.analytics.intensity import classify_minutes, daily_intensity, hear
 from wearsync.analytics.params import AnalyticsParams
 from wearsync.analytics.resting_hr import ESTIMATE_SCHEMA, resting_estimates
 from wearsync.progress import Progress
-from wearsync.store import Store, analytics_caches, hr_series, recordings
+from wearsync.store import Store, analytics_caches, hr_series, monitoring_series, recordings
 from wearsync.store import wellness as stored_wellness
 from wearsync.store.strict_schema import HR_SOURCES
 
@@ -232,7 +232,7 @@ def classified_minutes(
     minutes = analytics_caches.read_minutes(conn, first - margin, last + margin)
     if limits is None:
         limits = heart_rate_limits_of(store, params, minutes.select("local_day").unique())
-    movement = movement_minutes(recordings.read_monitoring_totals(conn, first - margin, last + margin).lazy())
+    movement = movement_minutes(monitoring_series.read_monitoring_totals(conn, first - margin, last + margin).lazy())
     return classify_minutes(minutes, limits, movement, params.min_bout_minutes)
 
 

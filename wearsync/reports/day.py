@@ -14,7 +14,7 @@ from wearsync.reports import weight
 from wearsync.reports.cache import refresh
 from wearsync.reports.models import Activity, DayReport, DeviceIncrement, Readings
 from wearsync.reports.params import analytics_params
-from wearsync.store import Store, analytics_caches, hr_series, recordings
+from wearsync.store import Store, analytics_caches, hr_series, monitoring_series, recordings
 from wearsync.store import wellness as stored_wellness
 
 
@@ -55,7 +55,7 @@ def _device_increments(store: Store, day: date) -> list[DeviceIncrement]:
     """Where the device's minutes fell, by the end of each interval (local "HH:MM")."""
     offset = stored_wellness.read_day_offset(store.conn, day) or 0
     by_stamp: dict[int, dict[str, int]] = {}
-    for ts, metric, minutes in recordings.read_device_increments(store.conn, day):
+    for ts, metric, minutes in monitoring_series.read_device_increments(store.conn, day):
         entry = by_stamp.setdefault(ts, {"moderate_min": 0, "vigorous_min": 0})
         entry[metric] += minutes
     return [

@@ -3,9 +3,9 @@ tables holding its writes and its reads. Outside this package no module holds SQ
 
 - connection: Store (open, read_copy, transaction, busy retries, context manager)
 - migrations, strict_schema: the schema and its upgrades; originals: the kept source files
-- state; recordings (recordings, activities, strength sets, monitoring values, import events);
-  forget (undoing imports); hr_series (+ series_codec); wellness; intake; weigh_ins;
-  garmin (Garmin Connect pull state); sync_runs; analytics_caches; frames (rows to polars);
+- state; recordings (recordings, activities, strength sets, import events); monitoring_series
+  (the all-day monitoring values); forget (undoing imports); hr_series (+ series_codec);
+  wellness; intake; weigh_ins; garmin (Garmin Connect pull state); sync_runs; analytics_caches; frames (rows to polars);
   listings (what the dashboard lists); snapshots (the data generation, the dashboard's kept week)
 """
 

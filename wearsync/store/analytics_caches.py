@@ -15,7 +15,7 @@ import polars as pl
 
 from wearsync.analytics.heart_rate import MINUTE_SOURCE, MINUTES_SCHEMA
 from wearsync.analytics.resting_hr import ESTIMATE_SCHEMA
-from wearsync.store import hr_series, recordings
+from wearsync.store import hr_series, monitoring_series
 from wearsync.store.frames import day_range, query_frame
 from wearsync.store.strict_schema import HR_SOURCES
 
@@ -69,7 +69,7 @@ def unit_day_spans(conn: sqlite3.Connection, units: list[str]) -> pl.DataFrame:
         key = ("recording", str(recording_id)) if recording_id is not None else ("garmin", str(garmin_day))
         if key in keys:
             cover(key, date.fromordinal(epoch + low // DAY_SECONDS), date.fromordinal(epoch + high // DAY_SECONDS))
-    for recording_id, (low_day, high_day) in recordings.monitoring_day_spans(conn).items():
+    for recording_id, (low_day, high_day) in monitoring_series.monitoring_day_spans(conn).items():
         if (key := ("recording", str(recording_id))) in keys:
             cover(key, date.fromisoformat(low_day), date.fromisoformat(high_day))
     rows = [(unit, first.get(key), last.get(key)) for unit, key in wanted.items()]

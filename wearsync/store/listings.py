@@ -28,7 +28,7 @@ def day_origins(store: Store, day: date) -> list[dict[str, Any]]:
         for what, source, path in store.conn.execute(
             "SELECT 'activity: ' || COALESCE(a.sport, '?'), r.source, r.path FROM activities a "
             "JOIN recordings r ON r.id = a.recording_id WHERE a.local_day = :day "
-            "UNION ALL SELECT DISTINCT 'all-day monitoring', r.source, r.path FROM monitoring_values m "
+            "UNION ALL SELECT DISTINCT 'all-day monitoring', r.source, r.path FROM monitoring_series m "
             "JOIN recordings r ON r.id = m.recording_id WHERE m.local_day = :day",
             {"day": iso},
         )
@@ -85,7 +85,7 @@ def latest_activity_day(store: Store, recording_ids: list[int]) -> date | None:
     marks = ", ".join(f":r{n}" for n in range(len(recording_ids)))
     row = store.conn.execute(
         f"SELECT MAX(day) FROM (SELECT local_day AS day FROM activities WHERE recording_id IN ({marks}) "
-        f"UNION ALL SELECT local_day FROM monitoring_values WHERE recording_id IN ({marks}))",
+        f"UNION ALL SELECT local_day FROM monitoring_series WHERE recording_id IN ({marks}))",
         {f"r{n}": rid for n, rid in enumerate(recording_ids)},
     ).fetchone()
     return date.fromisoformat(row[0]) if row and row[0] else None

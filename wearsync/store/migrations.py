@@ -31,6 +31,14 @@ def _readings_to_series(conn: sqlite3.Connection) -> list[str]:
     return readings_to_series(conn)
 
 
+def _values_to_series(conn: sqlite3.Connection) -> list[str]:
+    from wearsync.store.monitoring_series import (
+        values_to_series,  # numpy: loaded only to upgrade an older store
+    )
+
+    return values_to_series(conn)
+
+
 def _weigh_ins_asked(conn: sqlite3.Connection) -> list[str]:
     """Garmin Connect weigh-ins, per day: whether they were asked once the day had settled
     (0: ask again), and why the last request failed. Skips columns already there."""
@@ -293,6 +301,17 @@ MIGRATIONS: list[Migration] = [
     # The store's data generation and the last week the dashboard drew, for its next first frame
     # (snapshots.py). IF NOT EXISTS, OR IGNORE: safe to run again.
     snapshots.CREATE,
+    # Monitoring values as packed columns, a row per recording and local day instead of a row per
+    # value (issue 23: each file's wellness read all of them; monitoring_series.py).
+    _values_to_series,
+    # The importer's other reads of a file through an index, not the whole table (issue 23): the
+    # same device's activities near a time (recordings.nearest_device_offset), and a recording's
+    # activities and Garmin activities when a whole copy takes a damaged one's place.
+    """
+    CREATE INDEX IF NOT EXISTS activities_by_start ON activities(start_utc);
+    CREATE INDEX IF NOT EXISTS activities_by_recording ON activities(recording_id);
+    CREATE INDEX IF NOT EXISTS garmin_activities_by_recording ON garmin_activities(recording_id);
+    """,
     # Originals are tidied by the writer that kept or forgot them, not by every open: a forgotten
     # recording's sha256 waits in loose_originals until its original is gone (originals.py).
     tidy_by_writer,
@@ -338,8 +357,9 @@ def migrate(store: Store) -> None:
 
 def _give_back_freed_space(store: Store) -> None:
     """After migrations that left most of the file free (migration 6: 532 MB of readings rows
-    become 40 MB of series), the file rewritten without the free pages. VACUUM is one transaction
-    of its own: a failure (a full disk) leaves the store as it was, only larger, and says so."""
+    become 40 MB of series; migration 13 the rows of monitoring values), the file rewritten
+    without the free pages. VACUUM is one transaction of its own: a failure (a full disk) leaves
+    the store as it was, only larger, and says so."""
     pages, free = (store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "freelist_count"))
     if free * 4 <= pages:
         return

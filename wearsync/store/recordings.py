@@ -1,5 +1,5 @@
-"""The tables of imported files: recordings, their activities, strength sets and monitoring values,
-and import_events (the log of every file's outcome)."""
+"""The tables of imported files: recordings, their activities and strength sets, and import_events
+(the log of every file's outcome). Their monitoring values are packed: monitoring_series.py."""
 
 from __future__ import annotations
 
@@ -78,60 +78,23 @@ def add_strength_sets(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) 
     )
 
 
-def add_monitoring_values(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) -> None:
-    """Monitoring values; one a device wrote twice (two files of a day) keeps the larger value."""
-    conn.executemany(
-        "INSERT INTO monitoring_values (serial, local_day, ts, activity_type, metric, kind, value, recording_id) "
-        "VALUES (:serial, :local_day, :ts, :activity_type, :metric, :kind, :value, :recording_id) "
-        "ON CONFLICT DO UPDATE SET value = MAX(value, excluded.value)",
-        rows,
-    )
-
-
-def monitoring_days(conn: sqlite3.Connection, recording_id: int) -> set[str]:
-    """The local days a recording's monitoring values fall on."""
-    return {
-        day
-        for (day,) in conn.execute(
-            "SELECT DISTINCT local_day FROM monitoring_values WHERE recording_id = :id", {"id": recording_id}
-        )
-    }
-
-
-def days_with_monitoring(conn: sqlite3.Connection, days: Iterable[str]) -> set[str]:
-    """Those of `days` that still have a monitoring value."""
-    return {
-        day
-        for day in days
-        if conn.execute("SELECT 1 FROM monitoring_values WHERE local_day = :day LIMIT 1", {"day": day}).fetchone()
-    }
-
-
-def monitoring_groups(conn: sqlite3.Connection, day: str) -> list[tuple[int, str, str, int, int, int, int, int]]:
-    """The monitoring values of local day `day` per serial, metric, kind and activity type:
-    (serial, metric, kind, activity_type, largest, sum, first ts, last ts)."""
-    return conn.execute(
-        "SELECT serial, metric, kind, activity_type, MAX(value), SUM(value), MIN(ts), MAX(ts) "
-        "FROM monitoring_values WHERE local_day = :day GROUP BY serial, metric, kind, activity_type",
-        {"day": day},
-    ).fetchall()
-
-
 def nearest_device_offset(conn: sqlite3.Connection, serial: int, near: int, within_s: int) -> int | None:
     """The UTC offset of the same device's recording nearest to `near`, within `within_s`: its
-    monitoring values' own, or an activity's whose offset was not itself a fallback."""
+    monitoring values' own, or an activity's whose offset was not itself a fallback (monitoring
+    first of two equally near). Both through an index: the device's monitoring rows of the days
+    around `near`, the activities that started within the window."""
+    from wearsync.store import monitoring_series  # numpy: loaded by the importer, not by every command
+
+    monitoring = monitoring_series.nearest_offset(conn, serial, near, within_s)
+    # INDEXED BY: by the index on recordings(serial) SQLite would visit every recording of the device
     row = conn.execute(
-        "SELECT offset FROM ("
-        " SELECT m.value AS offset, ABS(m.ts - :near) AS gap FROM monitoring_values m"
-        " WHERE m.serial = :serial AND m.metric = 'utc_offset_s' AND m.ts BETWEEN :lo AND :hi"
-        " UNION ALL"
-        " SELECT a.utc_offset_s, ABS(a.start_utc - :near) FROM activities a JOIN recordings r ON r.id = a.recording_id"
-        " WHERE r.serial = :serial AND a.start_utc BETWEEN :lo AND :hi"
-        " AND COALESCE(r.reason, '') NOT LIKE '%local time from%'"
-        ") ORDER BY gap LIMIT 1",
+        "SELECT ABS(a.start_utc - :near) AS gap, a.utc_offset_s FROM activities a INDEXED BY activities_by_start "
+        "JOIN recordings r ON r.id = a.recording_id WHERE a.start_utc BETWEEN :lo AND :hi AND r.serial = :serial "
+        "AND COALESCE(r.reason, '') NOT LIKE '%local time from%' ORDER BY gap, a.start_utc LIMIT 1",
         {"serial": serial, "near": near, "lo": near - within_s, "hi": near + within_s},
     ).fetchone()
-    return None if row is None else int(row[0])
+    found = [f for f in (monitoring, row) if f is not None]
+    return int(min(found, key=lambda f: f[0])[1]) if found else None
 
 
 def log_imports(conn: sqlite3.Connection, events: Iterable[dict[str, Any]]) -> None:
@@ -169,22 +132,6 @@ def read_activity_maxima(conn: sqlite3.Connection, first: date | None = None, la
     )
 
 
-def read_monitoring_totals(
-    conn: sqlite3.Connection, first: date | None = None, last: date | None = None
-) -> pl.DataFrame:
-    """Running totals of steps and active calories (MONITORING_TOTALS_SCHEMA) of local days first..last."""
-    from wearsync.analytics.intensity import MONITORING_TOTALS_SCHEMA
-    from wearsync.store.frames import day_range, query_frame
-
-    return query_frame(
-        conn,
-        "SELECT serial, local_day, ts, activity_type, metric, value FROM monitoring_values "
-        "WHERE local_day BETWEEN :first AND :last AND kind = 'total' AND metric IN ('steps', 'active_kcal')",
-        day_range(first, last),
-        MONITORING_TOTALS_SCHEMA,
-    )
-
-
 def read_strength_activity_ids(
     conn: sqlite3.Connection, first: date | None = None, last: date | None = None
 ) -> pl.DataFrame:
@@ -201,35 +148,12 @@ def read_strength_activity_ids(
     )
 
 
-def read_device_increments(conn: sqlite3.Connection, day: date) -> list[tuple[int, str, int]]:
-    """The device's own intensity-minute increments of local day `day`: (ts, metric, minutes), in time order.
-
-    Each is stamped at the end of the interval it counts (FIT 55/33-34).
-    """
-    return conn.execute(
-        "SELECT ts, metric, SUM(value) FROM monitoring_values WHERE local_day = :day "
-        "AND kind = 'increment' AND metric IN ('moderate_min', 'vigorous_min') "
-        "GROUP BY ts, metric ORDER BY ts, metric",
-        {"day": day.isoformat()},
-    ).fetchall()
-
-
-def monitoring_day_spans(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
-    """Per recording, the first and last local day of its monitoring values (one pass)."""
-    return {
-        rid: (first, last)
-        for rid, first, last in conn.execute(
-            "SELECT recording_id, min(local_day), max(local_day) FROM monitoring_values GROUP BY recording_id"
-        )
-    }
-
-
 def recording_days(conn: sqlite3.Connection) -> dict[int, set[str]]:
     """Per recording, the local days its activities, monitoring values and weigh-ins fall on."""
     days: dict[int, set[str]] = {}
     for rid, local_day in conn.execute(
         "SELECT recording_id, local_day FROM activities UNION "
-        "SELECT recording_id, local_day FROM monitoring_values UNION "
+        "SELECT recording_id, local_day FROM monitoring_series UNION "
         "SELECT recording_id, local_day FROM weigh_ins WHERE recording_id IS NOT NULL"
     ):
         days.setdefault(rid, set()).add(local_day)

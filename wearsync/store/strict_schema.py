@@ -153,6 +153,7 @@ TABLES: tuple[Table, ...] = (
         ),
         orphaned=_OF_A_RECORDING,
     ),
+    # A row per value, as stores held monitoring values until migration 13 (monitoring_series.values_to_series).
     Table(
         "monitoring_values",
         (
