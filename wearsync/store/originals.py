@@ -42,10 +42,11 @@ OS_WRITE_FAILURES = {
     errno.EPERM: "permission denied",
     errno.EROFS: "the file system is read-only",
 }
-# Forgetting a recording marks its original loose, in the forgetting transaction.
+# Forgetting a recording marks its original loose, in the forgetting transaction. IF NOT EXISTS: a
+# store whose version a test winds back runs it again.
 LOOSE_ORIGINALS = (
-    "CREATE TABLE loose_originals (sha256 TEXT PRIMARY KEY) STRICT",
-    "CREATE TRIGGER recording_forgotten AFTER DELETE ON recordings BEGIN "
+    "CREATE TABLE IF NOT EXISTS loose_originals (sha256 TEXT PRIMARY KEY) STRICT",
+    "CREATE TRIGGER IF NOT EXISTS recording_forgotten AFTER DELETE ON recordings BEGIN "
     "INSERT OR IGNORE INTO loose_originals (sha256) VALUES (old.sha256); END",
 )
 
