@@ -25,7 +25,11 @@ from tests.soak import missing_requirements, soak  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="how long the loops run (default 10)")
-    parser.add_argument("--keep", type=Path, help="a new folder to run in and keep (the store, the status files)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="a new folder to run in and keep: the store, and soak.json (every run with its exit code and output)",
+    )
     args = parser.parse_args()
     why = missing_requirements()
     if why:
@@ -34,6 +38,7 @@ def main() -> int:
     if args.keep:
         args.keep.mkdir(parents=True)
         result = soak(args.keep, args.minutes * 60)
+        result.write_log(args.keep / "soak.json")
     else:
         with tempfile.TemporaryDirectory(prefix="wearsync-soak-") as folder:
             result = soak(Path(folder), args.minutes * 60)

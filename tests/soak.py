@@ -40,7 +40,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -108,8 +108,9 @@ class Check:
 class SoakResult:
     seconds: float
     runs: list[Run]
-    screen_alerts: list[str]  # screens that showed an error, with the dashboard's name
+    screen_alerts: list[str]  # the first screens that showed an error, with the dashboard's name
     screen_captures: int
+    screens_with_errors: int
     checks: list[Check]
 
     @property
@@ -122,7 +123,7 @@ class SoakResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.screen_alerts and not self.failed
+        return not self.errors and not self.screens_with_errors and not self.failed
 
     def summary(self) -> str:
         """Per kind of process its runs, exit codes and errors, then the screens and the end checks."""
@@ -133,18 +134,33 @@ class SoakResult:
             shown = ", ".join(f"{code}: {n}" for code, n in sorted(codes.items(), key=str))
             errors = sum(1 for r in runs if r.problem)
             lines.append(f"  {kind:<10} {len(runs):>5} runs   exit codes {{{shown}}}   errors {errors}")
-        lines.append(f"  screens    {self.screen_captures:>5} captures, {len(self.screen_alerts)} showing an error")
+        lines.append(f"  screens    {self.screen_captures:>5} captures, {self.screens_with_errors} showing an error")
         for check in self.checks:
             lines.append(
                 f"  {'ok  ' if check.ok else 'FAIL'} {check.name}" + (f": {check.detail}" if check.detail else "")
             )
         return "\n".join(lines)
 
+    def write_log(self, path: Path) -> None:
+        """Every run (kind, arguments, exit code, stdout, stderr, why it is an error), the screens that
+        showed an error and the checks, as JSON."""
+        log = {
+            "seconds": self.seconds,
+            "runs": [asdict(r) for r in self.runs],
+            "screen_captures": self.screen_captures,
+            "screens_with_errors": self.screens_with_errors,
+            "screen_alerts": self.screen_alerts,
+            "checks": [asdict(c) for c in self.checks],
+        }
+        path.write_text(json.dumps(log, indent=1))
+
     def details(self, limit: int = 5) -> str:
         """The summary, then the first errors and screens in full (for an assertion's message)."""
         parts = [self.summary()]
         parts += [f"--- error {i + 1} of {len(self.errors)}\n{r.describe()}" for i, r in enumerate(self.errors[:limit])]
-        parts += [f"--- screen {i + 1} of {len(self.screen_alerts)}\n{s}" for i, s in enumerate(self.screen_alerts[:2])]
+        parts += [
+            f"--- screen {i + 1} of {self.screens_with_errors}\n{s}" for i, s in enumerate(self.screen_alerts[:2])
+        ]
         return "\n".join(parts)
 
 
@@ -178,6 +194,7 @@ class Soak:
         self.runs: list[Run] = []
         self.screen_alerts: list[str] = []
         self.screen_captures = 0
+        self.screens_with_errors = 0
         self.dashboards: list[Dashboard] = []
         self.expected = _Expected()
         self.week_days: list[str] = []
@@ -357,8 +374,10 @@ class Soak:
             screen = f"(tmux capture-pane failed: {exc.stderr})"
         with self._lock:
             self.screen_captures += 1
-            if SCREEN_ERRORS.search(screen) and len(self.screen_alerts) < 50:
-                self.screen_alerts.append(f"{dashboard.name}:\n{screen}")
+            if SCREEN_ERRORS.search(screen):
+                self.screens_with_errors += 1
+                if len(self.screen_alerts) < 20:  # the first ones, in full
+                    self.screen_alerts.append(f"{dashboard.name}:\n{screen}")
         return screen
 
     def run_loops(self, seconds: float) -> None:
@@ -383,7 +402,14 @@ class Soak:
         self._watching.clear()
         checks.append(self._quit_dashboards())
         checks += [self._intake_and_weight(), *self._recordings(), self._integrity()]
-        return SoakResult(self._seconds, list(self.runs), list(self.screen_alerts), self.screen_captures, checks)
+        return SoakResult(
+            self._seconds,
+            list(self.runs),
+            list(self.screen_alerts),
+            self.screen_captures,
+            self.screens_with_errors,
+            checks,
+        )
 
     def _screens_equal_report(self, refresh_s: float) -> Check:
         """Both dashboards show `report --json`'s week, once they have refreshed (waited for up to
@@ -469,8 +495,8 @@ class Soak:
         unstored = [day for day in served if f"garmin:{day}" not in stored]
         return [
             Check(
-                f"{len(expected.present)} files imported last are listed, {len(expected.absent)} forgotten last are "
-                f"not ({len(expected.unsure)} left out after a failed run)",
+                f"the files imported last are listed ({len(expected.present)}), those forgotten last are not "
+                f"({len(expected.absent)}; {len(expected.unsure)} left out after a failed run)",
                 not lost and not kept,
                 detail,
             ),
