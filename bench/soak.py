@@ -1,7 +1,7 @@
 """The soak of issue 23 for minutes: two real dashboards in tmux open on one store while `pull`
 (from the fake Garmin Connect on 127.0.0.1), `import`/`forget`, `log intake`, `log weight` and
 `report`/`recordings` loop, each command a real process of its own (tests/soak.py is the harness;
-tests/functional/test_soak.py runs 30 s of it in the suite). Prints per kind of process its runs,
+tests/functional/test_soak.py runs 25 s of it in the suite). Prints per kind of process its runs,
 exit codes and errors, the screens that showed an error, then the end checks: both dashboards show
 `report --json`'s week and quit with 0, the last intake and weight logged are reported, the files
 last imported are listed and those forgotten are not, the days the fake served are stored, and

@@ -1,4 +1,4 @@
-"""Issue 23, the soak in the suite: two real dashboards (tmux) open on one store for 30 s while
+"""Issue 23, the soak in the suite: two real dashboards (tmux) open on one store for 25 s while
 `pull` (from the fake Garmin Connect), `import`/`forget`, `log intake`, `log weight` and `report`
 loop in processes of their own; then every process ended as documented, no dashboard showed an
 error, both show `report --json`'s week, every row logged, imported or pulled is there and
@@ -8,8 +8,8 @@ import pytest
 
 from tests.soak import missing_requirements, soak
 
-SECONDS = 30  # of loops; with the start and the end checks the test takes under a minute when it passes
-REFRESH_S = 20  # the dashboards poll the store every second: time enough to show the last data
+SECONDS = 25  # of loops; with the start and the end checks the test takes under a minute
+REFRESH_S = 15  # the dashboards poll the store every second: time enough to show the last data
 
 pytestmark = pytest.mark.soak
 
