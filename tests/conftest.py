@@ -8,6 +8,15 @@ from wearsync.store import DB_NAME, Store
 # helper modules holding asserts of their own: pytest explains their failures as it does a test's
 pytest.register_assert_rewrite("tests.hostile_imports")
 
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "soak: many real processes on one store at once for tens of seconds (tests/soak.py; deselect with "
+        '-m "not soak")',
+    )
+
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_FIT = SHARED / "fit"
 SHARED_GARMIN = SHARED / "garmin"
