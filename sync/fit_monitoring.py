@@ -1,6 +1,8 @@
 """All-day monitoring messages (monitoring, monitoring_info, monitoring_hr_data) to wearsync's
 monitoring values and heart-rate readings, each placed on its local day by the file's
-monitoring_info offsets. fit_records hands each monitoring message here as the stream passes.
+monitoring_info offsets. fit_records hands each monitoring message here as the stream passes;
+a block's monitoring messages that the reader decoded as columns are taken at once, with the same
+result, by fit_monitoring_columns (monitoring_info and monitoring_hr_data always come here).
 
 Totals run since local midnight and are stamped at the end of their interval; `cycles` are read
 raw (trap 2 in docs/fit-notes.md).

@@ -2,10 +2,10 @@
 heart-rate readings, strength sets and weigh-ins (its monitoring values: fit_monitoring).
 
 One pass over the message stream (the fast reader's blocks, fit_columns): nothing is kept per
-message, heart rate goes into compact arrays, taken straight from the records' columns where
-the reader decoded them as columns. Every value passes the gate (sync/gate.py) on its way in: a field of
-another type or size than the profile says, or out of its plausible range, is dropped
-and counted, never the file. Only raw field values are read (see fit_messages); the
+message, heart rate goes into compact arrays, taken straight from the records' and the
+monitoring messages' columns where the reader decoded them as columns. Every value passes the
+gate (sync/gate.py) on its way in: a field of another type or size than the profile says, or out
+of its plausible range, is dropped and counted, never the file. Only raw field values are read (see fit_messages); the
 scales applied here are the FIT profile's, except monitoring `cycles`, which is read
 raw (trap 2 in docs/fit-notes.md).
 
