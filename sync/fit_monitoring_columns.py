@@ -44,7 +44,7 @@ _TIME, _BPM = LIMITS["time"], LIMITS["heart_rate_bpm"]
 
 class MonitoringRows:
     """A block's monitoring messages in file order: each read field as int64 values and a mask of
-    where a message holds it (None: no message does)."""
+    the messages that hold it (a field no message holds is left out)."""
 
     def __init__(self, columns: list[FitColumns], pos: np.ndarray, fields: dict[int, tuple[np.ndarray, np.ndarray]]):
         self.columns = columns  # the block's monitoring columns, taken here
