@@ -153,7 +153,7 @@ def absurd_checks(now: float) -> list[tuple[str, str]]:
     return [(name, f"SELECT count(*) FROM {table} WHERE {where}") for name, table, where in checks]
 
 
-# `readings` and `monitoring_values`: the stored series as rows (tests/readings.py), made again after each batch's import
+# `readings` and `monitoring_values`: the stored values as rows (tests/readings.py), made after each batch's import
 TOUCHED_DAYS = (
     "SELECT DISTINCT date(ts + utc_offset_s, 'unixepoch') FROM readings "
     "UNION SELECT local_day FROM activities UNION SELECT local_day FROM monitoring_values"

@@ -1,6 +1,8 @@
 """All-day monitoring messages (monitoring, monitoring_info, monitoring_hr_data) to wearsync's
 monitoring values and heart-rate readings, each placed on its local day by the file's
-monitoring_info offsets. fit_records hands each monitoring message here as the stream passes.
+monitoring_info offsets. fit_records hands each monitoring message here as the stream passes;
+a block's monitoring messages that the reader decoded as columns are taken at once, with the same
+result, by fit_monitoring_columns (monitoring_info and monitoring_hr_data always come here).
 
 Totals run since local midnight and are stamped at the end of their interval; `cycles` are read
 raw (trap 2 in docs/fit-notes.md).
@@ -38,8 +40,8 @@ def _day_of(closing_day: str, opening_day: str, value: int) -> str:
 
 
 # Monitoring fields: (field number, metric, kind, limit). Totals run since local midnight.
-_MONITORING_TOTALS_BY_TYPE = ((3, "steps", "steps_day"), (19, "active_kcal", "kcal_day"))
-_MONITORING_UNTYPED = (
+MONITORING_TOTALS_BY_TYPE = ((3, "steps", "steps_day"), (19, "active_kcal", "kcal_day"))
+MONITORING_UNTYPED = (
     (35, "ascent_mm", "total", "ascent_mm_day"),
     (36, "descent_mm", "total", "ascent_mm_day"),
     (37, "moderate_min", "total", "minutes_day"),
@@ -117,7 +119,7 @@ class Monitoring:
         if activity_type is None and type_and_intensity is not None:
             activity_type = type_and_intensity & 0x1F  # trap 2: bits 0-4 of 55/24
         if activity_type is not None:
-            for number, metric, limit in _MONITORING_TOTALS_BY_TYPE:
+            for number, metric, limit in MONITORING_TOTALS_BY_TYPE:
                 value = f.get(number)
                 if value is None or (metric == "steps" and activity_type not in STEP_ACTIVITY_TYPES):
                     continue
@@ -126,7 +128,7 @@ class Monitoring:
                     self.values.append(
                         MonitoringValue(_day_of(day, opening_day, value), when, activity_type, metric, "total", value)
                     )
-        for number, metric, kind, limit in _MONITORING_UNTYPED:
+        for number, metric, kind, limit in MONITORING_UNTYPED:
             value = f.get(number)
             if value is not None:
                 value = g.check(value, limit, f"monitoring.{metric}")

@@ -2,10 +2,10 @@
 heart-rate readings, strength sets and weigh-ins (its monitoring values: fit_monitoring).
 
 One pass over the message stream (the fast reader's blocks, fit_columns): nothing is kept per
-message, heart rate goes into compact arrays, taken straight from the records' columns where
-the reader decoded them as columns. Every value passes the gate (sync/gate.py) on its way in: a field of
-another type or size than the profile says, or out of its plausible range, is dropped
-and counted, never the file. Only raw field values are read (see fit_messages); the
+message, heart rate goes into compact arrays, taken straight from the records' and the
+monitoring messages' columns where the reader decoded them as columns. Every value passes the
+gate (sync/gate.py) on its way in: a field of another type or size than the profile says, or out
+of its plausible range, is dropped and counted, never the file. Only raw field values are read (see fit_messages); the
 scales applied here are the FIT profile's, except monitoring `cycles`, which is read
 raw (trap 2 in docs/fit-notes.md).
 
@@ -35,6 +35,7 @@ from wearsync.sync.fit_content import (
 )
 from wearsync.sync.fit_messages import TIMESTAMP, Fields, FitMessage
 from wearsync.sync.fit_monitoring import MONITORING, MONITORING_HR, MONITORING_INFO, Monitoring
+from wearsync.sync.fit_monitoring_columns import MonitoringRows
 from wearsync.sync.fit_values import (
     QUARTER_HOUR_S,
     UINT32_MAX,
@@ -108,8 +109,28 @@ class _Extractor:
     def run(self, blocks: Iterable[FitBlock]) -> FitContent:
         for block in blocks:
             taken = [c for c in block.columns if c.num not in _READS or (c.num == RECORD and self._record_columns(c))]
-            self._messages(block.pairs(taken))
+            rows = MonitoringRows.of(block)
+            if rows is None:
+                self._messages(block.pairs(taken))
+            else:
+                self._messages_beside(rows, block.pairs(taken + rows.columns))
         return self._content()
+
+    def _messages_beside(self, rows: MonitoringRows, pairs: list[tuple[int, FitMessage]]) -> None:
+        """`_messages` of a block whose monitoring messages (55), columns and singles, are `rows`:
+        each monitoring_info or monitoring_hr_data message is taken after the rows before it, as
+        the stream orders them (the block's other messages share nothing with them)."""
+        others = []
+        for pos, m in pairs:
+            if m.num == MONITORING:
+                continue  # one of the rows
+            if m.num in (MONITORING_INFO, MONITORING_HR):
+                rows.take_until(self.monitoring, pos)
+                self.monitoring.take(m.num, m.fields)
+            else:
+                others.append((pos, m))
+        rows.take_until(self.monitoring, None)
+        self._messages(others)
 
     def _record_columns(self, c: FitColumns) -> bool:
         """Take the heart rate of records decoded as columns, as `_messages` would one by one.
