@@ -289,3 +289,24 @@ def test_a_batch_whose_original_does_not_fit_fails_that_file_only_and_leaves_not
     )
     assert pending(wearsync_home) == []
     assert [p.name for p in kept_originals(wearsync_home)] == [hashlib.sha256(RUN.read_bytes()).hexdigest() + ".fit"]
+
+
+def test_a_store_damaged_under_wearsync_is_one_line_and_exit_2(wearsync_home):
+    require(RUN)
+    with Store.open(wearsync_home) as store:
+        import_paths(store, [RUN])
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    with open(wearsync_home / DB_NAME, "r+b") as damaged:  # a disk (or another program) overwrites pages
+        damaged.seek(4096 * (pages - 3))
+        damaged.write(b"\xa5" * 4096 * 3)
+    run = subprocess.run(
+        [sys.executable, "-m", "wearsync", "--home", str(wearsync_home), "report", "--day", "2015-08-15"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stderr.startswith("wearsync: error: the store cannot be read (") and run.stderr.count("\n") == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
+import sqlite3
 import sys
 import textwrap
 
@@ -117,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         return common.EXIT_RATE_LIMITED
     except (ConfigError, WearsyncError) as exc:
         common.say(f"wearsync: error: {exc}")
+        return common.EXIT_ERROR
+    except sqlite3.DatabaseError as exc:  # a store damaged after it was opened (a disk, another program)
+        common.say(
+            f"wearsync: error: the store cannot be read ({exc}); move its wearsync.db away, then "
+            "`wearsync import` its originals/ folder and `wearsync pull` bring the data back"
+        )
         return common.EXIT_ERROR
 
 

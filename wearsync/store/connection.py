@@ -96,6 +96,8 @@ class Store:
             conn.close()
             if isinstance(exc, sqlite3.OperationalError) and _write_failure(exc):
                 raise store._error(exc) from exc
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_CORRUPT:
+                raise StoreError(f"{path}: the store is damaged ({exc})") from exc
             raise StoreError(f"{path}: not a wearsync store ({exc})") from exc
         except BaseException:
             conn.close()
