@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
             "`wearsync import` its originals/ folder and `wearsync pull` bring the data back"
         )
         return common.EXIT_ERROR
+    finally:
+        while common.opened_stores:
+            common.opened_stores.pop().close()
 
 
 def _complete(parser: argparse.ArgumentParser) -> None:

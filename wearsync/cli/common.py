@@ -31,6 +31,10 @@ EXIT_BUSY = 6  # another pull is running on this store
 EXIT_INTERNAL = 70  # a bug of wearsync's met an input (sysexits' EX_SOFTWARE): please report it
 EXIT_INTERRUPTED = 130
 
+# The stores the command opened, closed when it ends (main), so a later command in the same process
+# (a test, the demo's own) finds no connection left open.
+opened_stores: list[Store] = []
+
 stderr = Console(stderr=True, highlight=False)
 stdout = Console(highlight=False)
 
@@ -51,6 +55,7 @@ def open_config_and_store(args, *, create: bool = False, read_only: bool = False
             "`wearsync import`, `pull` or `log intake` create one"
         )
     store = Store.open(data_dir, read_only_ok=read_only)
+    opened_stores.append(store)
     for notice in store.notices:
         say(f"wearsync: {notice}")
     return config, store

@@ -39,13 +39,10 @@ def run_dashboard(args) -> int:
 
 
 def show(config, store, **options) -> int:
-    """Run the dashboard on `store` (closed after); a crash inside it is a bug: exit 70."""
+    """Run the dashboard on `store` (closed by main as the command ends); a crash inside it is a bug: exit 70."""
     # Imported here so every other command starts without loading Textual.
     from wearsync.dashboard.app import build_app
 
-    try:
-        app = build_app(config, store, **options)
-        app.run()
-    finally:
-        store.close()
+    app = build_app(config, store, **options)
+    app.run()
     return common.EXIT_INTERNAL if app.return_code else common.EXIT_OK

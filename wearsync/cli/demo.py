@@ -58,6 +58,7 @@ def run_demo(args) -> int:
         with common.progress_bar("Importing the demo") as advance:
             build_demo(folder, end, progress=lambda _phase, _done, total, label: advance(Path(label).name, total))
     store = Store.open(folder)
+    common.opened_stores.append(store)
     config = load_config(folder / SETTINGS, home=folder)
     common.say(f"Demo store: {folder} (ten weeks to {end}).")
     common.say(f"Report on it: wearsync --home {folder} --config {folder / SETTINGS} report")
@@ -73,6 +74,5 @@ def run_demo(args) -> int:
             "(the demo left that activity out of its import for this)."
         )
     if args.no_open:
-        store.close()
         return common.EXIT_OK
     return show(config, store, today=end)
