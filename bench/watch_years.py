@@ -42,7 +42,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from wearsync.demo import person
-from wearsync.demo.fit_writer import monitoring_fit, weight_scale_fit
+from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit, weight_scale_fit
 
 END = date(2024, 12, 31)  # the last day of history_gen.py's five years
 PIECES = 4
@@ -88,18 +88,23 @@ def weight_on(rng: random.Random, day: date) -> float:
     return round(person.WEIGHT_KG + 2.0 + seasonal - 0.4 * years + rng.gauss(0, person.WATER_SWING_KG), 2)
 
 
+def lived(seed: int, day: date) -> tuple[random.Random, list[person.Session], list[MonitoringMinute]]:
+    """The person's `day`: its workouts and its minutes, and the day's generator to go on with."""
+    keen, plan, _ = week_plan(seed, day)
+    rng = random.Random(f"watch-years:{seed}:day:{day.isoformat()}")
+    sessions = person.day_sessions(rng, day, plan[day.weekday()], keen)
+    return rng, sessions, person.day_minutes(rng, day, sessions)
+
+
 def write_day(out: Path, day: date, seed: int, pieces: int = PIECES) -> list[tuple[str, int]]:
     """Write `day`'s files below `out` (GARMIN/<folder>/...); return each one's path relative to
     `out` and its size."""
-    keen, plan, weigh_day = week_plan(seed, day)
-    rng = random.Random(f"watch-years:{seed}:day:{day.isoformat()}")
+    rng, sessions, minutes = lived(seed, day)
     garmin = out / "GARMIN"
     files: dict[str, bytes] = {}
-    sessions = person.day_sessions(rng, day, plan[day.weekday()], keen)
     for s in sessions:
         start_local, data = person.activity_file(s, day)
         files[f"Activity/{start_local:%Y-%m-%d-%H-%M-%S}.fit"] = data
-    minutes = person.day_minutes(rng, day, sessions)
     cuts = sync_cuts(rng, pieces)
     for start, end in zip(cuts, cuts[1:], strict=False):
         data = monitoring_fit(
@@ -112,7 +117,7 @@ def write_day(out: Path, day: date, seed: int, pieces: int = PIECES) -> list[tup
             end_minute=end,
         )
         files[f"Monitor/{day:%Y-%m-%d}-{start // 60:02d}-{start % 60:02d}-00.fit"] = data
-    if day.weekday() == weigh_day:
+    if day.weekday() == week_plan(seed, day)[2]:  # the week's weigh-in
         local = datetime(day.year, day.month, day.day, 6, 30) + timedelta(seconds=rng.randint(0, 4500))
         when = (local - timedelta(seconds=person.UTC_OFFSET_S)).replace(tzinfo=UTC)
         data = weight_scale_fit(
