@@ -120,7 +120,7 @@ MIDNIGHT = _fit_seconds(datetime(2020, 9, 24, 21, tzinfo=UTC))
 NEXT_MIDNIGHT = MIDNIGHT + 86400
 
 
-def _day(minutes: list[MonitoringMinute], start_minute: int = 0, end_minute: int = 1440) -> bytes:
+def _day(minutes: list[MonitoringMinute], start_minute: int = 0, end_minute: int = 1440, **options: int) -> bytes:
     return monitoring_fit(
         day=DAY,
         utc_offset_s=OFFSET,
@@ -129,6 +129,7 @@ def _day(minutes: list[MonitoringMinute], start_minute: int = 0, end_minute: int
         minutes=minutes,
         start_minute=start_minute,
         end_minute=end_minute,
+        **options,
     )
 
 
@@ -233,6 +234,18 @@ def test_a_day_cut_into_pieces_carries_its_totals_across_them():
     assert closing == {6: (1483, 61), 1: (200, 15), 0: (None, 7)}
     readings = [m[27] for m in _messages(morning, "monitoring") + _messages(rest, "monitoring") if 27 in m]
     assert readings == [m.heart_rate for m in _walking_day()]
+
+
+def test_totals_can_be_written_every_minute():
+    written = [m for m in _messages(_day(_walking_day(), totals_every_s=60), "monitoring") if 5 in m or 31 in m]
+    assert written[:4] == [
+        {253: MIDNIGHT + 481 * 60, 31: 3048, 32: 0, 33: 1, 34: 0},  # 08:00-08:01 local, stamped at its end
+        {253: MIDNIGHT + 481 * 60, 5: 6, 3: 1000, 19: 40},
+        {253: MIDNIGHT + 482 * 60, 31: 0, 32: 1500, 33: 0, 34: 1},
+        {253: MIDNIGHT + 482 * 60, 5: 6, 3: 1483, 19: 61},
+    ]
+    with pytest.raises(ValueError, match="whole minutes"):
+        _day(_walking_day(), totals_every_s=90)
 
 
 def test_a_piece_must_lie_within_the_day():

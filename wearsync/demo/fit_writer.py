@@ -224,6 +224,7 @@ def monitoring_fit(
     minutes: list[MonitoringMinute],
     start_minute: int = 0,
     end_minute: int = 1440,
+    totals_every_s: int = TOTALS_EVERY_S,
 ) -> bytes:
     """A `monitoring_b` file for one local day, laid out like a vivosmart 4's.
 
@@ -239,7 +240,13 @@ def monitoring_fit(
     monitoring_info stamped at the piece's start, where the running totals so far are repeated,
     and the totals (and the increments of a quarter hour the cut splits) are stamped at its end.
     The totals still run since local midnight, across the pieces.
+
+    `totals_every_s` (a whole number of minutes dividing the day) writes the increments and the
+    totals that moved that often instead of every 15 min: a real vivosmart 4 writes its totals
+    about every few minutes of activity (376 monitoring values on its day in ../shared/fit).
     """
+    if totals_every_s % 60 or 86400 % totals_every_s:
+        raise ValueError(f"totals every {totals_every_s} s: not whole minutes dividing the day")
     if not 0 <= start_minute < end_minute <= 1440:
         raise ValueError(f"a piece of a day must lie within 0-1440 minutes, not {start_minute}-{end_minute}")
     by_minute: dict[int, MonitoringMinute] = {}
@@ -278,7 +285,7 @@ def monitoring_fit(
             kcal[by_minute[minute].activity_type] += by_minute[minute].active_kcal
     if start_minute:
         _totals(fit, piece_start, [t for t in types if steps[t] or kcal[t]], steps, kcal)
-    block = TOTALS_EVERY_S // 60
+    block = totals_every_s // 60
     for block_start in range(start_minute - start_minute % block, end_minute, block):
         moved: set[str] = set()
         ascent = descent = moderate = vigorous = 0
