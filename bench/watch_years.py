@@ -46,6 +46,10 @@ from wearsync.demo.fit_writer import MonitoringMinute, monitoring_fit, weight_sc
 
 END = date(2024, 12, 31)  # the last day of history_gen.py's five years
 PIECES = 4
+# Totals and increments written each minute they moved, not every 15 min as the demo's: a real
+# vivosmart 4 day (../shared/fit) imports as 376 monitoring values, these days as about 270 (every
+# 15 min: about 75), and each file's import work grows with them (issue 23).
+TOTALS_EVERY_S = 60
 ACTIVITY_DAYS_A_WEEK = 3
 SCALE_SERIAL = 3_914_207_118
 FOLDERS = ("Activity", "Monitor", "Weight")
@@ -115,6 +119,7 @@ def write_day(out: Path, day: date, seed: int, pieces: int = PIECES) -> list[tup
             minutes=minutes,
             start_minute=start,
             end_minute=end,
+            totals_every_s=TOTALS_EVERY_S,
         )
         files[f"Monitor/{day:%Y-%m-%d}-{start // 60:02d}-{start % 60:02d}-00.fit"] = data
     if day.weekday() == week_plan(seed, day)[2]:  # the week's weigh-in
