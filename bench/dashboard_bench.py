@@ -104,12 +104,19 @@ def _tree_cpu(pid: int) -> float:
 
 
 def tmux_first_frame(
-    home: Path, marker: str = "fat change", timeout: float = 30, *, fresh: bool = False, linger: float = 0
+    home: Path,
+    marker: str = "fat change",
+    timeout: float = 30,
+    *,
+    fresh: bool = False,
+    linger: float = 0,
+    python: Path | str = sys.executable,
 ) -> float:
     """Seconds from starting `wearsync dashboard` in tmux until `marker` (the week's last line) shows,
     with `fresh` the week computed afresh (not a kept one labelled "updating…"); its CPU seconds by
     then go to CPU["tmux"]. The kept week's labelled frame, if one showed before, goes to STALE_FRAME.
-    `linger`: seconds the dashboard stays open after (to keep its week for the next run)."""
+    `linger`: seconds the dashboard stays open after (to keep its week for the next run). `python`:
+    the interpreter whose wearsync runs (another checkout's venv runs that checkout's code)."""
     socket = f"wearsync-bench-{uuid.uuid4().hex[:8]}"
     env = f"WEARSYNC_HOME={home} XDG_CONFIG_HOME={home / 'xdg'} TERM=xterm-256color"
     start = time.perf_counter()
@@ -126,7 +133,7 @@ def tmux_first_frame(
             "120",
             "-y",
             "40",
-            f"{env} {sys.executable} -m wearsync dashboard",
+            f"{env} {python} -m wearsync dashboard",
         ],
         check=True,
     )

@@ -58,12 +58,14 @@ print(json.dumps({"seconds": seconds, "cpu_s": cpu, "files": len(files),
 """
 
 
-def measure(mode: str, python: Path = Path(sys.executable), tree: Path = ROOT) -> dict:
+def measure(mode: str, python: Path = Path(sys.executable), tree: Path = ROOT, folder: Path = SHARED_FIT) -> dict:
+    """`mode` ("fitparse", or the importer with that many processes) on the FIT files below
+    `folder`, in a fresh process of `python` run in `tree`."""
     with tempfile.TemporaryDirectory() as home:
         script = Path(home) / "child.py"
         script.write_text(CHILD)
         out = subprocess.run(
-            [str(python), str(script), mode, str(SHARED_FIT), str(Path(home) / "store")],
+            [str(python), str(script), mode, str(folder), str(Path(home) / "store")],
             capture_output=True,
             text=True,
             check=True,

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import fitparse
 import pytest
 
-from wearsync.demo.fit_writer import MonitoringMinute, SetToWrite, activity_fit, monitoring_fit
+from wearsync.demo.fit_writer import MonitoringMinute, SetToWrite, activity_fit, monitoring_fit, weight_scale_fit
 
 FIT_EPOCH = datetime(1989, 12, 31, tzinfo=UTC)
 START = datetime(2026, 2, 10, 6, 45, 12, tzinfo=UTC)
@@ -120,8 +120,17 @@ MIDNIGHT = _fit_seconds(datetime(2020, 9, 24, 21, tzinfo=UTC))
 NEXT_MIDNIGHT = MIDNIGHT + 86400
 
 
-def _day(minutes: list[MonitoringMinute]) -> bytes:
-    return monitoring_fit(day=DAY, utc_offset_s=OFFSET, serial=3982961693, resting_metabolic_rate=1860, minutes=minutes)
+def _day(minutes: list[MonitoringMinute], start_minute: int = 0, end_minute: int = 1440, **options: int) -> bytes:
+    return monitoring_fit(
+        day=DAY,
+        utc_offset_s=OFFSET,
+        serial=3982961693,
+        resting_metabolic_rate=1860,
+        minutes=minutes,
+        start_minute=start_minute,
+        end_minute=end_minute,
+        **options,
+    )
 
 
 def _walking_day() -> list[MonitoringMinute]:
@@ -198,6 +207,74 @@ def test_minutes_outside_the_day_or_twice_are_refused():
         _day([MonitoringMinute(1440, heart_rate=60)])
     with pytest.raises(ValueError, match="twice"):
         _day([MonitoringMinute(5, heart_rate=60), MonitoringMinute(5, heart_rate=61)])
+
+
+def test_a_day_cut_into_pieces_carries_its_totals_across_them():
+    # cut at 08:01 local, between the two walking minutes 08:00 (1,000 steps, 40.4 kcal, 3,048 mm
+    # up, moderate) and 08:01 (483 steps, 20.3 kcal, 1,500 mm down, vigorous)
+    morning, rest = _day(_walking_day(), 0, 481), _day(_walking_day(), 481, 1440)
+    cut = MIDNIGHT + 481 * 60
+    assert [m[4] for m in _messages(morning, "file_id")] == [MIDNIGHT]
+    assert [m[4] for m in _messages(rest, "file_id")] == [cut]
+    (info,) = _messages(rest, "monitoring_info")
+    assert (info[253], info[0] - info[253], info[5], info[1]) == (cut, OFFSET, 1860, (6, 1, 0))
+
+    morning_totals = [m for m in _messages(morning, "monitoring") if 5 in m or 31 in m]
+    assert morning_totals == [
+        {253: cut, 31: 3048, 32: 0, 33: 1, 34: 0},
+        {253: cut, 5: 6, 3: 1000, 19: 40},
+    ]
+    rest_totals = [m for m in _messages(rest, "monitoring") if 5 in m or 31 in m]
+    assert rest_totals[:3] == [
+        {253: cut, 5: 6, 3: 1000, 19: 40},  # the totals so far, repeated at the piece's start
+        {253: MIDNIGHT + 495 * 60, 31: 0, 32: 1500, 33: 0, 34: 1},  # the rest of 08:00-08:15
+        {253: MIDNIGHT + 495 * 60, 5: 6, 3: 1483, 19: 61},
+    ]
+    closing = {m[5]: (m.get(3), m[19]) for m in rest_totals if m[253] == NEXT_MIDNIGHT}
+    assert closing == {6: (1483, 61), 1: (200, 15), 0: (None, 7)}
+    readings = [m[27] for m in _messages(morning, "monitoring") + _messages(rest, "monitoring") if 27 in m]
+    assert readings == [m.heart_rate for m in _walking_day()]
+
+
+def test_totals_can_be_written_every_minute():
+    written = [m for m in _messages(_day(_walking_day(), totals_every_s=60), "monitoring") if 5 in m or 31 in m]
+    assert written[:4] == [
+        {253: MIDNIGHT + 481 * 60, 31: 3048, 32: 0, 33: 1, 34: 0},  # 08:00-08:01 local, stamped at its end
+        {253: MIDNIGHT + 481 * 60, 5: 6, 3: 1000, 19: 40},
+        {253: MIDNIGHT + 482 * 60, 31: 0, 32: 1500, 33: 0, 34: 1},
+        {253: MIDNIGHT + 482 * 60, 5: 6, 3: 1483, 19: 61},
+    ]
+    with pytest.raises(ValueError, match="whole minutes"):
+        _day(_walking_day(), totals_every_s=90)
+
+
+def test_a_piece_must_lie_within_the_day():
+    with pytest.raises(ValueError, match="within"):
+        _day(_walking_day(), 600, 600)
+    with pytest.raises(ValueError, match="within"):
+        _day(_walking_day(), 0, 1441)
+
+
+def test_weight_scale_file_holds_one_weigh_in():
+    data = weight_scale_fit(
+        when_utc=datetime(2024, 3, 4, 6, 12, 5, tzinfo=UTC),
+        weight_kg=71.35,
+        serial=3914207118,
+        percent_fat=23.4,
+        user=0,
+    )
+    # 2024-03-04 06:12:05 UTC is 1,078,467,125 s after the FIT epoch (1989-12-31 00:00 UTC)
+    (file_id,) = _messages(data, "file_id")
+    assert file_id == {0: 9, 1: 1, 2: 2429, 3: 3914207118, 4: 1078467125}  # weight, garmin, index_smart_scale
+    (weigh_in,) = _messages(data, "weight_scale")
+    assert weigh_in == {253: 1078467125, 0: 7135, 1: 2340, 12: 0}  # kg and % at scale 100
+
+
+def test_weight_scale_file_leaves_out_what_was_not_measured():
+    data = weight_scale_fit(when_utc=datetime(2024, 3, 4, 6, 12, 5, tzinfo=UTC), weight_kg=80.0, serial=1)
+    assert _messages(data, "weight_scale") == [{253: 1078467125, 0: 8000}]
+    with pytest.raises(ValueError, match="cannot write"):
+        weight_scale_fit(when_utc=datetime(2024, 3, 4, tzinfo=UTC), weight_kg=0.0, serial=1)
 
 
 def test_writers_are_deterministic():

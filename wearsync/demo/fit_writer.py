@@ -31,7 +31,10 @@ TOTALS_EVERY_S = 15 * 60
 FULL_TIMESTAMP_EVERY_S = 3600
 
 _MESG_NUMS = {name: num for num, name in Profile["types"]["mesg_num"].items()}
-_PRODUCT_ID = next(k for k, v in Profile["types"]["garmin_product"].items() if v == PRODUCT)
+SCALE_PRODUCT = "index_smart_scale"
+SCALE_SOFTWARE_VERSION = 3.10
+_PRODUCT_IDS = {v: k for k, v in Profile["types"]["garmin_product"].items()}
+_PRODUCT_ID = _PRODUCT_IDS[PRODUCT]
 
 
 @dataclass(frozen=True)
@@ -97,12 +100,14 @@ def _fit_time(moment: datetime) -> int:
     return int(moment.timestamp()) - FIT_EPOCH_S
 
 
-def _header(fit: _Fit, file_type: str, serial: int, created: int) -> None:
+def _header(
+    fit: _Fit, file_type: str, serial: int, created: int, product: int = _PRODUCT_ID, software: float = SOFTWARE_VERSION
+) -> None:
     fit.write(
         "file_id",
         type=file_type,
         manufacturer="garmin",
-        product=_PRODUCT_ID,
+        product=product,
         serial_number=serial,
         time_created=created,
     )
@@ -111,9 +116,9 @@ def _header(fit: _Fit, file_type: str, serial: int, created: int) -> None:
         timestamp=created,
         device_index=0,
         manufacturer="garmin",
-        product=_PRODUCT_ID,
+        product=product,
         serial_number=serial,
-        software_version=SOFTWARE_VERSION,
+        software_version=software,
     )
 
 
@@ -211,7 +216,15 @@ def activity_fit(
 
 
 def monitoring_fit(
-    *, day: date, utc_offset_s: int, serial: int, resting_metabolic_rate: int, minutes: list[MonitoringMinute]
+    *,
+    day: date,
+    utc_offset_s: int,
+    serial: int,
+    resting_metabolic_rate: int,
+    minutes: list[MonitoringMinute],
+    start_minute: int = 0,
+    end_minute: int = 1440,
+    totals_every_s: int = TOTALS_EVERY_S,
 ) -> bytes:
     """A `monitoring_b` file for one local day, laid out like a vivosmart 4's.
 
@@ -220,7 +233,22 @@ def monitoring_fit(
     intensity-minute increments (if any), and, per activity type whose totals moved, the running
     totals since local midnight (cycles = raw steps, active calories). The closing totals of every
     activity type are stamped at the next local midnight.
+
+    `start_minute` and `end_minute` cut out one piece of the day, as a real device cuts a day into
+    files at each sync (the vivosmart 4 day in ../shared/fit: 00:00-08:22, 08:22-21:26,
+    21:26-24:00): only the minutes in [start, end) are written, the file is created and its
+    monitoring_info stamped at the piece's start, where the running totals so far are repeated,
+    and the totals (and the increments of a quarter hour the cut splits) are stamped at its end.
+    The totals still run since local midnight, across the pieces.
+
+    `totals_every_s` (a whole number of minutes dividing the day) writes the increments and the
+    totals that moved that often instead of every 15 min: a real vivosmart 4 writes its totals
+    about every few minutes of activity (376 monitoring values on its day in ../shared/fit).
     """
+    if totals_every_s % 60 or 86400 % totals_every_s:
+        raise ValueError(f"totals every {totals_every_s} s: not whole minutes dividing the day")
+    if not 0 <= start_minute < end_minute <= 1440:
+        raise ValueError(f"a piece of a day must lie within 0-1440 minutes, not {start_minute}-{end_minute}")
     by_minute: dict[int, MonitoringMinute] = {}
     for m in minutes:
         if not 0 <= m.minute < 1440:
@@ -238,22 +266,31 @@ def monitoring_fit(
         if (m.steps or m.active_kcal) and m.activity_type not in types:
             types.append(m.activity_type)
 
+    piece_start = midnight + start_minute * 60
     fit = _Fit()
-    _header(fit, "monitoring_b", serial, midnight)
+    _header(fit, "monitoring_b", serial, piece_start)
     fit.write(
         "monitoring_info",
-        timestamp=midnight,
-        local_timestamp=midnight + utc_offset_s,
+        timestamp=piece_start,
+        local_timestamp=piece_start + utc_offset_s,
         activity_type=types or None,
         resting_metabolic_rate=resting_metabolic_rate,
     )
-    last_full = midnight
+    last_full = piece_start
     steps = dict.fromkeys(types, 0)
     kcal = dict.fromkeys(types, 0.0)
-    for block_start in range(0, 1440, TOTALS_EVERY_S // 60):
+    for minute in range(start_minute):  # the totals run since midnight: those before the piece
+        if minute in by_minute and (by_minute[minute].steps or by_minute[minute].active_kcal):
+            steps[by_minute[minute].activity_type] += by_minute[minute].steps
+            kcal[by_minute[minute].activity_type] += by_minute[minute].active_kcal
+    if start_minute:
+        _totals(fit, piece_start, [t for t in types if steps[t] or kcal[t]], steps, kcal)
+    block = totals_every_s // 60
+    for block_start in range(start_minute - start_minute % block, end_minute, block):
         moved: set[str] = set()
         ascent = descent = moderate = vigorous = 0
-        for minute in range(block_start, block_start + TOTALS_EVERY_S // 60):
+        stop = min(block_start + block, end_minute)
+        for minute in range(max(block_start, start_minute), stop):
             if minute not in by_minute:
                 continue
             m = by_minute[minute]
@@ -273,8 +310,8 @@ def monitoring_fit(
             moderate += m.intensity == "moderate"
             vigorous += m.intensity == "vigorous"
 
-        block_end = midnight + (block_start + TOTALS_EVERY_S // 60) * 60
-        closing = block_end == midnight + 86400
+        block_end = midnight + stop * 60
+        closing = stop == 1440
         if ascent or descent or moderate or vigorous:
             # ascent/descent have profile scale 1000 (m -> mm): hand the encoder metres.
             fit.write(
@@ -286,15 +323,42 @@ def monitoring_fit(
                 vigorous_activity_minutes=vigorous,
             )
             last_full = block_end
-        for activity_type in types:
-            if activity_type in moved or closing:
-                counts_steps = activity_type in STEP_ACTIVITY_TYPES or steps[activity_type]
-                fit.write(
-                    "monitoring",
-                    timestamp=block_end,
-                    activity_type=activity_type,
-                    cycles=steps[activity_type] / 2 if counts_steps else None,
-                    active_calories=round(kcal[activity_type]),
-                )
-                last_full = block_end
+        piece_end = stop == end_minute  # a piece's last totals: every type that has any
+        written = [t for t in types if t in moved or closing or (piece_end and (steps[t] or kcal[t]))]
+        if written:
+            _totals(fit, block_end, written, steps, kcal)
+            last_full = block_end
+    return fit.close()
+
+
+def _totals(fit: _Fit, stamp: int, types: list[str], steps: dict[str, int], kcal: dict[str, float]) -> None:
+    """The running totals since local midnight of each of `types`, stamped `stamp`."""
+    for activity_type in types:
+        counts_steps = activity_type in STEP_ACTIVITY_TYPES or steps[activity_type]
+        fit.write(
+            "monitoring",
+            timestamp=stamp,
+            activity_type=activity_type,
+            cycles=steps[activity_type] / 2 if counts_steps else None,
+            active_calories=round(kcal[activity_type]),
+        )
+
+
+def weight_scale_fit(
+    *, when_utc: datetime, weight_kg: float, serial: int, percent_fat: float | None = None, user: int | None = None
+) -> bytes:
+    """A `weight` file from a Garmin Index smart scale: one weigh-in, a weight_scale message
+    stamped `when_utc` (a scale states no local time) with the weight in kg (to 0.01 kg), the body
+    fat percentage if measured and the scale's user (`user_profile_index`) if known."""
+    if not 0 < weight_kg < 655.34:  # uint16 at scale 100; 0xFFFE and 0xFFFF are not weights
+        raise ValueError(f"a scale cannot write {weight_kg} kg")
+    stamp = _fit_time(when_utc)
+    fit = _Fit()
+    _header(fit, "weight", serial, stamp, _PRODUCT_IDS[SCALE_PRODUCT], SCALE_SOFTWARE_VERSION)
+    fields: dict[str, object] = {"timestamp": stamp, "weight": weight_kg}
+    if percent_fat is not None:
+        fields["percent_fat"] = percent_fat
+    if user is not None:
+        fields["user_profile_index"] = user
+    fit.write("weight_scale", **fields)
     return fit.close()

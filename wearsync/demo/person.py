@@ -70,7 +70,9 @@ _LIFTS = [
 
 
 @dataclass(frozen=True)
-class _Session:
+class Session:
+    """One workout of the made-up person, as her watch records it (1 s heart rate)."""
+
     kind: str
     start_s: int  # seconds after local midnight
     heart_rates: list[int | None]
@@ -121,7 +123,7 @@ def _pieces(rng: random.Random, seconds: int, low: float, high: float, day: date
     return segments
 
 
-def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool) -> _Session:
+def session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool) -> Session:
     start_hr = _hr_at(day, 0.15)
     if kind == "run":
         main = rng.randint(20, 35) * 60 if keen else rng.randint(12, 20) * 60
@@ -130,13 +132,13 @@ def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool)
             + _pieces(rng, main, 0.62, 0.74, day)
             + [(rng.randint(180, 300), _hr_at(day, 0.35))]
         )
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(2.65, 2.85), "running")
+        return Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(2.65, 2.85), "running")
     if kind == "walk":
         segments = _pieces(rng, rng.randint(30, 45) * 60, 0.36, 0.50, day)
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.85, 2.05), "walking")
+        return Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.85, 2.05), "walking")
     if kind == "stroll":
         segments = _pieces(rng, rng.randint(25, 40) * 60, 0.22, 0.38, day)
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.6, 1.8), "walking")
+        return Session(kind, start_s, _trace(rng, segments, start_hr), rng.uniform(1.6, 1.8), "walking")
     if kind == "bike":
         segments = [(300, _hr_at(day, 0.45))]
         for _ in range(rng.randint(4, 5)):
@@ -144,13 +146,13 @@ def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool)
                 (rng.randint(240, 360), _hr_at(day, rng.uniform(0.50, 0.58))),
                 (180, _hr_at(day, rng.uniform(0.66, 0.75))),
             ]
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), 0.0, "cycling")
+        return Session(kind, start_s, _trace(rng, segments, start_hr), 0.0, "cycling")
     if kind == "stairs":
         main = rng.randint(13, 21) * 60
         segments = [(120, _hr_at(day, 0.45))] + _pieces(rng, main, 0.62, 0.72, day) + [(120, _hr_at(day, 0.40))]
         # Up and down a stairwell: climbing about half the time at ~0.17 m/s.
         ascent = round(main * 0.5 * rng.uniform(0.15, 0.19), 1)
-        return _Session(kind, start_s, _trace(rng, segments, start_hr), 1.3, "walking", ascent_m=ascent)
+        return Session(kind, start_s, _trace(rng, segments, start_hr), 1.3, "walking", ascent_m=ascent)
     lifts = rng.sample(_LIFTS, rng.randint(4, 5))
     sets, segments = [], []
     for category, light, heavy in lifts:
@@ -160,10 +162,10 @@ def _session(rng: random.Random, kind: str, day: date, start_s: int, keen: bool)
             sets.append(SetToWrite(category, rng.randint(8, 12), weight, work, pause))
             segments += [(work, _hr_at(day, rng.uniform(0.42, 0.50))), (pause, _hr_at(day, rng.uniform(0.22, 0.28)))]
     segments.append((120, _hr_at(day, 0.2)))
-    return _Session(kind, start_s, _trace(rng, segments, start_hr), 0.0, "generic", sets=sets)
+    return Session(kind, start_s, _trace(rng, segments, start_hr), 0.0, "generic", sets=sets)
 
 
-def _session_calories(session: _Session, day: date) -> int:
+def _session_calories(session: Session, day: date) -> int:
     last, total = HR_REST, 0.0
     for hr in session.heart_rates:
         last = hr if hr is not None else last
@@ -187,7 +189,7 @@ def _week_plan(rng: random.Random, keen: bool) -> dict[int, list[str]]:
     return plan
 
 
-def _day_minutes(rng: random.Random, day: date, sessions: list[_Session]) -> list[MonitoringMinute]:
+def day_minutes(rng: random.Random, day: date, sessions: list[Session]) -> list[MonitoringMinute]:
     hr: list[float | None] = [None] * 1440
     steps = [0] * 1440
     kcal = [0.0] * 1440
@@ -290,6 +292,47 @@ def _intake(rng: random.Random, burned: float) -> int | None:
     return max(round(burned - DEFICIT_TARGET_KCAL + rng.uniform(-60, 60)), INTAKE_FLOOR_KCAL + rng.randint(0, 60))
 
 
+def day_sessions(rng: random.Random, day: date, kinds: list[str], keen: bool) -> list[Session]:
+    """The day's sessions of `kinds` ("run", "walk", "stroll", "bike", "stairs", "strength"), each
+    in the first of its training slots still free (a kind whose slots are taken is left out)."""
+    sessions, taken = [], set()
+    for kind in kinds:
+        slot = next((s for s in _SLOT_CHOICES[kind] if s not in taken), None)
+        if slot is None:
+            continue
+        taken.add(slot)
+        start_s = (_SLOTS[slot] + rng.randint(0, 12)) * 60 + rng.randint(0, 59)
+        sessions.append(session(rng, kind, day, start_s, keen))
+    return sessions
+
+
+def activity_file(s: Session, day: date) -> tuple[datetime, bytes]:
+    """The activity file her watch writes for session `s` of `day`, and its local start."""
+    start_local = datetime(day.year, day.month, day.day, tzinfo=_LOCAL) + timedelta(seconds=s.start_s)
+    steps = math.floor(s.steps_per_s * len(s.heart_rates)) if s.kind in ("run", "walk", "stroll") else None
+    sport, sub_sport = {
+        "run": ("running", "generic"),
+        "walk": ("walking", "generic"),
+        "stroll": ("walking", "casual_walking"),
+        "bike": ("cycling", "road"),
+        "stairs": ("fitness_equipment", "stair_climbing"),
+        "strength": ("training", "strength_training"),
+    }[s.kind]
+    data = activity_fit(
+        start_utc=start_local.astimezone(UTC),
+        utc_offset_s=UTC_OFFSET_S,
+        sport=sport,
+        sub_sport=sub_sport,
+        heart_rates=s.heart_rates,
+        serial=SERIAL,
+        calories=_session_calories(s, day),
+        ascent_m=s.ascent_m,
+        steps=steps,
+        sets=s.sets,
+    )
+    return start_local, data
+
+
 def write_demo_files(folder: Path, *, end: date, weeks: int = 10, seed: int = 7) -> list[Path]:
     """Write `weeks` weeks of demo data ending on `end` (inclusive) into `folder`; return the
     paths written (activity and monitoring FIT files, then weight.csv, then intake.csv)."""
@@ -312,43 +355,14 @@ def write_demo_files(folder: Path, *, end: date, weeks: int = 10, seed: int = 7)
             week_plans[week] = (keen, _week_plan(rng, keen))
         keen, plan = week_plans[week]
 
-        sessions, taken = [], set()
-        for kind in plan[day.weekday()]:
-            slot = next((s for s in _SLOT_CHOICES[kind] if s not in taken), None)
-            if slot is None:
-                continue
-            taken.add(slot)
-            start_s = (_SLOTS[slot] + rng.randint(0, 12)) * 60 + rng.randint(0, 59)
-            sessions.append(_session(rng, kind, day, start_s, keen))
-
+        sessions = day_sessions(rng, day, plan[day.weekday()], keen)
         for s in sessions:
-            start_local = datetime(day.year, day.month, day.day, tzinfo=_LOCAL) + timedelta(seconds=s.start_s)
-            steps = math.floor(s.steps_per_s * len(s.heart_rates)) if s.kind in ("run", "walk", "stroll") else None
-            sport, sub_sport = {
-                "run": ("running", "generic"),
-                "walk": ("walking", "generic"),
-                "stroll": ("walking", "casual_walking"),
-                "bike": ("cycling", "road"),
-                "stairs": ("fitness_equipment", "stair_climbing"),
-                "strength": ("training", "strength_training"),
-            }[s.kind]
-            data = activity_fit(
-                start_utc=start_local.astimezone(UTC),
-                utc_offset_s=UTC_OFFSET_S,
-                sport=sport,
-                sub_sport=sub_sport,
-                heart_rates=s.heart_rates,
-                serial=SERIAL,
-                calories=_session_calories(s, day),
-                ascent_m=s.ascent_m,
-                steps=steps,
-                sets=s.sets,
-            )
+            start_local, data = activity_file(s, day)
             path = folder / "Activity" / f"{start_local:%Y-%m-%d-%H-%M-%S}.fit"
             path.write_bytes(data)
             written.append(path)
 
-        minutes = _day_minutes(rng, day, sessions)
+        minutes = day_minutes(rng, day, sessions)
         path = folder / "Monitor" / f"{day:%Y-%m-%d}.fit"
         path.write_bytes(
             monitoring_fit(
