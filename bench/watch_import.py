@@ -220,7 +220,8 @@ def store_open_ms(tree: Tree, homes: list[Path], runs: int, env: dict[str, str])
     times: list[list[float]] = [[] for _ in homes]
     for _ in range(runs):
         for i, home in enumerate(homes):
-            out = run([str(tree.python), "-c", OPEN_CHILD, str(home)], env)
+            # -I: not the current folder's wearsync on sys.path, the tree's own
+            out = run([str(tree.python), "-I", "-c", OPEN_CHILD, str(home)], env)
             times[i].append(float(out.stdout.strip().splitlines()[-1]) * 1000)
     return [statistics.median(t) for t in times]
 
