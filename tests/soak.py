@@ -46,8 +46,8 @@ from pathlib import Path
 
 from tests.conftest import DAY_PIECES, MONITOR
 from tests.fake_garmin import FIT_FILES, FakeGarmin, write_config, write_tokens
-from tests.functional.test_dashboard_numbers import numbers
 from tests.functional.test_tmux_dashboard import Tmux
+from tests.week_numbers import cardio_line, numbers, totals_line
 from wearsync.dashboard import format as fmt
 from wearsync.store import DB_NAME
 
@@ -571,30 +571,11 @@ def week_differences(screen: str, report: dict) -> list[str]:
     scores = f"Cardio score {fmt.score(report['cardio_score'])}  Deficit score {fmt.score(report['deficit_score'])}"
     if scores not in screen:
         differences.append(f"scores: {line_with('Cardio score').strip()!r}, not {scores!r}")
-    cardio = [
-        fmt.number(report["goal_minutes"]),
-        str(report["targets"]["weekly_cardio_minutes"]),
-        fmt.number(report["moderate_min"]),
-        fmt.number(report["vigorous_min"]),
-        "2",
-        fmt.number(report["active_minutes"]),
-        fmt.number(report["device_goal_minutes"]),
-        fmt.number(report["hr_goal_minutes"]),
-    ]
+    cardio = cardio_line(report)
     shown = numbers(line_with(" goal-equivalent min = "))
     if shown != cardio:
         differences.append(f"cardio line {shown}, not {cardio}")
-    totals = [
-        fmt.number(report["floors"]),
-        str(report["days_reaching_floors"]),
-        str(report["targets"]["floors_per_day"]),
-        fmt.number(report["steps"]),
-        str(report["days_reaching_steps"]),
-        fmt.number(report["targets"]["steps_per_day"]),
-        str(report["strength_days"]),
-        "2",
-        "3",
-    ]
+    totals = totals_line(report)
     shown = numbers(line_with("Strength "))
     if shown != totals:
         differences.append(f"totals {shown}, not {totals}")

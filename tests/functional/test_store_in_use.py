@@ -35,6 +35,17 @@ def kept_originals(home: Path) -> list[Path]:
     return sorted(p for p in (home / ORIGINALS).glob("[0-9a-f][0-9a-f]/*"))
 
 
+def report_in_another_process(home: Path) -> subprocess.CompletedProcess:
+    """`wearsync report --day` of RUN's day, run as a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "wearsync", "--home", str(home), "report", "--day", "2015-08-15"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+    )
+
+
 def a_dead_pid() -> int:
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
@@ -74,13 +85,7 @@ def test_a_process_holding_two_stores_keeps_its_wal_when_another_process_reads(w
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        report = subprocess.run(
-            [sys.executable, "-m", "wearsync", "--home", str(wearsync_home), "report", "--day", "2015-08-15"],
-            capture_output=True,
-            text=True,
-            cwd=PROJECT,
-            timeout=120,
-        )
+        report = report_in_another_process(wearsync_home)
         assert report.returncode == 0, report.stderr
         assert (wearsync_home / (DB_NAME + "-wal")).exists(), "the other process removed the WAL under the holder"
         out, err = holder.communicate("go\n", timeout=60)
@@ -300,13 +305,7 @@ def test_a_store_damaged_under_wearsync_is_one_line_and_exit_2(wearsync_home):
     with open(wearsync_home / DB_NAME, "r+b") as damaged:  # a disk (or another program) overwrites pages
         damaged.seek(4096 * (pages - 3))
         damaged.write(b"\xa5" * 4096 * 3)
-    run = subprocess.run(
-        [sys.executable, "-m", "wearsync", "--home", str(wearsync_home), "report", "--day", "2015-08-15"],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        timeout=120,
-    )
+    run = report_in_another_process(wearsync_home)
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
     assert run.stderr.startswith("wearsync: error: the store cannot be read (") and run.stderr.count("\n") == 1
