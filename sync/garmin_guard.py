@@ -27,6 +27,7 @@ from typing import Any
 import requests
 from garminconnect import GarminConnectAuthenticationError, GarminConnectTooManyRequestsError
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from wearsync.errors import (
     GarminAuthError,
@@ -199,15 +200,39 @@ class GuardedAdapter(HTTPAdapter):
 
 
 def guard_session(session: Any, guard: Guard) -> Any:
-    """Route a sign-in session's requests (requests or curl_cffi) through `guard`."""
+    """Route a sign-in session's requests (requests or curl_cffi) through `guard`, each sent
+    at most once (`_send_once`)."""
     original = session.request
 
     def request(method, url, *args, **kwargs):
         kwargs["timeout"] = REQUEST_TIMEOUT_S
-        return guard.send(method, url, lambda: original(method, url, *args, **kwargs))
+        return guard.send(method, url, lambda: _send_once(session, original, method, url, *args, **kwargs))
 
     session.request = request
+    if isinstance(session, requests.Session):
+        # requests' default, made explicit: no retry of any kind, at any layer of urllib3.
+        adapter = HTTPAdapter(max_retries=Retry(total=0, connect=0, read=False, redirect=0, status=0, other=0))
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
     return session
+
+
+def _send_once(session: Any, original: Callable[..., Any], method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+    """One request that is sent once. A request with a body (the password, an MFA code, a
+    ticket) goes on a connection of its own: libcurl (under curl_cffi) silently sends a
+    request again on a fresh connection when a reused one drops before any answer, and that
+    repeat would carry the password a second time (issue 24, case 5). On a fresh connection
+    libcurl never repeats it; requests never repeats anything (`guard_session`)."""
+    options = getattr(session, "curl_options", None)
+    if method.upper() == "GET" or not isinstance(options, dict):
+        return original(method, url, *args, **kwargs)
+    from curl_cffi import CurlOpt
+
+    session.curl_options = {**options, CurlOpt.FRESH_CONNECT: 1, CurlOpt.FORBID_REUSE: 1}
+    try:
+        return original(method, url, *args, **kwargs)
+    finally:
+        session.curl_options = options
 
 
 def sign_in_session(guard: Guard, impersonate: str = "chrome") -> Any:
