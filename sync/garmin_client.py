@@ -195,6 +195,9 @@ def build_garmin(
     client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)  # type: ignore[method-assign]
     client._refresh_session = lambda: _refresh(session)  # type: ignore[method-assign]
     client.skip_strategies = set(ALL_STRATEGIES) - {SIGN_IN_STRATEGY}
+    # The library checks a new token with a socialProfile request; `load_profile` asks for it
+    # anyway, before the tokens are saved: one request, not two.
+    client.verify_login = False
     # The iOS flow with the first TLS fingerprint the library would try for it.
     impersonate = getattr(sso, "MOBILE_IMPERSONATIONS", ("safari_ios",))[0]
     client._mobile_login_requests = lambda email, password: client._do_mobile_login(  # type: ignore[method-assign]

@@ -111,7 +111,7 @@ def test_wrong_password_is_refused_and_nothing_is_saved(home, fake, monkeypatch,
 
 def test_no_terminal_and_no_password_stdin_sends_nothing(home, fake, monkeypatch, capsys):
     code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL)
-    assert code == 3 and "--password-stdin" in err and fake.log == []
+    assert code == 2 and "--password-stdin" in err and fake.log == []
 
 
 def test_logout_removes_the_tokens_and_later_pulls_ask_for_login(home, fake, monkeypatch, capsys):
