@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from wearsync.config import Config
-from wearsync.errors import WearsyncError
+from wearsync.errors import GarminRateLimited, WearsyncError
 from wearsync.progress import Progress
 from wearsync.store import Store
 
@@ -31,7 +31,7 @@ def default_pull(store: Store, config: Config, progress: Progress, *, force: boo
     if summary.nothing_configured:
         raise WearsyncError(NOTHING_TO_PULL)
     if summary.error is not None:
-        raise summary.error
+        raise _in_dashboard_words(summary.error)
     done = []
     if summary.folders is not None:
         imported = summary.folders.imported
@@ -41,6 +41,18 @@ def default_pull(store: Store, config: Config, progress: Progress, *, force: boo
         failed = f" ({garmin.activities_failed} failed: P tries them again)" if garmin.activities_failed else ""
         done.append(f"Garmin: {len(garmin.days_stored)} days, {garmin.activities_imported} new activities{failed}")
     return "; ".join(done)
+
+
+def _in_dashboard_words(error: WearsyncError) -> WearsyncError:
+    """The error with the command line's "pass --force" said as the dashboard's key, `P`."""
+    from wearsync.sync.garmin_guard import FORCE_HINT
+
+    if FORCE_HINT not in str(error):
+        return error
+    message = str(error).replace(FORCE_HINT, "press P to ask anyway")
+    if isinstance(error, GarminRateLimited):
+        return GarminRateLimited(message, error.until)
+    return type(error)(message)
 
 
 def garmin_cooldown(store: Store) -> float | None:

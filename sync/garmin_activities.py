@@ -32,43 +32,41 @@ from wearsync.sync.garmin_client import (
 )
 from wearsync.sync.garmin_summary import ActivityFailure, GarminPullSummary
 
+# More activities than anyone records in the longest range a pull lists: a list that goes on
+# past it is a server that never ends its pages.
+MAX_LISTED = 200_000
+
 
 def pull_activities(
     store: Store,
     session: GarminSession,
-    start: date,
-    end: date,
+    listing: garmin_state.Listing | None,
     summary: GarminPullSummary,
     progress: Progress | None = None,
     *,
     retry_failed: bool = False,
 ) -> None:
-    """List the activities from `start` to `end`, record the new ones, then download every
-    recorded activity still to import (oldest first) through the FIT importer.
+    """List the activities of `listing` (None: nothing to list), record the new ones, then
+    download every recorded activity still to import (oldest first) through the FIT importer.
 
     A refused download (403) is asked again once its back-off has passed; one gone or
     refused by the importer only with `retry_failed`.
     """
     garmin = session.garmin
-    what = f"activity list {start.isoformat()}..{end.isoformat()}"
-    listing = session.call(what, garmin.get_activities_by_date, start.isoformat(), end.isoformat())
-    if not isinstance(listing, list) or not all(isinstance(a, dict) and _activity_id(a) for a in listing):
-        raise GarminUnavailable(
-            f"Garmin Connect is not answering properly (an activity list wearsync does "
-            f"not understand; {what}); your login is kept; try later"
-        )
-    summary.activities_listed = len(listing)
     now = int(time.time())
-    with store.transaction() as conn:
-        for activity in listing:
-            activity_id = _activity_id(activity)
-            assert activity_id is not None  # the listing's entries were checked above
-            # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
-            pull_state.keep_body(conn, "activity", str(activity_id), now, json.dumps(activity).encode())
-            pull_state.list_activity(
-                conn, activity_id, _text(activity.get("startTimeLocal")), _text(activity.get("activityName")), now
-            )
-        garmin_state.remember_listing(store, conn, start, end)
+    if listing is not None:
+        found = _list(session, listing.start, listing.end)
+        summary.activities_listed = len(found)
+        with store.transaction() as conn:
+            for activity in found:
+                activity_id = _activity_id(activity)
+                assert activity_id is not None  # the listing's entries were checked in _list
+                # One entry of a list page: no bytes of Garmin's are its alone, so it is re-serialised.
+                pull_state.keep_body(conn, "activity", str(activity_id), now, json.dumps(activity).encode())
+                pull_state.list_activity(
+                    conn, activity_id, _text(activity.get("startTimeLocal")), _text(activity.get("activityName")), now
+                )
+            garmin_state.remember_listing(store, conn, listing, now)
     due = pull_state.due_activities(store.conn, now, retry_failed)
     for done, (activity_id, name, start_local, attempts) in enumerate(due, 1):
         name = name or str(activity_id)
@@ -121,6 +119,37 @@ def pull_activities(
             summary.activities_duplicate += 1
         if progress:
             progress("activities", done, len(due), name)
+
+
+def _list(session: GarminSession, start: date, end: date) -> list[dict]:
+    """Every activity from `start` to `end`, a page of ACTIVITY_PAGE at a time: a page holding
+    fewer is the last (the library's own paging asks for one more, empty, page every time)."""
+    garmin = session.garmin
+    what = f"activity list {start.isoformat()}..{end.isoformat()}"
+    found: list[dict] = []
+    while True:
+        params = {
+            "startDate": start.isoformat(),
+            "endDate": end.isoformat(),
+            "start": str(len(found)),
+            "limit": str(garmin_state.ACTIVITY_PAGE),
+        }
+        page = session.call(what, garmin.connectapi, garmin.garmin_connect_activities, params=params)
+        if page is None:
+            page = []  # 204: nothing (more) in the range
+        if not isinstance(page, list) or not all(isinstance(a, dict) and _activity_id(a) for a in page):
+            raise GarminUnavailable(
+                f"Garmin Connect is not answering properly (an activity list wearsync does "
+                f"not understand; {what}); your login is kept; try later"
+            )
+        found.extend(page)
+        if len(page) < garmin_state.ACTIVITY_PAGE:
+            return found
+        if len(found) >= MAX_LISTED:
+            raise GarminUnavailable(
+                f"Garmin Connect is not answering properly (an activity list that does not end; {what}); "
+                f"your login is kept; try later"
+            )
 
 
 def _activity_id(activity: dict) -> int | None:

@@ -3,8 +3,9 @@
 This is the one module that touches the library's private attributes: the base URLs
 (so `garmin.base_url` / `WEARSYNC_GARMIN_URL` can point every call, sign-in and token
 refresh included, at another origin), the API session, the token refresh and the
-sign-in strategies. The URL override is pinned to the library versions it was tested
-with. Tokens live in `<data_dir>/garmin/garmin_tokens.json` (0600 in a 0700 folder,
+sign-in strategies, each listed with its reason below (CLIENT_METHODS, CLIENT_ATTRIBUTES,
+CALL_SITES, MODULE_ATTRIBUTES; `library_changes()` checks them). The library is pinned to the
+one version they were checked on. Tokens live in `<data_dir>/garmin/garmin_tokens.json` (0600 in a 0700 folder,
 replaced atomically); the password is never written anywhere and is never sent again
 by itself: every call after `wearsync login` (`garmin_login.py`) logs in from the tokens only.
 
@@ -50,7 +51,11 @@ from wearsync.sync.garmin_guard import (
     unavailable,
 )
 
-TESTED_VERSIONS = ((0, 3, 12), (0, 3, 20))
+# The one garminconnect wearsync runs on, pinned exactly in pyproject.toml: this module relies
+# on the library's private attributes and methods below (LIBRARY_INTERNALS), which any release
+# may change. `library_changes()` checks each one against the installed library; a client is
+# built only when nothing changed, and tests/unit/test_garmin_library.py fails naming the change.
+LIBRARY_VERSION = (0, 3, 20)
 # Every base URL the client builds requests from; a missed one would send a sign-in or
 # a token refresh to Garmin's real host during a test or a replay.
 URL_ATTRIBUTES = (
@@ -72,6 +77,92 @@ SIGN_IN_STRATEGY = "mobile+requests"
 ALL_STRATEGIES = ("mobile+cffi", "mobile+requests", "widget+cffi", "portal+cffi", "portal+requests")
 
 logging.getLogger("garminconnect").addHandler(logging.NullHandler())
+
+# What this module uses of `Garmin(...).client` that is not the library's public API, and why.
+# Methods it replaces or calls: their parameters, as 0.3.20 declares them.
+CLIENT_METHODS: dict[str, tuple[str, ...]] = {
+    "_http_post": ("url", "kwargs"),  # replaced: sign-in and token POSTs through the guard
+    "_refresh_session": (),  # replaced: one token refresh a run, through the guard
+    "_refresh_di_token": (),  # called by that refresh
+    "_do_mobile_login": ("sess", "email", "password"),  # called with a guarded session
+    "_mobile_login_requests": ("email", "password"),  # replaced: the iOS flow on a guarded session
+    "_restore_mfa_state": ("state",),  # wrapped: the restored MFA session is guarded
+    "login": ("email", "password", "prompt_mfa", "return_on_mfa"),
+    "resume_login": ("client_state", "mfa_code"),
+    "dumps": (),
+    "loads": ("tokenstore",),
+}
+# Attributes it sets or reads, and the type each must hold (None: any).
+CLIENT_ATTRIBUTES: dict[str, type | None] = {
+    **dict.fromkeys(URL_ATTRIBUTES, str),  # every base URL (`_point_at`)
+    "_di_token_url": str,
+    "_api_session": requests.Session,  # the API transport the guard is mounted on
+    "_mfa_session": None,  # set by `_restore_mfa_state`, then guarded
+    "skip_strategies": set,  # every sign-in strategy but SIGN_IN_STRATEGY skipped
+    "verify_login": bool,  # off: `load_profile` checks a new token, one socialProfile request
+    "di_token": None,
+    "di_refresh_token": None,
+    "di_client_id": None,
+}
+# Where the library must call what this module replaces, or the replacement does nothing:
+# (method of the client, what its source must hold).
+CALL_SITES = (
+    ("login", "self._mobile_login_requests("),
+    ("login", f'"{SIGN_IN_STRATEGY}"'),
+    ("login", "self.skip_strategies"),
+    ("login", "self.verify_login"),
+    ("_di_token_post", "self._http_post("),
+    ("resume_login", "self._restore_mfa_state("),
+    ("_run_request", "self._refresh_session()"),
+    ("_run_request", "self._api_session"),
+)
+# Module attributes: the sign-in's TLS fingerprints and the package's curl_cffi switch.
+MODULE_ATTRIBUTES = (
+    ("garminconnect.client.sso", "MOBILE_IMPERSONATIONS"),
+    ("garminconnect.client", "HAS_CFFI"),
+    ("garminconnect.client", "cffi_requests"),
+)
+
+
+def library_changes() -> list[str]:
+    """How the installed garminconnect differs from what this module relies on (empty: not at
+    all), each difference one line naming the attribute or method and what changed."""
+    import importlib
+    import inspect
+
+    changes: list[str] = []
+    found = _library_version()
+    if found != LIBRARY_VERSION:
+        changes.append(
+            f"garminconnect {'.'.join(map(str, found))} is installed, not {'.'.join(map(str, LIBRARY_VERSION))}"
+        )
+    client = Garmin("", "", retry_attempts=0).client
+    for name, params in CLIENT_METHODS.items():
+        method = getattr(client, name, None)
+        if not callable(method):
+            changes.append(f"client.{name}() is gone")
+            continue
+        declared = tuple(inspect.signature(method).parameters)
+        if declared != params:
+            changes.append(f"client.{name}() takes ({', '.join(declared)}), not ({', '.join(params)})")
+    for name, kind in CLIENT_ATTRIBUTES.items():
+        if not hasattr(client, name):
+            changes.append(f"client.{name} is gone")
+        elif kind is not None and not isinstance(getattr(client, name), kind):
+            changes.append(f"client.{name} is a {type(getattr(client, name)).__name__}, not a {kind.__name__}")
+    for name, needle in CALL_SITES:
+        method = getattr(type(client), name, None)
+        try:
+            source = inspect.getsource(method) if method is not None else ""
+        except (OSError, TypeError):
+            source = ""
+        if needle not in source:
+            changes.append(f"client.{name}() no longer holds {needle}")
+    for module, name in MODULE_ATTRIBUTES:
+        if not hasattr(importlib.import_module(module), name):
+            changes.append(f"{module}.{name} is gone")
+    return changes
+
 
 # What the library raises for a failed request: each becomes a wearsync error (translate).
 LIBRARY_ERRORS = (
@@ -103,12 +194,11 @@ def _library_version() -> tuple[int, ...]:
 def _point_at(garmin: Garmin, base_url: str) -> None:
     """Send every Garmin call (API, sign-in, token refresh) to `base_url` instead."""
     found = _library_version()
-    low, high = TESTED_VERSIONS
-    if not low <= found <= high:
+    if found != LIBRARY_VERSION:
         raise GarminError(
             f"a Garmin base URL is set, which relies on garminconnect internals tested with "
-            f"{'.'.join(map(str, low))} to {'.'.join(map(str, high))}; installed "
-            f"{'.'.join(map(str, found))}. Install a tested version or unset the base URL."
+            f"{'.'.join(map(str, LIBRARY_VERSION))}; installed {'.'.join(map(str, found))}. "
+            "Install the tested version or unset the base URL."
         )
     client = garmin.client
     missing = [name for name in (*URL_ATTRIBUTES, "_di_token_url") if not hasattr(client, name)]
@@ -175,16 +265,13 @@ def build_garmin(
         _point_at(garmin, base_url)
     client = garmin.client
     api = getattr(client, "_api_session", None)
-    needed = (
-        "_http_post",
-        "_refresh_session",
-        "_refresh_di_token",
-        "_do_mobile_login",
-        "_restore_mfa_state",
-        "skip_strategies",
-    )
-    if not isinstance(api, requests.Session) or not all(hasattr(client, name) for name in needed):
-        raise GarminError("this garminconnect is not one wearsync can pace; install garminconnect 0.3.12 to 0.3.20")
+    missing = [name for name in CLIENT_METHODS if not callable(getattr(client, name, None))]
+    missing += [name for name in CLIENT_ATTRIBUTES if not hasattr(client, name)]
+    if not isinstance(api, requests.Session) or missing:
+        raise GarminError(
+            f"this garminconnect is not one wearsync can pace (no {', '.join(missing) or '_api_session'}); "
+            f"install garminconnect {'.'.join(map(str, LIBRARY_VERSION))}"
+        )
     guard = Guard(min_interval_s)
     adapter = GuardedAdapter(guard, pool_connections=4, pool_maxsize=4)
     api.mount("https://", adapter)
@@ -195,6 +282,9 @@ def build_garmin(
     client._http_post = lambda url, **kwargs: token_session.post(url, **kwargs)  # type: ignore[method-assign]
     client._refresh_session = lambda: _refresh(session)  # type: ignore[method-assign]
     client.skip_strategies = set(ALL_STRATEGIES) - {SIGN_IN_STRATEGY}
+    # The library checks a new token with a socialProfile request; `load_profile` asks for it
+    # anyway, before the tokens are saved: one request, not two.
+    client.verify_login = False
     # The iOS flow with the first TLS fingerprint the library would try for it.
     impersonate = getattr(sso, "MOBILE_IMPERSONATIONS", ("safari_ios",))[0]
     client._mobile_login_requests = lambda email, password: client._do_mobile_login(  # type: ignore[method-assign]

@@ -27,6 +27,7 @@ from typing import Any
 import requests
 from garminconnect import GarminConnectAuthenticationError, GarminConnectTooManyRequestsError
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from wearsync.errors import (
     GarminAuthError,
@@ -44,6 +45,8 @@ DEFAULT_COOLDOWN_S = 3600
 REQUEST_TIMEOUT_S = 15.0
 RELOGIN = "run `wearsync login`"
 KEPT = "your login is kept; try later"
+NO_LOGIN_KEPT = "nothing was saved; try later"  # a sign-in with no earlier login to keep
+FORCE_HINT = "pass --force to ask anyway"  # the dashboard says its key instead (sync_actions)
 
 
 class Stop(BaseException):
@@ -54,8 +57,11 @@ class Stop(BaseException):
         self.error = error
 
 
-def unavailable(reason: str, what: str) -> GarminUnavailable:
-    return GarminUnavailable(f"Garmin Connect is not answering properly ({reason}; {what}); {KEPT}")
+def unavailable(reason: str, what: str, kept: bool = True) -> GarminUnavailable:
+    """Garmin not answering properly; `kept`: there is a saved login, which stays."""
+    return GarminUnavailable(
+        f"Garmin Connect is not answering properly ({reason}; {what}); {KEPT if kept else NO_LOGIN_KEPT}"
+    )
 
 
 def rate_limited(until: float, what: str = "") -> GarminRateLimited:
@@ -64,7 +70,7 @@ def rate_limited(until: float, what: str = "") -> GarminRateLimited:
     where = f" ({what})" if what else ""
     return GarminRateLimited(
         f"Garmin Connect asked wearsync to slow down (HTTP 429{where}); nothing more is sent: "
-        f"try again after {when} (or pass --force to ask anyway)",
+        f"try again after {when} (or {FORCE_HINT})",
         until,
     )
 
@@ -107,6 +113,7 @@ class Guard:
         self.what = "request"
         self.refreshed = False
         self.sign_in = False  # during a sign-in a Cloudflare page also starts a cooldown
+        self.login_kept = True  # False: a sign-in with no saved login ("your login is kept" would be untrue)
         self._next_at = 0.0
         self._lock = threading.RLock()
 
@@ -125,7 +132,7 @@ class Guard:
             reason = "it dropped the connection"
         else:
             reason = f"cannot reach it: {type(exc).__name__}"
-        return Stop(unavailable(reason, self.what))
+        return Stop(unavailable(reason, self.what, self.login_kept))
 
     def after(self, method: str, path: str, response: Any) -> None:
         status = response.status_code
@@ -144,7 +151,7 @@ class Guard:
                         self.cooldown_until,
                     )
                 )
-            raise Stop(unavailable(kind, self.what))
+            raise Stop(unavailable(kind, self.what, self.login_kept))
         if self.sign_in and status == 403:
             self.cooldown_until = time.time() + retry_after_s(response)
             raise Stop(
@@ -155,7 +162,7 @@ class Guard:
                 )
             )
         if status >= 500:
-            raise Stop(unavailable(f"HTTP {status}", self.what))
+            raise Stop(unavailable(f"HTTP {status}", self.what, self.login_kept))
         if method == "GET" and 200 <= status < 300:
             self.last_body = response.content
 
@@ -199,15 +206,39 @@ class GuardedAdapter(HTTPAdapter):
 
 
 def guard_session(session: Any, guard: Guard) -> Any:
-    """Route a sign-in session's requests (requests or curl_cffi) through `guard`."""
+    """Route a sign-in session's requests (requests or curl_cffi) through `guard`, each sent
+    at most once (`_send_once`)."""
     original = session.request
 
     def request(method, url, *args, **kwargs):
         kwargs["timeout"] = REQUEST_TIMEOUT_S
-        return guard.send(method, url, lambda: original(method, url, *args, **kwargs))
+        return guard.send(method, url, lambda: _send_once(session, original, method, url, *args, **kwargs))
 
     session.request = request
+    if isinstance(session, requests.Session):
+        # requests' default, made explicit: no retry of any kind, at any layer of urllib3.
+        adapter = HTTPAdapter(max_retries=Retry(total=0, connect=0, read=False, redirect=0, status=0, other=0))
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
     return session
+
+
+def _send_once(session: Any, original: Callable[..., Any], method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+    """One request that is sent once. A request with a body (the password, an MFA code, a
+    ticket) goes on a connection of its own: libcurl (under curl_cffi) silently sends a
+    request again on a fresh connection when a reused one drops before any answer, and that
+    repeat would carry the password a second time (issue 24, case 5). On a fresh connection
+    libcurl never repeats it; requests never repeats anything (`guard_session`)."""
+    options = getattr(session, "curl_options", None)
+    if method.upper() == "GET" or not isinstance(options, dict):
+        return original(method, url, *args, **kwargs)
+    from curl_cffi import CurlOpt
+
+    session.curl_options = {**options, CurlOpt.FRESH_CONNECT: 1, CurlOpt.FORBID_REUSE: 1}
+    try:
+        return original(method, url, *args, **kwargs)
+    finally:
+        session.curl_options = options
 
 
 def sign_in_session(guard: Guard, impersonate: str = "chrome") -> Any:
@@ -234,8 +265,9 @@ def translate(exc: BaseException, what: str, guard: Guard | None = None, secrets
     while cause is not None and len(chain) < 10:
         chain.append(cause)
         cause = cause.__cause__ or cause.__context__
+    kept = guard is None or guard.login_kept
     if any(isinstance(c, json.JSONDecodeError | requests.exceptions.JSONDecodeError) for c in chain):
-        return unavailable("a body that is not valid JSON", what)
+        return unavailable("a body that is not valid JSON", what, kept)
     status = next(
         (
             getattr(getattr(c, "response", None), "status_code", None)
@@ -253,7 +285,7 @@ def translate(exc: BaseException, what: str, guard: Guard | None = None, secrets
         return GarminRefused(f"Garmin Connect refused it (HTTP 403; {what})")
     if status is not None:
         return GarminError(f"Garmin Connect answered HTTP {status} ({what})")
-    return unavailable(_scrub(str(exc), secrets)[:200] or type(exc).__name__, what)
+    return unavailable(_scrub(str(exc), secrets)[:200] or type(exc).__name__, what, kept)
 
 
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:

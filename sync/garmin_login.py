@@ -25,6 +25,7 @@ from wearsync.sync.garmin_client import (
     TOKEN_URL_PATH,
     GarminSession,
     build_garmin,
+    is_logged_in,
     load_profile,
     token_dir,
     token_path,
@@ -62,6 +63,7 @@ def login_with_password(
         return_on_mfa=prompt_mfa is None,
     )
     session.guard.sign_in = True
+    session.guard.login_kept = is_logged_in(data_dir)
     session.guard.what = "sign-in"
     try:
         status, state = session.garmin.client.login(
@@ -87,6 +89,7 @@ def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
     state = json.loads(pending.read_text(encoding="utf-8"))
     session = build_garmin(base_url, min_interval_s=0)
     session.guard.sign_in = True
+    session.guard.login_kept = is_logged_in(data_dir)
     session.guard.what = "MFA code"
     try:
         session.garmin.client.resume_login(state, code)
@@ -106,7 +109,7 @@ def resume_login(data_dir: Path, code: str, base_url: str = "") -> LoginResult:
 def _sign_in_error(exc: BaseException, guard: Guard, secrets: tuple[str, ...]) -> GarminError:
     """A sign-in failure the guard let through: wrong credentials, or no tokens issued."""
     if guard.last_path.endswith(TOKEN_URL_PATH) or "JWT_WEB" in str(exc):
-        return unavailable("it accepted the sign-in but issued no tokens", "sign-in")
+        return unavailable("it accepted the sign-in but issued no tokens", "sign-in", guard.login_kept)
     if isinstance(exc, GarminConnectAuthenticationError):
         return GarminAuthError("Garmin Connect did not accept that email, password or code")
     return translate(exc, "sign-in", guard, secrets)
@@ -124,10 +127,12 @@ def logout(data_dir: Path) -> bool:
 
 
 def _finish(session: GarminSession, data_dir: Path) -> LoginResult:
+    """The profile read with the new tokens (the one check that the API accepts them: the
+    library's own check, a second socialProfile request, is off), then the tokens saved."""
     target = token_path(data_dir)
     session.guard.sign_in = False
+    load_profile(session)
     session.token_file = target
     session.loaded_tokens = session.garmin.client.dumps()
     write_private_text(target, session.loaded_tokens)
-    load_profile(session)
     return LoginResult(session.garmin.display_name, False, target)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from wearsync.errors import GarminError, GarminRateLimited
 from wearsync.progress import Progress
@@ -70,15 +70,15 @@ def pull_garmin(
         garmin_state.remember_range(store, plan.start)
         pull_days(store, session, plan.days, today, summary, progress, min_interval_s)
         pull_weigh_ins(store, session, plan.start, plan.end, today, summary)
-        pull_activities(
-            store,
-            session,
-            garmin_state.listing_start(store, plan.start, today),
-            plan.end,
-            summary,
-            progress,
-            retry_failed=force,
-        )
+        exact = None  # --force with a span lists exactly that span, whatever was listed before
+        if force and since is not None:
+            exact = since
+        elif force and days is not None:
+            exact = today - timedelta(days=max(days, 1) - 1)
+        elif force and until is not None:
+            exact = plan.start
+        listing = garmin_state.plan_listing(store, plan.start, plan.end, today, exact=exact)
+        pull_activities(store, session, listing, summary, progress, retry_failed=force)
     except GarminRateLimited as exc:
         save_cooldown(store, exc.until)
         summary.error = exc

@@ -7,7 +7,9 @@ ends today: a plain pull asks, oldest first, for every day in it that is not pul
 failed, every day younger than SETTLE_DAYS (Garmin still changes it) and every empty day
 during the two weeks after it was first found empty (a watch synced late fills it), less
 often as the two weeks go by. Activities are listed from the first day never listed, and
-always over the trailing TRAILING_LIST_DAYS days, so a late upload is found.
+always over the trailing TRAILING_LIST_DAYS days; once a week (RELIST_S) the whole synced range is
+listed again, so an activity uploaded late is found whatever its date. A list range is never
+inverted; `--force` with a span lists exactly that span.
 
 Nothing here sends a request (nor imports garminconnect): the dashboard shows the gaps too.
 """
@@ -29,6 +31,12 @@ EMPTY_RECHECK_S = 14 * 86_400
 TRAILING_LIST_DAYS = 14
 RANGE_KEY = "garmin.range_start"
 LISTED_KEY = "garmin.activities_listed"  # JSON {"from": day, "to": day}, listed whole
+# Once a week the whole synced range is listed again: an activity uploaded late (a watch synced
+# after weeks, an old recording added by hand) is found whatever its date.
+RELISTED_KEY = "garmin.activities_relisted_at"  # Unix seconds of the last whole listing
+RELIST_S = 7 * 86_400
+# Activities per list page: a page holding fewer ends the list (no request for an empty page).
+ACTIVITY_PAGE = 100
 NUTRITION_KEY = "garmin.nutrition_unavailable_at"
 # An account without nutrition logging answers 403/404 to the food log: ask again weekly.
 NUTRITION_RECHECK_S = 7 * 86_400
@@ -152,8 +160,45 @@ def estimate_s(day_count: int, min_interval_s: float) -> float:
     return day_count * REQUESTS_PER_DAY * (min_interval_s + ANSWER_S)
 
 
+@dataclass
+class Listing:
+    """The activity list a pull asks for: start..end (never inverted), and whether it covers
+    the whole synced range through today (the weekly re-list)."""
+
+    start: date
+    end: date
+    whole: bool
+
+
+def plan_listing(
+    store: Store,
+    range_start: date,
+    end: date,
+    today: date,
+    *,
+    exact: date | None = None,
+    now: float | None = None,
+) -> Listing | None:
+    """The activity list of this pull, or None when there is nothing to list.
+
+    `exact` (`--force` with a span): exactly exact..end. Else, once a week (RELIST_S), the whole
+    synced range, so an activity uploaded late finds its way in whatever its date (paged: a few
+    requests for a year); else from the first day never listed, and always the trailing
+    TRAILING_LIST_DAYS days."""
+    now = time.time() if now is None else now
+    if exact is not None:
+        start = exact
+    elif end >= today and _relist_due(store, now):
+        start = range_start  # a pull through today only: one that stops earlier cannot list it whole
+    else:
+        start = listing_start(store, range_start, today)
+    if start > end:
+        return None
+    return Listing(start, end, start <= range_start and end >= today)
+
+
 def listing_start(store: Store, range_start: date, today: date) -> date:
-    """Where this pull's activity listing starts: the first day never listed, or the
+    """Where a plain pull's activity listing starts: the first day never listed, or the
     trailing window, whichever is earlier."""
     listed = _listed(store)
     if listed is None or listed[0] > range_start:
@@ -162,11 +207,26 @@ def listing_start(store: Store, range_start: date, today: date) -> date:
     return max(range_start, min(listed[1] + timedelta(days=1), trailing))
 
 
-def remember_listing(store: Store, conn, start: date, end: date) -> None:
-    """Inside the caller's transaction: start..end is now listed whole."""
+def _relist_due(store: Store, now: float) -> bool:
+    value = store.get_state(RELISTED_KEY)
+    return not value or now - float(value) >= RELIST_S
+
+
+def remember_listing(store: Store, conn, listing: Listing, now: float) -> None:
+    """Inside the caller's transaction: `listing` is now listed whole. The listed span is one
+    run of days: a listing that does not touch it replaces it only if it is the later one (the
+    days between were never listed, and the earlier span is listed again when due)."""
+    start, end = listing.start, listing.end
     listed = _listed(store)
-    first, last = (start, end) if listed is None else (min(listed[0], start), max(listed[1], end))
+    if listed is None or start > listed[1] + timedelta(days=1):
+        first, last = start, end
+    elif end < listed[0] - timedelta(days=1):
+        first, last = listed
+    else:
+        first, last = min(listed[0], start), max(listed[1], end)
     store.set_state(conn, LISTED_KEY, json.dumps({"from": first.isoformat(), "to": last.isoformat()}))
+    if listing.whole:
+        store.set_state(conn, RELISTED_KEY, repr(float(now)))
 
 
 def _listed(store: Store) -> tuple[date, date] | None:

@@ -3,7 +3,7 @@ first (`Fault`: an HTTP status with Retry-After, a Cloudflare challenge page, a 
 body of one's choosing, 204, a slow answer, a dropped connection, `privacyProtected`), else the
 sign-in flow the real `garminconnect` library accepts (the account EMAIL / PASSWORD, MFA_CODE when
 asked), the token endpoint with rotating refresh tokens, and the API routes, whose bodies the
-FakeGarmin builds. Every request is logged (`Logged`) with the body sent.
+FakeGarmin builds. Every request is logged (`Logged`) with the body it carried and the body sent back.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ class Logged:
     query: str
     status: int
     at: float
-    body: bytes = b""
+    body: bytes = b""  # the answer's
+    request_body: bytes = b""  # what the client sent (a dropped request's too)
 
 
 class GarminRequestHandler(BaseHTTPRequestHandler):
@@ -261,4 +262,4 @@ class GarminRequestHandler(BaseHTTPRequestHandler):
         if self.logged:
             return
         with self.fake._lock:
-            self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time(), body))
+            self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time(), body, self.body))

@@ -111,7 +111,7 @@ def test_wrong_password_is_refused_and_nothing_is_saved(home, fake, monkeypatch,
 
 def test_no_terminal_and_no_password_stdin_sends_nothing(home, fake, monkeypatch, capsys):
     code, out, err = run_cli(monkeypatch, capsys, "login", "--email", EMAIL)
-    assert code == 3 and "--password-stdin" in err and fake.log == []
+    assert code == 2 and "--password-stdin" in err and fake.log == []
 
 
 def test_logout_removes_the_tokens_and_later_pulls_ask_for_login(home, fake, monkeypatch, capsys):
@@ -145,7 +145,7 @@ def test_429_at_sign_in_saves_a_cooldown_that_later_logins_respect(home, fake, m
 
 def test_the_base_url_override_refuses_an_untested_library(monkeypatch):
     monkeypatch.setattr(garmin_client, "_library_version", lambda: (0, 4, 0))
-    with pytest.raises(garmin_client.GarminError, match="tested with 0.3.12 to 0.3.20"):
+    with pytest.raises(garmin_client.GarminError, match="tested with 0.3.20; installed 0.4.0"):
         garmin_client.build_garmin("http://127.0.0.1:9")
     assert garmin_client.build_garmin("").garmin.client._connectapi == "https://connectapi.garmin.com"
 

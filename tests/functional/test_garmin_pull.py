@@ -135,15 +135,15 @@ def test_incremental_pull_fetches_only_what_is_new(home, fake):
 
 def test_requests_per_day_are_what_the_design_intends(home, fake):
     # Logging in from tokens: socialProfile + user-settings. Per day: summary, heart rate
-    # and (no intake in the summary) the food log. Activities: one page per 20 and the
-    # empty page that ends the list, then one ORIGINAL download per new activity. Weigh-ins:
+    # and (no intake in the summary) the food log. Activities: one page per 100 (a page holding
+    # fewer ends the list), then one ORIGINAL download per new activity. Weigh-ins:
     # one request for the run of pulled days whose weigh-ins are still to ask.
     pull(home, fake, date(2023, 7, 3), first_pull_days=30)
-    login, per_day, weigh_ins, pages, downloads = 2, 3, 1, 2, 2
+    login, per_day, weigh_ins, pages, downloads = 2, 3, 1, 1, 2
     assert len(fake.log) == login + 30 * per_day + weigh_ins + pages + downloads
     fake.clear_log()
     pull(home, fake, date(2023, 7, 4))
-    assert len(fake.log) == login + 3 * per_day + weigh_ins + 2 + 0
+    assert len(fake.log) == login + 3 * per_day + weigh_ins + pages + 0
 
 
 def test_requests_are_spaced_by_the_minimum_interval(home, fake):
@@ -156,7 +156,7 @@ def test_requests_are_spaced_by_the_minimum_interval(home, fake):
     )
     store.close()
     times = [r.at for r in fake.log]
-    assert len(times) == 2 + 2 * 3 + 1 + 2 + 1  # login, 2 days, weigh-ins, listing, download
+    assert len(times) == 2 + 2 * 3 + 1 + 1 + 1  # login, 2 days, weigh-ins, listing, download
     assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.045
 
 

@@ -235,7 +235,7 @@ def test_cli_pull_lists_a_failed_activity_and_exits_partial(home, fake, monkeypa
     fake.inject("status", "/download-service/files/activity/9001", status=404)
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2")
     assert code == 1, err
-    assert "1 new activity (0 imported, 0 duplicates, 1 failed); ok" in out
+    assert "1 new activity (0 imported, 0 duplicates, 1 failed); done" in out
     assert "activity 9001 (Run, " in out and "HTTP 404" in out
     fake.clear_log()
     code, out, err = run_cli(monkeypatch, capsys, "pull", "--days", "2", "--json")

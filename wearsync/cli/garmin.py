@@ -50,7 +50,8 @@ def register(sub) -> None:
         "The first pull takes [garmin] first_pull_days; --since/--days widen the synced "
         "range, and every plain pull fills its gaps oldest first (through any number of "
         "cooldowns), asks again for recent and empty days, and lists activities over the "
-        "last two weeks so a late upload is found. An activity Garmin no longer has "
+        "last two weeks (and once a week over the whole synced range) so a late upload is "
+        "found. An activity Garmin no longer has "
         "(404/410) or that cannot be imported is reported, recorded and not downloaded "
         "again unless --force; one refused (403) is asked again later. Progress goes to "
         "stderr. Exit codes: 0 done, 1 some days or activities failed, 3 log in again, "
@@ -92,6 +93,19 @@ def run_login(args) -> int:
     config, store = common.open_config_and_store(args, create=True)
     base_url = config.garmin_base_url
     pending = (garmin_client.token_dir(config.data_dir) / garmin_login.MFA_PENDING_FILE).is_file()
+    if args.mfa_code and not pending and not (args.email or args.password_stdin):
+        common.say(
+            "wearsync: error: no Garmin sign-in is waiting for a code; run `wearsync login` first "
+            "(or give the code with --email and --password-stdin)"
+        )
+        return common.EXIT_ERROR
+    asked = _needs_terminal(args)
+    if asked:
+        common.say(
+            f"wearsync: error: no terminal to ask for the {asked} on; pass --email and --password-stdin "
+            "(the password on the first line of stdin); nothing was sent to Garmin"
+        )
+        return common.EXIT_ERROR
     try:
         if args.mfa_code and pending:
             result = garmin_login.resume_login(config.data_dir, args.mfa_code, base_url)
@@ -182,6 +196,17 @@ def exit_code(error: WearsyncError) -> int:
     return common.EXIT_PARTIAL
 
 
+# The end of the human summary line: each outcome (`--json`'s "outcome") in words.
+OUTCOME_WORDS = {
+    "ok": "done",
+    "partial": "partly done",
+    "failed": "nothing stored",
+    "rate_limited": "stopped: Garmin Connect asked to slow down",
+    "login_refused": "stopped: needs `wearsync login`",
+    "unavailable": "stopped: Garmin Connect is not answering properly",
+}
+
+
 def _print_human(report: dict) -> None:
     if "folders" in report:
         f = report["folders"]
@@ -194,12 +219,13 @@ def _print_human(report: dict) -> None:
         common.stdout.print(line, markup=False, soft_wrap=True)
     if "garmin" in report:
         g, days, acts = report["garmin"], report["garmin"]["days"], report["garmin"]["activities"]
+        outcome = OUTCOME_WORDS.get(g["outcome"], g["outcome"])
         span = f" ({days['first']} to {days['last']})" if days["first"] else ""
         extra = "".join(f", {days[k]} {k}" for k in ("empty", "failed") if days[k])
         common.stdout.print(
             f"Garmin Connect: {days['stored']} of {days['planned']} days stored{span}{extra}; "
             f"{common.plural(acts['new'], 'new activity', 'new activities')} ({acts['imported']} imported, "
-            f"{acts['duplicates']} duplicates, {acts['failed']} failed); {g['outcome']}",
+            f"{acts['duplicates']} duplicates, {acts['failed']} failed); {outcome}",
             markup=False,
             soft_wrap=True,
         )
@@ -256,6 +282,17 @@ class _PhaseBars:
 
     def __exit__(self, *exc) -> None:
         self._stack.close()
+
+
+def _needs_terminal(args) -> str | None:
+    """What a login would have to ask for without a terminal to ask on (then nothing is sent)."""
+    if args.mfa_code and not args.email and not args.password_stdin:
+        return None  # finishing a waiting sign-in: nothing to ask
+    if sys.stdin.isatty():
+        return None
+    if not args.email:
+        return "email"
+    return None if args.password_stdin else "password"
 
 
 def _ask(prompt: str) -> str:
