@@ -125,9 +125,15 @@ def pull_days(
                 store, data, complete=day <= settled, old_enough=day <= old_enough, gate=gate, before=before
             )
             summary.warnings.extend(f"{key}: {w}" for w in gate.warnings())
-            hard = {k: r for k, (r, refused) in data.failures.items() if not refused}
+            hard = {k: r for k, (r, refused) in data.failures.items() if not refused or k == "summary"}
             for kind, (reason, _refused) in data.failures.items():
-                summary.day_failures[key if kind == "summary" else f"{key} {KIND_NAMES[kind]}"] = reason
+                if kind not in hard:
+                    # a 403/404 of a heart rate or food log: that kind of that day, asked again later
+                    summary.warnings.append(
+                        f"{key}: {KIND_NAMES[kind]} refused ({reason}); asked again after a day or more"
+                    )
+                else:
+                    summary.day_failures[key if kind == "summary" else f"{key} {KIND_NAMES[kind]}"] = reason
             if "food_log" in data.failures and data.failures["food_log"][1]:
                 refused_in_a_row += 1
                 if refused_in_a_row >= garmin_state.NUTRITION_SPAN_DAYS:
