@@ -78,8 +78,9 @@ def register(sub) -> None:
     pull.add_argument(
         "--force",
         action="store_true",
-        help="ask Garmin even during a 429 cooldown, ask again for every day still empty, "
-        "and download again the activities that failed before",
+        help="ask Garmin even during a 429 cooldown (and end it), ask again for every day still empty and "
+        "every kind of a day not complete whatever its back-off (with --since/--days: every day of that "
+        "range), and download again the activities that failed before",
     )
     pull.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     common.add_quiet(pull)
