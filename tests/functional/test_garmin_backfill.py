@@ -204,6 +204,13 @@ def test_a_store_from_before_keeps_its_days_and_asks_again_for_days_stored_empty
             ("2023-07-02", "empty"),
         ]
         assert garmin_state.plan_days(store, date(2023, 7, 20)).days[0] == date(2023, 7, 2)
+        # each kind of a day pulled before, as the day's state says (no readings: heart rate empty)
+        assert store.conn.execute("SELECT local_day, kind, state FROM garmin_day_kinds ORDER BY 1, 2").fetchall() == [
+            ("2023-07-01", "food_log", "complete"),
+            ("2023-07-01", "heart_rate", "empty"),
+            ("2023-07-01", "summary", "complete"),
+            ("2023-07-02", "summary", "empty"),
+        ]
         assert store.conn.execute("SELECT state FROM garmin_activities").fetchall() == [("failed",)]
     finally:
         store.close()

@@ -197,6 +197,21 @@ def test_2_a_forced_pull_asks_every_day_of_the_range_it_names(home, fake):
     assert len(fake.requests("dailyHeartRate")) == 2
 
 
+def test_2_a_heart_rate_that_is_not_an_object_fails_that_kind_only(home, fake, monkeypatch, capsys):
+    day = (date.today() - timedelta(days=20)).isoformat()
+    fake.inject("body", "dailyHeartRate", query=f"date={day}", body=b"[]")
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--since", day, "--until", day)
+    assert code == 1, err
+    assert f"day {day} (heart rate): Garmin Connect sent a heart rate for {day} that is not a JSON object" in out
+    assert query(home, "SELECT count(*) FROM wellness WHERE local_day = ?", day) == [(1,)]  # the summary stored
+    assert kind(home, day, "summary")[0] == "complete" and kind(home, day, "heart_rate")[0] == "failed"
+    fake.clear_log()
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--until", day, "--json")
+    assert code == 0, err
+    assert asked(fake, "dailyHeartRate", day) == 1 and asked(fake, "usersummary", day) == 0
+    assert query(home, "SELECT count(*) > 600 FROM readings WHERE garmin_day = ?", day) == [(1,)]
+
+
 # --- 4. What `recordings` says -----------------------------------------------------------
 
 

@@ -205,7 +205,8 @@ def _print_human(report: dict) -> None:
             soft_wrap=True,
         )
         for failure in days["failures"]:
-            common.stdout.print(f"  day {failure['day']}: {failure['reason']}", markup=False, soft_wrap=True)
+            kind = "" if failure["kind"] == "daily summary" else f" ({failure['kind']})"
+            common.stdout.print(f"  day {failure['day']}{kind}: {failure['reason']}", markup=False, soft_wrap=True)
         for failure in acts["failures"]:
             common.stdout.print(
                 f"  activity {failure['id']} ({failure['name']}, {failure['start']}): {failure['reason']}",
