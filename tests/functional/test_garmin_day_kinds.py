@@ -279,3 +279,30 @@ def test_6_a_five_year_backfill_asks_weigh_ins_in_chunks_of_at_most_a_year(home)
     assert ranges[0][0] == first and ranges[-1][1] == TODAY and len(ranges) == 6
     assert all((last - start).days < garmin_state.WEIGH_IN_CHUNK_DAYS for start, last in ranges)
     assert all(b[0] == a[1] + timedelta(days=1) for a, b in zip(ranges, ranges[1:], strict=False))
+
+
+def test_6_a_five_year_backfill_s_weigh_ins_reach_garmin_in_ranges_of_at_most_a_year(home, fake):
+    first = TODAY - timedelta(days=5 * 365)
+    every = [(first + timedelta(days=n)).isoformat() for n in range(5 * 365 + 1)]
+    Store.open(home).close()
+    conn = sqlite3.connect(home / "wearsync.db")
+    # five years of days pulled whole (so only their weigh-ins are left to ask)
+    conn.executemany(
+        "INSERT INTO garmin_days (local_day, fetched_at, complete, state) VALUES (?, 0, 1, 'data')",
+        [(d,) for d in every],
+    )
+    conn.executemany(
+        "INSERT INTO garmin_day_kinds (local_day, kind, state, asked_at) VALUES (?, ?, 'complete', 0)",
+        [(d, k) for d in every for k in ("summary", "heart_rate", "food_log")],
+    )
+    conn.execute("INSERT INTO state (key, value) VALUES (?, ?)", (garmin_state.RANGE_KEY, first.isoformat()))
+    conn.commit()
+    conn.close()
+    summary = pull(home, fake, TODAY, until=TODAY - timedelta(days=3))
+    assert summary.error is None and summary.weigh_in_requests == 5  # 1,823 days: 5 ranges, not 1
+    spans = [
+        (r.query.split("startDate=")[1][:10], r.query.split("endDate=")[1][:10])
+        for r in fake.requests("/weight-service/")
+    ]
+    assert spans[0][0] == first.isoformat() and spans[-1][1] == (TODAY - timedelta(days=3)).isoformat()
+    assert all((date.fromisoformat(b) - date.fromisoformat(a)).days < 365 for a, b in spans)
