@@ -47,10 +47,10 @@ def _phrase(kind: str, state: KindState | None, day: date, nutrition: bool, now:
     if state.state == "partial":
         last = day + timedelta(days=garmin_kinds.RECHECK_DAYS)
         if state.retry_at is not None or date.fromtimestamp(now) <= last:
-            return f"stored, asked again until {last} ({state.reason})"
+            return f"stored, asked again by later pulls until {last} ({state.reason})"
         return f"stored, not asked again ({state.reason}; `pull --force --since {day} --until {day}` asks it)"
     reason = state.reason or "no reason kept"
-    verb = "refused" if reason.startswith(("HTTP 403", "HTTP 404")) else "failed"
+    verb = "refused" if reason.startswith("HTTP 403") else "not found" if reason.startswith("HTTP 404") else "failed"
     return f"{verb} ({reason}), {_when(state.retry_at, now)}"
 
 
