@@ -165,7 +165,7 @@ def _gaps_line(gaps: dict) -> str:
     minutes = max(1, round(gaps["estimate_s"] / 60))
     return (
         f"Garmin Connect: {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
-        f"about {minutes} min of pulling at the configured pace (p pulls; a cooldown pauses it)."
+        f"about {minutes} min of pulling at the pace the last pull measured (p pulls; a cooldown pauses it)."
     )
 
 

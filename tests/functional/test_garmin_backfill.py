@@ -138,7 +138,7 @@ def test_7_the_sources_view_shows_the_gaps_left_and_an_estimate(home, fake):
     # 20 days left x 3 requests at the rate the pull measured (milliseconds): shown as about a minute
     assert text == (
         f"Garmin Connect: 20 days not pulled yet (oldest {today - timedelta(days=19)}); about 1 min "
-        f"of pulling at the configured pace (p pulls; a cooldown pauses it)."
+        f"of pulling at the pace the last pull measured (p pulls; a cooldown pauses it)."
     )
 
 

@@ -217,7 +217,7 @@ def _print_human(report: dict) -> None:
         if gaps.get("missing"):
             common.stdout.print(
                 f"  {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
-                f"about {_duration(gaps['estimate_s'])} at the configured pace: run "
+                f"about {_duration(gaps['estimate_s'])} at the pace the last pull measured: run "
                 f"`wearsync pull` again",
                 markup=False,
                 soft_wrap=True,
