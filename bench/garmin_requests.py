@@ -3,10 +3,12 @@
 Runs the real `garminconnect` library against the fake Garmin Connect of the tests
 (tests/fake_garmin.py, 127.0.0.1 only): a first pull of 30 days with activities, one of
 them deleted on Garmin (its download answers 404), then an incremental pull one day later
-that lists the deleted one again but does not ask for it; then, in a fresh store, a
-400-day backfill (`--since`) through three 429 cooldowns (the cooldown ended by rewriting
-the stored time, not by waiting). Weigh-ins are asked once per run of days still to ask, not
-per day: one request a pull, and none by a pull a cooldown stops before its days are done.
+that lists the deleted one again but does not ask for it, the next day's (steady state) and the
+same pull again (a settled day costs nothing); then, in a fresh store, a 400-day backfill
+(`--since`) through three 429 cooldowns (the cooldown ended by rewriting the stored time, not
+by waiting). Weigh-ins are asked once per run of days still to ask (in ranges of at most a
+year), not per day: one request a pull, and none by a pull a cooldown stops before its days
+are done.
 Prints the requests by kind, per day / per activity, and what the requests would take at the
 default spacing.
 
@@ -153,8 +155,14 @@ def main() -> None:
                 FakeActivity(6000, datetime.combine(today + timedelta(days=1), datetime.min.time()), fits[0])
             )
             report(
-                "Incremental pull, 1 new day (the 2 previous days re-checked)",
+                "Incremental pull, 1 new day (the 2 previous days re-checked, the first pull's days asked "
+                "3-14 days after they ended confirmed)",
                 *measure(fake, home, today + timedelta(days=1)),
+            )
+            report("Incremental pull, the next day (steady state)", *measure(fake, home, today + timedelta(days=2)))
+            report(
+                "The same pull again (only the 2 days Garmin still changes)",
+                *measure(fake, home, today + timedelta(days=2)),
             )
     finally:
         fake.stop()

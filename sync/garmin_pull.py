@@ -17,10 +17,10 @@ from datetime import date, timedelta
 
 from wearsync.errors import GarminError, GarminRateLimited
 from wearsync.progress import Progress
-from wearsync.store import Store, sync_runs, wellness
+from wearsync.store import Store, state, sync_runs, wellness
 from wearsync.sync import garmin_state, wearer_sources
 from wearsync.sync.garmin_activities import pull_activities
-from wearsync.sync.garmin_client import GarminSession, check_cooldown, save_cooldown
+from wearsync.sync.garmin_client import COOLDOWN_KEY, GarminSession, check_cooldown, save_cooldown
 from wearsync.sync.garmin_days import pull_days
 from wearsync.sync.garmin_summary import GarminPullSummary
 from wearsync.sync.garmin_weigh_ins import pull_weigh_ins
@@ -43,8 +43,10 @@ def pull_garmin(
     Garmin errors end up in the summary, not raised.
 
     `connect` logs in (from tokens) and is only called when there is no cooldown. `force`
-    asks Garmin even during a cooldown, asks again for empty days whenever they were last
-    asked, and downloads again the activities an earlier pull recorded as failed.
+    asks Garmin even during a cooldown (and ends it when the pull goes through), asks again
+    for empty days whenever they were last asked and for every kind of a day not complete
+    whatever its back-off (with `since`/`days`: every day of that span, whole), and downloads
+    again the activities an earlier pull recorded as failed.
     """
     summary = GarminPullSummary()
     run_id = _start_run(store)
@@ -57,7 +59,14 @@ def pull_garmin(
             session.utc_offset_s = _last_utc_offset(store)
             today = session.today()
         plan = garmin_state.plan_days(
-            store, today, since=since, until=until, days=days, first_pull_days=first_pull_days, recheck_empty=force
+            store,
+            today,
+            since=since,
+            until=until,
+            days=days,
+            first_pull_days=first_pull_days,
+            recheck_empty=force,
+            force=force,
         )
         summary.first_pull = plan.first_pull
         summary.days_planned = [d.isoformat() for d in plan.days]
@@ -68,7 +77,7 @@ def pull_garmin(
                 f"`wearsync pull --since {earlier}` (or --days N)"
             )
         garmin_state.remember_range(store, plan.start)
-        pull_days(store, session, plan.days, today, summary, progress, min_interval_s)
+        pull_days(store, session, plan.days, today, summary, progress, min_interval_s, plan.kinds)
         pull_weigh_ins(store, session, plan.start, plan.end, today, summary)
         exact = None  # --force with a span lists exactly that span, whatever was listed before
         if force and since is not None:
@@ -79,6 +88,10 @@ def pull_garmin(
             exact = plan.start
         listing = garmin_state.plan_listing(store, plan.start, plan.end, today, exact=exact)
         pull_activities(store, session, listing, summary, progress, retry_failed=force)
+        if force:
+            # Garmin answered a forced pull whole: the cooldown it ran through is over.
+            with store.transaction() as conn:
+                state.delete_state(conn, COOLDOWN_KEY)
     except GarminRateLimited as exc:
         save_cooldown(store, exc.until)
         summary.error = exc

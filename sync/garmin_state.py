@@ -1,15 +1,17 @@
 """What wearsync knows of each Garmin Connect day and activity, and what a pull still has to ask.
 
-A day is 'data' (stored), 'empty' (Garmin had nothing for it yet), 'failed' (its answer could
-not be used; the reason is kept) or, without a row, not pulled yet. The synced range starts at
-the earliest day any pull was asked for (`--since`, `--days` or the first pull's span) and
-ends today: a plain pull asks, oldest first, for every day in it that is not pulled yet or
-failed, every day younger than SETTLE_DAYS (Garmin still changes it) and every empty day
-during the two weeks after it was first found empty (a watch synced late fills it), less
-often as the two weeks go by. Activities are listed from the first day never listed, and
-always over the trailing TRAILING_LIST_DAYS days; once a week (RELIST_S) the whole synced range is
-listed again, so an activity uploaded late is found whatever its date. A list range is never
-inverted; `--force` with a span lists exactly that span.
+A day is 'data' (stored), 'empty' (Garmin had nothing for it yet), 'failed' (its summary could
+not be used; the reason is kept) or, without a row, not pulled yet; each of its kinds (summary,
+heart rate, food log) has its own state (garmin_kinds). The synced range starts at the earliest
+day any pull was asked for (`--since`, `--days` or the first pull's span) and ends today: a
+plain pull asks, oldest first, for every day in it not pulled yet, every kind of a day that is
+due (failed and past its back-off, or partial and within two weeks of the day: see
+garmin_kinds), every day younger than SETTLE_DAYS (Garmin still changes it) and every empty day
+during the two weeks after it was first found empty (a watch synced late fills it), less often
+as the two weeks go by. Activities are listed from the first day never listed, and always over
+the trailing TRAILING_LIST_DAYS days; once a week (RELIST_S) the whole synced range is listed
+again, so an activity uploaded late is found whatever its date. A list range is never inverted;
+`--force` with a span lists exactly that span.
 
 Nothing here sends a request (nor imports garminconnect): the dashboard shows the gaps too.
 """
@@ -18,10 +20,12 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from wearsync.store import Store, garmin
+from wearsync.store import garmin_kinds as garmin_kinds_store
+from wearsync.sync import garmin_kinds
 
 # Garmin keeps changing a day until the watch has synced it; two days covers a watch
 # synced once a day.
@@ -38,15 +42,24 @@ RELIST_S = 7 * 86_400
 # Activities per list page: a page holding fewer ends the list (no request for an empty page).
 ACTIVITY_PAGE = 100
 NUTRITION_KEY = "garmin.nutrition_unavailable_at"
-# An account without nutrition logging answers 403/404 to the food log: ask again weekly.
+# An account without nutrition logging answers 403/404 to every day's food log: once every day of
+# a span this long was refused (one pull's days in a row), it is taken as not used, and asked
+# again weekly. A refusal of fewer days costs those days only.
+NUTRITION_SPAN_DAYS = 7
 NUTRITION_RECHECK_S = 7 * 86_400
+# Seconds per request measured by the last pull that sent a few (for estimates).
+RATE_KEY = "garmin.seconds_per_request"
+# Weigh-ins are asked over date ranges of at most this many days (Garmin's limit is not
+# documented; a year per request keeps a five-year backfill at six requests).
+WEIGH_IN_CHUNK_DAYS = 365
 # A refused download (403) is asked again after a day, then 2, 4, ... at most 30 days.
 REFUSED_RETRY_S = 86_400
 REFUSED_RETRY_MAX_S = 30 * 86_400
-# For estimates: requests per day (summary, heart rate, food log) and the time one answer
-# takes beside the configured spacing.
+# For estimates before any pull measured the rate: requests per day (summary, heart rate, food
+# log) and the time one answer takes beside the configured spacing (the fake answers in
+# milliseconds; Garmin in about 0.1 s).
 REQUESTS_PER_DAY = 3
-ANSWER_S = 0.4
+ANSWER_S = 0.1
 
 
 @dataclass
@@ -57,6 +70,7 @@ class DayPlan:
     end: date
     days: list[date]
     first_pull: bool
+    kinds: dict[date, set[str]] = field(default_factory=dict)  # per planned day, the kinds to ask
 
 
 def synced_range_start(store: Store) -> date | None:
@@ -76,10 +90,12 @@ def plan_days(
     first_pull_days: int = 30,
     now: float | None = None,
     recheck_empty: bool = False,
+    force: bool = False,
 ) -> DayPlan:
-    """The days to ask for. `since`/`days` ask for that span (and widen the synced range);
-    a plain pull covers the whole synced range. `recheck_empty` asks again for every day
-    still in its two empty weeks, whenever it was last asked."""
+    """The days to ask for, and which kinds of each. `since`/`days` ask for that span (and widen
+    the synced range); a plain pull covers the whole synced range. `recheck_empty` asks again
+    for every day still in its two empty weeks, whenever it was last asked; `force` asks every
+    kind not complete whatever its back-off, and with `since`/`days` every kind of the span."""
     now = time.time() if now is None else now
     known = synced_range_start(store)
     if since is not None:
@@ -93,23 +109,34 @@ def plan_days(
     range_start = min(start, known) if known else start
     end = min(until, today) if until else today
     rows = garmin.day_states(store.conn, start, end)
+    kinds = garmin_kinds_store.day_kinds(store.conn, start, end)
     settled = today - timedelta(days=SETTLE_DAYS)
-    wanted = [
-        day
-        for day in (start + timedelta(days=n) for n in range((end - start).days + 1))
-        if _needs_asking(rows.get(day.isoformat()), day > settled, now, recheck_empty)
-    ]
-    return DayPlan(range_start, end, wanted, known is None)
+    nutrition = nutrition_available(store, now)
+    whole = force and (since is not None or days is not None)
+    wanted: dict[date, set[str]] = {}
+    for day in (start + timedelta(days=n) for n in range((end - start).days + 1)):
+        key, young = day.isoformat(), day > settled
+        row = rows.get(key)
+        if row is not None and row[0] == "empty" and not (young or whole):
+            due = set(garmin_kinds_store.KINDS) if _empty_due(row, now, recheck_empty) else set()
+        else:
+            due = garmin_kinds.due_kinds(
+                kinds.get(key) if row is not None else None,
+                day,
+                today,
+                now,
+                young=young,
+                nutrition=nutrition,
+                force=force,
+                whole=whole,
+            )
+        if due:
+            wanted[day] = due
+    return DayPlan(range_start, end, list(wanted), known is None, wanted)
 
 
-def _needs_asking(row: tuple | None, young: bool, now: float, recheck_empty: bool) -> bool:
-    if row is None or young:
-        return True
-    state, complete, fetched_at, first_empty_at = row
-    if state == "failed":
-        return True
-    if state == "data":
-        return not complete
+def _empty_due(row: tuple, now: float, recheck_empty: bool) -> bool:
+    _state, _complete, fetched_at, first_empty_at = row
     first_empty_at = first_empty_at or fetched_at
     if now - first_empty_at >= EMPTY_RECHECK_S:
         return False
@@ -120,11 +147,12 @@ def _needs_asking(row: tuple | None, young: bool, now: float, recheck_empty: boo
 
 def weigh_in_ranges(store: Store, start: date, end: date) -> list[tuple[date, date]]:
     """The runs of consecutive pulled days in start..end whose weigh-ins are still to ask
-    (never asked since the day settled, or the last request failed): one request each."""
+    (never asked since the day settled, or the last request failed): one request each, a run
+    longer than WEIGH_IN_CHUNK_DAYS in chunks."""
     runs: list[tuple[date, date]] = []
     for key in garmin.weigh_ins_pending(store.conn, start, end):
         day = date.fromisoformat(key)
-        if runs and runs[-1][1] + timedelta(days=1) == day:
+        if runs and runs[-1][1] + timedelta(days=1) == day and (day - runs[-1][0]).days < WEIGH_IN_CHUNK_DAYS:
             runs[-1] = (runs[-1][0], day)
         else:
             runs.append((day, day))
@@ -142,22 +170,28 @@ def remember_range(store: Store, start: date) -> None:
 
 def gaps(store: Store, today: date, min_interval_s: float, now: float | None = None) -> dict:
     """What a plain pull still has to ask for: days never pulled or failed, days to check
-    again, and about how long that takes at the configured spacing."""
+    again, and about how long that takes at the rate the last pull measured (else the
+    configured spacing)."""
     if synced_range_start(store) is None:
         return {"missing": 0, "oldest_missing": None, "recheck": 0, "estimate_s": 0}
     plan = plan_days(store, today, now=now)
     known = garmin.known_days(store.conn, plan.start, plan.end)
     missing = [d for d in plan.days if d.isoformat() not in known]
+    requests = sum(len(k) for k in plan.kinds.values())
     return {
         "missing": len(missing),
         "oldest_missing": missing[0].isoformat() if missing else None,
         "recheck": len(plan.days) - len(missing),
-        "estimate_s": round(estimate_s(len(plan.days), min_interval_s)),
+        "estimate_s": round(requests * seconds_per_request(store, min_interval_s)),
     }
 
 
-def estimate_s(day_count: int, min_interval_s: float) -> float:
-    return day_count * REQUESTS_PER_DAY * (min_interval_s + ANSWER_S)
+def seconds_per_request(store: Store, min_interval_s: float) -> float:
+    """What one request took in the last pull that measured it, never less than the spacing."""
+    measured = store.get_state(RATE_KEY)
+    if measured:
+        return max(min_interval_s, float(measured))
+    return min_interval_s + ANSWER_S
 
 
 @dataclass

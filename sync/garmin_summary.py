@@ -35,7 +35,7 @@ class GarminPullSummary:
     days_planned: list[str] = field(default_factory=list)
     days_stored: list[str] = field(default_factory=list)
     days_empty: list[str] = field(default_factory=list)
-    day_failures: dict[str, str] = field(default_factory=dict)
+    day_failures: dict[str, str] = field(default_factory=dict)  # "DAY" or "DAY KIND" -> reason
     days_without_heart_rate: list[str] = field(default_factory=list)
     reloads_requested: list[str] = field(default_factory=list)
     weigh_in_requests: int = 0
@@ -78,7 +78,11 @@ class GarminPullSummary:
                 "stored": len(self.days_stored),
                 "empty": len(self.days_empty),
                 "failed": len(self.day_failures),
-                "failures": [{"day": d, "reason": r} for d, r in self.day_failures.items()],
+                # keyed "DAY" (its summary) or "DAY KIND" (a heart rate or food log)
+                "failures": [
+                    {"day": d[:10], "kind": d[11:] or "daily summary", "reason": r}
+                    for d, r in self.day_failures.items()
+                ],
                 "without_heart_rate": self.days_without_heart_rate,
                 "heart_rate_reload_requested": self.reloads_requested,
                 "first": self.days_planned[0] if self.days_planned else None,

@@ -17,8 +17,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from wearsync.errors import UnknownRecording
-from wearsync.store import Store, garmin, hr_series, intake, monitoring_series, recordings, wellness
+from wearsync.store import Store, garmin_kinds, hr_series, intake, monitoring_series, recordings, wellness
 from wearsync.store import forget as stored
+from wearsync.sync import garmin_day_words, garmin_state
 from wearsync.sync.wellness import recompute_fit_wellness
 from wearsync.unix_days import day_of
 
@@ -39,6 +40,15 @@ class StoredItem:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def garmin_days_in_words(store: Store) -> list[tuple[str, int, str]]:
+    """Every pulled Garmin day, oldest first: (day, when last asked, what it holds per kind in words)."""
+    nutrition = garmin_state.nutrition_available(store)
+    return [
+        (day.local_day, day.fetched_at, garmin_day_words.describe(day, nutrition=nutrition))
+        for day in garmin_kinds.day_overviews(store.conn)
+    ]
 
 
 def stored_items(store: Store, *, day: date | None = None, path: str | None = None) -> list[StoredItem]:
@@ -65,16 +75,8 @@ def stored_items(store: Store, *, day: date | None = None, path: str | None = No
         )
     ]
     items += [
-        StoredItem(
-            f"garmin:{local_day}",
-            "garmin day",
-            "Garmin Connect",
-            None,
-            [local_day],
-            "complete" if complete else "imported (the day was not over yet)",
-            fetched_at,
-        )
-        for local_day, fetched_at, complete in garmin.pulled_days(conn)
+        StoredItem(f"garmin:{local_day}", "garmin day", "Garmin Connect", None, [local_day], words, fetched_at)
+        for local_day, fetched_at, words in garmin_days_in_words(store)
     ]
     if day is not None:
         items = [i for i in items if day.isoformat() in i.local_days]

@@ -37,6 +37,7 @@ class SourcesScreen(ViewScreen):
         with Vertical(id="sources-body"):
             yield Static(id="cooldown", markup=False)
             yield Static(id="gaps", markup=False)
+            yield Static(id="garmin-days", markup=False)
             runs: DataTable[str] = DataTable(id="runs", cursor_type="none")
             for key, title, width in RUN_COLUMNS:
                 runs.add_column(title, key=key, width=width)
@@ -51,6 +52,7 @@ class SourcesScreen(ViewScreen):
         return {
             "cooldown": garmin_cooldown(store),
             "gaps": garmin_gaps(store, selection.config),
+            "garmin_days": _garmin_days(store),
             "runs": listings.last_runs(store),
             "imports": listings.recent_imports(store),
         }
@@ -65,6 +67,9 @@ class SourcesScreen(ViewScreen):
         gaps = self.query_one("#gaps", Static)
         gaps.display = data["gaps"] is not None  # shown once Garmin has been pulled
         gaps.update(_gaps_line(data["gaps"]) if data["gaps"] is not None else "")
+        days = self.query_one("#garmin-days", Static)
+        days.display = bool(data["garmin_days"])
+        days.update("\n".join(f"{day}: {words}" for day, words in data["garmin_days"]))
         runs = self.query_one("#runs", DataTable)
         runs.clear()
         for run in data["runs"]:
@@ -140,6 +145,16 @@ class SourcesScreen(ViewScreen):
         self.app.check_for_changes()
 
 
+def _garmin_days(store: Store) -> list[tuple[str, str]]:
+    """The Garmin days to show by kind: the last three pulled, and every older one a later pull
+    still asks again or that failed (at most ten lines)."""
+    from wearsync.undo import garmin_days_in_words
+
+    days = garmin_days_in_words(store)
+    unsettled = [(d, w) for d, _at, w in days[:-3] if "asked again" in w.rsplit("; weigh-ins", 1)[0]]
+    return (unsettled[-7:] + [(d, w) for d, _at, w in days[-3:]])[-10:]
+
+
 def _name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
@@ -150,7 +165,7 @@ def _gaps_line(gaps: dict) -> str:
     minutes = max(1, round(gaps["estimate_s"] / 60))
     return (
         f"Garmin Connect: {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
-        f"about {minutes} min of pulling at the configured pace (p pulls; a cooldown pauses it)."
+        f"about {minutes} min of pulling at the pace the last pull measured (p pulls; a cooldown pauses it)."
     )
 
 

@@ -52,12 +52,14 @@ def test_7_until_bounds_a_backfill_and_json_shows_the_gaps_and_an_estimate(home,
     assert code == 0, err
     report = json.loads(out)["garmin"]
     assert report["days"]["stored"] == 10 and report["days"]["last"] == (since + timedelta(days=9)).isoformat()
-    # 90 days left at 3 requests each, min_interval_s 0 plus the assumed answer time
+    # 90 days left at 3 requests each, at the rate this pull measured (the fake answers in
+    # milliseconds: far below 0.4 s an answer, 108 s)
+    assert report["gaps"]["estimate_s"] < 90 * 3 * 0.1
     assert report["gaps"] == {
         "missing": 90,
         "oldest_missing": (since + timedelta(days=10)).isoformat(),
         "recheck": 0,
-        "estimate_s": round(90 * 3 * garmin_state.ANSWER_S),
+        "estimate_s": report["gaps"]["estimate_s"],
     }
 
 
@@ -122,16 +124,21 @@ def test_7_the_sources_view_shows_the_gaps_left_and_an_estimate(home, fake):
             await loaded(pilot)
             await pilot.press("s")
             await loaded(pilot)
-            return str(app.screen.query_one("#gaps", Static).render())
+            days_text = str(app.screen.query_one("#garmin-days", Static).render())
+            return str(app.screen.query_one("#gaps", Static).render()), days_text
 
     try:
-        text = asyncio.run(sources_text())
+        text, days_text = asyncio.run(sources_text())
     finally:
         store.close()
-    # 20 days left x 3 requests x (0 s spacing + 0.4 s an answer) = 24 s: about a minute
+    # the last days pulled, per kind
+    assert days_text.splitlines()[-1] == (
+        f"{today - timedelta(days=20)}: summary, heart rate, food log stored; weigh-ins asked"
+    )
+    # 20 days left x 3 requests at the rate the pull measured (milliseconds): shown as about a minute
     assert text == (
         f"Garmin Connect: 20 days not pulled yet (oldest {today - timedelta(days=19)}); about 1 min "
-        f"of pulling at the configured pace (p pulls; a cooldown pauses it)."
+        f"of pulling at the pace the last pull measured (p pulls; a cooldown pauses it)."
     )
 
 
@@ -171,8 +178,9 @@ def test_7_a_long_backfill_shows_the_time_left_in_its_progress(home, fake):
         )
     finally:
         store.close()
-    # 61 days; after the first, 60 left x 3 requests x (1 s spacing + 0.4 s an answer) = 252 s
-    assert seen[0] == ("days", 1, 61, "2023-06-01, about 4 min left")
+    # 61 days; after the first, 60 left x 3 requests x the rate measured, never below the 1 s
+    # spacing (the fake answers in milliseconds) = 180 s
+    assert seen[0] == ("days", 1, 61, "2023-06-01, about 3 min left")
     assert seen[60] == ("days", 61, 61, "2023-07-31")
 
 
@@ -196,6 +204,13 @@ def test_a_store_from_before_keeps_its_days_and_asks_again_for_days_stored_empty
             ("2023-07-02", "empty"),
         ]
         assert garmin_state.plan_days(store, date(2023, 7, 20)).days[0] == date(2023, 7, 2)
+        # each kind of a day pulled before, as the day's state says (no readings: heart rate empty)
+        assert store.conn.execute("SELECT local_day, kind, state FROM garmin_day_kinds ORDER BY 1, 2").fetchall() == [
+            ("2023-07-01", "food_log", "complete"),
+            ("2023-07-01", "heart_rate", "empty"),
+            ("2023-07-01", "summary", "complete"),
+            ("2023-07-02", "summary", "empty"),
+        ]
         assert store.conn.execute("SELECT state FROM garmin_activities").fetchall() == [("failed",)]
     finally:
         store.close()

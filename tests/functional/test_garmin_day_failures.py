@@ -48,8 +48,9 @@ def test_4_a_day_empty_when_first_pulled_is_filled_by_a_later_plain_pull(home, f
     assert query(home, "SELECT count(*) FROM wellness WHERE local_day = '2023-07-01'") == [(0,)]
     fake.clear_log()
     second = pull(home, fake, date(2023, 7, 10))
-    # the empty day, and the two days young enough for Garmin to still change them
-    assert second.days_stored == ["2023-07-01", "2023-07-09", "2023-07-10"]
+    # the empty day, the days asked once after they ended (their totals confirmed) and the two
+    # days young enough for Garmin to still change them
+    assert second.days_stored == days(date(2023, 6, 30), date(2023, 7, 10))
     assert query(home, "SELECT steps FROM wellness WHERE local_day = '2023-07-01'") == [(12413,)]
     assert query(home, "SELECT state FROM garmin_days WHERE local_day = '2023-07-01'") == [("data",)]
 
@@ -84,9 +85,9 @@ def test_4_an_interrupted_backfill_leaves_no_gap_that_later_pulls_call_ok(home, 
     fake.clear_log()
     filled = pull(home, fake, today)  # a plain pull
     assert filled.error is None
-    assert [r.query.split("=")[1] for r in fake.requests("usersummary")] == days(
-        date(2023, 6, 10), date(2023, 7, 9)
-    ) + ["2023-07-13", "2023-07-14"]
+    # the days left, then the first pull's days: three asked once after they ended (confirmed
+    # now) and two still young
+    assert [r.query.split("=")[1] for r in fake.requests("usersummary")] == days(date(2023, 6, 10), date(2023, 7, 14))
     assert query(home, "SELECT count(*), min(local_day), max(local_day) FROM wellness") == [
         (44, "2023-06-01", "2023-07-14")
     ]
@@ -105,24 +106,23 @@ def test_4_an_activity_uploaded_late_is_found_by_a_plain_pull(home, fake):
 
 
 @pytest.mark.parametrize("status", [403, 404])
-def test_5_a_refused_food_log_marks_nutrition_unavailable_and_the_pull_goes_on(home, fake, status):
+def test_5_a_refused_food_log_costs_that_day_s_food_log_and_the_pull_goes_on(home, fake, status):
     fake.inject("status", "/nutrition-service/", status=status, times=100)
     summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
     assert summary.error is None and summary.days_stored == ["2023-07-01", "2023-07-02", "2023-07-03"]
-    assert len(fake.requests("/nutrition-service/")) == 1  # asked once, then known unavailable
+    # judged per day: each day's food log asked, the account not taken as without nutrition
+    assert len(fake.requests("/nutrition-service/")) == 3
+    assert garmin_state.nutrition_available(Store.open(home))
     assert query(home, "SELECT count(*) FROM intake") == [(0,)]  # unknown, not zero
+    assert query(
+        home, "SELECT state, reason FROM garmin_day_kinds WHERE kind = 'food_log' AND local_day = '2023-07-01'"
+    ) == [("failed", f"HTTP {status}")]
     fake.clear_log()
-    pull(home, fake, date(2023, 7, 4))
-    assert fake.requests("/usersummary-service/") and not fake.requests("/nutrition-service/")
-    conn = sqlite3.connect(home / "wearsync.db")
-    conn.execute(
-        "UPDATE state SET value = ? WHERE key = ?", (repr(time.time() - 8 * 86400), garmin_state.NUTRITION_KEY)
-    )
-    conn.commit()
-    conn.close()
     fake.faults.clear()
     fake.intake["2023-07-04"] = 1900
     pull(home, fake, date(2023, 7, 4))
+    # 07-01 and 07-02 back off (a day); the days still young are asked whole
+    assert [r.path[-10:] for r in fake.requests("/nutrition-service/")] == ["2023-07-03", "2023-07-04"]
     assert query(home, "SELECT local_day, kcal FROM intake") == [("2023-07-04", 1900)]
 
 

@@ -40,9 +40,10 @@ def test_full_pull_of_several_days_stores_each_day_and_the_activities(home, fake
     assert summary.error is None and summary.outcome == "ok"
     assert summary.days_stored == ["2023-06-29", "2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03"]
     assert query(home, "SELECT local_day, complete FROM garmin_days ORDER BY 1") == [
-        ("2023-06-29", 1),
-        ("2023-06-30", 1),
-        ("2023-07-01", 1),
+        # asked once after they ended: the next pull confirms their totals
+        ("2023-06-29", 0),
+        ("2023-06-30", 0),
+        ("2023-07-01", 0),
         ("2023-07-02", 0),
         ("2023-07-03", 0),
     ]
@@ -121,7 +122,9 @@ def test_incremental_pull_fetches_only_what_is_new(home, fake):
     fake.clear_log()
     summary = pull(home, fake, date(2023, 7, 4))
     assert not summary.first_pull and summary.note == ""
-    assert days_asked(fake) == ["2023-07-02", "2023-07-03", "2023-07-04"]
+    # the days asked once after they ended, to confirm their totals (their summary only), and
+    # the days young at the first pull
+    assert days_asked(fake) == ["2023-06-29", "2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03", "2023-07-04"]
     assert days_asked(fake, "dailyHeartRate") == ["2023-07-02", "2023-07-03", "2023-07-04"]
     assert [r.path for r in fake.requests("/download-service/")] == ["/download-service/files/activity/9003"]
     # The listing covers the trailing two weeks (here the whole synced range) for late uploads.
@@ -143,6 +146,11 @@ def test_requests_per_day_are_what_the_design_intends(home, fake):
     assert len(fake.log) == login + 30 * per_day + weigh_ins + pages + downloads
     fake.clear_log()
     pull(home, fake, date(2023, 7, 4))
+    # the twelve days asked once within two weeks after they ended: their summary again, to
+    # confirm their totals (unchanged: nothing more)
+    assert len(fake.log) == login + 12 + 3 * per_day + weigh_ins + pages + 0
+    fake.clear_log()
+    pull(home, fake, date(2023, 7, 5))
     assert len(fake.log) == login + 3 * per_day + weigh_ins + pages + 0
 
 

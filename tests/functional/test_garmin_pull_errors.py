@@ -62,7 +62,8 @@ def test_429_without_retry_after_waits_the_default_and_later_pulls_refuse(home, 
     assert "try again after" in err and "--force" in err
     forced = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 28), force=True)
     assert forced.error is None
-    assert forced.days_stored == ["2023-06-29", "2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03"]
+    # forced over the range it names: every day of it, 06-28 too
+    assert forced.days_stored == ["2023-06-28", "2023-06-29", "2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03"]
 
 
 def test_401_after_refresh_says_run_wearsync_login_and_never_signs_in(home, fake, monkeypatch, capsys):
@@ -103,7 +104,8 @@ def test_500_or_dropped_connection_mid_day_stores_nothing_of_that_day(home, fake
     fake.clear_log()
     again = pull(home, fake, date(2023, 7, 3), since=date(2023, 6, 29))
     assert again.error is None
-    assert days_asked(fake) == ["2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03"]
+    # 06-29 to confirm its totals (asked once after it ended), then the rest
+    assert days_asked(fake) == ["2023-06-29", "2023-06-30", "2023-07-01", "2023-07-02", "2023-07-03"]
     assert query(home, "SELECT count(*) FROM readings WHERE garmin_day = '2023-06-30'") == [(720,)]
 
 

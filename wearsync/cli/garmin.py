@@ -79,8 +79,9 @@ def register(sub) -> None:
     pull.add_argument(
         "--force",
         action="store_true",
-        help="ask Garmin even during a 429 cooldown, ask again for every day still empty, "
-        "and download again the activities that failed before",
+        help="ask Garmin even during a 429 cooldown (and end it), ask again for every day still empty and "
+        "every kind of a day not complete whatever its back-off (with --since/--days: every day of that "
+        "range), and download again the activities that failed before",
     )
     pull.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     common.add_quiet(pull)
@@ -230,7 +231,8 @@ def _print_human(report: dict) -> None:
             soft_wrap=True,
         )
         for failure in days["failures"]:
-            common.stdout.print(f"  day {failure['day']}: {failure['reason']}", markup=False, soft_wrap=True)
+            kind = "" if failure["kind"] == "daily summary" else f" ({failure['kind']})"
+            common.stdout.print(f"  day {failure['day']}{kind}: {failure['reason']}", markup=False, soft_wrap=True)
         for failure in acts["failures"]:
             common.stdout.print(
                 f"  activity {failure['id']} ({failure['name']}, {failure['start']}): {failure['reason']}",
@@ -241,7 +243,7 @@ def _print_human(report: dict) -> None:
         if gaps.get("missing"):
             common.stdout.print(
                 f"  {gaps['missing']} days not pulled yet (oldest {gaps['oldest_missing']}); "
-                f"about {_duration(gaps['estimate_s'])} at the configured pace: run "
+                f"about {_duration(gaps['estimate_s'])} at the pace the last pull measured: run "
                 f"`wearsync pull` again",
                 markup=False,
                 soft_wrap=True,

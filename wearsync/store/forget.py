@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from wearsync.store import garmin, hr_series, intake, recordings, weigh_ins, wellness
+from wearsync.store import garmin, garmin_kinds, hr_series, intake, recordings, weigh_ins, wellness
 
 FORGOTTEN_NOTE = "forgotten with wearsync forget"
 
@@ -25,3 +25,4 @@ def forget_garmin_day(conn: sqlite3.Connection, day: str) -> None:
     intake.replace_garmin_intake(conn, day, None, 0)
     weigh_ins.forget_garmin_weigh_ins(conn, day)
     garmin.forget_day(conn, day)
+    garmin_kinds.forget_day(conn, day)

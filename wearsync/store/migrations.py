@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from wearsync.errors import StoreError
 from wearsync.store import snapshots
+from wearsync.store.garmin_kinds import create_day_kinds
 from wearsync.store.originals import tidy_by_writer
 from wearsync.store.strict_schema import create_weigh_ins, to_strict_tables
 
@@ -312,6 +313,9 @@ MIGRATIONS: list[Migration] = [
     CREATE INDEX IF NOT EXISTS activities_by_recording ON activities(recording_id);
     CREATE INDEX IF NOT EXISTS garmin_activities_by_recording ON garmin_activities(recording_id);
     """,
+    # Garmin Connect days per kind (summary, heart rate, food log): a failure of one kind on one day
+    # costs that kind only, and a day is asked again until each kind has settled (issue 24).
+    create_day_kinds,
     # Originals are tidied by the writer that kept or forgot them, not by every open: a forgotten
     # recording's sha256 waits in loose_originals until its original is gone (originals.py).
     tidy_by_writer,

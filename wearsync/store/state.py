@@ -16,3 +16,8 @@ def set_state(conn: sqlite3.Connection, key: str, value: str) -> None:
         "INSERT INTO state (key, value) VALUES (:key, :value) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         {"key": key, "value": value},
     )
+
+
+def delete_state(conn: sqlite3.Connection, key: str) -> None:
+    """Remove a state value inside the caller's transaction."""
+    conn.execute("DELETE FROM state WHERE key = :key", {"key": key})
