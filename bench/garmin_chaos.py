@@ -11,7 +11,7 @@ Each 429's cooldown is waited out, after one pull that must send nothing. Prints
 pulls needed, the requests (per day asked, per kind), the faults drawn, requests sent during a
 cooldown, passwords sent, and where the store differs from the clean pull's and why.
 
-    .venv/bin/python bench/garmin_chaos.py [--seed N] [--seeds K] [--days N] [--activities N]
+    .venv/bin/python bench/garmin_chaos.py [--seed N] [--seeds K] [--days N] [--activities N] [--focus PATH=P]
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def one_seed(seed: int, args: argparse.Namespace) -> bool:
             pull(clean_home, fake, TODAY, since=since)
             clean_requests = len(fake.log)
             fake.clear_log()
-            chaos = Chaos(seed)
+            chaos = Chaos(seed, focus=dict(args.focus))
             started = time.monotonic()
             run = pull_through_chaos(
                 pull, fake, home, TODAY, since, chaos, fading(args.probability, args.fade), args.max_pulls, args.plain
@@ -78,12 +78,16 @@ def one_seed(seed: int, args: argparse.Namespace) -> bool:
             passwords = password_posts(fake.log)
             print(f"\nseed {seed}: {run.pulls} pulls in {took:.1f} s ({run.waited_s:.1f} s waiting out cooldowns)")
             print("  outcomes: " + ", ".join(f"{p:.2f}:{o}" for p, o in run.outcomes))
+            if run.time_passed:
+                print(f"  then time passed over: {', '.join(run.time_passed)}")
             print(
                 f"  {len(fake.log)} requests (one clean pull: {clean_requests}); day requests per day asked: "
                 f"{sum(per_day.values()) / args.days:.2f} on average (clean: 3), at most {max(per_day.values())}"
             )
             print("  by kind: " + ", ".join(f"{k} {n}" for k, n in Counter(kind(r.path) for r in fake.log).items()))
             print("  faults drawn: " + ", ".join(f"{k} {n}" for k, n in sorted(chaos.drawn.items())))
+            on = Counter(kind(request.split(" ", 1)[1]) for _, _, request in chaos.faults)
+            print("  faults by request kind: " + ", ".join(f"{k} {n}" for k, n in on.items()))
             print(
                 f"  requests during a cooldown: {len(during)}; pulls during a cooldown that sent: "
                 f"{len(run.cooldown_pulls_that_sent)}; password POSTs: {len(passwords)}"
@@ -110,6 +114,15 @@ def main() -> None:
     parser.add_argument("--probability", type=float, default=0.3, help="the first pull's fault probability")
     parser.add_argument("--fade", type=int, default=15, help="pulls until the probability reaches 0")
     parser.add_argument("--max-pulls", type=int, default=40)
+    parser.add_argument(
+        "--focus",
+        action="append",
+        default=[],
+        type=lambda text: (text.rpartition("=")[0], float(text.rpartition("=")[2])),
+        metavar="PATH=P",
+        help="requests whose path holds PATH get fault probability P while the others' is above 0 "
+        "(e.g. /download-service/=0.5); repeatable",
+    )
     parser.add_argument(
         "--plain",
         action="store_true",

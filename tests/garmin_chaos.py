@@ -22,7 +22,7 @@ from tests.fake_garmin import FakeActivity, FakeGarmin, fit_file, weigh_in
 from tests.fake_garmin_routes import PASSWORD, Fault, Logged
 from tests.readings import readings_table
 from wearsync.sync.garmin_client import COOLDOWN_KEY
-from wearsync.sync.garmin_state import RANGE_KEY
+from wearsync.sync.garmin_state import NUTRITION_KEY, RANGE_KEY
 
 KINDS = ("403", "404", "429", "5xx", "drop", "empty", "nan")
 # Ten distinct real FIT activities from ../shared/fit: an activity id is one recording.
@@ -51,13 +51,17 @@ class Chaos:
     retry_after_s: int = 1
     drawn: Counter = field(default_factory=Counter)
     pull: int = 0  # set by pull_through_chaos: which pull the faults below were drawn in
+    # path substring -> the probability for its requests instead (e.g. activity downloads, which a
+    # pull reaches only when its days went through: few of them meet a fault otherwise)
+    focus: dict[str, float] = field(default_factory=dict)
     faults: list[tuple[int, str, str]] = field(default_factory=list)  # (pull, kind, request)
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
 
     def __call__(self, method: str, route: str, query: str) -> Fault | None:
-        if self.rng.random() >= self.probability:
+        chance = next((p for part, p in self.focus.items() if part in route), self.probability)
+        if self.rng.random() >= (chance if self.probability > 0 else 0.0):
             return None
         kind = self.rng.choice(KINDS)
         self.drawn[kind] += 1
@@ -251,6 +255,29 @@ def password_posts(log: list[Logged]) -> list[Logged]:
     return [r for r in log if r.method == "POST" and PASSWORD.encode() in r.request_body]
 
 
+def pass_the_time(home: Path) -> list[str]:
+    """Advance time the way the store sees it, as the existing tests do, over the waits a pull
+    keeps beyond a cooldown: a refused download's `retry_at` (a day and more) and nutrition
+    found unavailable (asked again after a week). Returns what it moved."""
+    conn = sqlite3.connect(home / "wearsync.db")
+    try:
+        moved = [
+            f"activity {aid} retry_at"
+            for (aid,) in conn.execute(
+                "SELECT activity_id FROM garmin_activities WHERE retry_at IS NOT NULL AND retry_at > ?",
+                (int(time.time()),),
+            )
+        ]
+        conn.execute("UPDATE garmin_activities SET retry_at = ? WHERE retry_at IS NOT NULL", (int(time.time()) - 1,))
+        if conn.execute("SELECT 1 FROM state WHERE key = ?", (NUTRITION_KEY,)).fetchall():
+            moved.append("nutrition unavailable (a week)")
+            conn.execute("UPDATE state SET value = ? WHERE key = ?", (repr(time.time() - 8 * 86400), NUTRITION_KEY))
+        conn.commit()
+        return moved
+    finally:
+        conn.close()
+
+
 def range_start(home: Path) -> date | None:
     conn = sqlite3.connect(home / "wearsync.db")
     try:
@@ -293,6 +320,7 @@ class ChaosRun:
     outcomes: list[tuple[float, str]] = field(default_factory=list)
     cooldown_pulls_that_sent: list[int] = field(default_factory=list)
     waited_s: float = 0.0
+    time_passed: list[str] = field(default_factory=list)  # what pass_the_time moved, once
 
     @property
     def pulls(self) -> int:
@@ -343,7 +371,11 @@ def pull_through_chaos(
                     run.cooldown_pulls_that_sent.append(n)
                 run.waited_s += wait_out_cooldown(home)
             elif chaos.probability == 0 and settled(summary):
-                break
+                if run.time_passed:
+                    break
+                run.time_passed = pass_the_time(home)
+                if not run.time_passed:
+                    break
     finally:
         fake.chaos = None
     return run
