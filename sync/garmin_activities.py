@@ -1,8 +1,10 @@
 """Garmin Connect activities: listing them and handing each one's original FIT file to the FIT
 importer, so a workout arriving both from the watch and from Garmin counts once.
 
-A download refused (403) is recorded and asked again later with back-off; one gone (404/410)
-or refused by the importer is recorded and not asked again unless forced.
+A download refused (403), gone (404/410: Garmin also answers so for a moment while it processes an
+upload) or refused by the importer (a file cut short on the way) is recorded and asked again later,
+after a day, then 2, 4 ... up to 30 days; one gone or refused by the importer only GONE_TRIES
+times (then only when forced).
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ from wearsync.sync.garmin_summary import ActivityFailure, GarminPullSummary
 # past it is a server that never ends its pages.
 MAX_LISTED = 200_000
 
+# A download gone (404/410) or refused by the importer is asked this many times, a day, then 2, 4 ...
+# days apart (about two months), then only by `pull --force`: Garmin deleted it, or it is broken there.
+GONE_TRIES = 6
+
 
 def pull_activities(
     store: Store,
@@ -49,8 +55,9 @@ def pull_activities(
     """List the activities of `listing` (None: nothing to list), record the new ones, then
     download every recorded activity still to import (oldest first) through the FIT importer.
 
-    A refused download (403) is asked again once its back-off has passed; one gone or
-    refused by the importer only with `retry_failed`.
+    A download refused, gone or refused by the importer is asked again once its back-off has
+    passed (one gone or refused by the importer GONE_TRIES times at most), and with `retry_failed`
+    at once.
     """
     garmin = session.garmin
     now = int(time.time())
@@ -67,7 +74,7 @@ def pull_activities(
                     conn, activity_id, _text(activity.get("startTimeLocal")), _text(activity.get("activityName")), now
                 )
             garmin_state.remember_listing(store, conn, listing, now)
-    due = pull_state.due_activities(store.conn, now, retry_failed)
+    due = pull_state.due_activities(store.conn, now, retry_failed, GONE_TRIES)
     for done, (activity_id, name, start_local, attempts) in enumerate(due, 1):
         name = name or str(activity_id)
         outcomes: list[FileOutcome] = []
@@ -81,17 +88,14 @@ def pull_activities(
                 Garmin.ActivityDownloadFormat.ORIGINAL,
             )
         except GarminRefused as exc:
-            retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
-            reason = f"{exc}; asked again after {datetime.fromtimestamp(retry_at).strftime('%Y-%m-%d %H:%M')}"
-            state = "refused"
+            reason, state = str(exc), "refused"
         except GarminGone as exc:
-            # Deleted on Garmin since it was listed, or never downloadable.
+            # Deleted on Garmin since it was listed, never downloadable, or not ready yet.
             reason, state = str(exc), "gone"
         except (GarminUnavailable, GarminAuthError, GarminRateLimited):
             raise
         except GarminError as exc:
             reason, state = str(exc), "refused"
-            retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
         else:
             # The importer writes each FIT file in its own transaction and recognises a file
             # already imported from a watch or a folder.
@@ -99,6 +103,9 @@ def pull_activities(
             reason = _import_failure(outcomes)
             if reason is None:
                 state = "imported" if any(o.outcome == "imported" for o in outcomes) else "duplicate"
+        if reason is not None:
+            retry_at = garmin_state.refused_retry_at(attempts + 1, time.time())
+            reason += f"; asked again after {datetime.fromtimestamp(retry_at).strftime('%Y-%m-%d %H:%M')}"
         recording_id = next((o.recording_id for o in outcomes if o.recording_id is not None), None)
         with store.transaction() as conn:
             pull_state.record_activity(

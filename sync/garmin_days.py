@@ -350,7 +350,10 @@ def store_day(
             readings.append((ts, bpm, offset, "garmin", key))
     row = _wellness_row(key, s, summary_gate, offset) if data.summary is not None else None
     asked_food = "food_log" in data.asked and "food_log" not in data.failures
-    eaten = _intake(s, data.food_log, summary_gate) if row is not None or asked_food else None
+    food_gate = Gate(gate.now)
+    eaten = _intake(s, data.food_log, food_gate) if row is not None or asked_food else None
+    food_dropped = sorted(food_gate.dropped)
+    food_retry = garmin_kinds.dropped_retry_at(food_dropped, before.get("food_log"), now)
     stored_hr = "heart_rate" in data.asked and "heart_rate" not in data.failures
     with store.transaction() as conn:
         bodies = (("usersummary", data.summary), ("dailyHeartRate", data.heart_rates), ("foodlog", data.food_log))
@@ -363,7 +366,14 @@ def store_day(
                 complete, old_enough, sorted(summary_gate.dropped), summary_fingerprint(s), before.get("summary")
             )
             garmin_kinds_store.record_kind(
-                conn, key, "summary", state, now, reason=reason, fingerprint=summary_fingerprint(s)
+                conn,
+                key,
+                "summary",
+                state,
+                now,
+                reason=reason,
+                retry_at=garmin_kinds.dropped_retry_at(sorted(summary_gate.dropped), before.get("summary"), now),
+                fingerprint=summary_fingerprint(s),
             )
         if stored_hr:
             write_series(
@@ -374,26 +384,33 @@ def store_day(
                 utc_offset_s=[offset] * len(readings),
                 garmin_day=key,
             )
-            if readings:
-                state, reason = garmin_kinds.settled_state(complete, True, sorted(hr_gate.dropped), "", None)
+            hr_dropped = sorted(hr_gate.dropped)
+            retry = garmin_kinds.dropped_retry_at(hr_dropped, before.get("heart_rate"), now)
+            if readings or hr_dropped:
+                state, reason = garmin_kinds.settled_state(complete, True, hr_dropped, "", None)
             else:
                 state, reason = ("empty", None) if complete else ("partial", garmin_kinds.NOT_OVER)
-            garmin_kinds_store.record_kind(conn, key, "heart_rate", state, now, reason=reason)
+            garmin_kinds_store.record_kind(conn, key, "heart_rate", state, now, reason=reason, retry_at=retry)
         if row is not None and s.get("consumedKilocalories") is not None:
             intake.replace_garmin_intake(conn, key, eaten, now)
-            garmin_kinds_store.record_kind(conn, key, "food_log", "complete", now, reason=garmin_kinds.IN_SUMMARY)
+            state, reason = (
+                garmin_kinds.settled_state(complete, True, food_dropped, "", None)
+                if food_dropped
+                else ("complete", garmin_kinds.IN_SUMMARY)
+            )
+            garmin_kinds_store.record_kind(conn, key, "food_log", state, now, reason=reason, retry_at=food_retry)
         elif asked_food:
             # A food log emptied since the last pull removes the intake: unknown, not zero.
             intake.replace_garmin_intake(conn, key, eaten, now)
-            state, reason = garmin_kinds.settled_state(complete, True, [], "", None)
-            garmin_kinds_store.record_kind(conn, key, "food_log", state, now, reason=reason)
+            state, reason = garmin_kinds.settled_state(complete, True, food_dropped, "", None)
+            garmin_kinds_store.record_kind(conn, key, "food_log", state, now, reason=reason, retry_at=food_retry)
         _record_failures(conn, key, data, now, before)
         if row is not None:
             # The reload note stays: Garmin is asked to reload a day once.
             pull_state.record_data_day(conn, key, now, complete, RELOAD_NOTE)
         garmin_kinds_store.settle_day(conn, key)
-    gate.dropped.update(summary_gate.dropped)
-    gate.dropped.update(hr_gate.dropped)
+    for part in (summary_gate, hr_gate, food_gate):
+        gate.dropped.update(part.dropped)
     return True
 
 

@@ -3,7 +3,8 @@ answer makes of each: the rules, no request and no SQL.
 
 A kind never asked is asked. A 'partial' kind (the day was not over, values were dropped at the
 gate, its totals changed at the last ask, or a day asked once after it ended that a second ask
-has to confirm) is asked again on later pulls until RECHECK_DAYS after the day. A 'failed' kind
+has to confirm) is asked again on later pulls until RECHECK_DAYS after the day; one with values
+dropped also from its `retry_at`, with the back-off of a refusal, however old the day. A 'failed' kind
 is asked again from its `retry_at`: a refusal (403/404) after a day, then 2, 4 ... up to 30 days;
 any other failure by the next pull, then the same back-off. 'complete' and 'empty' kinds cost
 nothing (an empty summary has its own two weeks of re-asking, in garmin_state). `force` asks
@@ -67,6 +68,15 @@ def retry_at(attempts: int, now: float, refused: bool) -> int:
     """When a kind failed `attempts` times in a row (this one included) is asked again."""
     steps = attempts if refused else attempts - 1
     return int(now + (0 if steps <= 0 else min(REFUSED_RETRY_S * 2 ** (steps - 1), RETRY_MAX_S)))
+
+
+def dropped_retry_at(dropped: list[str], before: KindState | None, now: float) -> int | None:
+    """When a kind stored with values dropped at the gate is asked again, whatever the day's age:
+    after a day, then 2, 4 ... up to 30 days while the values keep being dropped (None: nothing
+    was dropped)."""
+    if not dropped:
+        return None
+    return retry_at((before.attempts if before is not None else 0) + 1, now, refused=True)
 
 
 def settled_state(

@@ -51,6 +51,10 @@ def pull_garmin(
     summary = GarminPullSummary()
     run_id = _start_run(store)
     session = None
+    if since is not None:
+        # The range asked for is remembered before any request: a pull that stops at its first
+        # answer (a cooldown, the profile refused) leaves its days to the plain pulls after it.
+        garmin_state.remember_range(store, since)
     try:
         check_cooldown(store, force)
         session = connect()

@@ -6,7 +6,8 @@ same shape for other days, its own JWTs, activity-list pages and ORIGINAL downlo
 a real FIT file), weigh-ins over a date range (`weigh_ins`, items shaped as Garmin's
 `dateWeightList`: `weigh_in` builds one). Days can appear late
 (`late_days`: answered as Garmin answers a day the watch has not synced yet, N times), as can
-activities (append to `activities` between pulls). Faults are injected per path (`inject`).
+activities (append to `activities` between pulls). Faults are injected per path (`inject`) or
+drawn for every request (`chaos`).
 How each request is answered (the faults, the sign-in flow the real `garminconnect` library
 accepts with and without MFA, rotating refresh tokens, the log of every request with the body
 sent) is tests/fake_garmin_routes.py.
@@ -23,7 +24,7 @@ import sys
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from http.server import ThreadingHTTPServer
@@ -73,6 +74,9 @@ class FakeGarmin:
     archived_days: set[str] = field(default_factory=set)  # intraday heart rate gone until reloaded
     token_lifetime_s: int = TEN_YEARS_S  # of access tokens the fake issues
     weigh_ins: list[dict] = field(default_factory=list)  # dateWeightList items (see weigh_in)
+    # Asked for every request no injected fault matches (under the lock): a Fault, or None for the
+    # right answer (tests/garmin_chaos.py draws them at random).
+    chaos: Callable[[str, str, str], Fault | None] | None = None
 
     def __post_init__(self):
         self._lock = threading.Lock()

@@ -1,9 +1,11 @@
 """How the fake Garmin Connect (tests/fake_garmin.py) answers each request: an injected fault
 first (`Fault`: an HTTP status with Retry-After, a Cloudflare challenge page, a malformed body, a
-body of one's choosing, 204, a slow answer, a dropped connection, `privacyProtected`), else the
+body of one's choosing, 204, a slow answer, a dropped connection, `privacyProtected`, the right
+JSON with NaN values; or one the fake's `chaos` draws for the request), else the
 sign-in flow the real `garminconnect` library accepts (the account EMAIL / PASSWORD, MFA_CODE when
 asked), the token endpoint with rotating refresh tokens, and the API routes, whose bodies the
-FakeGarmin builds. Every request is logged (`Logged`) with the body it carried and the body sent back.
+FakeGarmin builds. Every request is logged (`Logged`) with the body it carried, the body sent back and its
+Retry-After.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ CLOUDFLARE_PAGE = (
 
 @dataclass
 class Fault:
-    kind: str  # status, cloudflare, drop, malformed, body, privacy, slow
+    kind: str  # status, cloudflare, drop, malformed, body, privacy, slow, nan
     path: str  # a substring of the request path
     query: str = ""  # a substring of the raw query
     times: int = 1
@@ -43,6 +45,7 @@ class Fault:
     retry_after: str | None = None
     delay_s: float = 0.0
     body: bytes = b"null"  # for kind "body" (sent with `status`, 200 unless set)
+    nan_stride: int = 1  # for kind "nan": the right JSON answer, every Nth number in it NaN
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Logged:
     at: float
     body: bytes = b""  # the answer's
     request_body: bytes = b""  # what the client sent (a dropped request's too)
+    retry_after: str | None = None  # the answer's Retry-After header
 
 
 class GarminRequestHandler(BaseHTTPRequestHandler):
@@ -81,6 +85,7 @@ class GarminRequestHandler(BaseHTTPRequestHandler):
         self.method = method
         self.logged = False
         fault = self._fault()
+        self.nan_stride = fault.nan_stride if fault and fault.kind == "nan" else 0
         if fault and fault.kind == "slow":
             self._record(0)  # logged on arrival: the client may stop waiting for it
             self.logged = True
@@ -116,6 +121,8 @@ class GarminRequestHandler(BaseHTTPRequestHandler):
                 if fault.times > 0 and fault.path in self.route and fault.query in self.query_raw:
                     fault.times -= 1
                     return fault
+            if self.fake.chaos is not None:
+                return self.fake.chaos(self.method, self.route, self.query_raw)
         return None
 
     # --- sign-in -------------------------------------------------------------------
@@ -246,10 +253,12 @@ class GarminRequestHandler(BaseHTTPRequestHandler):
     # --- responses -----------------------------------------------------------------
     def _json(self, data, status: int = 200, headers: dict | None = None) -> None:
         # Compact, as Garmin sends it: stored bodies must be these bytes, not a re-serialisation.
+        if self.nan_stride and status == 200:
+            data = with_nans(data, self.nan_stride)
         self._send(status, json.dumps(data, separators=(",", ":")).encode(), "application/json", headers)
 
     def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        self._record(status, body)
+        self._record(status, body, (headers or {}).get("Retry-After"))
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -258,8 +267,29 @@ class GarminRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _record(self, status: int, body: bytes = b"") -> None:
+    def _record(self, status: int, body: bytes = b"", retry_after: str | None = None) -> None:
         if self.logged:
             return
         with self.fake._lock:
-            self.fake.log.append(Logged(self.method, self.route, self.query_raw, status, time.time(), body, self.body))
+            self.fake.log.append(
+                Logged(self.method, self.route, self.query_raw, status, time.time(), body, self.body, retry_after)
+            )
+
+
+def with_nans(data, stride: int):
+    """`data` with every `stride`th number (bools aside, walked in order) replaced by NaN, as a
+    server might serialise a float it failed to compute (`json.dumps` writes NaN)."""
+    seen = 0
+
+    def walk(value):
+        nonlocal seen
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            seen += 1
+            return float("nan") if (seen - 1) % stride == 0 else value
+        return value
+
+    return walk(data)

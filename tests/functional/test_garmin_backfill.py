@@ -63,6 +63,22 @@ def test_7_until_bounds_a_backfill_and_json_shows_the_gaps_and_an_estimate(home,
     }
 
 
+def test_7_a_backfill_stopped_at_its_first_answer_is_still_the_range_later_pulls_fill(home, fake, monkeypatch, capsys):
+    """`pull --since` whose very first request (the profile) fails: the days it asked for are still
+    the synced range, so the plain pulls after it fill them (issue 24's chaos found them left out)."""
+    today = date.today()
+    since = today - timedelta(days=59)
+    fake.inject("status", "/userprofile-service/", status=503)
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--since", since.isoformat(), "--json")
+    assert code == 5, err
+    assert not fake.requests("/usersummary-service/")
+    code, out, err = run_cli(monkeypatch, capsys, "pull", "--json")
+    assert code == 0, err
+    assert json.loads(out)["garmin"]["days"]["first"] == since.isoformat()
+    stored = {d for (d,) in query(home, "SELECT local_day FROM garmin_days")}
+    assert {(since + timedelta(days=i)).isoformat() for i in range(60)} <= stored
+
+
 def test_7_today_is_the_garmin_profiles_today(home, fake, monkeypatch, capsys):
     from zoneinfo import ZoneInfo
 

@@ -214,6 +214,48 @@ def test_5_a_refused_download_is_retried_later_and_never_blocks_newer_activities
     ]
 
 
+@pytest.mark.parametrize(
+    "fault, expected_state",
+    [({"kind": "status", "status": 404}, "gone"), ({"kind": "body", "body": b""}, "failed")],
+    ids=["404", "not-a-fit-file"],
+)
+def test_5_a_download_gone_or_broken_is_asked_again_after_its_back_off_then_only_when_forced(
+    home, fake, fault, expected_state
+):
+    """Garmin answers 404 for a moment while it processes an upload, and a download can be cut
+    short: such an activity is asked again (a day, then 2, 4 ... days), GONE_TRIES times, then only
+    by `pull --force` (issue 24: a chaos of answers must end with every activity imported)."""
+    from wearsync.sync.garmin_activities import GONE_TRIES
+
+    fake.activities.append(FakeActivity(9001, datetime(2023, 7, 1, 7, 0), fit_file("garmin-fenix-5-run.fit")))
+    kind = fault.pop("kind")
+    fake.inject(kind, "/download-service/files/activity/9001", times=GONE_TRIES, **fault)
+    pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
+    for attempt in range(1, GONE_TRIES + 1):
+        ((state, retry_at, attempts),) = query(
+            home, "SELECT state, retry_at, attempts FROM garmin_activities WHERE activity_id = 9001"
+        )
+        assert (state, attempts) == (expected_state, attempt)
+        # a day, then 2, 4, ... days (at most 30)
+        assert retry_at - time.time() == pytest.approx(min(86_400 * 2 ** (attempt - 1), 30 * 86_400), abs=120)
+        fake.clear_log()
+        pull(home, fake, date(2023, 7, 3))
+        assert not fake.requests("/download-service/")  # backing off
+        conn = sqlite3.connect(home / "wearsync.db")
+        conn.execute("UPDATE garmin_activities SET retry_at = ? WHERE activity_id = 9001", (int(time.time()) - 1,))
+        conn.commit()
+        conn.close()
+        pull(home, fake, date(2023, 7, 3))
+    # asked GONE_TRIES times, each refused: then never again without --force, which imports it
+    assert len(fake.requests("/download-service/")) == 0
+    fake.clear_log()
+    pull(home, fake, date(2023, 7, 3))
+    assert not fake.requests("/download-service/")
+    forced = pull(home, fake, date(2023, 7, 3), force=True)
+    assert forced.activities_imported == 1
+    assert query(home, "SELECT state FROM garmin_activities WHERE activity_id = 9001") == [("imported",)]
+
+
 # --- 6. Two pulls at once ----------------------------------------------------------------
 
 

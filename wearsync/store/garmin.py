@@ -119,15 +119,16 @@ def list_activity(
 
 
 def due_activities(
-    conn: sqlite3.Connection, now: int, retry_failed: bool
+    conn: sqlite3.Connection, now: int, retry_failed: bool, gone_tries: int
 ) -> list[tuple[int, str | None, str | None, int]]:
     """(activity_id, name, start_local, attempts) of the activities to download now, oldest first:
-    listed ones, refused ones whose back-off has passed, and with `retry_failed` gone and failed ones."""
+    listed ones, refused ones whose back-off has passed, gone and failed ones likewise while they
+    were tried fewer than `gone_tries` times, and with `retry_failed` every one of them."""
     return conn.execute(
-        "SELECT activity_id, name, start_local, attempts FROM garmin_activities WHERE (state IN ('listed', 'refused') "
-        "OR (:retry AND state IN ('gone', 'failed'))) AND (state != 'refused' OR retry_at IS NULL "
-        "OR retry_at <= :now OR :retry) ORDER BY start_local, activity_id",
-        {"now": now, "retry": int(retry_failed)},
+        "SELECT activity_id, name, start_local, attempts FROM garmin_activities WHERE state = 'listed' "
+        "OR (state IN ('refused', 'gone', 'failed') AND (:retry OR ((state = 'refused' OR attempts < :tries) "
+        "AND (retry_at IS NULL OR retry_at <= :now)))) ORDER BY start_local, activity_id",
+        {"now": now, "retry": int(retry_failed), "tries": gone_tries},
     ).fetchall()
 
 

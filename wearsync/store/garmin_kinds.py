@@ -90,13 +90,15 @@ def record_kind(
     retry_at: int | None = None,
     fingerprint: str | None = None,
 ) -> None:
-    """What the last ask of `kind` of `day` gave; failures in a row are counted (for the back-off)."""
+    """What the last ask of `kind` of `day` gave; failures in a row, and partial answers asked again
+    with a back-off, are counted (for the back-off)."""
     conn.execute(
         "INSERT INTO garmin_day_kinds (local_day, kind, state, reason, asked_at, retry_at, attempts, fingerprint) "
         "VALUES (:day, :kind, :state, :reason, :now, :retry_at, :failed, :fingerprint) "
         "ON CONFLICT (local_day, kind) DO UPDATE SET state = excluded.state, reason = excluded.reason, "
         "asked_at = excluded.asked_at, retry_at = excluded.retry_at, "
-        "attempts = CASE WHEN excluded.state = 'failed' THEN garmin_day_kinds.attempts + 1 ELSE 0 END, "
+        "attempts = CASE WHEN excluded.state = 'failed' OR (excluded.state = 'partial' AND excluded.retry_at "
+        "IS NOT NULL) THEN garmin_day_kinds.attempts + 1 ELSE 0 END, "
         "fingerprint = COALESCE(excluded.fingerprint, garmin_day_kinds.fingerprint)",
         {
             "day": day,
