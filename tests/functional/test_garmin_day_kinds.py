@@ -169,6 +169,32 @@ def test_2_steps_dropped_at_the_gate_are_asked_again(home, fake):
     ]
 
 
+@pytest.mark.parametrize("what", ["summary", "heart_rate", "food_log"])
+def test_2_values_dropped_on_an_old_day_are_asked_again_after_a_back_off(home, fake, what):
+    """A day months old, past its two weeks of re-asking: a NaN in its answer keeps that kind
+    partial, asked again after a day (then 2, 4 ... days), not settled with the value missing
+    (issue 24's chaos: a heart rate of only NaN readings was stored 'empty' for good)."""
+    day = "2026-06-01"
+    endpoint = {"summary": "usersummary", "heart_rate": "dailyHeartRate", "food_log": "/nutrition-service/"}[what]
+    fake.intake[day] = 1900
+    if what == "food_log":
+        fake.inject("nan", f"/nutrition-service/food/logs/{day}")
+    else:
+        fake.inject("nan", endpoint, query=day)
+    pull(home, fake, TODAY, since=date(2026, 6, 1), until=date(2026, 6, 1))
+    state, reason, retry_at = kind(home, day, what)
+    assert state == "partial" and "dropped at the gate" in reason
+    assert retry_at - time.time() == pytest.approx(86_400, abs=120)
+    fake.clear_log()
+    pull(home, fake, TODAY, since=date(2026, 6, 1), until=date(2026, 6, 1))
+    assert asked(fake, endpoint, day) == 0  # backing off
+    due_now(home, day, what)
+    pull(home, fake, TODAY, since=date(2026, 6, 1), until=date(2026, 6, 1))
+    assert asked(fake, endpoint, day) == 1
+    assert kind(home, day, what)[0] == "complete"
+    assert query(home, "SELECT kcal FROM intake WHERE local_day = ?", day) == [(1900,)]
+
+
 def test_2_a_day_pulled_while_partly_synced_is_refreshed_until_its_totals_hold(home, fake):
     day = "2026-12-03"  # five days back: settled by the calendar, not yet by its answers
     body = fake.summary(day)
