@@ -82,7 +82,7 @@ def pull_garmin(
             )
         garmin_state.remember_range(store, plan.start)
         pull_days(store, session, plan.days, today, summary, progress, min_interval_s, plan.kinds)
-        pull_weigh_ins(store, session, plan.start, plan.end, today, summary)
+        pull_weigh_ins(store, session, plan.start, plan.end, today, summary, force=force)
         exact = None  # --force with a span lists exactly that span, whatever was listed before
         if force and since is not None:
             exact = since

@@ -145,12 +145,12 @@ def _empty_due(row: tuple, now: float, recheck_empty: bool) -> bool:
     return recheck_empty or now - fetched_at >= fetched_at - first_empty_at
 
 
-def weigh_in_ranges(store: Store, start: date, end: date) -> list[tuple[date, date]]:
+def weigh_in_ranges(store: Store, start: date, end: date, *, force: bool = False) -> list[tuple[date, date]]:
     """The runs of consecutive pulled days in start..end whose weigh-ins are still to ask
-    (never asked since the day settled, or the last request failed): one request each, a run
-    longer than WEIGH_IN_CHUNK_DAYS in chunks."""
+    (never asked since the day settled, or the last request failed and its back-off has passed;
+    `force`: whatever the back-off): one request each, a run longer than WEIGH_IN_CHUNK_DAYS in chunks."""
     runs: list[tuple[date, date]] = []
-    for key in garmin.weigh_ins_pending(store.conn, start, end):
+    for key in garmin.weigh_ins_pending(store.conn, start, end, int(time.time()), force):
         day = date.fromisoformat(key)
         if runs and runs[-1][1] + timedelta(days=1) == day and (day - runs[-1][0]).days < WEIGH_IN_CHUNK_DAYS:
             runs[-1] = (runs[-1][0], day)

@@ -1,37 +1,52 @@
 """Garmin Connect weigh-ins: asked once per run of pulled days still to ask
 (`garmin_state.weigh_in_ranges`, one dateRange request a run), a failed run costing only
-itself (recorded with its reason, asked again by the next pull) and a malformed weigh-in only
-itself. Values pass the value gate; the body is kept as the bytes Garmin sent.
+itself (recorded with its reason, asked again with the back-off of a day's kinds: a refusal after
+a day, then 2, 4 ... up to 30 days, any other failure by the next pull, then the same) and a
+malformed weigh-in only itself. Values pass the value gate; the body is kept as the bytes Garmin sent.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from wearsync.errors import GarminAuthError, GarminError, GarminRateLimited, GarminUnavailable
+from wearsync.errors import (
+    GarminAuthError,
+    GarminError,
+    GarminGone,
+    GarminRateLimited,
+    GarminRefused,
+    GarminUnavailable,
+)
 from wearsync.store import Store
 from wearsync.store import garmin as pull_state
 from wearsync.store.weigh_ins import TimedWeighIn, insert_timed_weigh_ins
-from wearsync.sync import garmin_state
+from wearsync.sync import garmin_kinds, garmin_state
 from wearsync.sync.garmin_client import GarminSession
 from wearsync.sync.garmin_summary import GarminPullSummary
 from wearsync.sync.gate import LIMITS, Gate, check_day, is_number
 
 
 def pull_weigh_ins(
-    store: Store, session: GarminSession, start: date, end: date, today: date, summary: GarminPullSummary
+    store: Store,
+    session: GarminSession,
+    start: date,
+    end: date,
+    today: date,
+    summary: GarminPullSummary,
+    *,
+    force: bool = False,
 ) -> None:
     """Ask for the weigh-ins of each run of pulled days in start..end still to ask (one
     dateRange request a run) and store them; a run whose answer cannot be used is recorded
-    with its reason and asked again by the next pull."""
+    with its reason and asked again after its back-off (`force`: whatever the back-off)."""
     settled = date.fromordinal(today.toordinal() - garmin_state.SETTLE_DAYS)
-    for first, last in garmin_state.weigh_in_ranges(store, start, end):
+    for first, last in garmin_state.weigh_in_ranges(store, start, end, force=force):
         span = f"{first.isoformat()}..{last.isoformat()}"
         summary.weigh_in_requests += 1
-        reason, body, raw = None, None, None
+        reason, body, raw, refused = None, None, None, False
         try:
             body, raw = session.call_raw(
                 f"weigh-ins {span}", session.garmin.get_body_composition, first.isoformat(), last.isoformat()
@@ -39,15 +54,19 @@ def pull_weigh_ins(
         except (GarminUnavailable, GarminAuthError, GarminRateLimited):
             raise
         except GarminError as exc:
-            reason = str(exc)
+            reason, refused = str(exc), isinstance(exc, (GarminRefused, GarminGone))
         items = body.get("dateWeightList") if isinstance(body, dict) else None
         if reason is None and not isinstance(items, list):
             reason = f"Garmin Connect sent weigh-ins for {span} that are not a list of weigh-ins"
         if reason is not None:
-            summary.weigh_in_failures[span] = reason
-            summary.warnings.append(f"weigh-ins {span}: {reason}; asked again by the next pull")
+            now = time.time()
             with store.transaction() as conn:
-                pull_state.record_weigh_ins_failed(conn, first, last, reason)
+                failures = pull_state.weigh_ins_failures(conn, first, last) + 1
+                retry_at = garmin_kinds.retry_at(failures, now, refused)
+                pull_state.record_weigh_ins_failed(conn, first, last, reason, retry_at)
+            when = "by the next pull" if retry_at <= now else f"after {datetime.fromtimestamp(retry_at):%Y-%m-%d %H:%M}"
+            summary.weigh_in_failures[span] = reason
+            summary.warnings.append(f"weigh-ins {span}: {reason}; asked again {when}")
             continue
         assert isinstance(items, list)  # else a reason above
         gate, weigh_ins = Gate(), []

@@ -257,7 +257,7 @@ def password_posts(log: list[Logged]) -> list[Logged]:
 
 def pass_the_time(home: Path) -> list[str]:
     """Advance time the way the store sees it, as the existing tests do, over the waits a pull
-    keeps beyond a cooldown: a refused download's and a failed kind of a day's `retry_at` (a day
+    keeps beyond a cooldown: a refused download's, a failed kind of a day's and weigh-ins' `retry_at` (a day
     and more) and nutrition found unavailable (asked again after a week). Returns what it moved."""
     conn = sqlite3.connect(home / "wearsync.db")
     try:
@@ -277,6 +277,12 @@ def pass_the_time(home: Path) -> list[str]:
             )
         ]
         conn.execute("UPDATE garmin_day_kinds SET retry_at = ? WHERE retry_at IS NOT NULL", (int(time.time()) - 1,))
+        if conn.execute("SELECT 1 FROM garmin_days WHERE weigh_ins_retry_at > ?", (int(time.time()),)).fetchall():
+            moved.append("weigh-ins retry_at")
+        conn.execute(
+            "UPDATE garmin_days SET weigh_ins_retry_at = ? WHERE weigh_ins_retry_at IS NOT NULL",
+            (int(time.time()) - 1,),
+        )
         if conn.execute("SELECT 1 FROM state WHERE key = ?", (NUTRITION_KEY,)).fetchall():
             moved.append("nutrition unavailable (a week)")
             conn.execute("UPDATE state SET value = ? WHERE key = ?", (repr(time.time() - 8 * 86400), NUTRITION_KEY))

@@ -114,3 +114,36 @@ def test_a_weigh_in_from_a_scale_file_and_from_garmin_is_one_weigh_in_and_each_c
     forget(store, resolve(store, ["garmin:2009-09-09"]))
     assert store.conn.execute("SELECT source FROM weigh_ins WHERE ts = ?", (ts,)).fetchall() == [("fit",)]
     store.close()
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_refused_weigh_ins_are_asked_again_after_a_back_off_or_when_forced(home, fake, status):
+    """Weigh-ins refused over a range back off like a day's other kinds (a day, then 2, 4 ...
+    days; issue 24), rather than being asked on every pull; `--force` asks at once."""
+    import sqlite3
+    import time
+
+    fake.weigh_ins = [weigh_in(datetime(2023, 7, 1, 7, 12), 80250.0)]
+    fake.inject("status", "/weight-service/", status=status, times=2)
+    summary = pull(home, fake, date(2023, 7, 3), since=date(2023, 7, 1))
+    assert "asked again after " in next(w for w in summary.warnings if w.startswith("weigh-ins 2023-07-01..2023-07-03"))
+    ((retry_at, attempts),) = set(query(home, "SELECT weigh_ins_retry_at, weigh_ins_attempts FROM garmin_days"))
+    assert attempts == 1 and retry_at - time.time() == pytest.approx(86_400, abs=120)
+    fake.clear_log()
+    pull(home, fake, date(2023, 7, 3))
+    assert weight_requests(fake) == []  # backing off
+    pull(home, fake, date(2023, 7, 3), force=True)  # refused again: two in a row
+    assert weight_requests(fake) == ["startDate=2023-07-01&endDate=2023-07-03"]
+    ((retry_at, attempts),) = set(query(home, "SELECT weigh_ins_retry_at, weigh_ins_attempts FROM garmin_days"))
+    assert attempts == 2 and retry_at - time.time() == pytest.approx(2 * 86_400, abs=120)
+    conn = sqlite3.connect(home / "wearsync.db")
+    conn.execute("UPDATE garmin_days SET weigh_ins_retry_at = ?", (int(time.time()) - 1,))
+    conn.commit()
+    conn.close()
+    fake.clear_log()
+    pull(home, fake, date(2023, 7, 3))
+    assert weight_requests(fake) == ["startDate=2023-07-01&endDate=2023-07-03"]
+    assert query(home, "SELECT local_day, weight_kg FROM weigh_ins") == [("2023-07-01", 80.25)]
+    assert set(query(home, "SELECT weigh_ins_retry_at, weigh_ins_attempts, weigh_ins_reason FROM garmin_days")) == {
+        (None, 0, None)
+    }

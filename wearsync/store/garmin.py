@@ -166,24 +166,35 @@ def hand_over_activities(
         )
 
 
-def weigh_ins_pending(conn: sqlite3.Connection, first: date, last: date) -> list[str]:
+def weigh_ins_pending(conn: sqlite3.Connection, first: date, last: date, now: int, force: bool) -> list[str]:
     """The pulled days first..last whose weigh-ins are still to ask (never asked since the day
-    settled, or the last request failed), in order."""
+    settled, or the last request failed and its back-off has passed; with `force` whatever the
+    back-off), in order."""
     return [
         day
         for (day,) in conn.execute(
             "SELECT local_day FROM garmin_days WHERE weigh_ins_complete = 0 AND local_day BETWEEN :first AND :last "
-            "ORDER BY local_day",
-            {"first": first.isoformat(), "last": last.isoformat()},
+            "AND (:force OR weigh_ins_retry_at IS NULL OR weigh_ins_retry_at <= :now) ORDER BY local_day",
+            {"first": first.isoformat(), "last": last.isoformat(), "now": now, "force": int(force)},
         )
     ]
 
 
-def record_weigh_ins_failed(conn: sqlite3.Connection, first: date, last: date, reason: str) -> None:
-    """The weigh-ins of days first..last could not be asked: asked again by the next pull."""
+def weigh_ins_failures(conn: sqlite3.Connection, first: date, last: date) -> int:
+    """How many times in a row the weigh-ins of days first..last failed (the most of any day)."""
+    row = conn.execute(
+        "SELECT max(weigh_ins_attempts) FROM garmin_days WHERE local_day BETWEEN :first AND :last",
+        {"first": first.isoformat(), "last": last.isoformat()},
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+def record_weigh_ins_failed(conn: sqlite3.Connection, first: date, last: date, reason: str, retry_at: int) -> None:
+    """The weigh-ins of days first..last could not be asked: asked again from `retry_at`."""
     conn.execute(
-        "UPDATE garmin_days SET weigh_ins_reason = :reason WHERE local_day BETWEEN :first AND :last",
-        {"reason": reason, "first": first.isoformat(), "last": last.isoformat()},
+        "UPDATE garmin_days SET weigh_ins_reason = :reason, weigh_ins_retry_at = :retry_at, "
+        "weigh_ins_attempts = weigh_ins_attempts + 1 WHERE local_day BETWEEN :first AND :last",
+        {"reason": reason, "retry_at": retry_at, "first": first.isoformat(), "last": last.isoformat()},
     )
 
 
@@ -191,7 +202,7 @@ def record_weigh_ins_asked(conn: sqlite3.Connection, first: date, last: date, se
     """The weigh-ins of days first..last were asked: done for the days up to `settled`, a day still
     young at Garmin is asked again (a weigh-in may come later that day)."""
     conn.execute(
-        "UPDATE garmin_days SET weigh_ins_complete = local_day <= :settled, weigh_ins_reason = NULL "
-        "WHERE local_day BETWEEN :first AND :last",
+        "UPDATE garmin_days SET weigh_ins_complete = local_day <= :settled, weigh_ins_reason = NULL, "
+        "weigh_ins_retry_at = NULL, weigh_ins_attempts = 0 WHERE local_day BETWEEN :first AND :last",
         {"settled": settled.isoformat(), "first": first.isoformat(), "last": last.isoformat()},
     )

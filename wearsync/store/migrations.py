@@ -51,6 +51,17 @@ def _weigh_ins_asked(conn: sqlite3.Connection) -> list[str]:
     return []
 
 
+def _weigh_ins_back_off(conn: sqlite3.Connection) -> list[str]:
+    """Garmin Connect weigh-ins, per day: when a failed request is asked again, and how many
+    failed in a row. Skips columns already there."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(garmin_days)")}
+    if "weigh_ins_retry_at" not in have:
+        conn.execute("ALTER TABLE garmin_days ADD COLUMN weigh_ins_retry_at INTEGER")
+    if "weigh_ins_attempts" not in have:
+        conn.execute("ALTER TABLE garmin_days ADD COLUMN weigh_ins_attempts INTEGER NOT NULL DEFAULT 0")
+    return []
+
+
 # Times are Unix seconds (UTC); local days are ISO dates in the wearer's own zone,
 # which each row carries as utc_offset_s. Energy in kcal, heights in metres.
 MIGRATIONS: list[Migration] = [
@@ -316,6 +327,8 @@ MIGRATIONS: list[Migration] = [
     # Garmin Connect days per kind (summary, heart rate, food log): a failure of one kind on one day
     # costs that kind only, and a day is asked again until each kind has settled (issue 24).
     create_day_kinds,
+    # A failed weigh-ins request is asked again with the back-off of the day's other kinds (issue 24).
+    _weigh_ins_back_off,
     # Originals are tidied by the writer that kept or forgot them, not by every open: a forgotten
     # recording's sha256 waits in loose_originals until its original is gone (originals.py).
     tidy_by_writer,
