@@ -187,6 +187,14 @@ def test_5_implausible_values_never_reach_the_store(home, fake, monkeypatch, cap
     assert "2023-07-01: 1 implausible or malformed steps value dropped" in err
 
 
+def download_due_now(home, activity_id: int) -> None:
+    """Advance time the way the store sees it: the download's back-off ended a second ago."""
+    conn = sqlite3.connect(home / "wearsync.db")
+    conn.execute("UPDATE garmin_activities SET retry_at = ? WHERE activity_id = ?", (int(time.time()) - 1, activity_id))
+    conn.commit()
+    conn.close()
+
+
 def test_5_a_refused_download_is_retried_later_and_never_blocks_newer_activities(home, fake, monkeypatch, capsys):
     fake.activities += [
         FakeActivity(9001, datetime(2023, 7, 1, 7, 0), fit_file("garmin-fenix-5-run.fit")),
@@ -202,10 +210,7 @@ def test_5_a_refused_download_is_retried_later_and_never_blocks_newer_activities
     fake.clear_log()
     pull(home, fake, date(2023, 7, 3))
     assert not fake.requests("/download-service/")  # backing off
-    conn = sqlite3.connect(home / "wearsync.db")
-    conn.execute("UPDATE garmin_activities SET retry_at = ? WHERE activity_id = 9001", (int(time.time()) - 1,))
-    conn.commit()
-    conn.close()
+    download_due_now(home, 9001)
     again = pull(home, fake, date(2023, 7, 3))
     assert again.activities_imported == 1
     assert query(home, "SELECT activity_id, state FROM garmin_activities ORDER BY 1") == [
@@ -241,10 +246,7 @@ def test_5_a_download_gone_or_broken_is_asked_again_after_its_back_off_then_only
         fake.clear_log()
         pull(home, fake, date(2023, 7, 3))
         assert not fake.requests("/download-service/")  # backing off
-        conn = sqlite3.connect(home / "wearsync.db")
-        conn.execute("UPDATE garmin_activities SET retry_at = ? WHERE activity_id = 9001", (int(time.time()) - 1,))
-        conn.commit()
-        conn.close()
+        download_due_now(home, 9001)
         pull(home, fake, date(2023, 7, 3))
     # asked GONE_TRIES times, each refused: then never again without --force, which imports it
     assert len(fake.requests("/download-service/")) == 0
