@@ -85,17 +85,18 @@ def is_complete(store: Store, params: AnalyticsParams) -> bool:
 
 def _refresh_minutes(store: Store, window: tuple[date, date] | None, progress: Progress | None) -> set[date]:
     conn = store.conn
-    known = analytics_caches.read_units(conn)
-    now = analytics_caches.current_units(conn)
-    if known != now:
-        removed = analytics_caches.read_unit_spans(conn, sorted(known - now))
-        added = analytics_caches.unit_day_spans(conn, sorted(now - known))
-        changed: set[date] = set()
-        for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
-            changed.update(first + timedelta(days=n) for n in range((last - first).days + 1))
-        # The units and the days they make stale in one: a refresh stopped half-way (or one of a
-        # report's days only) leaves the rest marked for the next.
+    if analytics_caches.read_units(conn) != analytics_caches.current_units(conn):
+        # Read again, compared and written under the write lock: another process's refresh may
+        # have recorded the same units meanwhile (reading the spans of units it had just removed
+        # gave rows of nothing, and a view failed to load). The units and the days they make stale
+        # in one transaction: a refresh stopped half-way leaves the rest marked for the next.
         with store.transaction() as txn:
+            known, now = analytics_caches.read_units(txn), analytics_caches.current_units(txn)
+            removed = analytics_caches.read_unit_spans(txn, sorted(known - now))
+            added = analytics_caches.unit_day_spans(txn, sorted(now - known))
+            changed: set[date] = set()
+            for first, last in pl.concat([added, removed]).drop_nulls().select("first_day", "last_day").iter_rows():
+                changed.update(first + timedelta(days=n) for n in range((last - first).days + 1))
             analytics_caches.mark_stale(txn, sorted(changed))
             analytics_caches.write_units(txn, added, removed["unit"].to_list())
     stale = analytics_caches.read_stale_days(conn)
