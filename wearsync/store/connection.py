@@ -181,9 +181,10 @@ class Store:
             with self.write_lock() as conn:
                 changes = conn.total_changes
                 yield conn
+                changed = conn.total_changes != changes
                 # Any row changed moves the data generation on, in this transaction (snapshots.py);
                 # migrations' changes need not: a kept snapshot names the schema it was made with.
-                if conn.total_changes != changes and self.counts_changes:
+                if changed and self.counts_changes:
                     snapshots.bump(conn)
         except BaseException as exc:
             if self.markers:  # what it kept without a recording goes
@@ -197,7 +198,9 @@ class Store:
                     f"({exc}); nothing of this change was stored"
                 ) from exc
             raise
-        if self.counts_changes:  # housekeeping never fails a committed change: left over, the next writer's
+        # Only a change can keep or forget an original. Housekeeping never fails a committed
+        # change: what it leaves over is the next writer's.
+        if self.counts_changes and (changed or self.markers):
             with suppress(StoreError, sqlite3.Error):
                 originals.settle(self)
 
